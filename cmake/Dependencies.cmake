@@ -1,0 +1,37 @@
+# Every third-party dependency, found once, with the minimum version we build against.
+# All come from Debian 12 packages (scripts/install-deps); nothing is downloaded.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(tl-expected 1.0 REQUIRED)
+find_package(tomlplusplus 3.3 REQUIRED)
+find_package(fmt 9.1 REQUIRED)
+find_package(spdlog 1.10 REQUIRED)
+find_package(CLI11 2.1 REQUIRED)
+find_package(date 3.0 REQUIRED)
+find_package(nlohmann_json 3.11 REQUIRED)
+
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl>=7.88)
+pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0>=2.9.14)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3>=3.40)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash>=0.8)
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc>=72)
+
+find_library(STEMMER_LIBRARY NAMES stemmer REQUIRED)
+find_path(STEMMER_INCLUDE_DIR NAMES libstemmer.h REQUIRED)
+add_library(newsdesk_stemmer INTERFACE)
+target_link_libraries(newsdesk_stemmer INTERFACE ${STEMMER_LIBRARY})
+target_include_directories(newsdesk_stemmer SYSTEM INTERFACE ${STEMMER_INCLUDE_DIR})
+
+find_path(MUSTACHE_INCLUDE_DIR NAMES kainjow/mustache.hpp REQUIRED)
+add_library(newsdesk_mustache INTERFACE)
+target_include_directories(newsdesk_mustache SYSTEM INTERFACE ${MUSTACHE_INCLUDE_DIR})
+
+# newsdesk_module(NAME SOURCES... DEPS ...) declares one module library of src/.
+function(newsdesk_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(newsdesk_${name} STATIC ${M_SOURCES})
+  target_include_directories(newsdesk_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(newsdesk_${name} PUBLIC ${M_DEPS}
+                        PRIVATE newsdesk_warnings newsdesk_sanitizers)
+endfunction()

@@ -1,0 +1,320 @@
+#include "app/commands.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/demo.hpp"
+#include "app/pipeline.hpp"
+#include "core/clock.hpp"
+#include "core/time.hpp"
+#include "extract/extract.hpp"
+#include "feed/feed.hpp"
+#include "store/store.hpp"
+
+#ifndef NEWSDESK_SAMPLE_DIR
+#define NEWSDESK_SAMPLE_DIR "sample"
+#endif
+
+namespace newsdesk::app {
+namespace {
+
+// A failure that ends the command: printed once by run_cli, then the exit code.
+struct CommandError {
+  int exit_code;
+  std::string message;
+};
+
+[[noreturn]] void fail_with(int code, std::string message) { throw CommandError{code, std::move(message)}; }
+
+template <class T>
+T need(core::Result<T> r) {
+  if (!r) fail_with(r.error().code == core::ErrorCode::kConfig ? kExitConfig : kExitFailure, r.error().message);
+  return std::move(*r);
+}
+inline void need(core::Result<void> r) {
+  if (!r) fail_with(kExitFailure, r.error().message);
+}
+
+struct Globals {
+  std::string config_path;
+  std::string db_path;
+};
+
+core::Config load(const Globals& g) {
+  core::Config config;
+  if (!g.config_path.empty()) {
+    config = need(core::load_config(g.config_path));
+  } else if (std::filesystem::exists("newsdesk.toml")) {
+    config = need(core::load_config("newsdesk.toml"));
+  }
+  if (!g.db_path.empty()) config.store.path = g.db_path;
+  return config;
+}
+
+std::unique_ptr<store::Store> open_store(const core::Config& config) {
+  return need(store::open_sqlite_store(config.store.path));
+}
+
+// Reads a file, a URL or "-" (standard input).
+std::string read_input(const std::string& where, const core::Config& config, std::string* final_url = nullptr,
+                       std::string* content_type = nullptr) {
+  if (where == "-") {
+    std::stringstream buffer;
+    buffer << std::cin.rdbuf();
+    return buffer.str();
+  }
+  if (where.rfind("http://", 0) == 0 || where.rfind("https://", 0) == 0) {
+    auto fetcher = fetch::make_curl_fetcher(config.fetch);
+    auto r = fetcher->fetch({where, "", ""});
+    if (r.outcome != fetch::Outcome::kFetched) fail_with(kExitFailure, fmt::format("{}: {}", where, r.error));
+    if (final_url) *final_url = r.final_url;
+    if (content_type) *content_type = r.content_type;
+    return r.body;
+  }
+  std::ifstream in(where, std::ios::binary);
+  if (!in) fail_with(kExitFailure, fmt::format("{}: cannot read the file", where));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::filesystem::path default_sample_dir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (auto candidate : {exe.parent_path() / "sample", exe.parent_path().parent_path() / "sample",
+                           exe.parent_path().parent_path() / "share" / "newsdesk" / "sample"}) {
+      if (std::filesystem::exists(candidate / "outlets")) return candidate;
+    }
+  }
+  return NEWSDESK_SAMPLE_DIR;
+}
+
+void add_sources_commands(CLI::App& app, Globals& g) {
+  auto* sources = app.add_subcommand("sources", "Manage the outlets newsdesk reads");
+  sources->require_subcommand(1);
+
+  auto* add = sources->add_subcommand("add", "Register a feed");
+  static core::Source s;
+  add->add_option("feed_url", s.feed_url, "The feed's URL (RSS, Atom or JSON Feed)")->required();
+  add->add_option("--name", s.name, "Display name (default: the feed URL)");
+  add->add_option("--site", s.site_url, "The outlet's home page");
+  add->add_option("--country", s.country, "ISO 3166 country code");
+  add->add_option("--language", s.language, "Language code (en, fr, ...)");
+  add->add_option("--weight", s.weight, "Authority weight used by ranking")->check(CLI::Range(0.0, 100.0));
+  add->add_flag("--own", s.own, "The newsroom's own outlet");
+  add->callback([&g] {
+    auto store = open_store(load(g));
+    if (s.name.empty()) s.name = s.feed_url;
+    core::Id id = need(store->sources().add(s));
+    std::printf("added source %lld: %s\n", static_cast<long long>(id), s.feed_url.c_str());
+  });
+
+  auto* list = sources->add_subcommand("list", "List the registered sources and their health");
+  static bool as_json = false;
+  list->add_flag("--json", as_json, "One JSON object per line");
+  list->callback([&g] {
+    auto store = open_store(load(g));
+    auto all = need(store->sources().list());
+    if (!as_json) std::printf("%4s  %-28s  %-7s  %-5s  %s\n", "id", "name", "country", "fails", "feed");
+    for (const auto& src : all) {
+      auto st = need(store->feeds().state(src.id));
+      if (as_json) {
+        nlohmann::json j = {{"id", src.id}, {"name", src.name}, {"feed_url", src.feed_url}, {"site_url", src.site_url},
+                            {"country", src.country}, {"language", src.language}, {"weight", src.weight},
+                            {"own", src.own}, {"consecutive_failures", st.consecutive_failures},
+                            {"last_error", st.last_error},
+                            {"last_success", st.last_success ? core::format_rfc3339(*st.last_success) : ""}};
+        std::printf("%s\n", j.dump().c_str());
+      } else {
+        std::printf("%4lld  %-28.28s  %-7s  %5d  %s%s\n", static_cast<long long>(src.id), src.name.c_str(),
+                    src.country.c_str(), st.consecutive_failures, src.feed_url.c_str(),
+                    st.last_error.empty() ? "" : ("  [" + st.last_error + "]").c_str());
+      }
+    }
+  });
+
+  auto* remove = sources->add_subcommand("remove", "Remove a source (by id or feed URL) and what was read from it");
+  static std::string which;
+  remove->add_option("source", which, "Source id or feed URL")->required();
+  remove->callback([&g] {
+    auto store = open_store(load(g));
+    core::Id id = 0;
+    if (!which.empty() && which.find_first_not_of("0123456789") == std::string::npos) {
+      id = std::stoll(which);
+    } else {
+      auto found = need(store->sources().find_by_feed_url(which));
+      if (!found) fail_with(kExitFailure, fmt::format("no source with the feed URL {}", which));
+      id = found->id;
+    }
+    if (!need(store->sources().remove(id))) fail_with(kExitFailure, fmt::format("no source with id {}", id));
+    std::printf("removed source %lld\n", static_cast<long long>(id));
+  });
+
+  auto* import = sources->add_subcommand("import-opml", "Register every feed of an OPML file");
+  static std::string opml_in;
+  import->add_option("opml", opml_in, "OPML file, URL or - for standard input")->required();
+  import->callback([&g] {
+    auto config = load(g);
+    auto store = open_store(config);
+    auto outlines = need(feed::parse_opml(read_input(opml_in, config)));
+    int added = 0, skipped = 0;
+    for (const auto& o : outlines) {
+      core::Source src;
+      src.name = o.title.empty() ? o.feed_url : o.title;
+      src.feed_url = o.feed_url;
+      src.site_url = o.site_url;
+      src.language = o.language;
+      src.country = o.country;
+      if (need(store->sources().find_by_feed_url(o.feed_url))) {
+        ++skipped;
+        continue;
+      }
+      need(store->sources().add(src));
+      ++added;
+    }
+    std::printf("imported %d source(s), %d already registered\n", added, skipped);
+  });
+
+  auto* export_cmd = sources->add_subcommand("export-opml", "Write the sources as OPML 2.0");
+  static std::string opml_out;
+  export_cmd->add_option("file", opml_out, "Output file (default: standard output)");
+  export_cmd->callback([&g] {
+    auto store = open_store(load(g));
+    std::vector<feed::OpmlOutline> outlines;
+    for (const auto& src : need(store->sources().list())) {
+      outlines.push_back({src.name, src.feed_url, src.site_url, src.language, src.country, ""});
+    }
+    std::string text = feed::write_opml("newsdesk sources", outlines);
+    if (opml_out.empty()) {
+      std::fwrite(text.data(), 1, text.size(), stdout);
+    } else {
+      std::ofstream out(opml_out, std::ios::binary | std::ios::trunc);
+      out << text;
+      if (!out) fail_with(kExitFailure, fmt::format("{}: cannot write", opml_out));
+    }
+  });
+}
+
+void add_extract_command(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand("extract", "Extract the article from one page");
+  static std::string input, format = "txt", url;
+  static bool with_metadata = false;
+  cmd->add_option("input", input, "HTML file, URL or - for standard input")->required();
+  cmd->add_option("--format", format, "txt, json or html")->check(CLI::IsMember({"txt", "json", "html"}));
+  cmd->add_option("--url", url, "The page's URL, when reading a file");
+  cmd->add_flag("--with-metadata", with_metadata, "Print title, byline and date before the text");
+  cmd->callback([&g] {
+    auto config = load(g);
+    std::string final_url, content_type;
+    std::string html = read_input(input, config, &final_url, &content_type);
+    std::string page_url = !url.empty() ? url : !final_url.empty() ? final_url : input;
+    auto a = need(extract::extract(html, page_url, {config.extract.max_html_bytes, config.extract.max_depth}));
+    if (format == "json") {
+      std::string authors;
+      for (const auto& x : a.authors) authors += (authors.empty() ? "" : "; ") + x;
+      nlohmann::json j = {{"url", a.url}, {"canonical_url", a.canonical_url}, {"title", a.title}, {"byline", authors},
+                          {"date", a.published ? core::format_rfc3339(*a.published) : ""},
+                          {"modified", a.modified ? core::format_rfc3339(*a.modified) : ""}, {"lang", a.language},
+                          {"site", a.site_name}, {"image", a.image_url}, {"image_caption", a.image_caption},
+                          {"description", a.description}, {"articleBody", a.text}, {"html", a.html},
+                          {"page_type", core::to_string(a.page_type)}};
+      std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      return;
+    }
+    if (with_metadata) {
+      std::printf("title: %s\n", a.title.c_str());
+      std::string authors;
+      for (const auto& x : a.authors) authors += (authors.empty() ? "" : "; ") + x;
+      std::printf("byline: %s\ndate: %s\n\n", authors.c_str(), a.published ? core::format_rfc3339(*a.published).c_str() : "");
+    }
+    std::printf("%s\n", format == "html" ? a.html.c_str() : a.text.c_str());
+  });
+}
+
+void add_pipeline_commands(CLI::App& app, Globals& g) {
+  auto* ingest = app.add_subcommand("ingest", "Poll every feed once, fetch new articles, group them into stories");
+  ingest->callback([&g] {
+    auto config = load(g);
+    auto store = open_store(config);
+    auto fetcher = fetch::make_curl_fetcher(config.fetch);
+    auto now = core::SystemClock().now();
+    auto polled = need(poll_feeds(*store, *fetcher, now));
+    auto fetched = need(fetch_articles(*store, *fetcher, config, now));
+    auto clustered = need(cluster_articles(*store, config.cluster, now));
+    std::printf("%zu feeds (%zu not modified, %zu failed), %zu new entries; %zu pages, %zu new articles (%zu failed); "
+                "%zu articles clustered into %zu new stories, %zu copies\n",
+                polled.feeds, polled.not_modified, polled.failed, polled.new_entries, fetched.pages, fetched.articles,
+                fetched.failed, clustered.articles, clustered.new_stories, clustered.copies);
+  });
+
+  auto* edition = app.add_subcommand("edition", "Build today's edition");
+  edition->require_subcommand(1);
+  auto* build = edition->add_subcommand("build", "Rank the recent stories and build today's edition");
+  static std::string out_dir = "edition";
+  build->add_option("--out", out_dir, "Folder for edition.html, .txt, .json and .eml");
+  build->callback([&g] {
+    auto config = load(g);
+    auto store = open_store(config);
+    auto built = need(build_edition(*store, config, core::SystemClock().now()));
+    need(write_edition_files(built, out_dir));
+    std::printf("%s\n\n%s", built.edition.subject.c_str(), format_story_table(built).c_str());
+  });
+}
+
+void add_demo_command(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand("demo", "Run the whole desk on the sample news web (fiction) served on 127.0.0.1");
+  static DemoOptions options;
+  static std::string out = "demo-out", work = "demo-work", sample;
+  cmd->add_flag("--once", options.once, "Exit after writing the edition instead of serving the pages");
+  cmd->add_option("--out", out, "Folder for the edition files")->capture_default_str();
+  cmd->add_option("--work", work, "Folder for the demo's database (made afresh)")->capture_default_str();
+  cmd->add_option("--sample", sample, "The sample news web (default: the sample/ folder of the source tree)");
+  cmd->add_option("--fixture-port", options.fixture_port, "Port of the sample web (0 = any free port)");
+  cmd->callback([&g] {
+    auto config = load(g);
+    options.out_dir = out;
+    options.work_dir = work;
+    options.sample_dir = sample.empty() ? default_sample_dir() : std::filesystem::path(sample);
+    need(run_demo(config, options));
+  });
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"newsdesk: a self-hosted news desk. Reads outlets, finds the stories, ranks them for a beat, "
+               "publishes and mails the Daily Headlines edition."};
+  app.set_version_flag("--version", "newsdesk 0.1.0");
+  app.require_subcommand(1);
+  static Globals g;
+  app.add_option("-c,--config", g.config_path, "Configuration file (default: ./newsdesk.toml when present)");
+  app.add_option("--db", g.db_path, "SQLite database file (overrides store.path)");
+  app.footer("Exit codes: 0 success, 1 failure, 2 bad usage, 3 bad configuration. See docs/cli.md.");
+  add_sources_commands(app, g);
+  add_extract_command(app, g);
+  add_pipeline_commands(app, g);
+  add_demo_command(app, g);
+  spdlog::set_pattern("%^%l%$: %v");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  } catch (const CommandError& e) {
+    std::fprintf(stderr, "newsdesk: %s\n", e.message.c_str());
+    return e.exit_code;
+  }
+  return kExitOk;
+}
+
+}  // namespace newsdesk::app

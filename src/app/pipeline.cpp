@@ -1,0 +1,276 @@
+#include "app/pipeline.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/progress.hpp"
+#include "cluster/canonical_url.hpp"
+#include "cluster/story_clusterer.hpp"
+#include "core/strings.hpp"
+#include "core/time.hpp"
+#include "edition/edition.hpp"
+#include "extract/extract.hpp"
+#include "feed/feed.hpp"
+#include "mail/mime.hpp"
+#include "rank/beat.hpp"
+
+namespace newsdesk::app {
+namespace {
+
+#define ND_TRY_ASSIGN(var, expr)                        \
+  auto var = (expr);                                    \
+  if (!var) return tl::unexpected(var.error())
+#define ND_TRY_VOID(expr)                                                  \
+  do {                                                                     \
+    auto nd_result = (expr);                                               \
+    if (!nd_result) return tl::unexpected(nd_result.error());              \
+  } while (0)
+
+std::string charset_of(const std::string& content_type) {
+  auto pos = core::to_lower_ascii(content_type).find("charset=");
+  if (pos == std::string::npos) return {};
+  std::string cs = content_type.substr(pos + 8);
+  cs = cs.substr(0, cs.find(';'));
+  cs.erase(std::remove(cs.begin(), cs.end(), '"'), cs.end());
+  return std::string(core::trim(cs));
+}
+
+}  // namespace
+
+core::Result<PollReport> poll_feeds(store::Store& store, fetch::HttpFetcher& fetcher, core::TimePoint now) {
+  ND_TRY_ASSIGN(sources, store.sources().list());
+  PollReport report;
+  std::vector<fetch::Request> requests;
+  std::vector<core::FeedState> states;
+  for (const auto& s : *sources) {
+    ND_TRY_ASSIGN(state, store.feeds().state(s.id));
+    requests.push_back({s.feed_url, state->etag, state->last_modified});
+    states.push_back(*state);
+  }
+  Progress progress("polling feeds", requests.size());
+  auto responses = fetcher.fetch_all(requests);
+  for (size_t i = 0; i < responses.size(); ++i) {
+    const auto& source = (*sources)[i];
+    const auto& r = responses[i];
+    core::FeedState& st = states[i];
+    st.last_polled = now;
+    ++report.feeds;
+    progress.advance();
+    std::string error;
+    if (r.outcome == fetch::Outcome::kNotModified) {
+      ++report.not_modified;
+    } else if (r.outcome != fetch::Outcome::kFetched) {
+      error = fmt::format("{}: {}", fetch::to_string(r.outcome), r.error);
+    } else {
+      auto parsed = feed::parse_feed(r.body, r.final_url.empty() ? source.feed_url : r.final_url);
+      if (!parsed) {
+        error = "parse error: " + parsed.error().message;
+      } else {
+        for (const auto& w : parsed->warnings) spdlog::warn("{}: {}", source.feed_url, w);
+        auto stored = store.transaction([&]() -> core::Result<void> {
+          for (const auto& e : parsed->entries) {
+            ND_TRY_ASSIGN(added, store.entries().upsert(source.id, e));
+            if (*added) ++report.new_entries;
+          }
+          return {};
+        });
+        if (!stored) return tl::unexpected(stored.error());
+        st.etag = r.etag;
+        st.last_modified = r.last_modified;
+      }
+    }
+    if (error.empty()) {
+      st.last_success = now;
+      st.last_error.clear();
+      st.consecutive_failures = 0;
+    } else {
+      ++report.failed;
+      st.last_error = error;
+      ++st.consecutive_failures;
+      spdlog::warn("source {} ({}): {}", source.id, source.feed_url, error);
+    }
+    ND_TRY_VOID(store.feeds().save_state(source.id, st));
+  }
+  return report;
+}
+
+core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher& fetcher, const core::Config& config,
+                                         core::TimePoint now) {
+  FetchReport report;
+  extract::Options options{config.extract.max_html_bytes, config.extract.max_depth};
+  constexpr size_t kBatch = 64;
+  ND_TRY_ASSIGN(waiting, store.entries().count(store::EntryState::kNew));
+  Progress progress("fetching articles", *waiting);
+  for (;;) {
+    ND_TRY_ASSIGN(pending, store.entries().pending(kBatch));
+    if (pending->empty()) break;
+    std::vector<fetch::Request> requests;
+    for (const auto& p : *pending) requests.push_back({p.entry.url, "", ""});
+    auto responses = fetcher.fetch_all(requests);
+    for (size_t i = 0; i < responses.size(); ++i) {
+      const auto& entry = (*pending)[i];
+      const auto& r = responses[i];
+      ++report.pages;
+      progress.advance();
+      if (r.outcome != fetch::Outcome::kFetched) {
+        ++report.failed;
+        std::string error = fmt::format("{}: {}", fetch::to_string(r.outcome), r.error);
+        spdlog::warn("{}: {}", entry.entry.url, error);
+        ND_TRY_VOID(store.entries().mark(entry.id, store::EntryState::kFailed, error, std::nullopt));
+        continue;
+      }
+      auto article = extract::extract(r.body, r.final_url.empty() ? entry.entry.url : r.final_url, options,
+                                      charset_of(r.content_type));
+      if (!article) {
+        ++report.failed;
+        spdlog::warn("{}: {}", entry.entry.url, article.error().message);
+        ND_TRY_VOID(store.entries().mark(entry.id, store::EntryState::kFailed, article.error().message, std::nullopt));
+        continue;
+      }
+      core::Article& a = *article;
+      a.source_id = entry.source_id;
+      a.fetched = now;
+      a.canonical_url = cluster::canonical_url(a.canonical_url);
+      // The feed's word fills what the page did not say.
+      if (a.title.empty()) a.title = entry.entry.title;
+      if (!a.published) a.published = entry.entry.published;
+      if (a.authors.empty()) a.authors = entry.entry.authors;
+      if (a.description.empty()) a.description = entry.entry.summary;
+      if (a.image_url.empty()) a.image_url = entry.entry.image;
+      if (a.page_type == core::PageType::kIndex) {
+        ND_TRY_VOID(store.entries().mark(entry.id, store::EntryState::kSkipped, "not an article (index page)", std::nullopt));
+        continue;
+      }
+      ND_TRY_ASSIGN(before, store.articles().count());
+      ND_TRY_ASSIGN(id, store.articles().add(a));
+      ND_TRY_ASSIGN(after, store.articles().count());
+      if (*after > *before) ++report.articles;
+      ND_TRY_VOID(store.entries().mark(entry.id, store::EntryState::kFetched, "", *id));
+    }
+  }
+  return report;
+}
+
+namespace {
+
+cluster::ClusterInput cluster_input(const core::Article& a) {
+  return cluster::ClusterInput{a.id, a.source_id, a.published ? a.published : a.fetched, a.title, a.text, a.language};
+}
+
+}  // namespace
+
+core::Result<ClusterReport> cluster_articles(store::Store& store, const core::ClusterConfig& config, core::TimePoint now) {
+  ClusterReport report;
+  ND_TRY_ASSIGN(max_id, store.stories().max_id());
+  cluster::StoryClusterer clusterer(config, *max_id + 1);
+  ND_TRY_ASSIGN(known, store.articles().clustered_since(now - std::chrono::hours(24 * config.window_days)));
+  for (const auto& a : *known) clusterer.add_known(cluster_input(a), *a.story_id, a.copy_of);
+  ND_TRY_ASSIGN(fresh, store.articles().unclustered());
+  Progress progress("finding stories", fresh->size());
+  auto done = store.transaction([&]() -> core::Result<void> {
+    for (const auto& a : *fresh) {
+      auto assignment = clusterer.add(cluster_input(a));
+      ++report.articles;
+      if (assignment.new_story) ++report.new_stories;
+      if (assignment.copy_of) ++report.copies;
+      auto summary = clusterer.story(assignment.story_id);
+      core::Story story;
+      story.id = assignment.story_id;
+      story.headline = summary ? summary->headline : a.title;
+      story.first_seen = summary ? summary->first_seen : now;
+      story.last_updated = summary ? summary->last_updated : now;
+      ND_TRY_VOID(store.stories().save(story));
+      ND_TRY_VOID(store.articles().assign(a.id, assignment.story_id, assignment.copy_of));
+      progress.advance();
+    }
+    return {};
+  });
+  if (!done) return tl::unexpected(done.error());
+  return report;
+}
+
+core::Result<std::vector<rank::StoryBundle>> load_stories(store::Store& store, core::TimePoint since) {
+  ND_TRY_ASSIGN(sources, store.sources().list());
+  std::map<core::Id, core::Source> by_id;
+  for (const auto& s : *sources) by_id[s.id] = s;
+  ND_TRY_ASSIGN(stories, store.stories().updated_since(since));
+  std::vector<rank::StoryBundle> out;
+  for (const auto& s : *stories) {
+    ND_TRY_ASSIGN(articles, store.articles().by_story(s.id));
+    rank::StoryBundle b;
+    b.story = s;
+    for (auto& a : *articles) {
+      auto src = by_id.find(a.source_id);
+      if (src == by_id.end()) continue;
+      b.articles.push_back({std::move(a), src->second});
+    }
+    if (!b.articles.empty()) out.push_back(std::move(b));
+  }
+  return out;
+}
+
+core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config& config, core::TimePoint now) {
+  BuiltEdition built;
+  ND_TRY_ASSIGN(stories, load_stories(store, now - std::chrono::hours(72)));
+  built.stories = std::move(*stories);
+  rank::BeatMatcher beat(rank::military_beat());
+  built.ranked = rank::rank_stories(built.stories, beat, config.rank, now);
+  std::string date = core::format_date(now);
+  built.edition = edition::build_edition(built.stories, built.ranked, config.edition, now, date);
+  std::string site = config.edition.site_url;
+  edition::Links links{site + "/unsubscribe", site + "/preferences", site + "/edition/" + date};
+  built.rendered.html = edition::render_html(built.edition, config.edition, links);
+  built.rendered.text = edition::render_text(built.edition, config.edition, links);
+  built.rendered.json = edition::render_json(built.edition);
+  ND_TRY_ASSIGN(id, store.editions().save(built.edition, built.rendered));
+  built.edition.id = *id;
+  mail::Message message;
+  message.from = config.edition.from;
+  message.to = "Reader <reader@example.com>";
+  message.subject = built.edition.subject;
+  message.date = now;
+  message.message_id = fmt::format("edition-{}-{}@newsdesk.invalid", date, *id);
+  message.list_id = fmt::format("{} <{}.newsdesk.invalid>", config.edition.name, core::slugify(config.edition.name));
+  message.unsubscribe_url = links.unsubscribe_url;
+  message.text = built.rendered.text;
+  message.html = built.rendered.html;
+  ND_TRY_ASSIGN(eml, mail::compose(message, fmt::format("{}-{}", date, *id)));
+  built.eml = std::move(*eml);
+  return built;
+}
+
+core::Result<void> write_edition_files(const BuiltEdition& built, const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return core::fail(core::ErrorCode::kIo, fmt::format("{}: {}", dir.string(), ec.message()));
+  for (auto [name, body] : {std::pair<const char*, const std::string*>{"edition.html", &built.rendered.html},
+                            {"edition.txt", &built.rendered.text}, {"edition.json", &built.rendered.json},
+                            {"edition.eml", &built.eml}}) {
+    std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
+    out << *body;
+    if (!out) return core::fail(core::ErrorCode::kIo, fmt::format("{}: cannot write", (dir / name).string()));
+  }
+  return {};
+}
+
+std::string format_story_table(const BuiltEdition& built) {
+  auto cut = [](const std::string& s, size_t width) {
+    if (s.size() <= width) return s;
+    size_t end = width - 3;
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    return s.substr(0, end) + "...";
+  };
+  std::string out = fmt::format("{:>2}  {:<64}  {:>7}  {:>7}\n", "#", "Headline", "Outlets", "Score");
+  out += std::string(86, '-') + "\n";
+  int n = 0;
+  for (const auto& item : built.edition.items) {
+    out += fmt::format("{:>2}  {:<64}  {:>7}  {:>7.1f}\n", ++n, cut(item.headline, 64), item.outlets, item.score);
+  }
+  return out;
+}
+
+}  // namespace newsdesk::app

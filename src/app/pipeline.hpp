@@ -1,0 +1,68 @@
+// The desk's stages wired to the store: poll feeds, fetch and extract the
+// articles they announce, group articles into stories, build an edition.
+// Each stage reads its input from the store and writes its output back, so
+// any stage can be re-run and a crash loses at most the item in hand.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "fetch/http_fetcher.hpp"
+#include "rank/score.hpp"
+#include "rank/story_bundle.hpp"
+#include "store/store.hpp"
+
+namespace newsdesk::app {
+
+struct PollReport {
+  size_t feeds = 0;
+  size_t not_modified = 0;
+  size_t failed = 0;
+  size_t new_entries = 0;
+};
+// Polls every source's feed once (conditional GET) and stores new entries.
+// A broken feed is recorded against its source and costs only that feed.
+core::Result<PollReport> poll_feeds(store::Store& store, fetch::HttpFetcher& fetcher, core::TimePoint now);
+
+struct FetchReport {
+  size_t pages = 0;
+  size_t articles = 0;  // new articles stored
+  size_t failed = 0;
+};
+// Fetches and extracts the page of every pending entry.
+core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher& fetcher, const core::Config& config,
+                                         core::TimePoint now);
+
+struct ClusterReport {
+  size_t articles = 0;
+  size_t new_stories = 0;
+  size_t copies = 0;
+};
+// Places every unclustered article into a story, after replaying the stories
+// of the window so that new articles can join them.
+core::Result<ClusterReport> cluster_articles(store::Store& store, const core::ClusterConfig& config, core::TimePoint now);
+
+// Stories updated since `since`, with their articles and sources.
+core::Result<std::vector<rank::StoryBundle>> load_stories(store::Store& store, core::TimePoint since);
+
+struct BuiltEdition {
+  core::Edition edition;
+  std::vector<rank::StoryScore> ranked;
+  std::vector<rank::StoryBundle> stories;
+  store::RenderedEdition rendered;
+  std::string eml;
+};
+// Ranks the recent stories for the configured beat and builds, renders and
+// stores today's edition.
+core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config& config, core::TimePoint now);
+
+// Writes edition.html, edition.txt, edition.json and edition.eml into `dir`.
+core::Result<void> write_edition_files(const BuiltEdition& built, const std::filesystem::path& dir);
+
+// The top stories as a table for a terminal.
+std::string format_story_table(const BuiltEdition& built);
+
+}  // namespace newsdesk::app

@@ -1,0 +1,324 @@
+#include "cluster/story_clusterer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/strings.hpp"
+
+namespace newsdesk::cluster {
+namespace {
+
+using TermId = std::uint32_t;
+using Vector = std::vector<std::pair<TermId, float>>;  // sorted by term
+
+constexpr size_t kIndexTerms = 12;       // strongest terms of an article that index it
+constexpr size_t kMinShinglesForCopy = 24;  // shorter texts are never called copies
+constexpr std::uint64_t kShingleSample = 4;  // keep shingles whose hash % 4 == 0
+constexpr size_t kMinSharedForCopy = 6;     // sampled shingles two copies must share
+
+struct Story {
+  core::Id id = 0;
+  std::string headline;
+  std::string language;
+  core::TimePoint first_seen{};
+  core::TimePoint last_updated{};
+  std::vector<core::Id> articles;
+  std::unordered_map<TermId, float> terms;     // sum of members' normalised term frequencies
+  std::unordered_map<std::string, int> entities;
+  int members = 0;
+};
+
+struct ArticleRecord {
+  core::Id story_id = 0;
+  std::vector<std::uint64_t> shingles;  // sampled word 4-shingle hashes, sorted
+};
+
+// A sample of the text's word 4-shingles (hash % kShingleSample == 0): the
+// same sample for the same text, so shared samples estimate shared text.
+std::vector<std::uint64_t> sampled_shingles(const std::string& text) {
+  std::vector<std::uint64_t> out;
+  for (std::uint64_t h : text::shingle_hashes(text, 4)) {
+    if (h % kShingleSample == 0) out.push_back(h);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace
+
+struct StoryClusterer::Impl {
+  core::ClusterConfig config;
+  core::Id next_story_id;
+  std::unordered_map<std::string, TermId> term_ids;
+  std::vector<std::uint32_t> document_frequency;
+  std::uint32_t documents = 0;
+  std::map<core::Id, Story> stories;  // ordered: deterministic iteration
+  std::unordered_map<TermId, std::vector<core::Id>> postings;  // term -> stories
+  std::unordered_map<core::Id, ArticleRecord> articles;
+  std::unordered_map<std::uint64_t, std::vector<core::Id>> shingle_index;  // sampled shingle -> articles
+  std::map<std::string, std::unique_ptr<text::Stemmer>> stemmers;
+  core::TimePoint latest{};
+  core::TimePoint last_sweep{};
+
+  Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
+
+  text::Stemmer& stemmer_for(const std::string& language) {
+    std::string key = language.empty() ? "en" : language;
+    auto it = stemmers.find(key);
+    if (it == stemmers.end()) it = stemmers.emplace(key, std::make_unique<text::Stemmer>(key)).first;
+    return *it->second;
+  }
+
+  TermId term_id(const std::string& term) {
+    auto [it, inserted] = term_ids.emplace(term, static_cast<TermId>(term_ids.size()));
+    if (inserted) document_frequency.push_back(0);
+    return it->second;
+  }
+
+  double idf(TermId t) const {
+    return std::log((documents + 1.0) / (document_frequency[t] + 1.0)) + 1.0;
+  }
+
+  // Term frequencies with the headline and the lead weighted up, L2-normalised.
+  Vector term_vector(const ClusterInput& a) {
+    auto& stemmer = stemmer_for(a.language);
+    std::unordered_map<TermId, float> tf;
+    for (const auto& t : text::terms(a.title, stemmer)) tf[term_id(t)] += 3.0f;
+    size_t lead_end = 0;
+    for (int k = 0; k < 2 && lead_end != std::string::npos; ++k) lead_end = a.text.find('\n', lead_end + 1);
+    std::string_view body(a.text);
+    std::string_view lead = body.substr(0, std::min(lead_end, body.size()));
+    for (const auto& t : text::terms(lead, stemmer)) tf[term_id(t)] += 1.0f;
+    for (const auto& t : text::terms(body.substr(0, 20000), stemmer)) tf[term_id(t)] += 1.0f;
+    Vector v(tf.begin(), tf.end());
+    std::sort(v.begin(), v.end());
+    double norm = 0;
+    for (auto& [t, w] : v) {
+      w = static_cast<float>(1.0 + std::log(w));  // sublinear tf
+      norm += static_cast<double>(w) * w;
+    }
+    norm = std::sqrt(norm);
+    for (auto& [t, w] : v) w = static_cast<float>(w / std::max(norm, 1e-9));
+    return v;
+  }
+
+  std::unordered_set<std::string> entity_set(const ClusterInput& a) {
+    std::unordered_set<std::string> out;
+    for (auto& e : text::entities(a.title)) out.insert(std::move(e));
+    std::string_view body(a.text);
+    for (auto& e : text::entities(body.substr(0, std::min<size_t>(body.size(), 3000)))) out.insert(std::move(e));
+    return out;
+  }
+
+  // Cosine of the article (tf-idf) against the story centroid (tf-idf).
+  double cosine(const Vector& v, const Story& s) const {
+    double dot = 0, a2 = 0, s2 = 0;
+    for (const auto& [t, w] : v) {
+      double i = idf(t);
+      a2 += (w * i) * (w * i);
+      auto it = s.terms.find(t);
+      if (it != s.terms.end()) dot += (w * i) * (it->second * i);
+    }
+    for (const auto& [t, w] : s.terms) {
+      double i = idf(t);
+      s2 += (w * i) * (w * i);
+    }
+    if (a2 <= 0 || s2 <= 0) return 0;
+    return dot / std::sqrt(a2 * s2);
+  }
+
+  static double entity_overlap(const std::unordered_set<std::string>& e, const Story& s) {
+    if (e.empty() || s.entities.empty()) return 0;
+    int shared = 0;
+    for (const auto& x : e) shared += s.entities.count(x) > 0 ? 1 : 0;
+    return static_cast<double>(shared) / std::min<double>(static_cast<double>(e.size()), 12.0 + shared);
+  }
+
+  // 1 within a day, falling to 0 at the window's end.
+  double time_factor(core::TimePoint t, const Story& s) const {
+    double hours = std::abs(std::chrono::duration<double, std::ratio<3600>>(t - s.last_updated).count());
+    double window = config.window_days * 24.0;
+    if (hours >= window) return 0;
+    if (hours <= 24) return 1;
+    return 1.0 - 0.5 * (hours - 24) / std::max(window - 24, 1.0);
+  }
+
+  // The earlier article this text is a near-verbatim copy of: most of the
+  // shorter text's sampled shingles appear in the other (containment), which
+  // holds when a copy trims the tail or adds a line. Ties go to the earliest.
+  std::optional<core::Id> find_copy(const std::vector<std::uint64_t>& shingles) const {
+    if (shingles.size() * kShingleSample < kMinShinglesForCopy) return std::nullopt;
+    std::unordered_map<core::Id, size_t> shared;
+    for (std::uint64_t h : shingles) {
+      auto it = shingle_index.find(h);
+      if (it == shingle_index.end()) continue;
+      for (core::Id other : it->second) ++shared[other];
+    }
+    std::optional<core::Id> best;
+    double best_containment = 0;
+    for (const auto& [other, count] : shared) {
+      if (count < kMinSharedForCopy) continue;
+      const auto& rec = articles.at(other);
+      if (stories.count(rec.story_id) == 0) continue;  // story closed
+      double containment = static_cast<double>(count) / static_cast<double>(std::min(shingles.size(), rec.shingles.size()));
+      if (containment < config.copy_containment) continue;
+      if (containment > best_containment || (containment == best_containment && other < *best)) {
+        best = other;
+        best_containment = containment;
+      }
+    }
+    return best;
+  }
+
+  void index_story_terms(Story& s, const Vector& v) {
+    // Index the article's strongest terms (by tf-idf) under the story.
+    std::vector<std::pair<double, TermId>> ranked;
+    for (const auto& [t, w] : v) ranked.emplace_back(w * idf(t), t);
+    std::partial_sort(ranked.begin(), ranked.begin() + std::min(kIndexTerms, ranked.size()), ranked.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    for (size_t i = 0; i < std::min(kIndexTerms, ranked.size()); ++i) {
+      auto& list = postings[ranked[i].second];
+      if (list.empty() || list.back() != s.id) list.push_back(s.id);
+    }
+  }
+
+  void join(Story& s, const ClusterInput& a, const Vector& v, const std::unordered_set<std::string>& ents,
+            core::TimePoint t) {
+    for (const auto& [term, w] : v) s.terms[term] += w;
+    for (const auto& e : ents) ++s.entities[e];
+    if (s.members == 0) {
+      s.first_seen = t;
+      s.headline = a.title;
+      s.language = a.language;
+    }
+    s.first_seen = std::min(s.first_seen, t);
+    s.last_updated = std::max(s.last_updated, t);
+    ++s.members;
+    s.articles.push_back(a.article_id);
+    index_story_terms(s, v);
+  }
+
+  void remember(const ClusterInput& a, core::Id story_id, const Vector& v, std::vector<std::uint64_t> shingles) {
+    ArticleRecord rec;
+    rec.story_id = story_id;
+    rec.shingles = std::move(shingles);
+    for (std::uint64_t h : rec.shingles) shingle_index[h].push_back(a.article_id);
+    articles[a.article_id] = std::move(rec);
+    ++documents;
+    for (const auto& [term, w] : v) ++document_frequency[term];
+  }
+
+  // Closes stories idle for longer than the window and forgets their articles.
+  void sweep() {
+    if (latest - last_sweep < std::chrono::hours(6)) return;
+    last_sweep = latest;
+    auto horizon = latest - std::chrono::hours(24 * config.window_days);
+    std::unordered_set<core::Id> closed;
+    for (auto it = stories.begin(); it != stories.end();) {
+      if (it->second.last_updated < horizon) {
+        closed.insert(it->first);
+        it = stories.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (closed.empty()) return;
+    for (auto it = postings.begin(); it != postings.end();) {
+      std::erase_if(it->second, [&](core::Id s) { return closed.count(s) > 0; });
+      it = it->second.empty() ? postings.erase(it) : std::next(it);
+    }
+    for (auto it = articles.begin(); it != articles.end();) {
+      it = closed.count(it->second.story_id) > 0 ? articles.erase(it) : std::next(it);
+    }
+    for (auto it = shingle_index.begin(); it != shingle_index.end();) {
+      std::erase_if(it->second, [&](core::Id a) { return articles.count(a) == 0; });
+      it = it->second.empty() ? shingle_index.erase(it) : std::next(it);
+    }
+  }
+};
+
+StoryClusterer::StoryClusterer(const core::ClusterConfig& config, core::Id first_story_id)
+    : impl_(std::make_unique<Impl>(config, first_story_id)) {}
+
+StoryClusterer::~StoryClusterer() = default;
+
+Assignment StoryClusterer::add(const ClusterInput& a) {
+  Impl& m = *impl_;
+  core::TimePoint t = a.time.value_or(m.latest);
+  m.latest = std::max(m.latest, t);
+  m.sweep();
+  Vector v = m.term_vector(a);
+  auto ents = m.entity_set(a);
+
+  Assignment out;
+  // 1. A near-verbatim copy joins its original's story.
+  auto shingles = sampled_shingles(a.text);
+  if (auto original = m.find_copy(shingles)) {
+    out.copy_of = original;
+    out.story_id = m.articles.at(*original).story_id;
+    out.similarity = 1.0;
+  }
+  // 2. Otherwise the most similar live story over the threshold.
+  if (!out.copy_of) {
+    std::unordered_set<core::Id> candidates;
+    for (const auto& [term, w] : v) {
+      auto it = m.postings.find(term);
+      if (it == m.postings.end()) continue;
+      for (core::Id s : it->second) candidates.insert(s);
+    }
+    std::vector<core::Id> ordered(candidates.begin(), candidates.end());
+    std::sort(ordered.begin(), ordered.end());
+    double best = 0;
+    core::Id best_id = 0;
+    for (core::Id sid : ordered) {
+      auto it = m.stories.find(sid);
+      if (it == m.stories.end()) continue;
+      const Story& s = it->second;
+      if (!s.language.empty() && !a.language.empty() && s.language != a.language) continue;
+      double tf = m.time_factor(t, s);
+      if (tf <= 0) continue;
+      double sim = (0.75 * m.cosine(v, s) + 0.25 * Impl::entity_overlap(ents, s)) * tf;
+      if (sim > best) {
+        best = sim;
+        best_id = sid;
+      }
+    }
+    if (best >= m.config.threshold) {
+      out.story_id = best_id;
+      out.similarity = best;
+    }
+  }
+  if (out.story_id == 0) {
+    out.story_id = m.next_story_id++;
+    out.new_story = true;
+    m.stories[out.story_id].id = out.story_id;
+  }
+  m.join(m.stories[out.story_id], a, v, ents, t);
+  m.remember(a, out.story_id, v, std::move(shingles));
+  return out;
+}
+
+void StoryClusterer::add_known(const ClusterInput& a, core::Id story_id, std::optional<core::Id>) {
+  Impl& m = *impl_;
+  core::TimePoint t = a.time.value_or(m.latest);
+  m.latest = std::max(m.latest, t);
+  Vector v = m.term_vector(a);
+  auto ents = m.entity_set(a);
+  Story& s = m.stories[story_id];
+  s.id = story_id;
+  m.join(s, a, v, ents, t);
+  m.remember(a, story_id, v, sampled_shingles(a.text));
+  m.next_story_id = std::max(m.next_story_id, story_id + 1);
+}
+
+std::optional<StorySummary> StoryClusterer::story(core::Id id) const {
+  auto it = impl_->stories.find(id);
+  if (it == impl_->stories.end()) return std::nullopt;
+  const Story& s = it->second;
+  return StorySummary{s.id, s.headline, s.first_seen, s.last_updated, s.articles};
+}
+
+size_t StoryClusterer::live_stories() const { return impl_->stories.size(); }
+
+}  // namespace newsdesk::cluster

@@ -1,0 +1,143 @@
+#include "core/config.hpp"
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace newsdesk::core {
+namespace {
+
+// A setter checks one value and stores it; it returns an error text or "".
+using Setter = std::function<std::string(const toml::node&, Config&)>;
+
+
+template <class Section>
+Setter text(Section Config::*section, std::string Section::*field, bool allow_empty = true) {
+  return [=](const toml::node& node, Config& config) -> std::string {
+    auto value = node.value<std::string>();
+    if (!value) return "must be a string";
+    if (!allow_empty && value->empty()) return "must not be empty";
+    (config.*section).*field = *value;
+    return "";
+  };
+}
+
+template <class Section, class Int>
+Setter integer(Section Config::*section, Int Section::*field, std::int64_t min, std::int64_t max) {
+  return [=](const toml::node& node, Config& config) -> std::string {
+    auto value = node.value<std::int64_t>();
+    if (!node.is_integer() || !value) return "must be an integer";
+    if (*value < min || *value > max) return fmt::format("must be between {} and {}", min, max);
+    (config.*section).*field = static_cast<Int>(*value);
+    return "";
+  };
+}
+
+template <class Section>
+Setter real(Section Config::*section, double Section::*field, double min, double max) {
+  return [=](const toml::node& node, Config& config) -> std::string {
+    auto value = node.value<double>();
+    if (!(node.is_floating_point() || node.is_integer()) || !value) return "must be a number";
+    if (*value < min || *value > max) return fmt::format("must be between {} and {}", min, max);
+    (config.*section).*field = *value;
+    return "";
+  };
+}
+
+template <class Section>
+Setter boolean(Section Config::*section, bool Section::*field) {
+  return [=](const toml::node& node, Config& config) -> std::string {
+    if (!node.is_boolean()) return "must be true or false";
+    (config.*section).*field = *node.value<bool>();
+    return "";
+  };
+}
+
+const std::map<std::string, Setter>& setters() {
+  static const std::map<std::string, Setter> kSetters = {
+      {"store.path", text(&Config::store, &StoreConfig::path, false)},
+      {"fetch.user_agent", text(&Config::fetch, &FetchConfig::user_agent, false)},
+      {"fetch.timeout_seconds", integer(&Config::fetch, &FetchConfig::timeout_seconds, 1, 600)},
+      {"fetch.connect_timeout_seconds",
+       integer(&Config::fetch, &FetchConfig::connect_timeout_seconds, 1, 120)},
+      {"fetch.max_body_bytes",
+       integer(&Config::fetch, &FetchConfig::max_body_bytes, 1024, std::int64_t{1} << 32)},
+      {"fetch.max_redirects", integer(&Config::fetch, &FetchConfig::max_redirects, 0, 20)},
+      {"fetch.concurrency", integer(&Config::fetch, &FetchConfig::concurrency, 1, 256)},
+      {"fetch.allow_private_addresses", boolean(&Config::fetch, &FetchConfig::allow_private_addresses)},
+      {"extract.max_html_bytes",
+       integer(&Config::extract, &ExtractConfig::max_html_bytes, 1024, std::int64_t{1} << 32)},
+      {"extract.max_depth", integer(&Config::extract, &ExtractConfig::max_depth, 16, 100000)},
+      {"cluster.window_days", integer(&Config::cluster, &ClusterConfig::window_days, 1, 365)},
+      {"cluster.threshold", real(&Config::cluster, &ClusterConfig::threshold, 0.0, 1.0)},
+      {"cluster.copy_containment", real(&Config::cluster, &ClusterConfig::copy_containment, 0.3, 1.0)},
+      {"rank.beat", text(&Config::rank, &RankConfig::beat, false)},
+      {"rank.half_life_hours", real(&Config::rank, &RankConfig::half_life_hours, 0.5, 24.0 * 365)},
+      {"rank.min_relevance", real(&Config::rank, &RankConfig::min_relevance, 0.0, 1.0)},
+      {"edition.name", text(&Config::edition, &EditionConfig::name, false)},
+      {"edition.stories", integer(&Config::edition, &EditionConfig::stories, 1, 100)},
+      {"edition.from", text(&Config::edition, &EditionConfig::from, false)},
+      {"edition.site_url", text(&Config::edition, &EditionConfig::site_url, false)},
+      {"edition.postal_address", text(&Config::edition, &EditionConfig::postal_address)},
+      {"edition.support_url", text(&Config::edition, &EditionConfig::support_url)},
+      {"web.listen", text(&Config::web, &WebConfig::listen, false)},
+      {"web.port", integer(&Config::web, &WebConfig::port, 0, 65535)},
+  };
+  return kSetters;
+}
+
+std::string where(std::string_view source_name, const toml::source_region& region) {
+  return fmt::format("{}:{}:{}", source_name, region.begin.line, region.begin.column);
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view toml_text, std::string_view source_name) {
+  toml::table root;
+  try {  // toml++ reports syntax errors by exception; it stops here.
+    root = toml::parse(toml_text, std::string(source_name));
+  } catch (const toml::parse_error& err) {
+    return fail(ErrorCode::kConfig, fmt::format("{}: {}", where(source_name, err.source()),
+                                                err.description()));
+  }
+  Config config;
+  for (const auto& [section_key, section_node] : root) {
+    std::string section(section_key.str());
+    const toml::table* table = section_node.as_table();
+    if (table == nullptr) {
+      bool known = false;
+      for (const auto& [name, setter] : setters()) known |= name.rfind(section + ".", 0) == 0;
+      return fail(ErrorCode::kConfig,
+                  fmt::format("{}: '{}' {}", where(source_name, section_node.source()), section,
+                              known ? "must be a table ([" + section + "])" : "is not a known key"));
+    }
+    for (const auto& [key, node] : *table) {
+      std::string name = section + "." + std::string(key.str());
+      auto it = setters().find(name);
+      if (it == setters().end()) {
+        return fail(ErrorCode::kConfig, fmt::format("{}: unknown key '{}'",
+                                                    where(source_name, node.source()), name));
+      }
+      std::string problem = it->second(node, config);
+      if (!problem.empty()) {
+        return fail(ErrorCode::kConfig,
+                    fmt::format("{}: '{}' {}", where(source_name, node.source()), name, problem));
+      }
+    }
+  }
+  return config;
+}
+
+Result<Config> load_config(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::kIo, fmt::format("{}: cannot read the configuration file", path.string()));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_config(buffer.str(), path.string());
+}
+
+}  // namespace newsdesk::core

@@ -1,0 +1,77 @@
+// newsdesk.toml, read once at start into a plain Config and passed down.
+// Every key has a default (docs/configuration.md lists them). An unknown key or
+// a bad value is an error naming the file, line, column and key.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+
+namespace newsdesk::core {
+
+struct StoreConfig {
+  std::string path = "newsdesk.db";  // SQLite file; relative to the working folder
+};
+
+struct FetchConfig {
+  std::string user_agent = "newsdesk/0.1 (+https://newsdesk.example/bot)";
+  int timeout_seconds = 20;          // whole transfer
+  int connect_timeout_seconds = 10;
+  std::int64_t max_body_bytes = 10 * 1024 * 1024;
+  int max_redirects = 5;
+  int concurrency = 8;                // transfers at once
+  bool allow_private_addresses = false;  // loopback/private targets; tests and the demo allow
+};
+
+struct ExtractConfig {
+  std::int64_t max_html_bytes = 20 * 1024 * 1024;  // larger pages are refused
+  int max_depth = 1000;                              // deeper DOM is flattened
+};
+
+struct ClusterConfig {
+  int window_days = 7;            // stories idle longer are closed
+  double threshold = 0.30;        // min similarity to join a story
+  double copy_containment = 0.70; // share of a text found in an earlier one that makes it a copy
+};
+
+struct RankConfig {
+  std::string beat = "military";  // the built-in beat, or a name from [beats]
+  double half_life_hours = 18.0;  // recency decay
+  double min_relevance = 0.25;    // a story below this is off-beat
+};
+
+struct EditionConfig {
+  std::string name = "Daily Headlines";
+  int stories = 10;
+  std::string from = "Daily Headlines <headlines@newsdesk.example>";
+  std::string site_url = "http://127.0.0.1:8080";
+  std::string postal_address = "newsdesk, 1 Example Street, Example City";
+  std::string support_url = "";
+};
+
+struct WebConfig {
+  std::string listen = "127.0.0.1";
+  int port = 8080;
+};
+
+struct Config {
+  StoreConfig store;
+  FetchConfig fetch;
+  ExtractConfig extract;
+  ClusterConfig cluster;
+  RankConfig rank;
+  EditionConfig edition;
+  WebConfig web;
+};
+
+// Parses TOML text; `source_name` is used in error messages ("newsdesk.toml:3:1: ...").
+Result<Config> parse_config(std::string_view toml_text, std::string_view source_name);
+
+// Reads and parses a file. A missing file is an error (the caller decides
+// whether an absent default file means "all defaults").
+Result<Config> load_config(const std::filesystem::path& path);
+
+}  // namespace newsdesk::core

@@ -1,0 +1,23 @@
+// Small text helpers shared by every module. Pure; safe to call concurrently.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsdesk::core {
+
+std::string_view trim(std::string_view s);
+std::string to_lower_ascii(std::string_view s);
+bool starts_with_icase(std::string_view s, std::string_view prefix);
+std::vector<std::string> split(std::string_view s, char sep);
+// Collapses every run of white space (ASCII and U+00A0) to one space and trims.
+std::string collapse_whitespace(std::string_view s);
+// Replaces invalid UTF-8 sequences with U+FFFD and drops NUL bytes.
+std::string sanitize_utf8(std::string_view s);
+// Escapes &, <, >, " and ' for HTML text and attribute values.
+std::string html_escape(std::string_view s);
+// Lower-case words joined by '-', for URLs: "Navy awards $4.2B" -> "navy-awards-4-2b".
+std::string slugify(std::string_view s, size_t max_length = 80);
+
+}  // namespace newsdesk::core

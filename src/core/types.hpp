@@ -1,0 +1,143 @@
+// The value types that travel between modules. Plain data: no behaviour that
+// needs I/O, copyable, comparable where it helps tests.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace newsdesk::core {
+
+using Id = std::int64_t;
+using TimePoint = std::chrono::sys_seconds;
+
+// An outlet we read: one feed URL, plus what the ranking needs to know about it.
+struct Source {
+  Id id = 0;
+  std::string name;
+  std::string feed_url;
+  std::string site_url;
+  std::string country;   // ISO 3166 alpha-2, may be empty
+  std::string language;  // BCP 47, may be empty
+  double weight = 1.0;   // authority, used by ranking
+  bool own = false;      // the newsroom's own outlet
+};
+
+// Conditional-GET and health state of a source's feed. Passed in to a poll and
+// returned from it; no parser keeps it between calls.
+struct FeedState {
+  std::string etag;
+  std::string last_modified;
+  std::optional<TimePoint> last_polled;
+  std::optional<TimePoint> last_success;
+  std::string last_error;
+  int consecutive_failures = 0;
+};
+
+// One item of a feed, as the feed says it.
+struct FeedEntry {
+  std::string guid;  // stable id: guid / atom:id / JSON id, else the link
+  std::string url;
+  std::string title;
+  std::string summary;
+  std::string content;
+  std::vector<std::string> authors;
+  std::optional<TimePoint> published;
+  std::optional<TimePoint> updated;
+  std::vector<std::string> categories;
+  std::string image;
+};
+
+enum class PageType { kArticle, kLiveblog, kGallery, kVideo, kIndex, kOther };
+const char* to_string(PageType type);
+PageType page_type_from_string(const std::string& text);
+
+// What extraction reads off one page.
+struct Article {
+  Id id = 0;
+  Id source_id = 0;
+  std::string url;            // where it was fetched
+  std::string canonical_url;  // what identifies it
+  std::string title;
+  std::vector<std::string> authors;
+  std::optional<TimePoint> published;
+  std::optional<TimePoint> modified;
+  std::string language;
+  std::string site_name;
+  std::string description;
+  std::string image_url;
+  std::string image_caption;
+  std::string text;  // paragraphs separated by "\n"
+  std::string html;  // sanitised body HTML
+  PageType page_type = PageType::kArticle;
+  double page_type_confidence = 0.0;
+  std::optional<TimePoint> fetched;
+  std::optional<Id> story_id;
+  std::optional<Id> copy_of;  // the article this one is a near-verbatim copy of
+};
+
+// Coverage of one event across outlets.
+struct Story {
+  Id id = 0;
+  std::string headline;
+  TimePoint first_seen{};
+  TimePoint last_updated{};
+  std::vector<Id> article_ids;
+};
+
+// One story's place in an edition, with the article chosen to lead it.
+struct EditionItem {
+  Id story_id = 0;
+  std::string headline;
+  std::string summary;
+  std::string url;  // the lead article
+  std::string outlet;
+  double score = 0.0;
+  int outlets = 0;  // independent outlets
+  std::string section;
+  struct Coverage {
+    std::string outlet;
+    std::string title;
+    std::string url;
+    std::optional<TimePoint> published;
+    bool copy = false;
+  };
+  std::vector<Coverage> coverage;
+};
+
+struct Edition {
+  Id id = 0;
+  std::string name;  // e.g. "Daily Headlines"
+  std::string date;  // YYYY-MM-DD, the edition's local date
+  TimePoint built_at{};
+  std::string subject;
+  std::vector<EditionItem> items;
+};
+
+enum class SubscriberState { kPending, kConfirmed, kUnsubscribed, kBounced };
+const char* to_string(SubscriberState state);
+
+struct Subscriber {
+  Id id = 0;
+  std::string email;
+  SubscriberState state = SubscriberState::kPending;
+  std::string time_zone;  // IANA name, empty = the edition's
+  TimePoint created_at{};
+  std::optional<TimePoint> confirmed_at;
+};
+
+enum class DeliveryState { kQueued, kSending, kSent, kDeferred, kFailed, kBounced };
+const char* to_string(DeliveryState state);
+
+struct Delivery {
+  Id edition_id = 0;
+  Id subscriber_id = 0;
+  DeliveryState state = DeliveryState::kQueued;
+  int attempts = 0;
+  std::string last_error;
+  TimePoint updated_at{};
+};
+
+}  // namespace newsdesk::core

@@ -1,0 +1,59 @@
+#include "core/url.hpp"
+
+#include <curl/curl.h>
+
+#include <memory>
+
+#include "core/strings.hpp"
+
+namespace newsdesk::core {
+namespace {
+
+struct CurlUrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
+
+std::string part(CURLU* u, CURLUPart which, unsigned flags = 0) {
+  char* value = nullptr;
+  if (curl_url_get(u, which, &value, flags) != CURLUE_OK || value == nullptr) return {};
+  std::string out(value);
+  curl_free(value);
+  return out;
+}
+
+}  // namespace
+
+std::string resolve_url(std::string_view base, std::string_view reference) {
+  std::string ref(trim(reference));
+  if (ref.empty()) return {};
+  CurlUrl u(curl_url());
+  if (!base.empty() && curl_url_set(u.get(), CURLUPART_URL, std::string(base).c_str(), 0) != CURLUE_OK) {
+    return ref;
+  }
+  if (curl_url_set(u.get(), CURLUPART_URL, ref.c_str(), 0) != CURLUE_OK) return ref;
+  std::string out = part(u.get(), CURLUPART_URL);
+  return out.empty() ? ref : out;
+}
+
+std::optional<UrlParts> parse_http_url(std::string_view url) {
+  CurlUrl u(curl_url());
+  if (curl_url_set(u.get(), CURLUPART_URL, std::string(trim(url)).c_str(), 0) != CURLUE_OK) return std::nullopt;
+  UrlParts p;
+  p.scheme = to_lower_ascii(part(u.get(), CURLUPART_SCHEME));
+  if (p.scheme != "http" && p.scheme != "https") return std::nullopt;
+  p.host = to_lower_ascii(part(u.get(), CURLUPART_HOST));
+  if (p.host.size() > 2 && p.host.front() == '[') p.host = p.host.substr(1, p.host.size() - 2);
+  if (p.host.empty()) return std::nullopt;
+  p.port = part(u.get(), CURLUPART_PORT);
+  if ((p.scheme == "http" && p.port == "80") || (p.scheme == "https" && p.port == "443")) p.port.clear();
+  p.path = part(u.get(), CURLUPART_PATH);
+  if (p.path.empty()) p.path = "/";
+  p.query = part(u.get(), CURLUPART_QUERY);
+  p.fragment = part(u.get(), CURLUPART_FRAGMENT);
+  return p;
+}
+
+bool is_http_url(std::string_view url) { return parse_http_url(url).has_value(); }
+
+}  // namespace newsdesk::core

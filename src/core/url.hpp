@@ -1,0 +1,29 @@
+// URLs through one parser (libcurl's URL API), for fetch, feeds, extraction
+// and deduplication alike. Pure; safe to call concurrently.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace newsdesk::core {
+
+// `reference` resolved against `base` (RFC 3986). Returns `reference`
+// unchanged when either cannot be parsed, "" when reference is empty.
+std::string resolve_url(std::string_view base, std::string_view reference);
+
+// The parts newsdesk needs; nullopt when `url` is not an absolute http(s) URL.
+struct UrlParts {
+  std::string scheme;  // lower case
+  std::string host;    // lower case, without brackets
+  std::string port;    // "" when default or absent
+  std::string path;    // "/" at least
+  std::string query;   // without '?'
+  std::string fragment;
+};
+std::optional<UrlParts> parse_http_url(std::string_view url);
+
+// True for absolute http:// and https:// URLs (what a page or email may link to).
+bool is_http_url(std::string_view url);
+
+}  // namespace newsdesk::core

@@ -1,0 +1,44 @@
+// Building the day's edition from ranked stories, and rendering it as an
+// HTML email, plain text (72 columns, links as numbered footnotes) and JSON.
+// Pure; safe to call concurrently.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/types.hpp"
+#include "rank/score.hpp"
+#include "rank/story_bundle.hpp"
+
+namespace newsdesk::edition {
+
+// Picks up to config.stories on-beat stories in rank order; for each, the
+// lead article (the newsroom's own outlet if it covers the story, else the
+// highest-weighted outlet, else the earliest original), a summary of at most
+// two whole sentences, and the coverage around the web. `date` is the
+// edition's local date (YYYY-MM-DD).
+core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const std::vector<rank::StoryScore>& ranked,
+                            const core::EditionConfig& config, core::TimePoint now, const std::string& date);
+
+// At most two whole sentences of `text`, at most `max_chars` unless the first
+// sentence alone is longer (then that one sentence). Never cuts a sentence.
+std::string summarise(const std::string& text, size_t max_chars = 320);
+
+// "Daily Headlines: A; B; C" from the top three stories.
+std::string subject_line(const std::string& name, const std::vector<core::EditionItem>& items);
+
+struct Links {
+  std::string unsubscribe_url;  // shown in the footer of every copy
+  std::string preferences_url;
+  std::string web_url;          // the edition's permanent page
+};
+
+std::string render_html(const core::Edition& edition, const core::EditionConfig& config, const Links& links);
+std::string render_text(const core::Edition& edition, const core::EditionConfig& config, const Links& links);
+std::string render_json(const core::Edition& edition);
+
+// Wraps `text` at `width` columns (UTF-8 aware; words longer than a line stand alone).
+std::string wrap(const std::string& text, size_t width, const std::string& indent = "");
+
+}  // namespace newsdesk::edition

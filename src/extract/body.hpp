@@ -1,0 +1,34 @@
+// Finds the article body on a page and leaves the boilerplate around it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "extract/html_document.hpp"
+
+namespace newsdesk::extract {
+
+enum class BlockKind { kParagraph, kHeading, kListItem, kQuote, kPreformatted };
+
+struct Block {
+  BlockKind kind = BlockKind::kParagraph;
+  int heading_level = 0;  // 2..4 for headings
+  bool ordered = false;   // list item of an <ol>
+  const void* list = nullptr;  // identity of the enclosing list, to group items
+  std::string text;
+};
+
+struct Body {
+  std::vector<Block> blocks;
+  std::string lead_caption;  // the caption of the lead figure, if any
+  std::string lead_image;    // its src, unresolved
+  double score = 0;          // of the chosen container: low means "no article here"
+  int link_blocks = 0;       // link-dominated blocks on the page (index pages have many)
+  int text_blocks = 0;       // paragraph-like blocks with real text on the page
+};
+
+// `title` and `caption_hint` (caption from metadata) help drop repeats of
+// the headline and of the photo caption from the body.
+Body find_body(xmlNode* root, const std::string& title, const std::string& caption_hint, int max_depth);
+
+}  // namespace newsdesk::extract

@@ -1,0 +1,132 @@
+#include "extract/extract.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/strings.hpp"
+#include "core/url.hpp"
+#include "extract/body.hpp"
+#include "extract/html_document.hpp"
+#include "extract/metadata.hpp"
+
+namespace newsdesk::extract {
+namespace {
+
+// The charset to parse with: BOM, then the HTTP header, then "" (let the
+// page's <meta> decide) when it declares one, else UTF-8.
+std::string choose_encoding(std::string_view html, std::string_view http_charset) {
+  if (html.substr(0, 3) == "\xEF\xBB\xBF") return "UTF-8";
+  if (html.substr(0, 2) == "\xFF\xFE") return "UTF-16LE";
+  if (html.substr(0, 2) == "\xFE\xFF") return "UTF-16BE";
+  if (!http_charset.empty()) return std::string(http_charset);
+  std::string head = core::to_lower_ascii(html.substr(0, 4096));
+  if (head.find("charset") != std::string::npos) return "";
+  return "UTF-8";
+}
+
+bool looks_binary(std::string_view s) {
+  size_t sample = std::min<size_t>(s.size(), 1024);
+  size_t control = 0;
+  for (size_t i = 0; i < sample; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x09 || (c > 0x0D && c < 0x20)) ++control;
+  }
+  return sample > 0 && control * 10 > sample;
+}
+
+std::string sanitised_html(const Body& body, const std::string& image_url, const std::string& caption) {
+  std::string out;
+  if (core::is_http_url(image_url)) {
+    out += fmt::format("<figure><img src=\"{}\" alt=\"{}\">", core::html_escape(image_url), core::html_escape(caption));
+    if (!caption.empty()) out += "<figcaption>" + core::html_escape(caption) + "</figcaption>";
+    out += "</figure>\n";
+  }
+  const void* open_list = nullptr;
+  bool open_ordered = false;
+  auto close_list = [&] {
+    if (open_list != nullptr) out += open_ordered ? "</ol>\n" : "</ul>\n";
+    open_list = nullptr;
+  };
+  for (const auto& b : body.blocks) {
+    if (b.kind != BlockKind::kListItem || b.list != open_list) close_list();
+    std::string text = core::html_escape(b.text);
+    switch (b.kind) {
+      case BlockKind::kParagraph: out += "<p>" + text + "</p>\n"; break;
+      case BlockKind::kHeading: out += fmt::format("<h{0}>{1}</h{0}>\n", b.heading_level, text); break;
+      case BlockKind::kQuote: out += "<blockquote><p>" + text + "</p></blockquote>\n"; break;
+      case BlockKind::kPreformatted: out += "<pre>" + text + "</pre>\n"; break;
+      case BlockKind::kListItem:
+        if (open_list == nullptr) {
+          open_list = b.list;
+          open_ordered = b.ordered;
+          out += open_ordered ? "<ol>\n" : "<ul>\n";
+        }
+        out += "<li>" + text + "</li>\n";
+        break;
+    }
+  }
+  close_list();
+  return out;
+}
+
+// Page type from the shape of the page and what its metadata claims.
+std::pair<core::PageType, double> classify(const Metadata& m, const Body& body, size_t text_size) {
+  if (m.schema_type == "LiveBlogPosting") return {core::PageType::kLiveblog, 0.9};
+  if (m.schema_type == "VideoObject") return {core::PageType::kVideo, 0.8};
+  bool claims_article = m.og_type == "article" || (!m.schema_type.empty() && m.schema_type != "WebPage");
+  bool link_heavy = body.link_blocks > 2 * std::max(body.text_blocks, 1);
+  if (text_size < 400 && (link_heavy || m.og_type == "website")) return {core::PageType::kIndex, 0.8};
+  if (!claims_article && (m.og_type == "website" || link_heavy) && body.text_blocks < 8) {
+    return {core::PageType::kIndex, 0.6};
+  }
+  if (text_size < 200) return {core::PageType::kOther, 0.5};
+  return {core::PageType::kArticle, claims_article ? 0.95 : 0.7};
+}
+
+}  // namespace
+
+core::Result<core::Article> extract(std::string_view html, std::string_view url, const Options& options,
+                                    std::string_view http_charset) {
+  if (core::trim(html).empty()) return core::fail(core::ErrorCode::kInvalidInput, "the page is empty");
+  if (static_cast<std::int64_t>(html.size()) > options.max_html_bytes) {
+    return core::fail(core::ErrorCode::kLimit, fmt::format("the page is {} bytes, over extract.max_html_bytes ({})",
+                                                           html.size(), options.max_html_bytes));
+  }
+  if (looks_binary(html)) return core::fail(core::ErrorCode::kInvalidInput, "binary data, not an HTML page");
+  HtmlDocument doc(html, choose_encoding(html, http_charset));
+  xmlNode* root = doc.root();
+  if (root == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "no HTML could be read from the page");
+
+  std::string page_url(url);
+  Metadata m = read_metadata(root, page_url);
+  Body body = find_body(root, m.title, m.image_caption, options.max_depth);
+
+  core::Article a;
+  a.url = page_url;
+  a.canonical_url = m.canonical_url.empty() ? page_url : m.canonical_url;
+  a.title = core::sanitize_utf8(m.title);
+  for (auto& author : m.authors) a.authors.push_back(core::sanitize_utf8(author));
+  a.published = m.published;
+  a.modified = m.modified;
+  a.language = m.language;
+  a.site_name = core::sanitize_utf8(m.site_name);
+  a.description = core::sanitize_utf8(m.description);
+  a.image_url = m.image_url.empty() ? core::resolve_url(page_url, body.lead_image) : m.image_url;
+  if (!core::is_http_url(a.image_url)) a.image_url.clear();
+  a.image_caption = core::sanitize_utf8(m.image_caption.empty() ? body.lead_caption : m.image_caption);
+  std::string text;
+  for (const auto& b : body.blocks) {
+    if (!text.empty()) text += '\n';
+    text += b.text;
+  }
+  a.text = core::sanitize_utf8(text);
+  a.html = core::sanitize_utf8(sanitised_html(body, a.image_url, a.image_caption));
+  auto [type, confidence] = classify(m, body, a.text.size());
+  a.page_type = type;
+  a.page_type_confidence = confidence;
+  return a;
+}
+
+}  // namespace newsdesk::extract

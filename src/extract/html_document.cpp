@@ -1,0 +1,76 @@
+#include "extract/html_document.hpp"
+
+#include <strings.h>
+
+#include "core/strings.hpp"
+
+namespace newsdesk::extract {
+
+HtmlDocument::HtmlDocument(std::string_view html, const std::string& encoding) {
+  constexpr int kOptions = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                           HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED;
+  doc_.reset(htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr,
+                            encoding.empty() ? nullptr : encoding.c_str(), kOptions));
+}
+
+bool is_element(const xmlNode* n, const char* name) {
+  return n != nullptr && n->type == XML_ELEMENT_NODE &&
+         strcasecmp(reinterpret_cast<const char*>(n->name), name) == 0;
+}
+
+std::string attribute(const xmlNode* n, const char* name) {
+  if (n == nullptr || n->type != XML_ELEMENT_NODE) return {};
+  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
+  if (v == nullptr) return {};
+  std::string out(reinterpret_cast<char*>(v));
+  xmlFree(v);
+  return out;
+}
+
+std::string lower_name(const xmlNode* n) {
+  return n == nullptr ? std::string() : core::to_lower_ascii(reinterpret_cast<const char*>(n->name));
+}
+
+std::string text_content(const xmlNode* n) {
+  std::string out;
+  // Iterative walk: pages can nest deeper than the stack allows.
+  const xmlNode* cur = n->children;
+  while (cur != nullptr && cur != n) {
+    bool descend = false;
+    if (cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) {
+      if (cur->parent == nullptr || (!is_element(cur->parent, "script") && !is_element(cur->parent, "style"))) {
+        out += reinterpret_cast<const char*>(cur->content);
+      }
+    } else if (cur->type == XML_ELEMENT_NODE && !is_element(cur, "script") && !is_element(cur, "style")) {
+      if (is_element(cur, "br")) out += ' ';
+      descend = cur->children != nullptr;
+    }
+    if (descend) {
+      cur = cur->children;
+      continue;
+    }
+    while (cur != n && cur->next == nullptr) cur = cur->parent;
+    if (cur == n) break;
+    cur = cur->next;
+  }
+  return core::collapse_whitespace(out);
+}
+
+std::vector<xmlNode*> find_all(xmlNode* n, const char* name) {
+  std::vector<xmlNode*> out;
+  if (n == nullptr) return out;
+  xmlNode* cur = n;
+  while (cur != nullptr) {
+    if (is_element(cur, name)) out.push_back(cur);
+    if (cur->children != nullptr && cur->type == XML_ELEMENT_NODE) {
+      cur = cur->children;
+      continue;
+    }
+    while (cur != nullptr && cur != n && cur->next == nullptr) cur = cur->parent;
+    if (cur == nullptr || cur == n) break;
+    cur = cur->next;
+  }
+  return out;
+}
+
+}  // namespace newsdesk::extract

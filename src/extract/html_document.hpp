@@ -1,0 +1,40 @@
+// Our handle on a parsed HTML page (libxml2's HTML parser behind it). Internal
+// to extract/: no xmlNode* leaves this module.
+#pragma once
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsdesk::extract {
+
+struct XmlDocDeleter {
+  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+
+class HtmlDocument {
+ public:
+  // Parses `html` as `encoding` (a charset name, or "" to let the page's
+  // <meta> decide, defaulting to UTF-8). Never fails: a broken page gives a
+  // partial tree; root() is null only for input with no markup at all.
+  HtmlDocument(std::string_view html, const std::string& encoding);
+  xmlNode* root() const { return doc_ ? xmlDocGetRootElement(doc_.get()) : nullptr; }
+
+ private:
+  std::unique_ptr<xmlDoc, XmlDocDeleter> doc_;
+};
+
+// Element helpers over libxml2 nodes.
+bool is_element(const xmlNode* n, const char* name);
+std::string attribute(const xmlNode* n, const char* name);
+std::string lower_name(const xmlNode* n);
+// All text below `n` (script/style excluded), white space collapsed.
+std::string text_content(const xmlNode* n);
+// Elements named `name` below `n`, in document order.
+std::vector<xmlNode*> find_all(xmlNode* n, const char* name);
+
+}  // namespace newsdesk::extract

@@ -1,0 +1,37 @@
+// Page metadata from JSON-LD, OpenGraph / Twitter / meta tags, <link>, <time>
+// and <title>, each field from the most trusted place that has it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/types.hpp"
+#include "extract/html_document.hpp"
+
+namespace newsdesk::extract {
+
+struct Metadata {
+  std::string title;
+  std::string site_name;
+  std::vector<std::string> authors;
+  std::optional<core::TimePoint> published;
+  std::optional<core::TimePoint> modified;
+  std::string language;
+  std::string canonical_url;
+  std::string description;
+  std::string image_url;
+  std::string image_caption;
+  std::string og_type;          // "article", "website", ...
+  std::string schema_type;      // "NewsArticle", "LiveBlogPosting", ...
+};
+
+Metadata read_metadata(xmlNode* root, const std::string& page_url);
+
+// "By Jane Doe and John Roe | Staff" -> {"Jane Doe", "John Roe"}.
+std::vector<std::string> split_byline(const std::string& byline);
+
+// "Navy awards contract | The Harbor Gazette" -> "Navy awards contract".
+std::string strip_site_suffix(const std::string& title, const std::string& site_name);
+
+}  // namespace newsdesk::extract

@@ -1,0 +1,153 @@
+#include "mail/mime.hpp"
+
+#include <fmt/format.h>
+
+#include "core/time.hpp"
+
+namespace newsdesk::mail {
+namespace {
+
+bool has_line_break(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+bool is_ascii(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80 || (c < 0x20 && c != '\t')) return false;
+  }
+  return true;
+}
+
+std::string base64(std::string_view in) {
+  static constexpr char kTable[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  while (i + 2 < in.size()) {
+    uint32_t v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
+    out += kTable[(v >> 18) & 63];
+    out += kTable[(v >> 12) & 63];
+    out += kTable[(v >> 6) & 63];
+    out += kTable[v & 63];
+    i += 3;
+  }
+  if (i + 1 == in.size()) {
+    uint32_t v = static_cast<unsigned char>(in[i]) << 16;
+    out += kTable[(v >> 18) & 63];
+    out += kTable[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    uint32_t v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
+    out += kTable[(v >> 18) & 63];
+    out += kTable[(v >> 12) & 63];
+    out += kTable[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string encode_header(std::string_view text) {
+  if (is_ascii(text)) return std::string(text);
+  // Encoded words are at most 75 chars: split the UTF-8 at code point
+  // boundaries into chunks of <= 45 bytes (60 base64 chars).
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = std::min(text.size(), i + 45);
+    while (end < text.size() && end > i && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    if (!out.empty()) out += "\r\n ";
+    out += "=?UTF-8?B?" + base64(text.substr(i, end - i)) + "?=";
+    i = end;
+  }
+  return out;
+}
+
+std::string quoted_printable(std::string_view text) {
+  std::string out;
+  size_t column = 0;
+  auto emit = [&](std::string_view piece) {
+    if (column + piece.size() > 75) {
+      out += "=\r\n";
+      column = 0;
+    }
+    out += piece;
+    column += piece.size();
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\r') continue;
+    if (c == '\n') {
+      // Trailing white space before a line break must be encoded.
+      if (!out.empty() && (out.back() == ' ' || out.back() == '\t')) {
+        char last = out.back();
+        out.pop_back();
+        out += last == ' ' ? "=20" : "=09";
+      }
+      out += "\r\n";
+      column = 0;
+      continue;
+    }
+    bool literal = (c >= 33 && c <= 126 && c != '=') || c == ' ' || c == '\t';
+    // A leading '.' is escaped too, so that SMTP dot-stuffing never matters.
+    if (c == '.' && column == 0) literal = false;
+    if (literal) {
+      char ch = static_cast<char>(c);
+      emit(std::string_view(&ch, 1));
+    } else {
+      emit(fmt::format("={:02X}", c));
+    }
+  }
+  if (!out.empty() && (out.back() == ' ' || out.back() == '\t')) {
+    char last = out.back();
+    out.pop_back();
+    out += last == ' ' ? "=20" : "=09";
+  }
+  return out;
+}
+
+core::Result<std::string> compose(const Message& m, std::string_view boundary_seed) {
+  for (auto [name, value] : {std::pair<const char*, const std::string*>{"From", &m.from}, {"To", &m.to},
+                             {"Subject", &m.subject}, {"Message-ID", &m.message_id}, {"List-Id", &m.list_id},
+                             {"List-Unsubscribe", &m.unsubscribe_url}, {"List-Unsubscribe mailto", &m.unsubscribe_mailto}}) {
+    if (has_line_break(*value)) {
+      return core::fail(core::ErrorCode::kInvalidInput, fmt::format("the {} header holds a line break", name));
+    }
+  }
+  if (m.from.empty() || m.to.empty()) return core::fail(core::ErrorCode::kInvalidInput, "an email needs From and To");
+  std::string boundary = fmt::format("=_newsdesk_{}", boundary_seed);
+  std::string out;
+  auto header = [&](std::string_view name, std::string_view value) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  };
+  header("Date", core::format_rfc822(m.date));
+  header("From", m.from);
+  header("To", m.to);
+  header("Subject", encode_header(m.subject));
+  header("Message-ID", "<" + m.message_id + ">");
+  if (!m.list_id.empty()) header("List-Id", m.list_id);
+  if (!m.unsubscribe_url.empty() || !m.unsubscribe_mailto.empty()) {
+    std::string value;
+    if (!m.unsubscribe_url.empty()) value += "<" + m.unsubscribe_url + ">";
+    if (!m.unsubscribe_mailto.empty()) value += (value.empty() ? "" : ", ") + std::string("<mailto:") + m.unsubscribe_mailto + ">";
+    header("List-Unsubscribe", value);
+    if (!m.unsubscribe_url.empty()) header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+  }
+  header("MIME-Version", "1.0");
+  header("Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"");
+  out += "\r\n";
+  out += "This is a multi-part message in MIME format.\r\n";
+  for (auto [type, body] : {std::pair<const char*, const std::string*>{"text/plain", &m.text}, {"text/html", &m.html}}) {
+    out += "\r\n--" + boundary + "\r\n";
+    out += std::string("Content-Type: ") + type + "; charset=UTF-8\r\n";
+    out += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
+    out += quoted_printable(*body);
+    out += "\r\n";
+  }
+  out += "\r\n--" + boundary + "--\r\n";
+  return out;
+}
+
+}  // namespace newsdesk::mail

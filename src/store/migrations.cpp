@@ -1,0 +1,122 @@
+#include "store/migrations.hpp"
+
+namespace newsdesk::store {
+
+const std::vector<Migration>& sqlite_migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "sources, feeds, entries, articles, stories, editions, subscribers, deliveries", R"sql(
+CREATE TABLE sources (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL,
+  feed_url    TEXT NOT NULL UNIQUE,
+  site_url    TEXT NOT NULL DEFAULT '',
+  country     TEXT NOT NULL DEFAULT '',
+  language    TEXT NOT NULL DEFAULT '',
+  weight      REAL NOT NULL DEFAULT 1.0,
+  own         INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE feeds (
+  source_id            INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+  etag                 TEXT NOT NULL DEFAULT '',
+  last_modified        TEXT NOT NULL DEFAULT '',
+  last_polled_at       INTEGER,
+  last_success_at      INTEGER,
+  last_error           TEXT NOT NULL DEFAULT '',
+  consecutive_failures INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE stories (
+  id            INTEGER PRIMARY KEY,
+  headline      TEXT NOT NULL,
+  first_seen    INTEGER NOT NULL,
+  last_updated  INTEGER NOT NULL
+);
+CREATE INDEX stories_last_updated ON stories(last_updated);
+CREATE TABLE articles (
+  id             INTEGER PRIMARY KEY,
+  source_id      INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  url            TEXT NOT NULL,
+  canonical_url  TEXT NOT NULL UNIQUE,
+  title          TEXT NOT NULL DEFAULT '',
+  authors        TEXT NOT NULL DEFAULT '',
+  published_at   INTEGER,
+  modified_at    INTEGER,
+  fetched_at     INTEGER,
+  language       TEXT NOT NULL DEFAULT '',
+  site_name      TEXT NOT NULL DEFAULT '',
+  description    TEXT NOT NULL DEFAULT '',
+  image_url      TEXT NOT NULL DEFAULT '',
+  image_caption  TEXT NOT NULL DEFAULT '',
+  text           TEXT NOT NULL DEFAULT '',
+  html           TEXT NOT NULL DEFAULT '',
+  page_type      TEXT NOT NULL DEFAULT 'article',
+  page_type_confidence REAL NOT NULL DEFAULT 0,
+  story_id       INTEGER REFERENCES stories(id),
+  copy_of        INTEGER REFERENCES articles(id) ON DELETE SET NULL
+);
+CREATE INDEX articles_story ON articles(story_id);
+CREATE INDEX articles_published ON articles(published_at);
+CREATE TABLE feed_entries (
+  id           INTEGER PRIMARY KEY,
+  source_id    INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  guid         TEXT NOT NULL,
+  url          TEXT NOT NULL DEFAULT '',
+  title        TEXT NOT NULL DEFAULT '',
+  summary      TEXT NOT NULL DEFAULT '',
+  authors      TEXT NOT NULL DEFAULT '',
+  published_at INTEGER,
+  image        TEXT NOT NULL DEFAULT '',
+  state        TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new','fetched','failed','skipped')),
+  error        TEXT NOT NULL DEFAULT '',
+  article_id   INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+  UNIQUE (source_id, guid)
+);
+CREATE INDEX feed_entries_state ON feed_entries(state);
+CREATE TABLE editions (
+  id        INTEGER PRIMARY KEY,
+  name      TEXT NOT NULL,
+  date      TEXT NOT NULL,
+  built_at  INTEGER NOT NULL,
+  subject   TEXT NOT NULL,
+  html      TEXT NOT NULL,
+  text      TEXT NOT NULL,
+  json      TEXT NOT NULL,
+  UNIQUE (name, date)
+);
+CREATE TABLE edition_items (
+  edition_id  INTEGER NOT NULL REFERENCES editions(id) ON DELETE CASCADE,
+  position    INTEGER NOT NULL,
+  story_id    INTEGER NOT NULL REFERENCES stories(id),
+  headline    TEXT NOT NULL,
+  summary     TEXT NOT NULL,
+  url         TEXT NOT NULL,
+  outlet      TEXT NOT NULL,
+  score       REAL NOT NULL,
+  outlets     INTEGER NOT NULL,
+  section     TEXT NOT NULL,
+  PRIMARY KEY (edition_id, position)
+);
+CREATE TABLE subscribers (
+  id            INTEGER PRIMARY KEY,
+  email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  state         TEXT NOT NULL CHECK (state IN ('pending','confirmed','unsubscribed','bounced')),
+  time_zone     TEXT NOT NULL DEFAULT '',
+  created_at    INTEGER NOT NULL,
+  confirmed_at  INTEGER,
+  updated_at    INTEGER NOT NULL
+);
+CREATE TABLE deliveries (
+  edition_id    INTEGER NOT NULL REFERENCES editions(id) ON DELETE CASCADE,
+  subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+  state         TEXT NOT NULL CHECK (state IN ('queued','sending','sent','deferred','failed','bounced')),
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  last_error    TEXT NOT NULL DEFAULT '',
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (edition_id, subscriber_id)
+);
+CREATE INDEX deliveries_state ON deliveries(edition_id, state);
+)sql"},
+  };
+  return kMigrations;
+}
+
+}  // namespace newsdesk::store

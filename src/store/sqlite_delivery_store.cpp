@@ -1,0 +1,304 @@
+// The SQLite backend of the edition, subscriber and delivery repositories.
+#include <fmt/format.h>
+
+#include "store/migrations.hpp"
+#include "store/sqlite_repositories.hpp"
+
+namespace newsdesk::store {
+namespace {
+
+class SqliteEditions final : public EditionRepository {
+ public:
+  explicit SqliteEditions(Database& db) : db_(db) {}
+  Result<Id> save(const core::Edition& e, const RenderedEdition& r) override {
+    ND_PREPARE(q, db_, R"sql(INSERT INTO editions(name, date, built_at, subject, html, text, json) VALUES (?,?,?,?,?,?,?)
+      ON CONFLICT(name, date) DO UPDATE SET built_at=excluded.built_at, subject=excluded.subject, html=excluded.html,
+      text=excluded.text, json=excluded.json RETURNING id)sql");
+    q.bind(1, e.name).bind(2, e.date).bind(3, seconds(e.built_at)).bind(4, e.subject).bind(5, r.html).bind(6, r.text).bind(7, r.json);
+    auto row = q.step();
+    if (!row) return tl::unexpected(row.error());
+    Id id = q.integer(0);
+    ND_TRY(q.run());
+    ND_PREPARE(clear, db_, "DELETE FROM edition_items WHERE edition_id = ?");
+    clear.bind(1, id);
+    ND_TRY(clear.run());
+    ND_PREPARE(item, db_, "INSERT INTO edition_items(edition_id, position, story_id, headline, summary, url, outlet, score, outlets, section) VALUES (?,?,?,?,?,?,?,?,?,?)");
+    int position = 0;
+    for (const auto& it : e.items) {
+      item.bind(1, id).bind(2, position++).bind(3, it.story_id).bind(4, it.headline).bind(5, it.summary).bind(6, it.url)
+          .bind(7, it.outlet).bind(8, it.score).bind(9, it.outlets).bind(10, it.section);
+      ND_TRY(item.run());
+      item.reset();
+    }
+    return id;
+  }
+  Result<std::optional<core::Edition>> latest(const std::string& name) override {
+    auto r = select("WHERE name = ? ORDER BY date DESC LIMIT 1", name, "");
+    if (!r) return tl::unexpected(r.error());
+    return r->empty() ? std::nullopt : std::optional<core::Edition>(std::move(r->front()));
+  }
+  Result<std::optional<core::Edition>> by_date(const std::string& name, const std::string& date) override {
+    auto r = select("WHERE name = ? AND date = ?", name, date);
+    if (!r) return tl::unexpected(r.error());
+    return r->empty() ? std::nullopt : std::optional<core::Edition>(std::move(r->front()));
+  }
+  Result<std::optional<RenderedEdition>> rendered(Id edition_id) override {
+    ND_PREPARE(q, db_, "SELECT html, text, json FROM editions WHERE id = ?");
+    q.bind(1, edition_id);
+    auto row = q.step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return std::optional<RenderedEdition>();
+    return std::optional<RenderedEdition>(RenderedEdition{q.text(0), q.text(1), q.text(2)});
+  }
+  Result<std::vector<core::Edition>> list(const std::string& name, size_t limit) override {
+    return select(fmt::format("WHERE name = ? ORDER BY date DESC LIMIT {}", limit), name, "");
+  }
+
+ private:
+  Result<std::vector<core::Edition>> select(const std::string& where, const std::string& name, const std::string& date) {
+    ND_PREPARE(q, db_, "SELECT id, name, date, built_at, subject FROM editions " + where);
+    q.bind(1, name);
+    if (!date.empty()) q.bind(2, date);
+    std::vector<core::Edition> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      core::Edition e;
+      e.id = q.integer(0);
+      e.name = q.text(1);
+      e.date = q.text(2);
+      e.built_at = time_at(q.integer(3));
+      e.subject = q.text(4);
+      out.push_back(std::move(e));
+    }
+    ND_PREPARE(items, db_, "SELECT story_id, headline, summary, url, outlet, score, outlets, section FROM edition_items WHERE edition_id = ? ORDER BY position");
+    for (auto& e : out) {
+      items.bind(1, e.id);
+      for (;;) {
+        auto row = items.step();
+        if (!row) return tl::unexpected(row.error());
+        if (!*row) break;
+        core::EditionItem it;
+        it.story_id = items.integer(0);
+        it.headline = items.text(1);
+        it.summary = items.text(2);
+        it.url = items.text(3);
+        it.outlet = items.text(4);
+        it.score = items.real(5);
+        it.outlets = static_cast<int>(items.integer(6));
+        it.section = items.text(7);
+        e.items.push_back(std::move(it));
+      }
+      items.reset();
+    }
+    return out;
+  }
+  Database& db_;
+};
+
+core::SubscriberState subscriber_state(const std::string& s) {
+  for (auto st : {core::SubscriberState::kPending, core::SubscriberState::kConfirmed,
+                  core::SubscriberState::kUnsubscribed, core::SubscriberState::kBounced}) {
+    if (s == core::to_string(st)) return st;
+  }
+  return core::SubscriberState::kPending;
+}
+
+class SqliteSubscribers final : public SubscriberRepository {
+ public:
+  explicit SqliteSubscribers(Database& db) : db_(db) {}
+  Result<Id> add(const std::string& email, const std::string& time_zone, TimePoint now) override {
+    ND_PREPARE(q, db_, "INSERT INTO subscribers(email, state, time_zone, created_at, updated_at) VALUES (?, 'pending', ?, ?, ?) ON CONFLICT(email) DO NOTHING");
+    q.bind(1, email).bind(2, time_zone).bind(3, seconds(now)).bind(4, seconds(now));
+    ND_TRY(q.run());
+    ND_PREPARE(find, db_, "SELECT id FROM subscribers WHERE email = ?");
+    find.bind(1, email);
+    ND_TRY(find.step());
+    return find.integer(0);
+  }
+  Result<std::optional<core::Subscriber>> find_by_email(const std::string& email) override {
+    auto r = select("WHERE email = ?", email);
+    if (!r) return tl::unexpected(r.error());
+    return r->empty() ? std::nullopt : std::optional<core::Subscriber>(r->front());
+  }
+  Result<void> set_state(Id id, core::SubscriberState state, TimePoint now) override {
+    ND_PREPARE(q, db_, R"sql(UPDATE subscribers SET state = ?1, updated_at = ?2,
+      confirmed_at = CASE WHEN ?1 = 'confirmed' AND confirmed_at IS NULL THEN ?2 ELSE confirmed_at END WHERE id = ?3)sql");
+    q.bind(1, core::to_string(state)).bind(2, seconds(now)).bind(3, id);
+    ND_TRY(q.run());
+    if (db_.changes() == 0) return core::fail(ErrorCode::kNotFound, fmt::format("no subscriber with id {}", id));
+    return {};
+  }
+  Result<std::vector<core::Subscriber>> list(std::optional<core::SubscriberState> state) override {
+    return state ? select("WHERE state = ? ORDER BY id", core::to_string(*state)) : select("ORDER BY id", std::nullopt);
+  }
+
+ private:
+  Result<std::vector<core::Subscriber>> select(const std::string& where, std::optional<std::string> arg) {
+    ND_PREPARE(q, db_, "SELECT id, email, state, time_zone, created_at, confirmed_at FROM subscribers " + where);
+    if (arg) q.bind(1, *arg);
+    std::vector<core::Subscriber> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      core::Subscriber s;
+      s.id = q.integer(0);
+      s.email = q.text(1);
+      s.state = subscriber_state(q.text(2));
+      s.time_zone = q.text(3);
+      s.created_at = time_at(q.integer(4));
+      s.confirmed_at = optional_time(q, 5);
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+  Database& db_;
+};
+
+core::DeliveryState delivery_state(const std::string& s) {
+  for (auto st : {core::DeliveryState::kQueued, core::DeliveryState::kSending, core::DeliveryState::kSent,
+                  core::DeliveryState::kDeferred, core::DeliveryState::kFailed, core::DeliveryState::kBounced}) {
+    if (s == core::to_string(st)) return st;
+  }
+  return core::DeliveryState::kQueued;
+}
+
+class SqliteDeliveries final : public DeliveryRepository {
+ public:
+  explicit SqliteDeliveries(Database& db) : db_(db) {}
+  Result<size_t> enqueue(Id edition_id, const std::vector<Id>& subscriber_ids, TimePoint now) override {
+    ND_PREPARE(q, db_, "INSERT INTO deliveries(edition_id, subscriber_id, state, updated_at) VALUES (?,?,'queued',?) ON CONFLICT DO NOTHING");
+    size_t added = 0;
+    for (Id s : subscriber_ids) {
+      q.bind(1, edition_id).bind(2, s).bind(3, seconds(now));
+      ND_TRY(q.run());
+      added += static_cast<size_t>(db_.changes());
+      q.reset();
+    }
+    return added;
+  }
+  Result<void> set_state(Id edition_id, Id subscriber_id, core::DeliveryState state, const std::string& error,
+                         TimePoint now) override {
+    ND_PREPARE(q, db_, R"sql(UPDATE deliveries SET state = ?, last_error = ?, updated_at = ?,
+      attempts = attempts + CASE WHEN ? = 'sending' THEN 1 ELSE 0 END WHERE edition_id = ? AND subscriber_id = ?)sql");
+    const char* name = core::to_string(state);
+    q.bind(1, name).bind(2, error).bind(3, seconds(now)).bind(4, name).bind(5, edition_id).bind(6, subscriber_id);
+    ND_TRY(q.run());
+    if (db_.changes() == 0) {
+      return core::fail(ErrorCode::kNotFound, fmt::format("no delivery of edition {} to subscriber {}", edition_id, subscriber_id));
+    }
+    return {};
+  }
+  Result<std::vector<core::Delivery>> in_state(Id edition_id, core::DeliveryState state) override {
+    ND_PREPARE(q, db_, "SELECT subscriber_id, state, attempts, last_error, updated_at FROM deliveries WHERE edition_id = ? AND state = ? ORDER BY subscriber_id");
+    q.bind(1, edition_id).bind(2, core::to_string(state));
+    std::vector<core::Delivery> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      core::Delivery d;
+      d.edition_id = edition_id;
+      d.subscriber_id = q.integer(0);
+      d.state = delivery_state(q.text(1));
+      d.attempts = static_cast<int>(q.integer(2));
+      d.last_error = q.text(3);
+      d.updated_at = time_at(q.integer(4));
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+ private:
+  Database& db_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(Database db)
+      : db_(std::move(db)),
+        sources_(make_sqlite_sources(db_)),
+        feeds_(make_sqlite_feeds(db_)),
+        entries_(make_sqlite_entries(db_)),
+        articles_(make_sqlite_articles(db_)),
+        stories_(make_sqlite_stories(db_)),
+        editions_(make_sqlite_editions(db_)),
+        subscribers_(make_sqlite_subscribers(db_)),
+        deliveries_(make_sqlite_deliveries(db_)) {}
+
+  SourceRepository& sources() override { return *sources_; }
+  FeedRepository& feeds() override { return *feeds_; }
+  FeedEntryRepository& entries() override { return *entries_; }
+  ArticleRepository& articles() override { return *articles_; }
+  StoryRepository& stories() override { return *stories_; }
+  EditionRepository& editions() override { return *editions_; }
+  SubscriberRepository& subscribers() override { return *subscribers_; }
+  DeliveryRepository& deliveries() override { return *deliveries_; }
+
+  Result<void> transaction(const std::function<Result<void>()>& work) override {
+    ND_TRY(db_.exec("BEGIN IMMEDIATE"));
+    auto r = work();
+    if (!r) {
+      (void)db_.exec("ROLLBACK");
+      return r;
+    }
+    return db_.exec("COMMIT");
+  }
+
+  int schema_version() override {
+    auto q = db_.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
+    if (!q || !q->step()) return 0;
+    return static_cast<int>(q->integer(0));
+  }
+
+  Result<void> migrate() {
+    ND_TRY(db_.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"));
+    int current = schema_version();
+    for (const auto& m : sqlite_migrations()) {
+      if (m.version <= current) continue;
+      auto applied = transaction([&]() -> Result<void> {
+        ND_TRY(db_.exec(m.sql));
+        ND_PREPARE(q, db_, "INSERT INTO schema_migrations(version, description) VALUES (?, ?)");
+        q.bind(1, m.version).bind(2, m.description);
+        return q.run();
+      });
+      if (!applied) {
+        return core::fail(ErrorCode::kDatabase, fmt::format("migration {} ({}) failed: {}", m.version, m.description,
+                                                            applied.error().message));
+      }
+    }
+    return {};
+  }
+
+ private:
+  Database db_;
+  std::unique_ptr<SourceRepository> sources_;
+  std::unique_ptr<FeedRepository> feeds_;
+  std::unique_ptr<FeedEntryRepository> entries_;
+  std::unique_ptr<ArticleRepository> articles_;
+  std::unique_ptr<StoryRepository> stories_;
+  std::unique_ptr<EditionRepository> editions_;
+  std::unique_ptr<SubscriberRepository> subscribers_;
+  std::unique_ptr<DeliveryRepository> deliveries_;
+};
+
+}  // namespace
+
+std::unique_ptr<EditionRepository> make_sqlite_editions(Database& db) { return std::make_unique<SqliteEditions>(db); }
+std::unique_ptr<SubscriberRepository> make_sqlite_subscribers(Database& db) { return std::make_unique<SqliteSubscribers>(db); }
+std::unique_ptr<DeliveryRepository> make_sqlite_deliveries(Database& db) { return std::make_unique<SqliteDeliveries>(db); }
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& path) {
+  auto db = Database::open(path.string());
+  if (!db) return tl::unexpected(db.error());
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"}) {
+    ND_TRY(db->exec(pragma));
+  }
+  auto store = std::make_unique<SqliteStore>(std::move(*db));
+  ND_TRY(store->migrate());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace newsdesk::store

@@ -1,0 +1,309 @@
+// The SQLite backend of the content repositories: sources, feeds, entries,
+// articles, stories.
+#include <fmt/format.h>
+
+#include "core/strings.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite_repositories.hpp"
+
+namespace newsdesk::store {
+namespace {
+
+class SqliteSources final : public SourceRepository {
+ public:
+  explicit SqliteSources(Database& db) : db_(db) {}
+  Result<Id> add(const core::Source& s) override {
+    ND_PREPARE(q, db_, "INSERT INTO sources(name, feed_url, site_url, country, language, weight, own) VALUES (?,?,?,?,?,?,?)");
+    q.bind(1, s.name).bind(2, s.feed_url).bind(3, s.site_url).bind(4, s.country).bind(5, s.language).bind(6, s.weight).bind(7, s.own);
+    auto r = q.run();
+    if (!r) {
+      if (r.error().message.find("UNIQUE") != std::string::npos) {
+        return core::fail(ErrorCode::kInvalidInput, fmt::format("a source with the feed URL {} already exists", s.feed_url));
+      }
+      return tl::unexpected(r.error());
+    }
+    return db_.last_insert_id();
+  }
+  Result<std::vector<core::Source>> list() override { return query("SELECT * FROM sources ORDER BY id", {}); }
+  Result<std::optional<core::Source>> get(Id id) override {
+    auto r = query("SELECT * FROM sources WHERE id = ?", std::to_string(id));
+    if (!r) return tl::unexpected(r.error());
+    return r->empty() ? std::nullopt : std::optional<core::Source>(r->front());
+  }
+  Result<std::optional<core::Source>> find_by_feed_url(const std::string& url) override {
+    auto r = query("SELECT * FROM sources WHERE feed_url = ?", url);
+    if (!r) return tl::unexpected(r.error());
+    return r->empty() ? std::nullopt : std::optional<core::Source>(r->front());
+  }
+  Result<bool> remove(Id id) override {
+    ND_PREPARE(q, db_, "DELETE FROM sources WHERE id = ?");
+    q.bind(1, id);
+    ND_TRY(q.run());
+    return db_.changes() > 0;
+  }
+
+ private:
+  Result<std::vector<core::Source>> query(std::string_view sql, std::optional<std::string> arg) {
+    ND_PREPARE(q, db_, sql);
+    if (arg) q.bind(1, *arg);
+    std::vector<core::Source> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      core::Source s;
+      s.id = q.integer(0);
+      s.name = q.text(1);
+      s.feed_url = q.text(2);
+      s.site_url = q.text(3);
+      s.country = q.text(4);
+      s.language = q.text(5);
+      s.weight = q.real(6);
+      s.own = q.integer(7) != 0;
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+  Database& db_;
+};
+
+class SqliteFeeds final : public FeedRepository {
+ public:
+  explicit SqliteFeeds(Database& db) : db_(db) {}
+  Result<core::FeedState> state(Id source_id) override {
+    ND_PREPARE(q, db_, "SELECT etag, last_modified, last_polled_at, last_success_at, last_error, consecutive_failures FROM feeds WHERE source_id = ?");
+    q.bind(1, source_id);
+    core::FeedState st;
+    auto row = q.step();
+    if (!row) return tl::unexpected(row.error());
+    if (*row) {
+      st.etag = q.text(0);
+      st.last_modified = q.text(1);
+      st.last_polled = optional_time(q, 2);
+      st.last_success = optional_time(q, 3);
+      st.last_error = q.text(4);
+      st.consecutive_failures = static_cast<int>(q.integer(5));
+    }
+    return st;
+  }
+  Result<void> save_state(Id source_id, const core::FeedState& st) override {
+    ND_PREPARE(q, db_, R"sql(INSERT INTO feeds(source_id, etag, last_modified, last_polled_at, last_success_at, last_error, consecutive_failures)
+      VALUES (?,?,?,?,?,?,?) ON CONFLICT(source_id) DO UPDATE SET etag=excluded.etag, last_modified=excluded.last_modified,
+      last_polled_at=excluded.last_polled_at, last_success_at=excluded.last_success_at, last_error=excluded.last_error,
+      consecutive_failures=excluded.consecutive_failures)sql");
+    q.bind(1, source_id).bind(2, st.etag).bind(3, st.last_modified).bind(4, seconds(st.last_polled))
+        .bind(5, seconds(st.last_success)).bind(6, st.last_error).bind(7, st.consecutive_failures);
+    return q.run();
+  }
+
+ private:
+  Database& db_;
+};
+
+const char* entry_state_name(EntryState s) {
+  switch (s) {
+    case EntryState::kNew: return "new";
+    case EntryState::kFetched: return "fetched";
+    case EntryState::kFailed: return "failed";
+    case EntryState::kSkipped: return "skipped";
+  }
+  return "new";
+}
+
+class SqliteEntries final : public FeedEntryRepository {
+ public:
+  explicit SqliteEntries(Database& db) : db_(db) {}
+  Result<bool> upsert(Id source_id, const core::FeedEntry& e) override {
+    ND_PREPARE(q, db_, "INSERT INTO feed_entries(source_id, guid, url, title, summary, authors, published_at, image) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(source_id, guid) DO NOTHING");
+    q.bind(1, source_id).bind(2, e.guid).bind(3, e.url).bind(4, e.title).bind(5, e.summary).bind(6, join_lines(e.authors))
+        .bind(7, seconds(e.published)).bind(8, e.image);
+    ND_TRY(q.run());
+    return db_.changes() > 0;
+  }
+  Result<std::vector<StoredEntry>> pending(size_t limit) override {
+    ND_PREPARE(q, db_, "SELECT id, source_id, guid, url, title, summary, authors, published_at, image FROM feed_entries WHERE state = 'new' ORDER BY published_at, id LIMIT ?");
+    q.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<StoredEntry> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      StoredEntry se;
+      se.id = q.integer(0);
+      se.source_id = q.integer(1);
+      se.entry.guid = q.text(2);
+      se.entry.url = q.text(3);
+      se.entry.title = q.text(4);
+      se.entry.summary = q.text(5);
+      se.entry.authors = split_lines(q.text(6));
+      se.entry.published = optional_time(q, 7);
+      se.entry.image = q.text(8);
+      out.push_back(std::move(se));
+    }
+    return out;
+  }
+  Result<void> mark(Id entry_id, EntryState state, const std::string& error, std::optional<Id> article_id) override {
+    ND_PREPARE(q, db_, "UPDATE feed_entries SET state = ?, error = ?, article_id = ? WHERE id = ?");
+    q.bind(1, entry_state_name(state)).bind(2, error).bind(3, article_id).bind(4, entry_id);
+    return q.run();
+  }
+  Result<size_t> count(EntryState state) override {
+    ND_PREPARE(q, db_, "SELECT count(*) FROM feed_entries WHERE state = ?");
+    q.bind(1, entry_state_name(state));
+    ND_TRY(q.step());
+    return static_cast<size_t>(q.integer(0));
+  }
+
+ private:
+  Database& db_;
+};
+
+constexpr const char* kArticleColumns =
+    "id, source_id, url, canonical_url, title, authors, published_at, modified_at, fetched_at, language, site_name, "
+    "description, image_url, image_caption, text, html, page_type, page_type_confidence, story_id, copy_of";
+
+class SqliteArticles final : public ArticleRepository {
+ public:
+  explicit SqliteArticles(Database& db) : db_(db) {}
+  Result<Id> add(const core::Article& a) override {
+    ND_PREPARE(q, db_, R"sql(INSERT INTO articles(source_id, url, canonical_url, title, authors, published_at, modified_at,
+      fetched_at, language, site_name, description, image_url, image_caption, text, html, page_type, page_type_confidence)
+      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(canonical_url) DO NOTHING)sql");
+    q.bind(1, a.source_id).bind(2, a.url).bind(3, a.canonical_url).bind(4, a.title).bind(5, join_lines(a.authors))
+        .bind(6, seconds(a.published)).bind(7, seconds(a.modified)).bind(8, seconds(a.fetched)).bind(9, a.language)
+        .bind(10, a.site_name).bind(11, a.description).bind(12, a.image_url).bind(13, a.image_caption).bind(14, a.text)
+        .bind(15, a.html).bind(16, core::to_string(a.page_type)).bind(17, a.page_type_confidence);
+    ND_TRY(q.run());
+    if (db_.changes() > 0) return db_.last_insert_id();
+    ND_PREPARE(find, db_, "SELECT id FROM articles WHERE canonical_url = ?");
+    find.bind(1, a.canonical_url);
+    ND_TRY(find.step());
+    return find.integer(0);
+  }
+  Result<std::optional<core::Article>> get(Id id) override {
+    auto r = select("WHERE id = ?", id);
+    if (!r) return tl::unexpected(r.error());
+    return r->empty() ? std::nullopt : std::optional<core::Article>(std::move(r->front()));
+  }
+  Result<std::vector<core::Article>> unclustered() override {
+    return select("WHERE story_id IS NULL ORDER BY coalesce(published_at, fetched_at), id", std::nullopt);
+  }
+  Result<std::vector<core::Article>> clustered_since(TimePoint since) override {
+    return select("WHERE story_id IS NOT NULL AND coalesce(published_at, fetched_at) >= ? ORDER BY coalesce(published_at, fetched_at), id",
+                  seconds(since));
+  }
+  Result<std::vector<core::Article>> by_story(Id story_id) override {
+    return select("WHERE story_id = ? ORDER BY coalesce(published_at, fetched_at), id", story_id);
+  }
+  Result<void> assign(Id article_id, Id story_id, std::optional<Id> copy_of) override {
+    ND_PREPARE(q, db_, "UPDATE articles SET story_id = ?, copy_of = ? WHERE id = ?");
+    q.bind(1, story_id).bind(2, copy_of).bind(3, article_id);
+    return q.run();
+  }
+  Result<size_t> count() override {
+    ND_PREPARE(q, db_, "SELECT count(*) FROM articles");
+    ND_TRY(q.step());
+    return static_cast<size_t>(q.integer(0));
+  }
+
+ private:
+  Result<std::vector<core::Article>> select(const std::string& where, std::optional<std::int64_t> arg) {
+    ND_PREPARE(q, db_, fmt::format("SELECT {} FROM articles {}", kArticleColumns, where));
+    if (arg) q.bind(1, *arg);
+    std::vector<core::Article> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      core::Article a;
+      a.id = q.integer(0);
+      a.source_id = q.integer(1);
+      a.url = q.text(2);
+      a.canonical_url = q.text(3);
+      a.title = q.text(4);
+      a.authors = split_lines(q.text(5));
+      a.published = optional_time(q, 6);
+      a.modified = optional_time(q, 7);
+      a.fetched = optional_time(q, 8);
+      a.language = q.text(9);
+      a.site_name = q.text(10);
+      a.description = q.text(11);
+      a.image_url = q.text(12);
+      a.image_caption = q.text(13);
+      a.text = q.text(14);
+      a.html = q.text(15);
+      a.page_type = core::page_type_from_string(q.text(16));
+      a.page_type_confidence = q.real(17);
+      a.story_id = q.optional_integer(18);
+      a.copy_of = q.optional_integer(19);
+      out.push_back(std::move(a));
+    }
+    return out;
+  }
+  Database& db_;
+};
+
+class SqliteStories final : public StoryRepository {
+ public:
+  explicit SqliteStories(Database& db) : db_(db) {}
+  Result<void> save(const core::Story& s) override {
+    ND_PREPARE(q, db_, R"sql(INSERT INTO stories(id, headline, first_seen, last_updated) VALUES (?,?,?,?)
+      ON CONFLICT(id) DO UPDATE SET headline=excluded.headline, first_seen=excluded.first_seen, last_updated=excluded.last_updated)sql");
+    q.bind(1, s.id).bind(2, s.headline).bind(3, seconds(s.first_seen)).bind(4, seconds(s.last_updated));
+    return q.run();
+  }
+  Result<std::optional<core::Story>> get(Id id) override {
+    auto r = select("WHERE id = ?", id);
+    if (!r) return tl::unexpected(r.error());
+    return r->empty() ? std::nullopt : std::optional<core::Story>(std::move(r->front()));
+  }
+  Result<std::vector<core::Story>> updated_since(TimePoint since) override {
+    return select("WHERE last_updated >= ? ORDER BY last_updated DESC, id", seconds(since));
+  }
+  Result<Id> max_id() override {
+    ND_PREPARE(q, db_, "SELECT coalesce(max(id), 0) FROM stories");
+    ND_TRY(q.step());
+    return q.integer(0);
+  }
+
+ private:
+  Result<std::vector<core::Story>> select(const std::string& where, std::int64_t arg) {
+    ND_PREPARE(q, db_, "SELECT id, headline, first_seen, last_updated FROM stories " + where);
+    q.bind(1, arg);
+    std::vector<core::Story> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      core::Story s;
+      s.id = q.integer(0);
+      s.headline = q.text(1);
+      s.first_seen = time_at(q.integer(2));
+      s.last_updated = time_at(q.integer(3));
+      out.push_back(std::move(s));
+    }
+    ND_PREPARE(members, db_, "SELECT id FROM articles WHERE story_id = ? ORDER BY coalesce(published_at, fetched_at), id");
+    for (auto& s : out) {
+      members.bind(1, s.id);
+      for (;;) {
+        auto row = members.step();
+        if (!row) return tl::unexpected(row.error());
+        if (!*row) break;
+        s.article_ids.push_back(members.integer(0));
+      }
+      members.reset();
+    }
+    return out;
+  }
+  Database& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<SourceRepository> make_sqlite_sources(Database& db) { return std::make_unique<SqliteSources>(db); }
+std::unique_ptr<FeedRepository> make_sqlite_feeds(Database& db) { return std::make_unique<SqliteFeeds>(db); }
+std::unique_ptr<FeedEntryRepository> make_sqlite_entries(Database& db) { return std::make_unique<SqliteEntries>(db); }
+std::unique_ptr<ArticleRepository> make_sqlite_articles(Database& db) { return std::make_unique<SqliteArticles>(db); }
+std::unique_ptr<StoryRepository> make_sqlite_stories(Database& db) { return std::make_unique<SqliteStories>(db); }
+
+}  // namespace newsdesk::store

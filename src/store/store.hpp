@@ -1,0 +1,151 @@
+// The store: every persistent aggregate behind one repository interface each,
+// so that nothing outside store/ writes SQL and a PostgreSQL backend can stand
+// beside SQLite. Schema and migrations: docs/schema.md.
+//
+// A Store and its repositories are used from one thread at a time; open one
+// Store per thread (SQLite in WAL mode lets them share the file).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/types.hpp"
+
+namespace newsdesk::store {
+
+using core::Id;
+using core::Result;
+
+class SourceRepository {
+ public:
+  virtual ~SourceRepository() = default;
+  // Adds a source; kInvalidInput if its feed URL is already registered.
+  virtual Result<Id> add(const core::Source& source) = 0;
+  virtual Result<std::vector<core::Source>> list() = 0;
+  virtual Result<std::optional<core::Source>> get(Id id) = 0;
+  virtual Result<std::optional<core::Source>> find_by_feed_url(const std::string& url) = 0;
+  // Removes a source and everything read from it; false when there was none.
+  virtual Result<bool> remove(Id id) = 0;
+};
+
+// Conditional-GET and health state per source (one feed per source).
+class FeedRepository {
+ public:
+  virtual ~FeedRepository() = default;
+  virtual Result<core::FeedState> state(Id source_id) = 0;
+  virtual Result<void> save_state(Id source_id, const core::FeedState& state) = 0;
+};
+
+enum class EntryState { kNew, kFetched, kFailed, kSkipped };
+
+struct StoredEntry {
+  Id id = 0;
+  Id source_id = 0;
+  core::FeedEntry entry;
+  EntryState state = EntryState::kNew;
+  std::string error;
+};
+
+class FeedEntryRepository {
+ public:
+  virtual ~FeedEntryRepository() = default;
+  // Inserts an entry unless (source, guid) is known; true when it was new.
+  virtual Result<bool> upsert(Id source_id, const core::FeedEntry& entry) = 0;
+  // Entries waiting for their page to be fetched, oldest first.
+  virtual Result<std::vector<StoredEntry>> pending(size_t limit) = 0;
+  virtual Result<void> mark(Id entry_id, EntryState state, const std::string& error,
+                            std::optional<Id> article_id) = 0;
+  virtual Result<size_t> count(EntryState state) = 0;
+};
+
+class ArticleRepository {
+ public:
+  virtual ~ArticleRepository() = default;
+  // Adds an article; when its canonical URL is already stored, returns the
+  // existing id and leaves the row as it was (the same article reached twice).
+  virtual Result<Id> add(const core::Article& article) = 0;
+  virtual Result<std::optional<core::Article>> get(Id id) = 0;
+  // Articles without a story yet, in publication order.
+  virtual Result<std::vector<core::Article>> unclustered() = 0;
+  // Clustered articles published (or fetched) since `since`, in publication order.
+  virtual Result<std::vector<core::Article>> clustered_since(core::TimePoint since) = 0;
+  virtual Result<std::vector<core::Article>> by_story(Id story_id) = 0;
+  virtual Result<void> assign(Id article_id, Id story_id, std::optional<Id> copy_of) = 0;
+  virtual Result<size_t> count() = 0;
+};
+
+class StoryRepository {
+ public:
+  virtual ~StoryRepository() = default;
+  // Inserts or updates a story by its id (the clusterer assigns ids).
+  virtual Result<void> save(const core::Story& story) = 0;
+  virtual Result<std::optional<core::Story>> get(Id id) = 0;
+  // Stories updated since `since`, most recently updated first.
+  virtual Result<std::vector<core::Story>> updated_since(core::TimePoint since) = 0;
+  virtual Result<Id> max_id() = 0;
+};
+
+struct RenderedEdition {
+  std::string html;
+  std::string text;
+  std::string json;
+};
+
+class EditionRepository {
+ public:
+  virtual ~EditionRepository() = default;
+  // Saves (or replaces) the edition of (name, date) with its items.
+  virtual Result<Id> save(const core::Edition& edition, const RenderedEdition& rendered) = 0;
+  virtual Result<std::optional<core::Edition>> latest(const std::string& name) = 0;
+  virtual Result<std::optional<core::Edition>> by_date(const std::string& name, const std::string& date) = 0;
+  virtual Result<std::optional<RenderedEdition>> rendered(Id edition_id) = 0;
+  virtual Result<std::vector<core::Edition>> list(const std::string& name, size_t limit) = 0;
+};
+
+class SubscriberRepository {
+ public:
+  virtual ~SubscriberRepository() = default;
+  // Adds a pending subscriber; an existing address is returned unchanged.
+  virtual Result<Id> add(const std::string& email, const std::string& time_zone, core::TimePoint now) = 0;
+  virtual Result<std::optional<core::Subscriber>> find_by_email(const std::string& email) = 0;
+  virtual Result<void> set_state(Id id, core::SubscriberState state, core::TimePoint now) = 0;
+  virtual Result<std::vector<core::Subscriber>> list(std::optional<core::SubscriberState> state) = 0;
+};
+
+class DeliveryRepository {
+ public:
+  virtual ~DeliveryRepository() = default;
+  // Queues one delivery per subscriber; existing rows are left as they are.
+  virtual Result<size_t> enqueue(Id edition_id, const std::vector<Id>& subscriber_ids, core::TimePoint now) = 0;
+  virtual Result<void> set_state(Id edition_id, Id subscriber_id, core::DeliveryState state,
+                                 const std::string& error, core::TimePoint now) = 0;
+  virtual Result<std::vector<core::Delivery>> in_state(Id edition_id, core::DeliveryState state) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual SourceRepository& sources() = 0;
+  virtual FeedRepository& feeds() = 0;
+  virtual FeedEntryRepository& entries() = 0;
+  virtual ArticleRepository& articles() = 0;
+  virtual StoryRepository& stories() = 0;
+  virtual EditionRepository& editions() = 0;
+  virtual SubscriberRepository& subscribers() = 0;
+  virtual DeliveryRepository& deliveries() = 0;
+  // Runs `work` in one transaction: committed when it succeeds, rolled back
+  // when it returns an error.
+  virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;
+  virtual int schema_version() = 0;
+};
+
+// Opens (creating if needed) an SQLite store in WAL mode with foreign keys on,
+// and applies pending migrations. kDatabase with SQLite's message on failure.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& path);
+
+}  // namespace newsdesk::store

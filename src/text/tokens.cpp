@@ -1,0 +1,253 @@
+#include "text/tokens.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+#include <unordered_set>
+
+#include <libstemmer.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+#include <xxhash.h>
+
+namespace newsdesk::text {
+namespace {
+
+// Calls fn(start, end, code_point) for each code point; invalid bytes get -1.
+template <class Fn>
+void for_each_code_point(std::string_view s, Fn&& fn) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  int32_t length = static_cast<int32_t>(std::min<size_t>(s.size(), INT32_MAX));
+  int32_t i = 0;
+  while (i < length) {
+    int32_t start = i;
+    UChar32 c;
+    U8_NEXT(p, i, length, c);
+    fn(static_cast<size_t>(start), static_cast<size_t>(i), c);
+  }
+}
+
+void append_folded(std::string& out, UChar32 c) {
+  c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+  uint8_t buf[4];
+  int32_t n = 0;
+  UBool error = false;
+  U8_APPEND(buf, n, 4, c, error);
+  if (!error) out.append(reinterpret_cast<char*>(buf), static_cast<size_t>(n));
+}
+
+bool is_word_char(UChar32 c) { return c >= 0 && (u_isalnum(c) || u_hasBinaryProperty(c, UCHAR_ALPHABETIC)); }
+
+// A joiner keeps "4.2", "F-35" and "U.S." as one word when letters or digits
+// stand on both sides.
+bool is_joiner(UChar32 c) { return c == '.' || c == '-' || c == ',' || c == '\''; }
+
+struct RawWord {
+  size_t begin, end;
+  std::string folded;
+  bool capitalised;
+  bool has_digit;
+};
+
+std::vector<RawWord> raw_words(std::string_view text) {
+  std::vector<RawWord> out;
+  RawWord current{0, 0, {}, false, false};
+  bool in_word = false;
+  size_t pending_joiner = std::string_view::npos;
+  UChar32 joiner = 0;
+  for_each_code_point(text, [&](size_t start, size_t end, UChar32 c) {
+    if (is_word_char(c)) {
+      if (!in_word) {
+        current = RawWord{start, end, {}, u_isupper(c) || u_istitle(c), false};
+        in_word = true;
+      } else if (pending_joiner != std::string_view::npos) {
+        // Keep numeric joiners (4.2, 1,200) and hyphens/dots inside words.
+        bool digit_join = (joiner == '.' || joiner == ',') && u_isdigit(c) && current.has_digit;
+        bool word_join = joiner == '-' || (joiner == '.' && u_isupper(c));
+        if (digit_join || word_join) {
+          if (joiner != ',') current.folded += static_cast<char>(joiner);
+        } else {
+          out.push_back(current);
+          current = RawWord{start, end, {}, u_isupper(c) || u_istitle(c), false};
+        }
+      }
+      pending_joiner = std::string_view::npos;
+      append_folded(current.folded, c);
+      current.has_digit |= u_isdigit(c) != 0;
+      current.end = end;
+      return;
+    }
+    if (in_word && pending_joiner == std::string_view::npos && is_joiner(c)) {
+      pending_joiner = start;
+      joiner = c;
+      return;
+    }
+    if (in_word) out.push_back(current);
+    in_word = false;
+    pending_joiner = std::string_view::npos;
+  });
+  if (in_word) out.push_back(current);
+  return out;
+}
+
+const std::unordered_set<std::string_view>& stopwords() {
+  static const std::unordered_set<std::string_view> kWords = {
+      "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+      "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+      "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few",
+      "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
+      "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+      "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of",
+      "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own",
+      "said", "same", "says", "she", "should", "so", "some", "such", "than", "that", "the",
+      "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those",
+      "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when",
+      "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
+      "yours", "yourself", "yourselves", "s", "t", "mr", "mrs", "ms", "one", "two", "new", "year",
+      "years", "told", "according", "many", "much", "may", "might", "must", "last", "first",
+      "week", "day", "yesterday", "today", "tomorrow", "monday", "tuesday", "wednesday",
+      "thursday", "friday", "saturday", "sunday", "including", "however", "since", "still",
+      "yet", "per", "cent", "percent", "around", "another", "make", "made", "get", "got", "us"};
+  return kWords;
+}
+
+}  // namespace
+
+std::vector<std::string> words(std::string_view text) {
+  std::vector<std::string> out;
+  for (auto& w : raw_words(text)) out.push_back(std::move(w.folded));
+  return out;
+}
+
+bool is_stopword(std::string_view folded_word) { return stopwords().count(folded_word) > 0; }
+
+Stemmer::Stemmer(std::string_view language) {
+  std::string name(language);
+  stemmer_ = sb_stemmer_new(name.c_str(), "UTF_8");
+}
+
+Stemmer::~Stemmer() {
+  if (stemmer_ != nullptr) sb_stemmer_delete(stemmer_);
+}
+
+std::string Stemmer::stem(std::string_view folded_word) {
+  if (stemmer_ == nullptr) return std::string(folded_word);
+  const sb_symbol* s = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(folded_word.data()),
+                                       static_cast<int>(folded_word.size()));
+  if (s == nullptr) return std::string(folded_word);
+  return std::string(reinterpret_cast<const char*>(s), static_cast<size_t>(sb_stemmer_length(stemmer_)));
+}
+
+std::vector<std::string> terms(std::string_view text, Stemmer& stemmer) {
+  std::vector<std::string> out;
+  for (auto& w : raw_words(text)) {
+    if (w.folded.size() < 2 && !w.has_digit) continue;
+    if (is_stopword(w.folded)) continue;
+    out.push_back(w.has_digit ? std::move(w.folded) : stemmer.stem(w.folded));
+  }
+  return out;
+}
+
+std::vector<std::string> entities(std::string_view text) {
+  std::vector<std::string> out;
+  auto ws = raw_words(text);
+  std::string phrase;
+  size_t phrase_words = 0;
+  size_t previous_end = 0;
+  auto flush = [&] {
+    if (phrase_words > 1 || (phrase_words == 1 && !is_stopword(phrase) && phrase.size() > 1)) {
+      out.push_back(phrase);
+    }
+    phrase.clear();
+    phrase_words = 0;
+  };
+  for (const auto& w : ws) {
+    // A phrase continues only across plain spaces.
+    bool adjacent = phrase_words > 0 && w.begin == previous_end + 1 && text[previous_end] == ' ';
+    if (w.has_digit) {
+      flush();
+      out.push_back(w.folded);
+    } else if (w.capitalised) {
+      if (!adjacent) flush();
+      if (phrase_words == 0 && is_stopword(w.folded)) {
+        // "The Navy": skip the leading article.
+      } else {
+        if (!phrase.empty()) phrase += ' ';
+        phrase += w.folded;
+        ++phrase_words;
+      }
+    } else {
+      flush();
+    }
+    previous_end = w.end;
+  }
+  flush();
+  return out;
+}
+
+std::vector<std::string> sentences(std::string_view text) {
+  static const std::array<std::string_view, 16> kAbbreviations = {
+      "Mr", "Mrs", "Ms", "Dr", "Adm", "Gen", "Col", "Lt", "Sgt", "Capt", "Cmdr", "Rep", "Sen", "St",
+      "Gov", "No"};
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c != '.' && c != '!' && c != '?') continue;
+    size_t j = i + 1;
+    // closing quotes and brackets: ASCII and the UTF-8 right quotes
+    while (j < text.size()) {
+      if (text[j] == '"' || text[j] == '\'' || text[j] == ')') {
+        ++j;
+      } else if (text.compare(j, 3, "\xE2\x80\x9D") == 0 || text.compare(j, 3, "\xE2\x80\x99") == 0) {
+        j += 3;
+      } else {
+        break;
+      }
+    }
+    if (j >= text.size() || text[j] != ' ') continue;
+    size_t k = j;
+    while (k < text.size() && text[k] == ' ') ++k;
+    if (k >= text.size()) continue;
+    unsigned char next = static_cast<unsigned char>(text[k]);
+    bool opens = std::isupper(next) || std::isdigit(next) || next == '"' || next >= 0x80;
+    if (!opens) continue;
+    if (c == '.') {
+      size_t w = i;
+      while (w > start && std::isalpha(static_cast<unsigned char>(text[w - 1]))) --w;
+      std::string_view word = text.substr(w, i - w);
+      bool abbreviation = word.size() == 1 ||
+                          std::find(kAbbreviations.begin(), kAbbreviations.end(), word) != kAbbreviations.end();
+      if (abbreviation) continue;
+    }
+    out.emplace_back(text.substr(start, j - start));
+    start = k;
+    i = k - 1;
+  }
+  if (start < text.size()) {
+    auto rest = text.substr(start);
+    while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.back()))) rest.remove_suffix(1);
+    if (!rest.empty()) out.emplace_back(rest);
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> shingle_hashes(std::string_view text, size_t k) {
+  auto ws = words(text);
+  std::vector<std::uint64_t> out;
+  if (ws.empty() || k == 0) return out;
+  std::string shingle;
+  size_t count = ws.size() < k ? 1 : ws.size() - k + 1;
+  for (size_t i = 0; i < count; ++i) {
+    shingle.clear();
+    for (size_t j = i; j < std::min(i + k, ws.size()); ++j) {
+      if (j > i) shingle += ' ';
+      shingle += ws[j];
+    }
+    out.push_back(XXH3_64bits(shingle.data(), shingle.size()));
+  }
+  return out;
+}
+
+}  // namespace newsdesk::text

@@ -1,0 +1,152 @@
+#include "web/pages.hpp"
+
+#include <kainjow/mustache.hpp>
+
+#include <fmt/format.h>
+
+#include "core/time.hpp"
+#include "core/url.hpp"
+
+namespace newsdesk::web {
+namespace {
+
+using kainjow::mustache::data;
+using kainjow::mustache::mustache;
+
+constexpr const char* kLayout = R"(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{page_title}} · {{site_name}}</title>
+<style>
+body{margin:0;font-family:Georgia,'Times New Roman',serif;color:#111;background:#fafaf7;line-height:1.5}
+header,main,footer{max-width:760px;margin:0 auto;padding:12px 16px}
+header{border-bottom:3px double #111}
+header a{color:#111;text-decoration:none}
+h1{margin:.2em 0;font-size:2rem}
+.meta{font-family:Arial,Helvetica,sans-serif;font-size:.85rem;color:#555}
+ol.stories{padding-left:1.2em}
+ol.stories li{margin:0 0 1.2em 0}
+ol.stories h2{font-size:1.25rem;margin:0 0 .2em 0}
+ol.stories h2 a{color:#111}
+.coverage li{margin:.4em 0}
+.copy{font-family:Arial,Helvetica,sans-serif;font-size:.75rem;background:#eee;padding:0 .4em;border-radius:3px}
+figure{margin:1em 0}figure img{max-width:100%;height:auto}
+figcaption{font-size:.85rem;color:#555}
+footer{border-top:1px solid #ccc;font-family:Arial,Helvetica,sans-serif;font-size:.8rem;color:#555}
+a{color:#1a4f8a}
+@media (prefers-color-scheme: dark){body{background:#121212;color:#eee}header{border-color:#eee}header a,ol.stories h2 a{color:#eee}.meta,figcaption,footer{color:#aaa}a{color:#8ab4f8}.copy{background:#333}}
+</style>
+</head>
+<body>
+<header role="banner"><a href="/"><strong>{{site_name}}</strong></a></header>
+<main id="content">
+{{{content}}}
+</main>
+<footer role="contentinfo">
+<p>{{site_name}} is put together by newsdesk from the outlets it follows.{{#support_url}} <a href="{{support_url}}">Support our newsroom</a>.{{/support_url}}</p>
+<p>{{postal_address}}</p>
+</footer>
+</body>
+</html>
+)";
+
+constexpr const char* kHeadlines = R"(<h1>{{title}}</h1>
+<p class="meta">{{subtitle}}</p>
+{{#has_items}}<ol class="stories">
+{{#items}}<li><h2><a href="/story/{{story_id}}">{{headline}}</a></h2>
+<p>{{summary}}</p>
+<p class="meta">{{outlet}} · {{outlets}} independent outlet(s) · <a href="{{url}}">read at {{outlet}}</a></p></li>
+{{/items}}</ol>{{/has_items}}
+{{^has_items}}<p>No edition has been built yet.</p>{{/has_items}}
+)";
+
+constexpr const char* kStory = R"(<article>
+<h1>{{headline}}</h1>
+<p class="meta">First seen {{first_seen}} · updated {{last_updated}} · {{count}} article(s) from {{outlets}} outlet(s){{#first_outlet}} · first reported by {{first_outlet}}{{/first_outlet}}</p>
+{{#image}}<figure><img src="{{image}}" alt="{{caption}}" width="800" height="450">{{#caption}}<figcaption>{{caption}}</figcaption>{{/caption}}</figure>{{/image}}
+<h2>Coverage around the web</h2>
+<ul class="coverage">
+{{#articles}}<li><a href="{{url}}">{{title}}</a> <span class="meta">{{outlet}} · {{time}}</span>{{#copy}} <span class="copy">copy</span>{{/copy}}</li>
+{{/articles}}</ul>
+</article>
+)";
+
+std::string safe_url(const std::string& url) { return core::is_http_url(url) ? url : "#"; }
+
+std::string layout(const SiteInfo& site, const std::string& title, const std::string& content) {
+  data d;
+  d.set("site_name", site.name);
+  d.set("page_title", title);
+  d.set("content", content);
+  d.set("postal_address", site.postal_address);
+  if (core::is_http_url(site.support_url)) d.set("support_url", site.support_url);
+  else d.set("support_url", data(false));
+  return mustache(kLayout).render(d);
+}
+
+}  // namespace
+
+std::string headlines_page(const SiteInfo& site, const std::optional<core::Edition>& edition) {
+  data d;
+  d.set("title", edition ? edition->name : site.name);
+  d.set("subtitle", edition ? fmt::format("Edition of {} · {} stories", edition->date, edition->items.size()) : "");
+  data items = data::type::list;
+  if (edition) {
+    for (const auto& it : edition->items) {
+      data i;
+      i.set("story_id", std::to_string(it.story_id));
+      i.set("headline", it.headline);
+      i.set("summary", it.summary);
+      i.set("outlet", it.outlet);
+      i.set("outlets", std::to_string(it.outlets));
+      i.set("url", safe_url(it.url));
+      items.push_back(i);
+    }
+  }
+  d.set("has_items", data(edition && !edition->items.empty()));
+  d.set("items", items);
+  return layout(site, "Today's headlines", mustache(kHeadlines).render(d));
+}
+
+std::string story_page(const SiteInfo& site, const core::Story& story, const std::vector<StoryArticle>& articles) {
+  data d;
+  d.set("headline", story.headline);
+  d.set("first_seen", core::format_human(story.first_seen));
+  d.set("last_updated", core::format_human(story.last_updated));
+  d.set("count", std::to_string(articles.size()));
+  std::vector<std::string> outlets;
+  data list = data::type::list;
+  std::string image, caption;
+  for (const auto& sa : articles) {
+    const auto& a = sa.article;
+    if (std::find(outlets.begin(), outlets.end(), sa.outlet) == outlets.end() && !a.copy_of) outlets.push_back(sa.outlet);
+    if (image.empty() && core::is_http_url(a.image_url)) {
+      image = a.image_url;
+      caption = a.image_caption;
+    }
+    data item;
+    item.set("url", safe_url(a.url));
+    item.set("title", a.title);
+    item.set("outlet", sa.outlet);
+    item.set("time", a.published ? core::format_human(*a.published) : "time unknown");
+    item.set("copy", data(a.copy_of.has_value()));
+    list.push_back(item);
+  }
+  d.set("outlets", std::to_string(outlets.size()));
+  if (!articles.empty()) d.set("first_outlet", articles.front().outlet);
+  else d.set("first_outlet", data(false));
+  if (!image.empty()) d.set("image", image);
+  else d.set("image", data(false));
+  if (!caption.empty()) d.set("caption", caption);
+  else d.set("caption", data(false));
+  d.set("articles", list);
+  return layout(site, story.headline, mustache(kStory).render(d));
+}
+
+std::string not_found_page(const SiteInfo& site) {
+  return layout(site, "Not found", "<h1>Not found</h1><p>There is no page at this address.</p>");
+}
+
+}  // namespace newsdesk::web
