@@ -75,7 +75,13 @@ const std::map<std::string, Setter>& setters() {
       {"cluster.window_days", integer(&Config::cluster, &ClusterConfig::window_days, 1, 365)},
       {"cluster.threshold", real(&Config::cluster, &ClusterConfig::threshold, 0.0, 1.0)},
       {"cluster.copy_containment", real(&Config::cluster, &ClusterConfig::copy_containment, 0.3, 1.0)},
-      {"rank.beat", text(&Config::rank, &RankConfig::beat, false)},
+      {"rank.beat", [](const toml::node& node, Config& config) -> std::string {
+         auto value = node.value<std::string>();
+         if (!value) return "must be a string";
+         if (*value != "military") return "must name a known beat (built in: \"military\")";
+         config.rank.beat = *value;
+         return "";
+       }},
       {"rank.half_life_hours", real(&Config::rank, &RankConfig::half_life_hours, 0.5, 24.0 * 365)},
       {"rank.min_relevance", real(&Config::rank, &RankConfig::min_relevance, 0.0, 1.0)},
       {"edition.name", text(&Config::edition, &EditionConfig::name, false)},

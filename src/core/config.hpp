@@ -38,7 +38,7 @@ struct ClusterConfig {
 };
 
 struct RankConfig {
-  std::string beat = "military";  // the built-in beat, or a name from [beats]
+  std::string beat = "military";  // the built-in beat (topic profiles come with the ranking work)
   double half_life_hours = 18.0;  // recency decay
   double min_relevance = 0.25;    // a story below this is off-beat
 };

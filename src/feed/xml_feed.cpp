@@ -262,22 +262,26 @@ core::Result<std::vector<OpmlOutline>> parse_opml(std::string_view body) {
     return core::fail(core::ErrorCode::kInvalidInput, "not an OPML document (no <opml> root element)");
   }
   std::vector<OpmlOutline> out;
+  // Pre-order walk in document order; a folder outline's title is the category below it.
   std::vector<std::pair<xmlNode*, std::string>> stack{{root, ""}};
   while (!stack.empty()) {
     auto [node, category] = stack.back();
     stack.pop_back();
-    std::vector<std::pair<xmlNode*, std::string>> children;
-    for (xmlNode* c = node->children; c != nullptr; c = c->next) {
-      if (named(c, "body")) children.emplace_back(c, category);
-      if (!named(c, "outline")) continue;
-      std::string xml_url = attr(c, "xmlUrl");
-      std::string title = attr(c, "title").empty() ? attr(c, "text") : attr(c, "title");
+    std::string below = category;
+    if (named(node, "outline")) {
+      std::string xml_url = attr(node, "xmlUrl");
+      std::string title = attr(node, "title").empty() ? attr(node, "text") : attr(node, "title");
       if (!xml_url.empty()) {
-        out.push_back({title, xml_url, attr(c, "htmlUrl"), attr(c, "language"), attr(c, "country"), category});
+        out.push_back({title, xml_url, attr(node, "htmlUrl"), attr(node, "language"), attr(node, "country"), category});
+      } else {
+        below = title;
       }
-      children.emplace_back(c, xml_url.empty() ? title : category);
     }
-    for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back(*it);
+    std::vector<xmlNode*> children;
+    for (xmlNode* c = node->children; c != nullptr; c = c->next) {
+      if (named(c, "body") || named(c, "outline")) children.push_back(c);
+    }
+    for (auto it = children.rbegin(); it != children.rend(); ++it) stack.emplace_back(*it, below);
   }
   return out;
 }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# sources add / list / export-opml / import-opml / remove against a real SQLite file.
+set -euo pipefail
+bin=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+db="$dir/desk.db"
+"$bin" --db "$db" sources add https://a.example/feed.xml --name "Outlet A" --country US --weight 2 | grep -q "added source 1"
+"$bin" --db "$db" sources add https://b.example/atom.xml --name "Outlet B" >/dev/null
+if "$bin" --db "$db" sources add https://a.example/feed.xml 2>/dev/null; then echo "duplicate accepted"; exit 1; fi
+"$bin" --db "$db" sources list | grep -q "Outlet A"
+"$bin" --db "$db" sources export-opml "$dir/out.opml"
+grep -q 'xmlUrl="https://b.example/atom.xml"' "$dir/out.opml"
+"$bin" --db "$db" sources remove https://a.example/feed.xml | grep -q "removed source 1"
+"$bin" --db "$db" sources import-opml "$dir/out.opml" | grep -q "imported 1 source(s), 1 already registered"
+"$bin" --db "$db" sources list --json | python3 -c 'import json,sys; rows=[json.loads(l) for l in sys.stdin]; assert sorted(r["name"] for r in rows)==["Outlet A","Outlet B"], rows'
+if "$bin" --db "$db" sources remove 99 2>/dev/null; then echo "removing a missing source succeeded"; exit 1; fi
+echo "sources: ok"

@@ -1,0 +1,246 @@
+// The whole desk on the sample news web: real HTTP on 127.0.0.1, a real SQLite
+// file, every stage. Checks the stories found against the sample's intended
+// grouping (which only tests read), wire copies, and the edition.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "app/pipeline.hpp"
+#include "core/clock.hpp"
+#include "core/time.hpp"
+#include "sampleweb/sample_web.hpp"
+#include "store/store.hpp"
+#include "web/server.hpp"
+
+using namespace newsdesk;
+
+namespace {
+
+class DemoPipeline : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    now_ = core::SystemClock().now();
+    auto web = sampleweb::load_sample(NEWSDESK_SAMPLE_DIR);
+    ASSERT_TRUE(web) << web.error().message;
+    auto server = sampleweb::FixtureServer::start(std::move(*web), "127.0.0.1", 0, now_);
+    ASSERT_TRUE(server) << server.error().message;
+    fixture_ = server->release();
+    dir_ = std::filesystem::temp_directory_path() / ("newsdesk-e2e-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    config_.fetch.allow_private_addresses = true;
+    config_.store.path = (dir_ / "desk.db").string();
+    auto store = store::open_sqlite_store(config_.store.path);
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = store->release();
+    for (const auto& o : fixture_->site().web().outlets) {
+      core::Source s;
+      s.name = o.name;
+      s.feed_url = fixture_->site().feed_url(o);
+      s.country = o.country;
+      ASSERT_TRUE(store_->sources().add(s));
+    }
+    auto fetcher = fetch::make_curl_fetcher(config_.fetch);
+    auto polled = app::poll_feeds(*store_, *fetcher, now_);
+    ASSERT_TRUE(polled) << polled.error().message;
+    poll_ = *polled;
+    auto fetched = app::fetch_articles(*store_, *fetcher, config_, now_);
+    ASSERT_TRUE(fetched) << fetched.error().message;
+    fetch_ = *fetched;
+    auto clustered = app::cluster_articles(*store_, config_.cluster, now_);
+    ASSERT_TRUE(clustered) << clustered.error().message;
+    auto built = app::build_edition(*store_, config_, now_);
+    ASSERT_TRUE(built) << built.error().message;
+    built_ = new app::BuiltEdition(std::move(*built));
+  }
+  static void TearDownTestSuite() {
+    delete built_;
+    delete store_;
+    delete fixture_;
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Intended story of each stored article, by the URL the sample site gave it.
+  static std::map<core::Id, std::string> intended() {
+    std::map<std::string, std::string> by_url;
+    for (const auto& a : fixture_->site().web().articles) {
+      if (a.outlet != "wire") by_url[fixture_->site().article_url(a)] = a.story;
+    }
+    std::map<core::Id, std::string> out;
+    auto stories = store_->stories().updated_since(now_ - std::chrono::hours(24 * 30));
+    for (const auto& s : *stories) {
+      auto articles = store_->articles().by_story(s.id);
+      for (const auto& a : *articles) out[a.id] = by_url.at(a.canonical_url);
+    }
+    return out;
+  }
+
+  static inline core::TimePoint now_;
+  static inline sampleweb::FixtureServer* fixture_ = nullptr;
+  static inline store::Store* store_ = nullptr;
+  static inline std::filesystem::path dir_;
+  static inline core::Config config_;
+  static inline app::PollReport poll_;
+  static inline app::FetchReport fetch_;
+  static inline app::BuiltEdition* built_ = nullptr;
+};
+
+}  // namespace
+
+TEST_F(DemoPipeline, EveryServedArticleIsFetchedAndExtracted) {
+  size_t served = 0;
+  for (const auto& a : fixture_->site().web().articles) served += a.outlet != "wire" ? 1 : 0;
+  EXPECT_EQ(poll_.feeds, fixture_->site().web().outlets.size());
+  EXPECT_EQ(poll_.failed, 0u);
+  EXPECT_EQ(poll_.new_entries, served);
+  EXPECT_EQ(fetch_.articles, served);
+  EXPECT_EQ(fetch_.failed, 0u);
+}
+
+TEST_F(DemoPipeline, ExtractedTextIsTheArticleBodyWithoutBoilerplate) {
+  std::map<std::string, const sampleweb::SampleArticle*> by_url;
+  for (const auto& a : fixture_->site().web().articles) by_url[fixture_->site().article_url(a)] = &a;
+  auto stories = store_->stories().updated_since(now_ - std::chrono::hours(24 * 30));
+  size_t checked = 0;
+  for (const auto& s : *stories) {
+    auto articles = store_->articles().by_story(s.id);
+    for (const auto& a : *articles) {
+      const auto* sample = by_url.at(a.canonical_url);
+      EXPECT_EQ(a.title, sample->title) << a.url;
+      ASSERT_FALSE(a.authors.empty()) << a.url;
+      EXPECT_EQ(a.authors.front(), sample->author) << a.url;
+      ASSERT_TRUE(a.published) << a.url;
+      EXPECT_EQ(*a.published, fixture_->site().published(*sample)) << a.url;
+      // Every paragraph of the article is in the text; the text is not much more.
+      size_t body = 0;
+      for (const auto& p : sample->paragraphs) {
+        std::string plain = p.rfind("## ", 0) == 0 ? p.substr(3) : p;
+        body += plain.size() + 1;
+        EXPECT_NE(a.text.find(plain), std::string::npos) << a.url << "\nmissing: " << plain;
+      }
+      EXPECT_LE(a.text.size(), body + body / 5 + 200) << a.url << "\n" << a.text;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 60u);
+}
+
+TEST_F(DemoPipeline, StoriesMatchTheIntendedGrouping) {
+  auto truth = intended();
+  std::map<std::string, std::set<core::Id>> found_for_intended;
+  std::map<core::Id, std::set<std::string>> intended_for_found;
+  for (const auto& [article_id, story] : truth) {
+    auto a = store_->articles().get(article_id);
+    ASSERT_TRUE(a && *a && (*a)->story_id);
+    found_for_intended[story].insert(*(*a)->story_id);
+    intended_for_found[*(*a)->story_id].insert(story);
+  }
+  for (const auto& [story, found] : found_for_intended) {
+    EXPECT_EQ(found.size(), 1u) << "intended story " << story << " was split";
+  }
+  for (const auto& [found, stories] : intended_for_found) {
+    EXPECT_EQ(stories.size(), 1u) << "found story " << found << " merges " << ::testing::PrintToString(stories);
+  }
+}
+
+TEST_F(DemoPipeline, WireCopiesJoinTheirStoryAndAreMarked) {
+  std::map<std::string, const sampleweb::SampleArticle*> by_url;
+  for (const auto& a : fixture_->site().web().articles) by_url[fixture_->site().article_url(a)] = &a;
+  std::map<std::string, int> unmarked_copies;  // per wire original: copies not marked (one may stand as original)
+  int marked = 0;
+  auto stories = store_->stories().updated_since(now_ - std::chrono::hours(24 * 30));
+  for (const auto& s : *stories) {
+    auto articles = store_->articles().by_story(s.id);
+    for (const auto& a : *articles) {
+      const auto* sample = by_url.at(a.canonical_url);
+      if (a.copy_of) {
+        ++marked;
+        EXPECT_FALSE(sample->copy_of.empty()) << a.url << " was marked a copy but is an original report";
+        auto original = store_->articles().get(*a.copy_of);
+        ASSERT_TRUE(original && *original);
+        EXPECT_EQ(by_url.at((*original)->canonical_url)->copy_of, sample->copy_of) << "copy of the wrong text";
+      } else if (!sample->copy_of.empty()) {
+        ++unmarked_copies[sample->copy_of];
+      }
+    }
+  }
+  EXPECT_GE(marked, 3);
+  for (const auto& [wire, n] : unmarked_copies) EXPECT_EQ(n, 1) << wire << ": only the first copy may stand";
+}
+
+TEST_F(DemoPipeline, OffBeatStoriesDoNotLeadTheEdition) {
+  auto truth = intended();
+  const std::set<std::string> off_beat = {"cup-final", "storm-warning", "film-festival", "interest-rates"};
+  ASSERT_FALSE(built_->edition.items.empty());
+  std::map<core::Id, std::string> story_label;
+  for (const auto& [article, story] : truth) story_label[*(*store_->articles().get(article))->story_id] = story;
+  EXPECT_EQ(off_beat.count(story_label[built_->edition.items.front().story_id]), 0u);
+  for (const auto& item : built_->edition.items) {
+    EXPECT_EQ(off_beat.count(story_label[item.story_id]), 0u) << item.headline << " is off the military beat";
+  }
+  // The stories covered by many outlets are all in.
+  std::set<std::string> in_edition;
+  for (const auto& item : built_->edition.items) in_edition.insert(story_label[item.story_id]);
+  for (const char* big : {"drone-swarm-port", "frigate-contract", "defense-budget", "naval-exercise", "logistics-cyberattack"}) {
+    EXPECT_EQ(in_edition.count(big), 1u) << big;
+  }
+}
+
+TEST_F(DemoPipeline, WireCopiesDoNotInflateAStory) {
+  for (const auto& s : built_->ranked) {
+    for (const auto& b : built_->stories) {
+      if (b.story.id != s.story_id) continue;
+      std::set<core::Id> originals;
+      for (const auto& ca : b.articles) {
+        if (!ca.article.copy_of) originals.insert(ca.source.id);
+      }
+      EXPECT_EQ(s.independent_outlets, static_cast<int>(originals.size()));
+    }
+  }
+}
+
+TEST_F(DemoPipeline, EditionFilesAreWrittenAndTheEmailIsWellFormed) {
+  ASSERT_TRUE(app::write_edition_files(*built_, dir_ / "out"));
+  for (const char* f : {"edition.html", "edition.txt", "edition.json", "edition.eml"}) {
+    EXPECT_GT(std::filesystem::file_size(dir_ / "out" / f), 500u) << f;
+  }
+  EXPECT_NE(built_->eml.find("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"), std::string::npos);
+  EXPECT_LT(built_->rendered.html.size(), 102u * 1024u);
+  EXPECT_EQ(built_->edition.subject.rfind("Daily Headlines: ", 0), 0u);
+}
+
+TEST_F(DemoPipeline, PollingAgainFindsNothingNew) {
+  auto fetcher = fetch::make_curl_fetcher(config_.fetch);
+  auto again = app::poll_feeds(*store_, *fetcher, now_);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->new_entries, 0u);
+  auto clustered = app::cluster_articles(*store_, config_.cluster, now_);
+  ASSERT_TRUE(clustered);
+  EXPECT_EQ(clustered->articles, 0u);
+}
+
+TEST_F(DemoPipeline, TheWebPagesServeHeadlinesAndStories) {
+  core::Config config = config_;
+  config.web.port = 0;
+  auto store = store::open_sqlite_store(config_.store.path);
+  ASSERT_TRUE(store);
+  auto server = web::SiteServer::start(config, std::move(*store));
+  ASSERT_TRUE(server) << server.error().message;
+  httplib::Client client((*server)->base_url());
+  auto home = client.Get("/");
+  ASSERT_TRUE(home);
+  EXPECT_EQ(home->status, 200);
+  const auto& top = built_->edition.items.front();
+  EXPECT_NE(home->body.find("/story/" + std::to_string(top.story_id)), std::string::npos);
+  auto story = client.Get(("/story/" + std::to_string(top.story_id)).c_str());
+  ASSERT_TRUE(story);
+  EXPECT_EQ(story->status, 200);
+  EXPECT_NE(story->body.find("Coverage around the web"), std::string::npos);
+  EXPECT_EQ(client.Get("/story/999999")->status, 404);
+  EXPECT_EQ(client.Get(("/edition/" + built_->edition.date).c_str())->status, 200);
+  EXPECT_EQ(client.Get("/healthz")->status, 200);
+}

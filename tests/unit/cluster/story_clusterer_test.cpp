@@ -1,0 +1,116 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "cluster/story_clusterer.hpp"
+#include "core/time.hpp"
+
+using namespace newsdesk;
+using cluster::ClusterInput;
+
+namespace {
+
+core::TimePoint at(const char* iso) { return *core::parse_rfc3339(iso); }
+
+const std::string kWire =
+    "The Navy on Tuesday awarded a $4.2 billion contract to Corran Marine Systems to build six Guardian-class "
+    "frigates at its shipyard in Port Alder, the Pentagon said in a statement.\n"
+    "The fixed-price award covers detailed design and construction of the first six ships, with options for four "
+    "more, and is the largest shipbuilding contract the yard has won in two decades.\n"
+    "Corran beat Tidewell Shipbuilding after a two-year competition. Tidewell has ten days to file a protest with "
+    "the Government Accountability Office, and a company spokesman said it was reviewing the decision.\n"
+    "The first frigate is due to be delivered in 2031 and will be based at Kessel Bay, officials said.";
+
+ClusterInput article(core::Id id, core::Id source, const char* time, std::string title, std::string text) {
+  return ClusterInput{id, source, at(time), std::move(title), std::move(text), "en"};
+}
+
+}  // namespace
+
+TEST(StoryClusterer, WireCopyWithANewHeadlineAndTrimmedTailIsACopy) {
+  cluster::StoryClusterer c(core::ClusterConfig{});
+  auto first = c.add(article(1, 1, "2026-11-29T09:00:00Z", "Navy awards frigate contract to Corran", kWire));
+  std::string trimmed = kWire.substr(0, kWire.rfind('\n'));
+  auto copy = c.add(article(2, 2, "2026-11-29T09:30:00Z", "Port Alder yard wins $4.2B frigate deal",
+                            "From our wire service.\n" + trimmed));
+  EXPECT_TRUE(first.new_story);
+  EXPECT_FALSE(copy.new_story);
+  EXPECT_EQ(copy.story_id, first.story_id);
+  ASSERT_TRUE(copy.copy_of);
+  EXPECT_EQ(*copy.copy_of, 1);
+}
+
+TEST(StoryClusterer, IndependentReportOfTheSameEventJoinsWithoutBeingACopy) {
+  cluster::StoryClusterer c(core::ClusterConfig{});
+  auto first = c.add(article(1, 1, "2026-11-29T09:00:00Z", "Navy awards frigate contract to Corran", kWire));
+  auto other = c.add(article(2, 3, "2026-11-29T12:00:00Z", "Corran Marine wins Guardian frigate award",
+                             "Corran Marine Systems will build six Guardian-class frigates for the Navy under a "
+                             "$4.2 billion contract announced by the Pentagon, ending a two-year competition with "
+                             "Tidewell Shipbuilding.\nThe Port Alder shipyard expects to hire 1,500 workers. The "
+                             "first ship is to be based at Kessel Bay from 2031."));
+  EXPECT_EQ(other.story_id, first.story_id);
+  EXPECT_FALSE(other.copy_of);
+}
+
+TEST(StoryClusterer, UnrelatedEventsStayApart) {
+  cluster::StoryClusterer c(core::ClusterConfig{});
+  auto a = c.add(article(1, 1, "2026-11-29T09:00:00Z", "Navy awards frigate contract to Corran", kWire));
+  auto b = c.add(article(2, 2, "2026-11-29T10:00:00Z", "Mariners win the national cup in extra time",
+                         "The Kessel Bay Mariners won the national cup final 3-2 after extra time on Sunday, with a "
+                         "late header from Declan Hurst settling a tense match in front of 40,000 fans.\nIt is the "
+                         "club's first cup in 27 years."));
+  auto s = c.add(article(3, 3, "2026-11-29T11:00:00Z", "Central bank raises rates to 4.75%",
+                         "The central bank raised its main interest rate by a quarter point to 4.75% and said "
+                         "inflation was still too high, sending the currency lower."));
+  EXPECT_NE(a.story_id, b.story_id);
+  EXPECT_NE(b.story_id, s.story_id);
+  EXPECT_NE(a.story_id, s.story_id);
+  EXPECT_EQ(c.live_stories(), 3u);
+}
+
+TEST(StoryClusterer, ArticlesOutsideTheWindowStartNewStories) {
+  core::ClusterConfig config;
+  config.window_days = 2;
+  cluster::StoryClusterer c(config);
+  auto a = c.add(article(1, 1, "2026-11-01T09:00:00Z", "Navy awards frigate contract to Corran", kWire));
+  auto b = c.add(article(2, 2, "2026-11-20T09:00:00Z", "Navy awards frigate contract to Corran", kWire + "\nMore."));
+  EXPECT_NE(a.story_id, b.story_id);
+  EXPECT_FALSE(c.story(a.story_id)) << "the idle story should be closed";
+}
+
+TEST(StoryClusterer, SameStreamGivesSameStoriesWhateverTheArticleIds) {
+  std::vector<std::pair<std::string, std::string>> docs = {
+      {"Navy awards frigate contract to Corran", kWire},
+      {"Mariners win the cup", "The Kessel Bay Mariners won the national cup final 3-2 after extra time."},
+      {"Corran wins frigates", "Corran Marine Systems will build six Guardian-class frigates for the Navy at Port Alder."},
+      {"Cup joy in Kessel Bay", "Fans of the Kessel Bay Mariners celebrated the cup final win after extra time."}};
+  auto run = [&](core::Id id_base) {
+    cluster::StoryClusterer c(core::ClusterConfig{});
+    std::vector<core::Id> stories;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      stories.push_back(c.add(article(id_base + static_cast<core::Id>(i) * 7, 1, "2026-11-29T09:00:00Z",
+                                      docs[i].first, docs[i].second)).story_id);
+    }
+    return stories;
+  };
+  EXPECT_EQ(run(1), run(1));
+  EXPECT_EQ(run(1), run(1000));
+}
+
+TEST(StoryClusterer, EmptyTextAndMissingTimeAreHandled) {
+  cluster::StoryClusterer c(core::ClusterConfig{});
+  auto a = c.add(ClusterInput{1, 1, std::nullopt, "", "", ""});
+  auto b = c.add(ClusterInput{2, 1, std::nullopt, "Headline only about the Navy frigates", "", "en"});
+  EXPECT_TRUE(a.new_story);
+  EXPECT_GT(b.story_id, 0);
+}
+
+TEST(StoryClusterer, ReplayedStoriesCanBeJoined) {
+  cluster::StoryClusterer c(core::ClusterConfig{}, 1);
+  c.add_known(article(10, 1, "2026-11-29T09:00:00Z", "Navy awards frigate contract to Corran", kWire), 42, std::nullopt);
+  auto next = c.add(article(11, 2, "2026-11-29T10:00:00Z", "Frigate award for Corran", kWire));
+  EXPECT_EQ(next.story_id, 42);
+  auto fresh = c.add(article(12, 2, "2026-11-29T10:00:00Z", "Cup final", "The Mariners won the cup final in extra time."));
+  EXPECT_EQ(fresh.story_id, 43) << "new ids continue after the replayed ones";
+}

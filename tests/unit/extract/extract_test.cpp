@@ -1,0 +1,154 @@
+#include <gtest/gtest.h>
+
+#include "core/time.hpp"
+#include "extract/extract.hpp"
+
+using namespace newsdesk;
+
+namespace {
+
+// A page of our own writing, with the furniture real news pages carry.
+const char* kPage = R"(<!DOCTYPE html>
+<html lang="en-US"><head><meta charset="utf-8">
+<title>Coast Guard cutter rescues 12 fishermen | The Test Ledger</title>
+<meta property="og:site_name" content="The Test Ledger">
+<meta property="og:type" content="article">
+<meta property="og:image" content="/img/cutter.jpg">
+<link rel="canonical" href="https://ledger.example/2026/11/cutter-rescue?utm_source=x">
+<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebPage","name":"x"},
+{"@type":"NewsArticle","headline":"Coast Guard cutter rescues 12 fishermen off Cape Mira",
+"datePublished":"2026-11-29T09:30:00-05:00","author":[{"@type":"Person","name":"Dana Holt"},{"@type":"Person","name":"Ravi Menon"}]}]}</script>
+<script>var tracking = "<p>not text</p>";</script><style>p{color:red}</style>
+</head><body>
+<div class="cookie-banner">We use cookies. Accept all</div>
+<nav class="top-nav"><a href="/">Home</a> <a href="/world">World</a> <a href="/defense">Defense</a></nav>
+<main><article class="story">
+<h1>Coast Guard cutter rescues 12 fishermen off Cape Mira</h1>
+<div class="byline">By Dana Holt and Ravi Menon</div>
+<div class="share-tools"><a href="#">Share on Facebook</a> <a href="#">Post on X</a> <span>1,204 shares</span></div>
+<figure><img src="/img/cutter.jpg" alt=""><figcaption>The cutter Vigilant returns to port on Sunday.</figcaption></figure>
+<p class="credit">Photo: The cutter Vigilant returns to port on Sunday.</p>
+<div class="story-body">
+<p>The Coast Guard cutter Vigilant rescued 12 fishermen early on Sunday after their trawler, the Northern Maid, took on water in heavy seas about 40 miles off Cape Mira, officials said.</p>
+<p>A helicopter crew from Air Station Mira lowered pumps to the trawler before the cutter arrived, and all 12 crew members were taken aboard the Vigilant within two hours, according to Petty Officer Lena Ortiz.</p>
+<div class="newsletter-signup"><h3>Get the morning briefing</h3><p>Sign up for our newsletter and never miss a story from the coast.</p><form><input type="email"></form></div>
+<h2>Seas of twelve feet</h2>
+<p>Waves of up to twelve feet and winds of 45 knots slowed the rescue, Ortiz said, and the trawler sank shortly after the last man was lifted off, leaving a small fuel sheen that crews are monitoring.</p>
+<aside class="support-box"><p>Support our mission: independent journalism needs readers like you. Donate today.</p></aside>
+<p>The fishermen were treated for mild hypothermia at Mira General Hospital and released, the hospital said in a statement on Sunday afternoon.</p>
+</div>
+<div class="related-links"><h3>Related</h3><ul><li><a href="/a">Cutter crews train for winter</a></li><li><a href="/b">Fishing fleet faces new quotas</a></li></ul></div>
+<div class="author-bio"><p>Dana Holt covers the coast and the Coast Guard for The Test Ledger and has done so since 2011.</p></div>
+</article></main>
+<div id="outbrain-widget"><h3>Around the web</h3><p><a href="/s1">You won't believe these 10 ships</a></p><p><a href="/s2">Doctors hate this one trick</a></p></div>
+<footer><p>© 2026 The Test Ledger. All rights reserved. 1 Harbor Street.</p></footer>
+</body></html>)";
+
+extract::Options options() { return extract::Options{}; }
+
+}  // namespace
+
+TEST(Extract, ReadsMetadataFromJsonLdGraphAndMetaTags) {
+  auto a = extract::extract(kPage, "https://ledger.example/2026/11/cutter-rescue", options());
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->title, "Coast Guard cutter rescues 12 fishermen off Cape Mira");
+  EXPECT_EQ(a->authors, (std::vector<std::string>{"Dana Holt", "Ravi Menon"}));
+  ASSERT_TRUE(a->published);
+  EXPECT_EQ(core::format_rfc3339(*a->published), "2026-11-29T14:30:00Z");
+  EXPECT_EQ(a->site_name, "The Test Ledger");
+  EXPECT_EQ(a->language, "en");
+  EXPECT_EQ(a->image_url, "https://ledger.example/img/cutter.jpg");
+  EXPECT_EQ(a->image_caption, "The cutter Vigilant returns to port on Sunday.");
+  EXPECT_EQ(a->canonical_url, "https://ledger.example/2026/11/cutter-rescue?utm_source=x");
+  EXPECT_EQ(a->page_type, core::PageType::kArticle);
+}
+
+TEST(Extract, KeepsTheBodyAndLeavesTheFurniture) {
+  auto a = extract::extract(kPage, "https://ledger.example/x", options());
+  ASSERT_TRUE(a) << a.error().message;
+  const std::string& t = a->text;
+  EXPECT_NE(t.find("rescued 12 fishermen early on Sunday"), std::string::npos) << t;
+  EXPECT_NE(t.find("Seas of twelve feet"), std::string::npos) << t;
+  EXPECT_NE(t.find("treated for mild hypothermia"), std::string::npos) << t;
+  for (const char* junk : {"cookies", "Share on Facebook", "Sign up for our newsletter", "Support our mission",
+                           "Cutter crews train", "Dana Holt covers", "You won't believe", "All rights reserved",
+                           "returns to port on Sunday", "not text", "color:red"}) {
+    EXPECT_EQ(t.find(junk), std::string::npos) << "kept: " << junk << "\n" << t;
+  }
+  // Paragraphs stay apart, one per line.
+  EXPECT_EQ(std::count(t.begin(), t.end(), '\n'), 4) << t;
+}
+
+TEST(Extract, SanitisedHtmlHoldsOnlyAllowedElements) {
+  auto a = extract::extract(kPage, "https://ledger.example/x", options());
+  ASSERT_TRUE(a);
+  EXPECT_NE(a->html.find("<h2>Seas of twelve feet</h2>"), std::string::npos) << a->html;
+  EXPECT_NE(a->html.find("<figure><img src=\"https://ledger.example/img/cutter.jpg\""), std::string::npos);
+  for (const char* banned : {"<script", "<div", "class=", "<form", "onclick", "<style"}) {
+    EXPECT_EQ(a->html.find(banned), std::string::npos) << banned;
+  }
+}
+
+TEST(Extract, ScriptInjectionInTextComesOutEscaped) {
+  std::string page = "<html><body><article><p>Officials said the &lt;script&gt;alert(1)&lt;/script&gt; tag was "
+                     "found in a long, long paragraph of text about the fleet, the base and the budget.</p></article></body></html>";
+  auto a = extract::extract(page, "http://x.example/a", options());
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->html.find("<script"), std::string::npos) << a->html;
+  EXPECT_NE(a->html.find("&lt;script&gt;"), std::string::npos) << a->html;
+}
+
+TEST(Extract, RecognisesASectionFront) {
+  std::string page = "<html><head><meta property=\"og:type\" content=\"website\"><title>Front</title></head><body><ul>";
+  for (int i = 0; i < 30; ++i) {
+    page += "<li><a href=\"/story-" + std::to_string(i) + "\">Headline number " + std::to_string(i) +
+            " about something that happened</a></li>";
+  }
+  page += "</ul></body></html>";
+  auto a = extract::extract(page, "http://x.example/", options());
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->page_type, core::PageType::kIndex);
+}
+
+TEST(Extract, EmptyAndBinaryInputAreClearErrors) {
+  auto empty = extract::extract("   ", "http://x/", options());
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, core::ErrorCode::kInvalidInput);
+  std::string binary(2000, '\0');
+  for (size_t i = 0; i < binary.size(); ++i) binary[i] = static_cast<char>(i % 7);
+  EXPECT_FALSE(extract::extract(binary, "http://x/", options()));
+}
+
+TEST(Extract, OversizePageIsRefusedByTheLimit) {
+  extract::Options small;
+  small.max_html_bytes = 1024;
+  auto a = extract::extract(std::string(4096, 'a'), "http://x/", small);
+  ASSERT_FALSE(a);
+  EXPECT_EQ(a.error().code, core::ErrorCode::kLimit);
+}
+
+TEST(Extract, DeepNestingIsBoundedAndDoesNotCrash) {
+  std::string page = "<html><body>";
+  for (int i = 0; i < 100000; ++i) page += "<div>";
+  page += "<p>Deep text that is long enough to count as a paragraph of an article body.</p>";
+  auto a = extract::extract(page, "http://x/", options());
+  ASSERT_TRUE(a) << a.error().message;
+}
+
+TEST(Extract, InvalidUtf8AndNulBytesComeOutAsValidUtf8) {
+  std::string page = "<html><head><meta charset=\"utf-8\"></head><body><article><p>Broken \xFF\xFE bytes and a NUL ";
+  page += std::string(1, '\0');
+  page += " in a paragraph that is long enough to be kept as the body of the article.</p></article></body></html>";
+  auto a = extract::extract(page, "http://x/", options());
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->text.find('\0'), std::string::npos);
+  EXPECT_NE(a->text.find("Broken"), std::string::npos);
+}
+
+TEST(Extract, Latin1DeclaredByTheServerIsTranscoded) {
+  std::string page = "<html><body><article><p>Caf\xE9 owners near the base said the soldiers were regulars at the "
+                     "counter every morning of the week.</p></article></body></html>";
+  auto a = extract::extract(page, "http://x/", options(), "ISO-8859-1");
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_NE(a->text.find("Caf\xC3\xA9"), std::string::npos) << a->text;
+}

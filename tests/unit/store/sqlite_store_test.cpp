@@ -1,0 +1,185 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/time.hpp"
+#include "store/store.hpp"
+
+using namespace newsdesk;
+
+namespace {
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("newsdesk-store-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto s = store::open_sqlite_store(dir_ / "test.db");
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(*s);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  core::Id add_source(const std::string& url) {
+    core::Source s;
+    s.name = "Outlet " + url;
+    s.feed_url = url;
+    auto id = store_->sources().add(s);
+    EXPECT_TRUE(id);
+    return *id;
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+};
+
+core::TimePoint at(const char* iso) { return *core::parse_rfc3339(iso); }
+
+}  // namespace
+
+TEST_F(SqliteStoreTest, AppliesMigrationsOnceAndReopens) {
+  EXPECT_EQ(store_->schema_version(), 1);
+  store_.reset();
+  auto again = store::open_sqlite_store(dir_ / "test.db");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ((*again)->schema_version(), 1);
+}
+
+TEST_F(SqliteStoreTest, SourcesAddListFindRemove) {
+  core::Id a = add_source("http://a.example/feed");
+  add_source("http://b.example/feed");
+  auto dup = store_->sources().add(core::Source{0, "again", "http://a.example/feed", "", "", "", 1.0, false});
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, core::ErrorCode::kInvalidInput);
+  EXPECT_EQ(store_->sources().list()->size(), 2u);
+  auto found = store_->sources().find_by_feed_url("http://a.example/feed");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->id, a);
+  EXPECT_TRUE(*store_->sources().remove(a));
+  EXPECT_FALSE(*store_->sources().remove(a));
+  EXPECT_EQ(store_->sources().list()->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, FeedStateRoundTrips) {
+  core::Id s = add_source("http://a.example/feed");
+  core::FeedState st;
+  st.etag = "\"v1\"";
+  st.last_modified = "Sun, 29 Nov 2026 10:00:00 GMT";
+  st.last_polled = at("2026-11-29T10:00:00Z");
+  st.consecutive_failures = 2;
+  st.last_error = "timeout";
+  ASSERT_TRUE(store_->feeds().save_state(s, st));
+  auto back = store_->feeds().state(s);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->etag, st.etag);
+  EXPECT_EQ(back->consecutive_failures, 2);
+  EXPECT_EQ(back->last_polled, st.last_polled);
+}
+
+TEST_F(SqliteStoreTest, EntriesAreInsertedOncePerGuid) {
+  core::Id s = add_source("http://a.example/feed");
+  core::FeedEntry e;
+  e.guid = "g1";
+  e.url = "http://a.example/1";
+  e.authors = {"A", "B"};
+  EXPECT_TRUE(*store_->entries().upsert(s, e));
+  EXPECT_FALSE(*store_->entries().upsert(s, e));
+  auto pending = store_->entries().pending(10);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].entry.authors, (std::vector<std::string>{"A", "B"}));
+  ASSERT_TRUE(store_->entries().mark((*pending)[0].id, store::EntryState::kFailed, "HTTP 500", std::nullopt));
+  EXPECT_TRUE(store_->entries().pending(10)->empty());
+  EXPECT_EQ(*store_->entries().count(store::EntryState::kFailed), 1u);
+}
+
+TEST_F(SqliteStoreTest, SameCanonicalUrlIsOneArticle) {
+  core::Id s = add_source("http://a.example/feed");
+  core::Article a;
+  a.source_id = s;
+  a.url = "http://a.example/x?utm_source=rss";
+  a.canonical_url = "http://a.example/x";
+  a.title = "First";
+  a.published = at("2026-11-29T09:00:00Z");
+  auto id1 = store_->articles().add(a);
+  a.title = "Second fetch";
+  auto id2 = store_->articles().add(a);
+  ASSERT_TRUE(id1 && id2);
+  EXPECT_EQ(*id1, *id2);
+  EXPECT_EQ(*store_->articles().count(), 1u);
+  EXPECT_EQ((*store_->articles().get(*id1))->title, "First");
+}
+
+TEST_F(SqliteStoreTest, StoriesAndAssignments) {
+  core::Id s = add_source("http://a.example/feed");
+  core::Article a;
+  a.source_id = s;
+  a.url = a.canonical_url = "http://a.example/1";
+  a.published = at("2026-11-29T09:00:00Z");
+  core::Id id = *store_->articles().add(a);
+  EXPECT_EQ(store_->articles().unclustered()->size(), 1u);
+  core::Story story{7, "Headline", at("2026-11-29T09:00:00Z"), at("2026-11-29T10:00:00Z"), {}};
+  ASSERT_TRUE(store_->stories().save(story));
+  ASSERT_TRUE(store_->articles().assign(id, 7, std::nullopt));
+  EXPECT_TRUE(store_->articles().unclustered()->empty());
+  EXPECT_EQ(*store_->stories().max_id(), 7);
+  auto recent = store_->stories().updated_since(at("2026-11-29T00:00:00Z"));
+  ASSERT_EQ(recent->size(), 1u);
+  EXPECT_EQ((*recent)[0].article_ids, std::vector<core::Id>{id});
+  EXPECT_EQ(store_->articles().clustered_since(at("2026-11-28T00:00:00Z"))->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, TransactionRollsBackOnError) {
+  auto r = store_->transaction([&]() -> core::Result<void> {
+    core::Source s;
+    s.name = "x";
+    s.feed_url = "http://x.example/feed";
+    if (auto id = store_->sources().add(s); !id) return tl::unexpected(id.error());
+    return core::fail(core::ErrorCode::kInvalidInput, "changed my mind");
+  });
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(store_->sources().list()->empty());
+}
+
+TEST_F(SqliteStoreTest, EditionsSubscribersAndDeliveries) {
+  core::Story story{1, "H", at("2026-11-29T09:00:00Z"), at("2026-11-29T09:00:00Z"), {}};
+  ASSERT_TRUE(store_->stories().save(story));
+  core::Edition e;
+  e.name = "Daily Headlines";
+  e.date = "2026-11-29";
+  e.built_at = at("2026-11-29T06:00:00Z");
+  e.subject = "Daily Headlines: H";
+  core::EditionItem item;
+  item.story_id = 1;
+  item.headline = "H";
+  e.items.push_back(item);
+  auto id = store_->editions().save(e, {"<html>", "text", "{}"});
+  ASSERT_TRUE(id) << id.error().message;
+  auto again = store_->editions().save(e, {"<html>2", "text2", "{}"});  // rebuilt the same day: replaced
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, *id);
+  auto latest = store_->editions().latest("Daily Headlines");
+  ASSERT_TRUE(latest && *latest);
+  EXPECT_EQ((*latest)->items.size(), 1u);
+  EXPECT_EQ((*store_->editions().rendered(*id))->html, "<html>2");
+
+  auto sub = store_->subscribers().add("Reader@Example.com", "Europe/Berlin", at("2026-11-29T06:00:00Z"));
+  ASSERT_TRUE(sub);
+  EXPECT_EQ(*store_->subscribers().add("reader@example.com", "", at("2026-11-29T07:00:00Z")), *sub);
+  ASSERT_TRUE(store_->subscribers().set_state(*sub, core::SubscriberState::kConfirmed, at("2026-11-29T08:00:00Z")));
+  auto confirmed = store_->subscribers().list(core::SubscriberState::kConfirmed);
+  ASSERT_EQ(confirmed->size(), 1u);
+  EXPECT_TRUE((*confirmed)[0].confirmed_at);
+
+  EXPECT_EQ(*store_->deliveries().enqueue(*id, {*sub}, at("2026-11-29T08:00:00Z")), 1u);
+  EXPECT_EQ(*store_->deliveries().enqueue(*id, {*sub}, at("2026-11-29T08:00:00Z")), 0u);
+  ASSERT_TRUE(store_->deliveries().set_state(*id, *sub, core::DeliveryState::kSending, "", at("2026-11-29T08:01:00Z")));
+  ASSERT_TRUE(store_->deliveries().set_state(*id, *sub, core::DeliveryState::kSent, "", at("2026-11-29T08:01:01Z")));
+  auto sent = store_->deliveries().in_state(*id, core::DeliveryState::kSent);
+  ASSERT_EQ(sent->size(), 1u);
+  EXPECT_EQ((*sent)[0].attempts, 1);
+  EXPECT_FALSE(store_->deliveries().set_state(*id, 999, core::DeliveryState::kSent, "", at("2026-11-29T08:02:00Z")));
+}

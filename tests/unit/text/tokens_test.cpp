@@ -1,0 +1,53 @@
+#include <gtest/gtest.h>
+
+#include "text/tokens.hpp"
+
+using namespace newsdesk::text;
+
+TEST(Words, FoldCaseAndKeepNumbersWhole) {
+  auto w = words("The Navy's $4.2 billion F-35 deal, ÉTÉ");
+  std::vector<std::string> expected = {"the", "navy", "s", "4.2", "billion", "f-35", "deal", "été"};
+  EXPECT_EQ(w, expected);
+}
+
+TEST(Words, SplitAtTypographicPunctuation) {
+  auto w = words("“Drones”—about 40—were shot down…");
+  std::vector<std::string> expected = {"drones", "about", "40", "were", "shot", "down"};
+  EXPECT_EQ(w, expected);
+}
+
+TEST(Words, HandleNonLatinScripts) {
+  auto w = words("Флот получил фрегат; 海军 новости");
+  ASSERT_EQ(w.size(), 5u);
+  EXPECT_EQ(w[0], "флот");
+}
+
+TEST(Terms, StemAndDropStopwords) {
+  Stemmer stemmer("english");
+  auto t = terms("The drones were attacking the ports", stemmer);
+  std::vector<std::string> expected = {"drone", "attack", "port"};
+  EXPECT_EQ(t, expected);
+}
+
+TEST(Entities, FindCapitalisedPhrasesAndNumbers) {
+  auto e = entities("Rear Adm. Helen Voss said the Kessel Bay port lost 40 drones to The Navy.");
+  auto has = [&](const std::string& x) { return std::find(e.begin(), e.end(), x) != e.end(); };
+  EXPECT_TRUE(has("kessel bay")) << ::testing::PrintToString(e);
+  EXPECT_TRUE(has("40"));
+  EXPECT_TRUE(has("navy"));
+  EXPECT_FALSE(has("the"));
+}
+
+TEST(Sentences, HoldAbbreviationsAndCloseQuotes) {
+  auto s = sentences("Rear Adm. Helen Voss spoke. “It was deliberate.” Then the U.S. Navy left. 40 drones fell.");
+  ASSERT_EQ(s.size(), 4u) << ::testing::PrintToString(s);
+  EXPECT_EQ(s[0], "Rear Adm. Helen Voss spoke.");
+  EXPECT_EQ(s[1], "“It was deliberate.”");
+}
+
+TEST(Shingles, SameTextSameHashesAndShortTextOneHash) {
+  EXPECT_EQ(shingle_hashes("a b c d e", 4).size(), 2u);
+  EXPECT_EQ(shingle_hashes("a b", 4).size(), 1u);
+  EXPECT_EQ(shingle_hashes("One two three four", 4), shingle_hashes("one, TWO three four!", 4));
+  EXPECT_TRUE(shingle_hashes("", 4).empty());
+}

@@ -1,0 +1,48 @@
+#include <gtest/gtest.h>
+
+#include "core/time.hpp"
+#include "web/pages.hpp"
+
+using namespace newsdesk;
+
+TEST(Pages, HeadlinesEscapeTitlesAndRefuseScriptLinks) {
+  core::Edition e;
+  e.name = "Daily Headlines";
+  e.date = "2026-11-29";
+  core::EditionItem it;
+  it.story_id = 3;
+  it.headline = "<img src=x onerror=alert(1)>";
+  it.url = "javascript:alert(1)";
+  it.outlet = "O";
+  e.items.push_back(it);
+  auto html = web::headlines_page({"Daily Headlines", "", "1 Street"}, e);
+  EXPECT_EQ(html.find("<img src=x"), std::string::npos);
+  EXPECT_EQ(html.find("javascript:"), std::string::npos);
+  EXPECT_NE(html.find("/story/3"), std::string::npos);
+}
+
+TEST(Pages, NoEditionYetSaysSo) {
+  auto html = web::headlines_page({"Daily Headlines", "", ""}, std::nullopt);
+  EXPECT_NE(html.find("No edition has been built yet"), std::string::npos);
+}
+
+TEST(Pages, StoryPageMarksCopiesAndShowsTheCaptionOnce) {
+  core::Story s{1, "Drones downed", *core::parse_rfc3339("2026-11-29T09:00:00Z"), *core::parse_rfc3339("2026-11-29T10:00:00Z"), {}};
+  web::StoryArticle a, b;
+  a.outlet = "First Outlet";
+  a.article.url = "https://a.example/1";
+  a.article.title = "Original";
+  a.article.image_url = "https://a.example/i.jpg";
+  a.article.image_caption = "The caption";
+  b.outlet = "Second Outlet";
+  b.article.url = "https://b.example/1";
+  b.article.title = "Copy";
+  b.article.copy_of = 1;
+  b.article.image_caption = "The caption";
+  auto html = web::story_page({"Daily Headlines", "", ""}, s, {a, b});
+  EXPECT_NE(html.find("first reported by First Outlet"), std::string::npos);
+  EXPECT_NE(html.find("class=\"copy\""), std::string::npos);
+  size_t first = html.find("<figcaption>The caption</figcaption>");
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_EQ(html.find("<figcaption>", first + 1), std::string::npos) << "one caption, however many articles carry it";
+}
