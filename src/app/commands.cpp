@@ -13,10 +13,10 @@
 #include <spdlog/spdlog.h>
 
 #include "app/demo.hpp"
+#include "app/extract_output.hpp"
 #include "app/pipeline.hpp"
 #include "core/clock.hpp"
 #include "core/time.hpp"
-#include "extract/extract.hpp"
 #include "feed/feed.hpp"
 #include "store/store.hpp"
 
@@ -206,38 +206,32 @@ void add_sources_commands(CLI::App& app, Globals& g) {
 }
 
 void add_extract_command(CLI::App& app, Globals& g) {
-  auto* cmd = app.add_subcommand("extract", "Extract the article from one page");
-  static std::string input, format = "txt", url;
+  auto* cmd = app.add_subcommand("extract", "Extract the article from one page, or from every page of a folder");
+  static std::string input, format = "txt", url, jsonl_dir;
   static bool with_metadata = false;
-  cmd->add_option("input", input, "HTML file, URL or - for standard input")->required();
-  cmd->add_option("--format", format, "txt, json or html")->check(CLI::IsMember({"txt", "json", "html"}));
+  static int jobs = 1;
+  cmd->add_option("input", input, "HTML file, URL or - for standard input");
+  cmd->add_option("--format", format, "txt, json, markdown or html")
+      ->check(CLI::IsMember({"txt", "json", "markdown", "html"}));
   cmd->add_option("--url", url, "The page's URL, when reading a file");
   cmd->add_flag("--with-metadata", with_metadata, "Print title, byline and date before the text");
+  cmd->add_option("--jsonl", jsonl_dir, "Extract every *.html / *.html.gz under DIR: one JSON line per file");
+  cmd->add_option("-j,--jobs", jobs, "Threads for --jsonl")->check(CLI::Range(1, 256));
   cmd->callback([&g] {
     auto config = load(g);
-    std::string final_url, content_type;
-    std::string html = read_input(input, config, &final_url, &content_type);
-    std::string page_url = !url.empty() ? url : !final_url.empty() ? final_url : input;
-    auto a = need(extract::extract(html, page_url, {config.extract.max_html_bytes, config.extract.max_depth}));
-    if (format == "json") {
-      std::string authors;
-      for (const auto& x : a.authors) authors += (authors.empty() ? "" : "; ") + x;
-      nlohmann::json j = {{"url", a.url}, {"canonical_url", a.canonical_url}, {"title", a.title}, {"byline", authors},
-                          {"date", a.published ? core::format_rfc3339(*a.published) : ""},
-                          {"modified", a.modified ? core::format_rfc3339(*a.modified) : ""}, {"lang", a.language},
-                          {"site", a.site_name}, {"image", a.image_url}, {"image_caption", a.image_caption},
-                          {"description", a.description}, {"articleBody", a.text}, {"html", a.html},
-                          {"page_type", core::to_string(a.page_type)}};
-      std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    extract::Options options{config.extract.max_html_bytes, config.extract.max_depth};
+    if (!jsonl_dir.empty()) {
+      if (!input.empty()) fail_with(kExitUsage, "give either a page or --jsonl DIR, not both");
+      need(extract_folder_as_jsonl(jsonl_dir, options, jobs));
       return;
     }
-    if (with_metadata) {
-      std::printf("title: %s\n", a.title.c_str());
-      std::string authors;
-      for (const auto& x : a.authors) authors += (authors.empty() ? "" : "; ") + x;
-      std::printf("byline: %s\ndate: %s\n\n", authors.c_str(), a.published ? core::format_rfc3339(*a.published).c_str() : "");
-    }
-    std::printf("%s\n", format == "html" ? a.html.c_str() : a.text.c_str());
+    if (input.empty()) fail_with(kExitUsage, "extract needs a page (FILE, URL or -) or --jsonl DIR");
+    std::string final_url, content_type;
+    std::string html = read_input(input, config, &final_url, &content_type);
+    if (input.size() > 3 && input.substr(input.size() - 3) == ".gz") html = need(gunzip(html));
+    std::string page_url = !url.empty() ? url : !final_url.empty() ? final_url : input;
+    auto a = need(extract::extract(html, page_url, options, fetch::charset_of(content_type)));
+    std::printf("%s\n", format_article(a, format, with_metadata).c_str());
   });
 }
 

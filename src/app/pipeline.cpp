@@ -30,15 +30,6 @@ namespace {
     if (!nd_result) return tl::unexpected(nd_result.error());              \
   } while (0)
 
-std::string charset_of(const std::string& content_type) {
-  auto pos = core::to_lower_ascii(content_type).find("charset=");
-  if (pos == std::string::npos) return {};
-  std::string cs = content_type.substr(pos + 8);
-  cs = cs.substr(0, cs.find(';'));
-  cs.erase(std::remove(cs.begin(), cs.end(), '"'), cs.end());
-  return std::string(core::trim(cs));
-}
-
 }  // namespace
 
 core::Result<PollReport> poll_feeds(store::Store& store, fetch::HttpFetcher& fetcher, core::TimePoint now) {
@@ -124,7 +115,7 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
         continue;
       }
       auto article = extract::extract(r.body, r.final_url.empty() ? entry.entry.url : r.final_url, options,
-                                      charset_of(r.content_type));
+                                      fetch::charset_of(r.content_type));
       if (!article) {
         ++report.failed;
         spdlog::warn("{}: {}", entry.entry.url, article.error().message);

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -235,6 +236,16 @@ const char* to_string(Outcome outcome) {
     case Outcome::kFailed: return "failed";
   }
   return "failed";
+}
+
+std::string charset_of(std::string_view content_type) {
+  auto pos = core::to_lower_ascii(content_type).find("charset=");
+  if (pos == std::string::npos) return {};
+  std::string_view cs = content_type.substr(pos + 8);
+  cs = cs.substr(0, cs.find(';'));
+  std::string out(core::trim(cs));
+  out.erase(std::remove(out.begin(), out.end(), '"'), out.end());
+  return out;
 }
 
 bool is_private_address(const std::string& ip) {

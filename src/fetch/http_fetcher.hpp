@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config.hpp"
@@ -54,6 +55,10 @@ class HttpFetcher {
 // private and link-local addresses (checked on the resolved address of every
 // connection, redirects included) unless the config allows them.
 std::unique_ptr<HttpFetcher> make_curl_fetcher(const core::FetchConfig& config);
+
+// The charset parameter of a Content-Type value ("text/html; charset=utf-8"
+// -> "utf-8"), "" when there is none.
+std::string charset_of(std::string_view content_type);
 
 // True for addresses a public fetcher must not reach (loopback, RFC 1918,
 // link-local, CGNAT, unique-local, unspecified, multicast). Text form in.
