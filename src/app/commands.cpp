@@ -208,7 +208,7 @@ void add_sources_commands(CLI::App& app, Globals& g) {
 void add_extract_command(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand("extract", "Extract the article from one page, or from every page of a folder");
   static std::string input, format = "txt", url, jsonl_dir;
-  static bool with_metadata = false;
+  static bool with_metadata = false, explain = false;
   static int jobs = 1;
   cmd->add_option("input", input, "HTML file, URL or - for standard input");
   cmd->add_option("--format", format, "txt, json, markdown or html")
@@ -217,6 +217,7 @@ void add_extract_command(CLI::App& app, Globals& g) {
   cmd->add_flag("--with-metadata", with_metadata, "Print title, byline and date before the text");
   cmd->add_option("--jsonl", jsonl_dir, "Extract every *.html / *.html.gz under DIR: one JSON line per file");
   cmd->add_option("-j,--jobs", jobs, "Threads for --jsonl")->check(CLI::Range(1, 256));
+  cmd->add_flag("--explain", explain, "Say which container was chosen and why each block was kept or dropped");
   cmd->callback([&g] {
     auto config = load(g);
     extract::Options options{config.extract.max_html_bytes, config.extract.max_depth};
@@ -230,6 +231,10 @@ void add_extract_command(CLI::App& app, Globals& g) {
     std::string html = read_input(input, config, &final_url, &content_type);
     if (input.size() > 3 && input.substr(input.size() - 3) == ".gz") html = need(gunzip(html));
     std::string page_url = !url.empty() ? url : !final_url.empty() ? final_url : input;
+    if (explain) {
+      std::printf("%s", need(extract::explain(html, page_url, options, fetch::charset_of(content_type))).c_str());
+      return;
+    }
     auto a = need(extract::extract(html, page_url, options, fetch::charset_of(content_type)));
     std::printf("%s\n", format_article(a, format, with_metadata).c_str());
   });

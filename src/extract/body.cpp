@@ -12,10 +12,17 @@
 namespace newsdesk::extract {
 namespace {
 
+// Never article text.
 const std::unordered_set<std::string_view> kSkippedElements = {
-    "script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select", "input",
-    "textarea", "nav", "footer", "aside", "figure", "figcaption", "header", "menu", "dialog", "object",
-    "embed", "video", "audio", "canvas", "map", "head", "title", "label"};
+    "script", "style", "noscript", "template", "svg", "iframe", "select", "input", "textarea",
+    "figure", "figcaption", "dialog", "object", "embed", "video", "audio", "canvas", "map", "head",
+    "title", "label"};
+
+// Page furniture by name, unless the parser nested the article inside it:
+// libxml2 does not know HTML5's sectioning elements, and an unclosed <header>,
+// <nav> or <button> can swallow the rest of the page.
+const std::unordered_set<std::string_view> kFurnitureElements = {
+    "nav", "footer", "aside", "header", "menu", "form", "button"};
 
 const std::unordered_set<std::string_view> kNegativeTokens = {
     "share", "sharing", "social", "newsletter", "subscribe", "subscription", "signup", "related",
@@ -62,9 +69,14 @@ size_t paragraph_text_length(xmlNode* n) {
   return total;
 }
 
+bool holds_article(xmlNode* n) {
+  return !find_all(n, "article").empty() || !find_all(n, "main").empty() || paragraph_text_length(n) >= 1500;
+}
+
 bool is_skipped(xmlNode* n) {
   std::string name = lower_name(n);
   if (kSkippedElements.count(name) > 0) return true;
+  if (kFurnitureElements.count(name) > 0) return !holds_article(n);
   if (!attribute(n, "hidden").empty() || attribute(n, "aria-hidden") == "true") return true;
   std::string style = core::to_lower_ascii(attribute(n, "style"));
   style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
@@ -78,8 +90,33 @@ bool is_skipped(xmlNode* n) {
                             [&](std::string_view s) { return joined.find(s) != std::string::npos; });
   bool negative = std::any_of(tokens.begin(), tokens.end(), [](const std::string& t) { return kNegativeTokens.count(t) > 0; });
   bool positive = std::any_of(tokens.begin(), tokens.end(), [](const std::string& t) { return kPositiveTokens.count(t) > 0; });
-  if (strong || (negative && !positive)) return paragraph_text_length(n) < 1500;
+  if (strong || (negative && !positive)) return !holds_article(n);
   return false;
+}
+
+// Iterative (pages nest deeper than the stack allows).
+bool has_block_descendant(const xmlNode* n) {
+  const xmlNode* cur = n->children;
+  while (cur != nullptr && cur != n) {
+    if (cur->type == XML_ELEMENT_NODE && kBlockElements.count(lower_name(cur)) > 0) return true;
+    if (cur->type == XML_ELEMENT_NODE && cur->children != nullptr) {
+      cur = cur->children;
+      continue;
+    }
+    while (cur != n && cur->next == nullptr) cur = cur->parent;
+    if (cur == n) break;
+    cur = cur->next;
+  }
+  return false;
+}
+
+// Phrasing content: runs of these and text read as one paragraph.
+bool is_inline(const xmlNode* n) {
+  static const std::unordered_set<std::string_view> kInline = {
+      "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "mark",
+      "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "del", "ins",
+      "tt", "big", "strike", "nobr", "img", "picture", "source"};
+  return kInline.count(lower_name(n)) > 0 && !has_block_descendant(n);
 }
 
 bool has_block_child(const xmlNode* n) {
@@ -128,17 +165,70 @@ std::string normalise_caption(std::string s) {
 
 }  // namespace
 
-Body find_body(xmlNode* root, const std::string& title, const std::string& caption_hint, int max_depth) {
+std::string describe(const xmlNode* n) {
+  if (n == nullptr) return "(none)";
+  std::string out = lower_name(n);
+  std::string cls = attribute(n, "class"), id = attribute(n, "id");
+  if (!cls.empty()) out += "." + core::collapse_whitespace(cls).substr(0, 60);
+  if (!id.empty()) out += "#" + id;
+  return out;
+}
+
+Body find_body(xmlNode* root, const std::string& title, const std::string& caption_hint, int max_depth,
+               bool explain) {
   Body body;
+  auto note = [&](const std::string& verdict, const std::string& text) {
+    if (explain) body.trace.push_back(verdict + ": " + text.substr(0, 100));
+  };
   if (root == nullptr) return body;
   std::vector<RawBlock> raw;
   std::vector<std::string> captions;
   std::vector<std::string> images;
-  // Iterative walk with an explicit stack: (node, depth).
-  std::vector<std::pair<xmlNode*, int>> stack{{root, 0}};
+  // Iterative walk with an explicit stack. An item is an element to visit, or
+  // an inline run: the text and inline elements between a container's block
+  // children ("text<br>more<div>..</div>tail"), read as a paragraph of its own.
+  struct Item {
+    xmlNode* node;
+    int depth;
+    xmlNode* run_first = nullptr;  // set for a run; `node` is then its container
+    xmlNode* run_last = nullptr;
+  };
+  std::vector<Item> stack{{root, 0}};
+  auto add_block = [&](xmlNode* node, std::string text, size_t link_chars, BlockKind kind, const std::string& name) {
+    if (text.empty()) return;
+    RawBlock rb{node, Block{}, static_cast<double>(link_chars) / static_cast<double>(text.size())};
+    rb.block.text = std::move(text);
+    rb.block.kind = kind;
+    if (kind == BlockKind::kHeading) rb.block.heading_level = std::clamp(name[1] - '0', 2, 4);
+    if (kind == BlockKind::kListItem) {
+      rb.block.list = node->parent;
+      rb.block.ordered = is_element(node->parent, "ol");
+    }
+    raw.push_back(std::move(rb));
+  };
   while (!stack.empty()) {
-    auto [n, depth] = stack.back();
+    Item item = stack.back();
     stack.pop_back();
+    xmlNode* n = item.node;
+    int depth = item.depth;
+    if (item.run_first != nullptr) {
+      std::string text;
+      size_t links = 0;
+      for (xmlNode* c = item.run_first;; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+          text += reinterpret_cast<const char*>(c->content);
+        } else if (c->type == XML_ELEMENT_NODE && !is_skipped(c)) {
+          std::string inner = text_content(c);
+          if (is_element(c, "a")) links += inner.size();
+          else links += link_text_length(c);
+          text += " " + inner + " ";
+        }
+        if (c == item.run_last) break;
+      }
+      std::string collapsed = core::collapse_whitespace(text);
+      add_block(n, collapsed, std::min(links, collapsed.size()), BlockKind::kParagraph, "");
+      continue;
+    }
     if (n->type != XML_ELEMENT_NODE) continue;
     std::string name = lower_name(n);
     if (name == "figure" || name == "figcaption") {
@@ -147,84 +237,121 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
       }
       for (xmlNode* img : find_all(n, "img")) images.push_back(attribute(img, "src"));
     }
-    if (depth > 0 && is_skipped(n)) continue;
-    bool leaf_block = name == "p" || name == "pre" || name == "li" || name == "dd" ||
-                      (name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6') ||
-                      (name == "blockquote" && !has_block_child(n)) ||
-                      ((name == "div" || name == "td" || name == "section" || name == "span") && !has_block_child(n)) ||
-                      depth >= max_depth;
-    if (leaf_block) {
-      std::string text = text_content(n);
-      if (text.empty()) continue;
-      RawBlock rb{n, Block{}, 0.0};
-      rb.block.text = std::move(text);
-      rb.link_density = static_cast<double>(link_text_length(n)) / static_cast<double>(rb.block.text.size());
-      if (name[0] == 'h' && name.size() == 2) {
-        rb.block.kind = BlockKind::kHeading;
-        rb.block.heading_level = std::clamp(name[1] - '0', 2, 4);
-      } else if (name == "li") {
-        rb.block.kind = BlockKind::kListItem;
-        rb.block.list = n->parent;
-        rb.block.ordered = is_element(n->parent, "ol");
-      } else if (name == "blockquote") {
-        rb.block.kind = BlockKind::kQuote;
-      } else if (name == "pre") {
-        rb.block.kind = BlockKind::kPreformatted;
-      }
-      raw.push_back(std::move(rb));
+    if (depth > 0 && is_skipped(n)) {
+      if (explain && kSkippedElements.count(name) == 0) note("skip " + describe(n), text_content(n));
       continue;
     }
-    std::vector<xmlNode*> children;
-    for (xmlNode* c = n->children; c != nullptr; c = c->next) children.push_back(c);
-    for (auto it = children.rbegin(); it != children.rend(); ++it) stack.emplace_back(*it, depth + 1);
+    bool heading = name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6';
+    bool leaf = name == "p" || name == "pre" || heading || depth >= max_depth ||
+                ((name == "li" || name == "dd" || name == "blockquote") && !has_block_child(n));
+    if (leaf) {
+      BlockKind kind = heading ? BlockKind::kHeading
+                       : name == "li" ? BlockKind::kListItem
+                       : name == "blockquote" ? BlockKind::kQuote
+                       : name == "pre" ? BlockKind::kPreformatted
+                                        : BlockKind::kParagraph;
+      add_block(n, text_content(n), link_text_length(n), kind, name);
+      continue;
+    }
+    // A container: block children are visited, inline runs between them (split
+    // at <br>) become paragraphs, all in document order.
+    std::vector<Item> items;
+    xmlNode* run_first = nullptr;
+    xmlNode* run_last = nullptr;
+    auto flush = [&] {
+      if (run_first != nullptr) items.push_back(Item{n, depth + 1, run_first, run_last});
+      run_first = run_last = nullptr;
+    };
+    for (xmlNode* c = n->children; c != nullptr; c = c->next) {
+      bool text_node = c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE;
+      bool inline_element = c->type == XML_ELEMENT_NODE && is_inline(c);
+      if (is_element(c, "br")) {
+        flush();
+      } else if (text_node || inline_element) {
+        if (run_first == nullptr) run_first = c;
+        run_last = c;
+      } else if (c->type == XML_ELEMENT_NODE) {
+        flush();
+        items.push_back(Item{c, depth + 1});
+      }
+    }
+    flush();
+    for (auto it = items.rbegin(); it != items.rend(); ++it) stack.push_back(*it);
   }
 
-  // Score containers by the paragraphs they hold (parents fully, ancestors less).
-  std::unordered_map<xmlNode*, double> scores;
-  for (const auto& rb : raw) {
-    if (rb.block.kind != BlockKind::kParagraph || rb.block.text.size() < 25) {
-      if (rb.link_density > 0.5) ++body.link_blocks;
-      continue;
+  // Score containers by the paragraphs they hold (parents fully, ancestors
+  // less), and count for every ancestor how much prose and how much noise
+  // (link text, scraps) lies below it.
+  struct Tally {
+    double score = 0;
+    double prose = 0;
+    double noise = 0;
+    size_t order = 0;  // document order of the first block below: deterministic ties
+  };
+  std::unordered_map<xmlNode*, Tally> tallies;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const auto& rb = raw[i];
+    double length = static_cast<double>(rb.block.text.size());
+    bool prose = rb.block.kind == BlockKind::kParagraph && rb.block.text.size() >= 25 && rb.link_density <= 0.5;
+    double prose_chars = prose ? length * (1.0 - rb.link_density) : 0.0;
+    for (xmlNode* a = rb.node; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
+      auto [it, fresh] = tallies.try_emplace(a);
+      if (fresh) it->second.order = i;
+      it->second.prose += prose_chars;
+      it->second.noise += length - prose_chars;
     }
-    if (rb.link_density > 0.5) {
-      ++body.link_blocks;
+    if (!prose) {
+      if (rb.link_density > 0.5) ++body.link_blocks;
       continue;
     }
     ++body.text_blocks;
     double s = 1.0 + static_cast<double>(std::count(rb.block.text.begin(), rb.block.text.end(), ',')) +
-               std::min(static_cast<double>(rb.block.text.size()) / 100.0, 3.0);
+               std::min(length / 100.0, 3.0);
     s *= (1.0 - rb.link_density);
     xmlNode* a = rb.node->parent;
     for (int level = 0; a != nullptr && a->type == XML_ELEMENT_NODE && level < 4; ++level, a = a->parent) {
-      scores[a] += s / (level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0);
+      tallies[a].score += s / (level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0);
     }
   }
   xmlNode* top = nullptr;
   double top_score = 0;
-  for (auto& [node, score] : scores) {
+  size_t top_order = 0;
+  for (auto& [node, tally] : tallies) {
+    double score = tally.score;
     for (const auto& t : class_tokens(node)) {
       if (kPositiveTokens.count(t) > 0) {
         score *= 1.15;
         break;
       }
     }
-    if (score > top_score || (score == top_score && node < top)) {
+    if (score > top_score || (score == top_score && score > 0 && tally.order < top_order)) {
       top = node;
       top_score = score;
+      top_order = tally.order;
     }
   }
   body.score = top_score;
   if (top == nullptr) return body;
-
-  // The region: the top container, plus siblings that score well (articles
-  // split across containers by an ad or a box).
-  std::unordered_set<xmlNode*> region{top};
-  if (top->parent != nullptr) {
-    for (xmlNode* s = top->parent->children; s != nullptr; s = s->next) {
-      auto it = scores.find(s);
-      if (s != top && it != scores.end() && it->second >= std::max(3.0, top_score * 0.2)) region.insert(s);
+  // Widen to the ancestor that holds the rest of the article: climb while a
+  // parent adds a good share of prose and more prose than noise (articles
+  // split by boxes, listicles of many short items).
+  for (xmlNode* p = top->parent; p != nullptr && p->type == XML_ELEMENT_NODE && !is_element(p, "body"); p = p->parent) {
+    const Tally& cur = tallies[top];
+    const Tally& up = tallies[p];
+    double gain_prose = up.prose - cur.prose;
+    double gain_noise = up.noise - cur.noise;
+    if (gain_prose >= 0.25 * cur.prose && gain_prose > 2.0 * gain_noise) {
+      top = p;
+    } else if (gain_prose > 0 || gain_noise > 0) {
+      break;
     }
   }
+  if (explain) {
+    std::string path;
+    for (xmlNode* a = top; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) path = describe(a) + " > " + path;
+    body.trace.push_back("container (score " + std::to_string(top_score) + "): " + path);
+  }
+  std::unordered_set<xmlNode*> region{top};
   auto in_region = [&](xmlNode* n) {
     for (xmlNode* a = n; a != nullptr; a = a->parent) {
       if (region.count(a) > 0) return true;
@@ -238,17 +365,34 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
   std::string lower_title = core::to_lower_ascii(title);
   std::unordered_set<std::string> seen;
   for (auto& rb : raw) {
-    if (!in_region(rb.node)) continue;
     const std::string& text = rb.block.text;
-    if (rb.link_density > 0.5 && text.size() < 400) continue;
-    if (is_furniture(text)) continue;
+    if (!in_region(rb.node)) {
+      note("outside " + describe(rb.node->parent), text);
+      continue;
+    }
+    if (rb.link_density > 0.5 && text.size() < 400) {
+      note("links", text);
+      continue;
+    }
+    if (is_furniture(text)) {
+      note("furniture", text);
+      continue;
+    }
     std::string lower = core::to_lower_ascii(text);
     if (!caption.empty() && (normalise_caption(text) == caption ||
                              (text.size() < caption.size() + 40 && lower.find(caption) != std::string::npos))) {
+      note("caption", text);
       continue;
     }
-    if (rb.block.kind == BlockKind::kHeading && lower == lower_title) continue;
-    if (!seen.insert(text).second) continue;
+    if (rb.block.kind == BlockKind::kHeading && lower == lower_title) {
+      note("title", text);
+      continue;
+    }
+    if (!seen.insert(text).second) {
+      note("repeat", text);
+      continue;
+    }
+    note("KEEP", text);
     body.blocks.push_back(std::move(rb.block));
   }
   // A trailing heading with nothing under it is furniture ("Read next").

@@ -25,10 +25,17 @@ struct Body {
   double score = 0;          // of the chosen container: low means "no article here"
   int link_blocks = 0;       // link-dominated blocks on the page (index pages have many)
   int text_blocks = 0;       // paragraph-like blocks with real text on the page
+  std::vector<std::string> trace;  // why each block was kept or dropped, when asked
 };
 
 // `title` and `caption_hint` (caption from metadata) help drop repeats of
 // the headline and of the photo caption from the body.
-Body find_body(xmlNode* root, const std::string& title, const std::string& caption_hint, int max_depth);
+// With `explain`, Body::trace says which container won and why each block
+// was kept or dropped (for `newsdesk extract --explain`).
+Body find_body(xmlNode* root, const std::string& title, const std::string& caption_hint, int max_depth,
+               bool explain = false);
+
+// "div.story-body#main" for a person reading a trace.
+std::string describe(const xmlNode* n);
 
 }  // namespace newsdesk::extract

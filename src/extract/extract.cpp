@@ -87,14 +87,37 @@ std::pair<core::PageType, double> classify(const Metadata& m, const Body& body, 
 
 }  // namespace
 
-core::Result<core::Article> extract(std::string_view html, std::string_view url, const Options& options,
-                                    std::string_view http_charset) {
+namespace {
+
+core::Result<void> check_input(std::string_view html, const Options& options) {
   if (core::trim(html).empty()) return core::fail(core::ErrorCode::kInvalidInput, "the page is empty");
   if (static_cast<std::int64_t>(html.size()) > options.max_html_bytes) {
     return core::fail(core::ErrorCode::kLimit, fmt::format("the page is {} bytes, over extract.max_html_bytes ({})",
                                                            html.size(), options.max_html_bytes));
   }
   if (looks_binary(html)) return core::fail(core::ErrorCode::kInvalidInput, "binary data, not an HTML page");
+  return {};
+}
+
+}  // namespace
+
+core::Result<std::string> explain(std::string_view html, std::string_view url, const Options& options,
+                                  std::string_view http_charset) {
+  if (auto ok = check_input(html, options); !ok) return tl::unexpected(ok.error());
+  HtmlDocument doc(html, choose_encoding(html, http_charset));
+  xmlNode* root = doc.root();
+  if (root == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "no HTML could be read from the page");
+  Metadata m = read_metadata(root, std::string(url));
+  Body body = find_body(root, m.title, m.image_caption, options.max_depth, /*explain=*/true);
+  std::string out = fmt::format("title: {}\nschema type: {}\nog:type: {}\ntext blocks: {}, link blocks: {}\n",
+                                m.title, m.schema_type, m.og_type, body.text_blocks, body.link_blocks);
+  for (const auto& line : body.trace) out += line + "\n";
+  return out;
+}
+
+core::Result<core::Article> extract(std::string_view html, std::string_view url, const Options& options,
+                                    std::string_view http_charset) {
+  if (auto ok = check_input(html, options); !ok) return tl::unexpected(ok.error());
   HtmlDocument doc(html, choose_encoding(html, http_charset));
   xmlNode* root = doc.root();
   if (root == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "no HTML could be read from the page");

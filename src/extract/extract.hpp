@@ -24,4 +24,9 @@ struct Options {
 core::Result<core::Article> extract(std::string_view html, std::string_view url, const Options& options,
                                     std::string_view http_charset = {});
 
+// A report for people: the metadata found, the container chosen, and each
+// text block with why it was kept or dropped. Same inputs as extract().
+core::Result<std::string> explain(std::string_view html, std::string_view url, const Options& options,
+                                  std::string_view http_charset = {});
+
 }  // namespace newsdesk::extract

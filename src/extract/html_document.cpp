@@ -8,7 +8,7 @@ namespace newsdesk::extract {
 
 HtmlDocument::HtmlDocument(std::string_view html, const std::string& encoding) {
   constexpr int kOptions = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                           HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NOIMPLIED;
+                           HTML_PARSE_NONET | HTML_PARSE_COMPACT;
   doc_.reset(htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr,
                             encoding.empty() ? nullptr : encoding.c_str(), kOptions));
 }
