@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -31,7 +32,14 @@ const std::unordered_set<std::string_view> kNegativeTokens = {
     "footer", "nav", "navbar", "navigation", "menu", "sidebar", "widget", "donate", "donation",
     "support", "membership", "bio", "author", "byline", "outbrain", "taboola", "ticker", "breadcrumb",
     "breadcrumbs", "tags", "popular", "trending", "masthead", "toolbar", "modal", "popup", "paywall",
-    "more", "also", "credit", "caption", "meta", "dateline", "timestamp", "hidden", "skip", "print"};
+    "more", "also", "credit", "caption", "meta", "dateline", "timestamp", "hidden", "skip", "print",
+    "supporter", "cta", "label", "standfirst", "dek", "kicker", "eyebrow", "rail"};
+
+// Words that name furniture only when they are a whole class name
+// (class="widget", class="meta"), not a part of one ("elementor-widget-text").
+const std::unordered_set<std::string_view> kWholeClassOnly = {
+    "widget", "meta", "label", "more", "also", "hidden", "header", "card", "credit", "caption", "print",
+    "skip", "rail", "tags", "bio", "menu", "support", "banner"};
 
 const std::unordered_set<std::string_view> kPositiveTokens = {
     "article", "body", "content", "entry", "story", "main", "post", "text", "prose", "para"};
@@ -48,7 +56,8 @@ const std::unordered_set<std::string_view> kBlockElements = {
 
 std::vector<std::string> class_tokens(const xmlNode* n) {
   std::string s = core::to_lower_ascii(attribute(n, "class") + " " + attribute(n, "id") + " " +
-                                       attribute(n, "role") + " " + attribute(n, "data-component"));
+                                       attribute(n, "role") + " " + attribute(n, "data-component") + " " +
+                                       attribute(n, "data-testid") + " " + attribute(n, "data-module"));
   std::vector<std::string> out;
   std::string cur;
   for (char c : s) {
@@ -63,20 +72,70 @@ std::vector<std::string> class_tokens(const xmlNode* n) {
   return out;
 }
 
-size_t paragraph_text_length(xmlNode* n) {
-  size_t total = 0;
-  for (xmlNode* p : find_all(n, "p")) total += text_content(p).size();
-  return total;
+// Text below every element, computed once for the page in one post-order
+// pass, so that asking "does this box hold the article?" costs nothing even
+// on pages nested thousands deep.
+struct SubtreeStats {
+  size_t text = 0;         // characters of text (script and style excluded)
+  size_t link_text = 0;    // of which inside <a>
+  size_t paragraph_text = 0;  // of which inside <p>
+  bool has_article = false;  // an <article> or <main> inside
+};
+using StatsMap = std::unordered_map<const xmlNode*, SubtreeStats>;
+
+StatsMap subtree_stats(xmlNode* root) {
+  StatsMap stats;
+  std::vector<std::pair<xmlNode*, bool>> stack{{root, false}};
+  while (!stack.empty()) {
+    auto [n, children_done] = stack.back();
+    stack.pop_back();
+    if (n->type != XML_ELEMENT_NODE) continue;
+    if (!children_done) {
+      stack.emplace_back(n, true);
+      if (is_element(n, "script") || is_element(n, "style")) continue;
+      for (xmlNode* c = n->children; c != nullptr; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) stack.emplace_back(c, false);
+      }
+      continue;
+    }
+    SubtreeStats s;
+    if (!is_element(n, "script") && !is_element(n, "style")) {
+      for (xmlNode* c = n->children; c != nullptr; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+          size_t len = c->content != nullptr ? std::strlen(reinterpret_cast<const char*>(c->content)) : 0;
+          s.text += len;
+        } else if (c->type == XML_ELEMENT_NODE) {
+          const SubtreeStats& cs = stats[c];
+          s.text += cs.text;
+          s.link_text += cs.link_text;
+          s.paragraph_text += cs.paragraph_text;
+          s.has_article |= cs.has_article || is_element(c, "article") || is_element(c, "main");
+        }
+      }
+      if (is_element(n, "a")) s.link_text = s.text;
+      if (is_element(n, "p")) s.paragraph_text = s.text;
+    }
+    stats[n] = s;
+  }
+  return stats;
 }
 
-bool holds_article(xmlNode* n) {
-  return !find_all(n, "article").empty() || !find_all(n, "main").empty() || paragraph_text_length(n) >= 1500;
+// Whether a box that looks like furniture holds the article after all (the
+// parser nested it there, or a class name misleads): it has an <article> or
+// <main> inside, or a large share of the page's prose.
+bool holds_article(const xmlNode* n, const StatsMap& stats, size_t page_text) {
+  auto it = stats.find(n);
+  if (it == stats.end()) return false;
+  const SubtreeStats& s = it->second;
+  if (s.has_article || s.paragraph_text >= 1500) return true;
+  size_t prose = s.text > s.link_text ? s.text - s.link_text : 0;
+  return prose >= 1500 && s.link_text * 4 < s.text && prose * 10 >= page_text * 3;
 }
 
-bool is_skipped(xmlNode* n) {
+bool is_skipped(xmlNode* n, const StatsMap& stats, size_t page_text) {
   std::string name = lower_name(n);
   if (kSkippedElements.count(name) > 0) return true;
-  if (kFurnitureElements.count(name) > 0) return !holds_article(n);
+  if (kFurnitureElements.count(name) > 0) return !holds_article(n, stats, page_text);
   if (!attribute(n, "hidden").empty() || attribute(n, "aria-hidden") == "true") return true;
   std::string style = core::to_lower_ascii(attribute(n, "style"));
   style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
@@ -84,13 +143,21 @@ bool is_skipped(xmlNode* n) {
   if (name == "body" || name == "html" || name == "article" || name == "main") return false;
   auto tokens = class_tokens(n);
   if (tokens.empty()) return false;
+  std::unordered_set<std::string> whole_names;
+  for (const auto& name_item : core::split(core::collapse_whitespace(core::to_lower_ascii(
+           attribute(n, "class") + " " + attribute(n, "id") + " " + attribute(n, "role"))), ' ')) {
+    whole_names.insert(name_item);
+  }
   std::string joined;
   for (const auto& t : tokens) joined += t + " ";
   bool strong = std::any_of(kStrongNegative.begin(), kStrongNegative.end(),
                             [&](std::string_view s) { return joined.find(s) != std::string::npos; });
-  bool negative = std::any_of(tokens.begin(), tokens.end(), [](const std::string& t) { return kNegativeTokens.count(t) > 0; });
-  bool positive = std::any_of(tokens.begin(), tokens.end(), [](const std::string& t) { return kPositiveTokens.count(t) > 0; });
-  if (strong || (negative && !positive)) return !holds_article(n);
+  bool negative = std::any_of(tokens.begin(), tokens.end(), [&](const std::string& t) {
+    if (kNegativeTokens.count(t) == 0) return false;
+    if (kWholeClassOnly.count(t) == 0) return true;
+    return whole_names.count(t) > 0;
+  });
+  if (strong || negative) return !holds_article(n, stats, page_text);
   return false;
 }
 
@@ -181,6 +248,8 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     if (explain) body.trace.push_back(verdict + ": " + text.substr(0, 100));
   };
   if (root == nullptr) return body;
+  const StatsMap stats = subtree_stats(root);
+  const size_t page_text = stats.count(root) ? stats.at(root).text : 0;
   std::vector<RawBlock> raw;
   std::vector<std::string> captions;
   std::vector<std::string> images;
@@ -217,7 +286,7 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
       for (xmlNode* c = item.run_first;; c = c->next) {
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
           text += reinterpret_cast<const char*>(c->content);
-        } else if (c->type == XML_ELEMENT_NODE && !is_skipped(c)) {
+        } else if (c->type == XML_ELEMENT_NODE && !is_skipped(c, stats, page_text)) {
           std::string inner = text_content(c);
           if (is_element(c, "a")) links += inner.size();
           else links += link_text_length(c);
@@ -237,7 +306,7 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
       }
       for (xmlNode* img : find_all(n, "img")) images.push_back(attribute(img, "src"));
     }
-    if (depth > 0 && is_skipped(n)) {
+    if (depth > 0 && is_skipped(n, stats, page_text)) {
       if (explain && kSkippedElements.count(name) == 0) note("skip " + describe(n), text_content(n));
       continue;
     }
@@ -294,11 +363,13 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     double length = static_cast<double>(rb.block.text.size());
     bool prose = rb.block.kind == BlockKind::kParagraph && rb.block.text.size() >= 25 && rb.link_density <= 0.5;
     double prose_chars = prose ? length * (1.0 - rb.link_density) : 0.0;
+    // Headings are neither: they belong to articles and to lists of links alike.
+    double noise_chars = rb.block.kind == BlockKind::kHeading ? 0.0 : length - prose_chars;
     for (xmlNode* a = rb.node; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
       auto [it, fresh] = tallies.try_emplace(a);
       if (fresh) it->second.order = i;
       it->second.prose += prose_chars;
-      it->second.noise += length - prose_chars;
+      it->second.noise += noise_chars;
     }
     if (!prose) {
       if (rb.link_density > 0.5) ++body.link_blocks;
@@ -332,18 +403,23 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
   }
   body.score = top_score;
   if (top == nullptr) return body;
-  // Widen to the ancestor that holds the rest of the article: climb while a
-  // parent adds a good share of prose and more prose than noise (articles
-  // split by boxes, listicles of many short items).
-  for (xmlNode* p = top->parent; p != nullptr && p->type == XML_ELEMENT_NODE && !is_element(p, "body"); p = p->parent) {
+  // Widen to the ancestor that holds the rest of the article: climb while an
+  // ancestor adds a good share of prose and more prose than noise (articles
+  // split by boxes, listicles and galleries of many short items). Wrappers
+  // that add only a heading or a credit line are looked through.
+  int levels_without_gain = 0;
+  for (xmlNode* p = top->parent; p != nullptr && p->type == XML_ELEMENT_NODE && !is_element(p, "body") &&
+                                 levels_without_gain < 3;
+       p = p->parent) {
     const Tally& cur = tallies[top];
     const Tally& up = tallies[p];
     double gain_prose = up.prose - cur.prose;
     double gain_noise = up.noise - cur.noise;
     if (gain_prose >= 0.25 * cur.prose && gain_prose > 2.0 * gain_noise) {
       top = p;
+      levels_without_gain = 0;
     } else if (gain_prose > 0 || gain_noise > 0) {
-      break;
+      ++levels_without_gain;
     }
   }
   if (explain) {
