@@ -25,13 +25,16 @@ std::string join_authors(const core::Article& a) {
   return out;
 }
 
-std::string date_or_empty(const std::optional<core::TimePoint>& t) { return t ? core::format_rfc3339(*t) : ""; }
+std::string date_or_empty(const std::optional<core::TimePoint>& t, std::optional<int> offset = std::nullopt) {
+  if (!t) return "";
+  return offset ? core::format_rfc3339(*t, *offset) : core::format_rfc3339(*t);
+}
 
 nlohmann::json to_json(const core::Article& a) {
   return {{"url", a.url},
           {"title", a.title},
           {"byline", join_authors(a)},
-          {"date", date_or_empty(a.published)},
+          {"date", date_or_empty(a.published, a.published_offset)},
           {"modified", date_or_empty(a.modified)},
           {"lang", a.language},
           {"site", a.site_name},
@@ -92,7 +95,7 @@ std::string format_article(const core::Article& a, const std::string& format, bo
   std::string out;
   if (with_metadata && format == "txt") {
     out += fmt::format("title: {}\nauthor: {}\ndate: {}\nurl: {}\nsite: {}\n\n", a.title, join_authors(a),
-                       date_or_empty(a.published), a.canonical_url, a.site_name);
+                       date_or_empty(a.published, a.published_offset), a.canonical_url, a.site_name);
   }
   if (format == "markdown") return out + markdown(a);
   if (format == "html") return out + a.html;

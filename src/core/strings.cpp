@@ -1,6 +1,7 @@
 #include "core/strings.hpp"
 
 #include <cctype>
+#include <cstdint>
 
 namespace newsdesk::core {
 
@@ -99,6 +100,98 @@ std::string sanitize_utf8(std::string_view s) {
     }
   }
   return out;
+}
+
+namespace {
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::string decode_once(std::string_view s) {
+  static const std::pair<std::string_view, uint32_t> kNamed[] = {
+      {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}, {"nbsp", 0xA0},
+      {"hellip", 0x2026}, {"ndash", 0x2013}, {"mdash", 0x2014}, {"lsquo", 0x2018}, {"rsquo", 0x2019},
+      {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"laquo", 0xAB}, {"raquo", 0xBB}, {"copy", 0xA9},
+      {"reg", 0xAE}, {"trade", 0x2122}, {"middot", 0xB7}, {"bull", 0x2022}, {"eacute", 0xE9},
+      {"egrave", 0xE8}, {"aacute", 0xE1}, {"oacute", 0xF3}, {"uuml", 0xFC}, {"ouml", 0xF6}, {"auml", 0xE4},
+      {"ccedil", 0xE7}, {"ntilde", 0xF1}, {"iacute", 0xED}, {"uacute", 0xFA}};
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '&') {
+      out += s[i];
+      continue;
+    }
+    size_t semi = s.find(';', i + 1);
+    if (semi == std::string_view::npos || semi - i > 10) {
+      out += s[i];
+      continue;
+    }
+    std::string_view ref = s.substr(i + 1, semi - i - 1);
+    bool done = false;
+    if (!ref.empty() && ref[0] == '#') {
+      uint32_t cp = 0;
+      bool hex = ref.size() > 1 && (ref[1] == 'x' || ref[1] == 'X');
+      std::string_view digits = ref.substr(hex ? 2 : 1);
+      bool ok = !digits.empty();
+      for (char c : digits) {
+        int v = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
+                : hex && std::isxdigit(static_cast<unsigned char>(c)) ? (std::tolower(c) - 'a' + 10)
+                                                                      : -1;
+        if (v < 0 || cp > 0x10FFFF) {
+          ok = false;
+          break;
+        }
+        cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(v);
+      }
+      if (ok) {
+        append_utf8(out, cp);
+        done = true;
+      }
+    } else {
+      for (auto [name, cp] : kNamed) {
+        if (ref == name) {
+          append_utf8(out, cp);
+          done = true;
+          break;
+        }
+      }
+    }
+    if (done) {
+      i = semi;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string decode_html_entities(std::string_view s) {
+  std::string current(s);
+  for (int round = 0; round < 3 && current.find('&') != std::string::npos; ++round) {
+    std::string next = decode_once(current);
+    if (next == current) break;
+    current = std::move(next);
+  }
+  return current;
 }
 
 std::string html_escape(std::string_view s) {

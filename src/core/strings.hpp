@@ -15,6 +15,11 @@ std::vector<std::string> split(std::string_view s, char sep);
 std::string collapse_whitespace(std::string_view s);
 // Replaces invalid UTF-8 sequences with U+FFFD and drops NUL bytes.
 std::string sanitize_utf8(std::string_view s);
+// Decodes HTML character references (&amp; &#8211; &#x27; and the common
+// named ones); unknown names stay as they are. Metadata is often escaped twice
+// ("&amp;#8211;"), so this runs until nothing changes (at most three times).
+std::string decode_html_entities(std::string_view s);
+
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(std::string_view s);
 // Lower-case words joined by '-', for URLs: "Navy awards $4.2B" -> "navy-awards-4-2b".

@@ -74,9 +74,11 @@ std::optional<TimePoint> make_time(int y, int mo, int d, int h, int mi, int s, i
   return std::chrono::time_point_cast<seconds>(t - minutes{offset_minutes});
 }
 
-// "+hh:mm", "+hhmm", "+hh", "Z", zone names. Returns false when unreadable.
-bool read_zone(Scanner& in, int& offset_minutes) {
+// "+hh:mm", "+hhmm", "+hh", "Z", zone names. Returns false when unreadable;
+// `named` tells whether the text gave a zone at all.
+bool read_zone(Scanner& in, int& offset_minutes, bool& named) {
   offset_minutes = 0;
+  named = false;
   in.skip_space();
   if (in.done()) return true;  // no zone: UTC
   char c = in.peek();
@@ -95,6 +97,7 @@ bool read_zone(Scanner& in, int& offset_minutes) {
     }
     if (hh > 23 || mm > 59) return false;
     offset_minutes = (c == '-' ? -1 : 1) * (hh * 60 + mm);
+    named = true;
     return true;
   }
   std::string zone;
@@ -105,6 +108,7 @@ bool read_zone(Scanner& in, int& offset_minutes) {
   for (auto [name, off] : kZones) {
     if (zone == name) {
       offset_minutes = off;
+      named = true;
       return true;
     }
   }
@@ -113,7 +117,14 @@ bool read_zone(Scanner& in, int& offset_minutes) {
 
 }  // namespace
 
-std::optional<TimePoint> parse_rfc3339(std::string_view text) {
+namespace {
+
+std::optional<ZonedTime> zoned(std::optional<TimePoint> t, bool named, int offset) {
+  if (!t) return std::nullopt;
+  return ZonedTime{*t, named ? std::optional<int>(offset) : std::nullopt};
+}
+
+std::optional<ZonedTime> zoned_rfc3339(std::string_view text) {
   Scanner in(text);
   in.skip_space();
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
@@ -121,7 +132,7 @@ std::optional<TimePoint> parse_rfc3339(std::string_view text) {
       in.digits(d, 2) == 0) {
     return std::nullopt;
   }
-  if (in.done()) return make_time(y, mo, d, 0, 0, 0, 0);
+  if (in.done()) return zoned(make_time(y, mo, d, 0, 0, 0, 0), false, 0);
   if (!in.eat('T') && !in.eat('t') && !in.eat(' ')) return std::nullopt;
   if (in.digits(h, 2) == 0 || !in.eat(':') || in.digits(mi, 2) == 0) return std::nullopt;
   if (in.eat(':')) {
@@ -133,15 +144,16 @@ std::optional<TimePoint> parse_rfc3339(std::string_view text) {
     }
   }
   int offset = 0;
+  bool named = false;
   if (in.eat('Z') || in.eat('z')) {
-    offset = 0;
-  } else if (!read_zone(in, offset)) {
+    named = true;
+  } else if (!read_zone(in, offset, named)) {
     return std::nullopt;
   }
-  return make_time(y, mo, d, h, mi, s, offset);
+  return zoned(make_time(y, mo, d, h, mi, s, offset), named, offset);
 }
 
-std::optional<TimePoint> parse_rfc822(std::string_view text) {
+std::optional<ZonedTime> zoned_rfc822(std::string_view text) {
   Scanner in(text);
   in.skip_space();
   if (std::isalpha(static_cast<unsigned char>(in.peek()))) {
@@ -165,16 +177,172 @@ std::optional<TimePoint> parse_rfc822(std::string_view text) {
     if (in.eat(':') && in.digits(s, 2) == 0) return std::nullopt;
   }
   int offset = 0;
-  if (!read_zone(in, offset)) return std::nullopt;
-  return make_time(y, mo, d, h, mi, s, offset);
+  bool named = false;
+  if (!read_zone(in, offset, named)) return std::nullopt;
+  return zoned(make_time(y, mo, d, h, mi, s, offset), named, offset);
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+
+// Reads "3:05 pm", "15:05", "3 p.m." at `i`; returns minutes after midnight or -1.
+int read_clock(std::string_view t, size_t i) {
+  while (i < t.size() && (t[i] == ' ' || t[i] == ',' || t[i] == '@' || t[i] == '|')) ++i;
+  if (t.substr(i, 3) == "at ") i += 3;
+  size_t j = i;
+  int h = 0, m = 0;
+  while (j < t.size() && is_digit(t[j]) && j - i < 2) h = h * 10 + (t[j++] - '0');
+  if (j == i) return -1;
+  bool has_minutes = j < t.size() && t[j] == ':';
+  if (has_minutes) {
+    size_t k = ++j;
+    while (j < t.size() && is_digit(t[j]) && j - k < 2) m = m * 10 + (t[j++] - '0');
+    if (j - k != 2) return -1;
+  }
+  while (j < t.size() && t[j] == ' ') ++j;
+  std::string ampm;
+  while (j < t.size() && (is_alpha(t[j]) || t[j] == '.') && ampm.size() < 4) {
+    if (t[j] != '.') ampm += static_cast<char>(std::tolower(static_cast<unsigned char>(t[j])));
+    ++j;
+  }
+  if (ampm == "pm" && h < 12) h += 12;
+  else if (ampm == "am" && h == 12) h = 0;
+  else if (ampm != "am" && ampm != "pm" && !has_minutes) return -1;
+  if (h > 23 || m > 59) return -1;
+  return h * 60 + m;
+}
+
+std::optional<ZonedTime> day_at(int y, int mo, int d, std::string_view text, size_t after) {
+  if (y < 1990 || y > 2100) return std::nullopt;
+  int clock = read_clock(text, after);
+  auto t = make_time(y, mo, d, clock < 0 ? 0 : clock / 60, clock < 0 ? 0 : clock % 60, 0, 0);
+  if (!t) return std::nullopt;
+  return ZonedTime{*t, std::nullopt};
+}
+
+}  // namespace
+
+std::optional<TimePoint> parse_rfc3339(std::string_view text) {
+  auto z = zoned_rfc3339(text);
+  return z ? std::optional<TimePoint>(z->utc) : std::nullopt;
+}
+
+std::optional<TimePoint> parse_rfc822(std::string_view text) {
+  auto z = zoned_rfc822(text);
+  return z ? std::optional<TimePoint>(z->utc) : std::nullopt;
+}
+
+std::optional<ZonedTime> parse_zoned(std::string_view text) {
+  if (auto t = zoned_rfc3339(text)) return t;
+  return zoned_rfc822(text);
 }
 
 std::optional<TimePoint> parse_date(std::string_view text) {
-  if (auto t = parse_rfc3339(text)) return t;
-  return parse_rfc822(text);
+  auto z = parse_zoned(text);
+  return z ? std::optional<TimePoint>(z->utc) : std::nullopt;
+}
+
+std::optional<ZonedTime> find_date_in_text(std::string_view t) {
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (i > 0 && (is_alpha(t[i - 1]) || is_digit(t[i - 1]))) continue;  // start of a word only
+    if (is_alpha(t[i])) {
+      // "December 19, 2025" / "Dec. 19th 2025"
+      size_t j = i;
+      while (j < t.size() && is_alpha(t[j])) ++j;
+      int mo = month_from_name(t.substr(i, j - i));
+      if (mo == 0 || j - i > 9) continue;
+      if (j < t.size() && t[j] == '.') ++j;
+      while (j < t.size() && t[j] == ' ') ++j;
+      int d = 0;
+      size_t k = j;
+      while (k < t.size() && is_digit(t[k]) && k - j < 2) d = d * 10 + (t[k++] - '0');
+      if (k == j) continue;
+      if (t.substr(k, 2) == "st" || t.substr(k, 2) == "nd" || t.substr(k, 2) == "rd" || t.substr(k, 2) == "th") k += 2;
+      while (k < t.size() && (t[k] == ',' || t[k] == ' ')) ++k;
+      int y = 0;
+      size_t m = k;
+      while (m < t.size() && is_digit(t[m]) && m - k < 4) y = y * 10 + (t[m++] - '0');
+      if (m - k != 4) continue;
+      if (auto z = day_at(y, mo, d, t, m)) return z;
+    } else if (is_digit(t[i])) {
+      size_t j = i;
+      int a = 0;
+      while (j < t.size() && is_digit(t[j]) && j - i < 4) a = a * 10 + (t[j++] - '0');
+      size_t n = j - i;
+      if (n == 4 && j < t.size() && (t[j] == '-' || t[j] == '/' || t[j] == '.')) {
+        // 2025-12-19
+        char sep = t[j];
+        int mo = 0, d = 0;
+        size_t k = j + 1, k0 = k;
+        while (k < t.size() && is_digit(t[k]) && k - k0 < 2) mo = mo * 10 + (t[k++] - '0');
+        if (k == k0 || k >= t.size() || t[k] != sep) continue;
+        size_t m = ++k;
+        while (k < t.size() && is_digit(t[k]) && k - m < 2) d = d * 10 + (t[k++] - '0');
+        if (k == m) continue;
+        if (auto z = day_at(a, mo, d, t, k)) return z;
+      } else if (n <= 2 && j < t.size() && (t[j] == ' ' || t[j] == '/')) {
+        if (t[j] == ' ') {
+          // "19 December 2025"
+          size_t k = j + 1;
+          size_t w = k;
+          while (k < t.size() && is_alpha(t[k])) ++k;
+          int mo = month_from_name(t.substr(w, k - w));
+          if (mo == 0 || k - w > 9) continue;
+          if (k < t.size() && t[k] == '.') ++k;
+          while (k < t.size() && (t[k] == ' ' || t[k] == ',')) ++k;
+          int y = 0;
+          size_t m = k;
+          while (m < t.size() && is_digit(t[m]) && m - k < 4) y = y * 10 + (t[m++] - '0');
+          if (m - k != 4) continue;
+          if (auto z = day_at(y, mo, a, t, m)) return z;
+        } else {
+          // "12/19/2025" (US order)
+          int d = 0, y = 0;
+          size_t k = j + 1, k0 = k;
+          while (k < t.size() && is_digit(t[k]) && k - k0 < 2) d = d * 10 + (t[k++] - '0');
+          if (k == k0 || k >= t.size() || t[k] != '/') continue;
+          size_t m = ++k;
+          while (k < t.size() && is_digit(t[k]) && k - m < 4) y = y * 10 + (t[k++] - '0');
+          if (k - m != 4) continue;
+          if (auto z = day_at(y, a, d, t, k)) return z;
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<TimePoint> find_date_in_url(std::string_view url) {
+  for (size_t i = 0; i + 10 <= url.size(); ++i) {
+    if (url[i] != '/' && url[i] != '-' && url[i] != '_') continue;
+    size_t j = i + 1;
+    int y = 0;
+    while (j < url.size() && is_digit(url[j]) && j - i <= 4) y = y * 10 + (url[j++] - '0');
+    if (j - i != 5 || j >= url.size() || (url[j] != '/' && url[j] != '-')) continue;
+    char sep = url[j];
+    int mo = 0, d = 0;
+    size_t k = j + 1, k0 = k;
+    while (k < url.size() && is_digit(url[k]) && k - k0 < 2) mo = mo * 10 + (url[k++] - '0');
+    if (k - k0 != 2 || k >= url.size() || url[k] != sep) continue;
+    size_t m = ++k;
+    while (k < url.size() && is_digit(url[k]) && k - m < 2) d = d * 10 + (url[k++] - '0');
+    if (k - m != 2 || (k < url.size() && is_digit(url[k]))) continue;
+    if (y < 1990 || y > 2100) continue;
+    if (auto t = make_time(y, mo, d, 0, 0, 0, 0)) return t;
+  }
+  return std::nullopt;
 }
 
 std::string format_rfc3339(TimePoint t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+
+std::string format_rfc3339(TimePoint t, int offset_minutes) {
+  if (offset_minutes == 0) return format_rfc3339(t);
+  int a = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  char zone[16];
+  a = a % (24 * 60);
+  std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', a / 60, a % 60);
+  return date::format("%Y-%m-%dT%H:%M:%S", t + std::chrono::minutes(offset_minutes)) + zone;
+}
 
 std::string format_rfc822(TimePoint t) { return date::format("%a, %d %b %Y %H:%M:%S +0000", t); }
 

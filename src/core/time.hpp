@@ -23,7 +23,27 @@ std::optional<TimePoint> parse_rfc822(std::string_view text);
 // Either of the above, whichever fits.
 std::optional<TimePoint> parse_date(std::string_view text);
 
+// A time with the UTC offset its text gave (nullopt when the text named no
+// zone, or named UTC by a zone name we only know as an offset of 0).
+struct ZonedTime {
+  TimePoint utc{};
+  std::optional<int> offset_minutes;
+};
+
+// parse_date, keeping the offset.
+std::optional<ZonedTime> parse_zoned(std::string_view text);
+
+// The first date written for people inside running text: "December 19, 2025",
+// "Dec. 19th, 2025 3:05 pm", "19 December 2025", "2025-12-19", "12/19/2025"
+// (US order). Midnight UTC unless a time is given. nullopt when none.
+std::optional<ZonedTime> find_date_in_text(std::string_view text);
+
+// A date in a URL path: /2025/12/19/ or /2025-12-19-. nullopt when none.
+std::optional<TimePoint> find_date_in_url(std::string_view url);
+
 std::string format_rfc3339(TimePoint t);  // "2026-11-29T14:05:00Z"
+// Local time at `offset_minutes`: "2026-11-29T09:05:00-05:00".
+std::string format_rfc3339(TimePoint t, int offset_minutes);
 std::string format_rfc822(TimePoint t);   // "Sun, 29 Nov 2026 14:05:00 +0000"
 std::string format_human(TimePoint t);    // "Sunday 29 November 2026, 14:05"
 std::string format_date(TimePoint t);     // "2026-11-29"

@@ -63,6 +63,7 @@ struct Article {
   std::string title;
   std::vector<std::string> authors;
   std::optional<TimePoint> published;
+  std::optional<int> published_offset;  // minutes east of UTC the page gave, if any
   std::optional<TimePoint> modified;
   std::string language;
   std::string site_name;

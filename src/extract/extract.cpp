@@ -131,7 +131,10 @@ core::Result<core::Article> extract(std::string_view html, std::string_view url,
   a.canonical_url = m.canonical_url.empty() ? page_url : m.canonical_url;
   a.title = core::sanitize_utf8(m.title);
   for (auto& author : m.authors) a.authors.push_back(core::sanitize_utf8(author));
-  a.published = m.published;
+  if (m.published) {
+    a.published = m.published->utc;
+    a.published_offset = m.published->offset_minutes;
+  }
   a.modified = m.modified;
   a.language = m.language;
   a.site_name = core::sanitize_utf8(m.site_name);

@@ -31,7 +31,9 @@ std::string lower_name(const xmlNode* n) {
   return n == nullptr ? std::string() : core::to_lower_ascii(reinterpret_cast<const char*>(n->name));
 }
 
-std::string text_content(const xmlNode* n) {
+namespace {
+
+std::string gather_text(const xmlNode* n, bool spaced) {
   std::string out;
   // Iterative walk: pages can nest deeper than the stack allows.
   const xmlNode* cur = n->children;
@@ -42,19 +44,29 @@ std::string text_content(const xmlNode* n) {
         out += reinterpret_cast<const char*>(cur->content);
       }
     } else if (cur->type == XML_ELEMENT_NODE && !is_element(cur, "script") && !is_element(cur, "style")) {
-      if (is_element(cur, "br")) out += ' ';
+      if (is_element(cur, "br")) out += spaced ? " | " : " ";
+      else if (spaced) out += ' ';
       descend = cur->children != nullptr;
     }
     if (descend) {
       cur = cur->children;
       continue;
     }
-    while (cur != n && cur->next == nullptr) cur = cur->parent;
+    while (cur != n && cur->next == nullptr) {
+      cur = cur->parent;
+      if (spaced) out += ' ';
+    }
     if (cur == n) break;
     cur = cur->next;
   }
   return core::collapse_whitespace(out);
 }
+
+}  // namespace
+
+std::string text_content(const xmlNode* n) { return gather_text(n, false); }
+
+std::string spaced_text(const xmlNode* n) { return gather_text(n, true); }
 
 std::vector<xmlNode*> find_all(xmlNode* n, const char* name) {
   std::vector<xmlNode*> out;

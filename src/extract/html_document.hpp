@@ -34,6 +34,10 @@ std::string attribute(const xmlNode* n, const char* name);
 std::string lower_name(const xmlNode* n);
 // All text below `n` (script/style excluded), white space collapsed.
 std::string text_content(const xmlNode* n);
+// The same, with a space wherever an element starts or ends: for short
+// labels built from several spans ("Posted by<a>Jane</a>" -> "Posted by Jane");
+// a <br> becomes " | ", so that lines stay apart.
+std::string spaced_text(const xmlNode* n);
 // Elements named `name` below `n`, in document order.
 std::vector<xmlNode*> find_all(xmlNode* n, const char* name);
 

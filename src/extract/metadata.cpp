@@ -2,31 +2,33 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
 #include "core/strings.hpp"
-#include "core/time.hpp"
 #include "core/url.hpp"
+#include "text/tokens.hpp"
 
 namespace newsdesk::extract {
 namespace {
 
 using nlohmann::json;
 
-std::string json_text(const json& j) {
-  if (j.is_string()) return std::string(core::trim(j.get<std::string>()));
-  if (j.is_object()) {
-    for (const char* key : {"name", "url", "@id"}) {
-      auto it = j.find(key);
-      if (it != j.end() && it->is_string()) return it->get<std::string>();
-    }
-  }
-  if (j.is_array() && !j.empty()) return json_text(j.front());
-  return {};
-}
+// Metadata values arrive HTML-escaped, sometimes twice, and with odd spacing.
+std::string clean(const std::string& s) { return core::collapse_whitespace(core::decode_html_entities(s)); }
 
-bool type_is(const json& node, const std::vector<std::string>& names) {
+bool looks_like_url(const std::string& s) { return s.rfind("http", 0) == 0 || s.rfind("//", 0) == 0 || s.rfind('/', 0) == 0; }
+
+// ---- JSON-LD ------------------------------------------------------------
+
+const std::vector<std::string> kArticleTypes = {
+    "NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting", "LiveBlogPosting",
+    "OpinionNewsArticle", "BackgroundNewsArticle", "Report", "VideoObject", "TechArticle", "ScholarlyArticle",
+    "SocialMediaPosting", "WebPage", "MedicalWebPage", "Review", "HowTo", "Recipe"};
+
+bool type_in(const json& node, const std::vector<std::string>& names) {
   auto it = node.find("@type");
   if (it == node.end()) return false;
   auto match = [&](const json& t) {
@@ -36,24 +38,28 @@ bool type_is(const json& node, const std::vector<std::string>& names) {
   return match(*it);
 }
 
-const std::vector<std::string> kArticleTypes = {
-    "NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
-    "LiveBlogPosting", "OpinionNewsArticle", "BackgroundNewsArticle", "Report", "VideoObject",
-    "WebPage"};
+struct JsonLd {
+  std::vector<json> documents;
+  std::unordered_map<std::string, const json*> by_id;
+  std::vector<const json*> articles;  // article-like nodes, best first
+};
 
-// Finds the best article-like node in a JSON-LD value (arrays and @graph too).
-void collect_nodes(const json& j, std::vector<const json*>& out, int depth = 0) {
-  if (depth > 8) return;
+void index_node(const json& j, JsonLd& ld, int depth) {
+  if (depth > 10) return;
   if (j.is_array()) {
-    for (const auto& e : j) collect_nodes(e, out, depth + 1);
-  } else if (j.is_object()) {
-    if (type_is(j, kArticleTypes)) out.push_back(&j);
-    if (auto g = j.find("@graph"); g != j.end()) collect_nodes(*g, out, depth + 1);
+    for (const auto& e : j) index_node(e, ld, depth + 1);
+    return;
+  }
+  if (!j.is_object()) return;
+  if (auto id = j.find("@id"); id != j.end() && id->is_string() && j.size() > 1) ld.by_id.emplace(id->get<std::string>(), &j);
+  if (type_in(j, kArticleTypes)) ld.articles.push_back(&j);
+  for (const char* nested : {"@graph", "mainEntity", "mainEntityOfPage", "itemListElement", "hasPart"}) {
+    if (auto it = j.find(nested); it != j.end()) index_node(*it, ld, depth + 1);
   }
 }
 
-void read_json_ld(xmlNode* root, Metadata& m, const std::string& page_url) {
-  std::vector<json> docs;
+JsonLd read_json_ld(xmlNode* root) {
+  JsonLd ld;
   for (xmlNode* s : find_all(root, "script")) {
     if (core::to_lower_ascii(attribute(s, "type")).find("ld+json") == std::string::npos) continue;
     std::string body;
@@ -61,26 +67,56 @@ void read_json_ld(xmlNode* root, Metadata& m, const std::string& page_url) {
       if (c->content != nullptr) body += reinterpret_cast<const char*>(c->content);
     }
     auto j = json::parse(body, nullptr, false);
-    if (!j.is_discarded()) docs.push_back(std::move(j));
+    if (!j.is_discarded()) ld.documents.push_back(std::move(j));
   }
-  std::vector<const json*> nodes;
-  for (const auto& d : docs) collect_nodes(d, nodes);
-  // Prefer a real article type over WebPage.
-  std::stable_sort(nodes.begin(), nodes.end(), [](const json* a, const json* b) {
-    return !type_is(*a, {"WebPage"}) && type_is(*b, {"WebPage"});
+  for (const auto& d : ld.documents) index_node(d, ld, 0);
+  // A real article type before a WebPage; otherwise document order.
+  std::stable_sort(ld.articles.begin(), ld.articles.end(), [](const json* a, const json* b) {
+    return !type_in(*a, {"WebPage", "MedicalWebPage"}) && type_in(*b, {"WebPage", "MedicalWebPage"});
   });
-  if (nodes.empty()) return;
-  const json& a = *nodes.front();
-  if (auto t = a.find("@type"); t != a.end()) m.schema_type = json_text(*t);
-  auto get = [&](const char* key) -> std::string {
+  return ld;
+}
+
+// The name of a thing, following an {"@id": ...} reference inside the page.
+std::string name_of(const json& j, const JsonLd& ld, int depth = 0) {
+  if (depth > 3) return {};
+  if (j.is_string()) return clean(j.get<std::string>());
+  if (j.is_array()) return j.empty() ? std::string() : name_of(j.front(), ld, depth + 1);
+  if (!j.is_object()) return {};
+  if (auto n = j.find("name"); n != j.end()) return name_of(*n, ld, depth + 1);
+  if (auto id = j.find("@id"); id != j.end() && id->is_string()) {
+    auto it = ld.by_id.find(id->get<std::string>());
+    if (it != ld.by_id.end() && it->second != &j) return name_of(*it->second, ld, depth + 1);
+  }
+  return {};
+}
+
+std::string url_of(const json& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_array()) return j.empty() ? std::string() : url_of(j.front());
+  if (j.is_object()) {
+    for (const char* key : {"url", "contentUrl", "@id"}) {
+      if (auto it = j.find(key); it != j.end() && it->is_string()) return it->get<std::string>();
+    }
+  }
+  return {};
+}
+
+void apply_json_ld(const JsonLd& ld, Metadata& m, const std::string& page_url) {
+  if (ld.articles.empty()) return;
+  const json& a = *ld.articles.front();
+  if (auto t = a.find("@type"); t != a.end()) m.schema_type = t->is_array() && !t->empty() ? name_of((*t)[0], ld) : name_of(*t, ld);
+  auto text = [&](const char* key) -> std::string {
     auto it = a.find(key);
-    return it == a.end() ? std::string() : json_text(*it);
+    return it == a.end() ? std::string() : name_of(*it, ld);
   };
-  if (m.title.empty()) m.title = core::collapse_whitespace(get("headline"));
-  if (auto au = a.find("author"); au != a.end() && m.authors.empty()) {
+  m.title = text("headline");
+  if (auto au = a.find("author"); au != a.end()) {
     auto add = [&](const json& x) {
-      std::string name = core::collapse_whitespace(json_text(x));
-      if (!name.empty() && name.rfind("http", 0) != 0) m.authors.push_back(name);
+      std::string name = name_of(x, ld);
+      if (!name.empty() && !looks_like_url(name)) {
+        for (auto& part : split_byline(name)) m.authors.push_back(part);
+      }
     };
     if (au->is_array()) {
       for (const auto& x : *au) add(x);
@@ -88,31 +124,40 @@ void read_json_ld(xmlNode* root, Metadata& m, const std::string& page_url) {
       add(*au);
     }
   }
-  if (!m.published) m.published = core::parse_date(get("datePublished"));
-  if (!m.modified) m.modified = core::parse_date(get("dateModified"));
-  if (m.description.empty()) m.description = get("description");
-  if (auto p = a.find("publisher"); p != a.end() && m.site_name.empty()) m.site_name = json_text(*p);
+  m.published = core::parse_zoned(text("datePublished"));
+  if (!m.published) m.published = core::parse_zoned(text("dateCreated"));
+  m.modified = core::parse_date(text("dateModified"));
+  m.description = text("description");
+  if (auto p = a.find("publisher"); p != a.end()) m.site_name = name_of(*p, ld);
   if (auto img = a.find("image"); img != a.end()) {
-    if (m.image_url.empty()) m.image_url = core::resolve_url(page_url, json_text(*img));
+    m.image_url = core::resolve_url(page_url, url_of(*img));
     const json& first = img->is_array() && !img->empty() ? img->front() : *img;
-    if (first.is_object() && m.image_caption.empty()) {
-      if (auto c = first.find("caption"); c != first.end()) m.image_caption = json_text(*c);
+    if (first.is_object()) {
+      if (auto c = first.find("caption"); c != first.end()) m.image_caption = name_of(*c, ld);
     }
   }
-  if (m.language.empty()) m.language = get("inLanguage");
+  m.language = text("inLanguage");
 }
 
-std::optional<core::TimePoint> first_date(const std::map<std::string, std::string>& meta,
-                                          std::initializer_list<const char*> keys) {
-  for (const char* k : keys) {
-    auto it = meta.find(k);
-    if (it == meta.end()) continue;
-    if (auto t = core::parse_date(it->second)) return t;
+// ---- meta tags ----------------------------------------------------------
+
+using MetaMap = std::map<std::string, std::string>;  // lower-case name/property -> first content
+
+MetaMap read_meta(xmlNode* root) {
+  MetaMap meta;
+  for (xmlNode* n : find_all(root, "meta")) {
+    std::string key = attribute(n, "property");
+    if (key.empty()) key = attribute(n, "name");
+    if (key.empty()) key = attribute(n, "itemprop");
+    if (key.empty()) key = attribute(n, "http-equiv");
+    std::string content = clean(attribute(n, "content"));
+    if (key.empty() || content.empty()) continue;
+    meta.emplace(core::to_lower_ascii(key), content);
   }
-  return std::nullopt;
+  return meta;
 }
 
-std::string first_of(const std::map<std::string, std::string>& meta, std::initializer_list<const char*> keys) {
+std::string first_of(const MetaMap& meta, std::initializer_list<const char*> keys) {
   for (const char* k : keys) {
     auto it = meta.find(k);
     if (it != meta.end() && !it->second.empty()) return it->second;
@@ -120,10 +165,176 @@ std::string first_of(const std::map<std::string, std::string>& meta, std::initia
   return {};
 }
 
+std::optional<core::ZonedTime> first_date(const MetaMap& meta, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    auto it = meta.find(k);
+    if (it == meta.end()) continue;
+    if (auto t = core::parse_zoned(it->second)) return t;
+  }
+  return std::nullopt;
+}
+
+// ---- the visible page ----------------------------------------------------
+
+std::vector<std::string> tokens_of(const xmlNode* n) {
+  std::string s = core::to_lower_ascii(attribute(n, "class") + " " + attribute(n, "id") + " " +
+                                       attribute(n, "itemprop") + " " + attribute(n, "rel") + " " +
+                                       attribute(n, "data-testid"));
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      cur += c;
+    } else if (!cur.empty()) {
+      out.push_back(cur);
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+bool has_token(const std::vector<std::string>& tokens, std::initializer_list<const char*> wanted) {
+  for (const auto& t : tokens) {
+    for (const char* w : wanted) {
+      if (t == w) return true;
+    }
+  }
+  return false;
+}
+
+// "By Jane Doe, Staff Writer · Dec 19, 2025" -> "Jane Doe, Staff Writer";
+// "" when what is left does not look like a name.
+std::string byline_text(std::string text) {
+  text = clean(text);
+  for (const char* prefix : {"written by ", "posted by ", "words by ", "reviewed by ", "author: ", "authors: ", "by: ", "by "}) {
+    if (core::starts_with_icase(text, prefix)) {
+      text = text.substr(std::string(prefix).size());
+      break;
+    }
+  }
+  // "Guide by Jane Doe": a short label before " by ".
+  auto by = core::to_lower_ascii(text).find(" by ");
+  if (by != std::string::npos && by < 20) text = text.substr(by + 4);
+  for (const char* cut : {" | ", " · ", " • ", " - ", " — ", " – ", " on ", " published", " updated", " posted",
+                          "published ", "updated "}) {
+    auto lower = core::to_lower_ascii(text);
+    auto pos = lower.find(cut);
+    if (pos != std::string::npos && pos > 0) text = text.substr(0, pos);
+  }
+  if (auto date = core::find_date_in_text(text)) {
+    // a date run into the name: keep what stands before any digit
+    auto digit = text.find_first_of("0123456789");
+    if (digit != std::string::npos) text = text.substr(0, digit);
+  }
+  text = std::string(core::trim(text));
+  while (!text.empty() && (text.back() == ',' || text.back() == '|' || text.back() == ':')) text.pop_back();
+  text = std::string(core::trim(text));
+  size_t words = static_cast<size_t>(std::count(text.begin(), text.end(), ' ')) + 1;
+  if (text.size() < 2 || text.size() > 80 || words > 8) return {};
+  std::string lower = core::to_lower_ascii(text);
+  for (const char* junk : {"share", "follow", "comment", "subscribe", "facebook", "twitter", "email", "read more",
+                           "author", "posts by", "view all", "about", "updated", "published", "posted"}) {
+    if (lower.find(junk) != std::string::npos) return {};
+  }
+  // A month or weekday is a date, not a name.
+  auto first_word = lower.substr(0, lower.find(' '));
+  for (const char* when : {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+                           "mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
+    if (first_word.rfind(when, 0) == 0 && first_word.size() <= 9) return {};
+  }
+  if (text.size() < 4 && std::all_of(text.begin(), text.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); })) {
+    return {};  // initials or an agency code
+  }
+  return text;
+}
+
+struct Visible {
+  std::vector<std::string> bylines;
+  std::optional<core::ZonedTime> date;       // from <time>, itemprop or a date-like box
+  std::optional<core::ZonedTime> time_attr;  // the first <time datetime>
+  std::vector<std::string> h1s;
+};
+
+Visible read_visible(xmlNode* root) {
+  Visible v;
+  std::vector<xmlNode*> stack{root};
+  while (!stack.empty()) {
+    xmlNode* n = stack.back();
+    stack.pop_back();
+    if (n->type != XML_ELEMENT_NODE) continue;
+    std::string name = lower_name(n);
+    if (name == "script" || name == "style" || name == "noscript" || name == "head") continue;
+    auto tokens = tokens_of(n);
+    if (name == "h1") {
+      std::string t = clean(text_content(n));
+      if (!t.empty() && t.size() < 400) v.h1s.push_back(t);
+    }
+    bool author_box = has_token(tokens, {"author", "byline", "writer", "authorname", "author_name", "contributor",
+                                         "byl", "creator", "reporter"}) ||
+                      attribute(n, "rel") == "author";
+    if (author_box && v.bylines.size() < 4) {
+      xmlNode* named = nullptr;
+      for (xmlNode* d : find_all(n, "span")) {
+        if (attribute(d, "itemprop") == "name") named = d;
+      }
+      std::string t = byline_text(spaced_text(named != nullptr ? named : n));
+      if (!t.empty()) v.bylines.push_back(t);
+    }
+    if (name == "time" && !v.time_attr) {
+      std::string dt = attribute(n, "datetime");
+      v.time_attr = core::parse_zoned(dt);
+      if (!v.time_attr) v.time_attr = core::find_date_in_text(spaced_text(n));
+    }
+    if (!v.date) {
+      std::string itemprop = attribute(n, "itemprop");
+      if (itemprop == "datePublished") {
+        std::string value = attribute(n, "content");
+        if (value.empty()) value = attribute(n, "datetime");
+        v.date = core::parse_zoned(value);
+        if (!v.date) v.date = core::find_date_in_text(spaced_text(n));
+      } else if (has_token(tokens, {"date", "published", "pubdate", "posted", "timestamp", "dateline", "time",
+                                    "publish", "entry", "meta", "byline", "postdate", "post"}) &&
+                 !has_token(tokens, {"updated", "modified"})) {
+        std::string t = spaced_text(n);
+        if (t.size() < 200) v.date = core::find_date_in_text(t);
+      }
+    }
+    std::vector<xmlNode*> children;
+    for (xmlNode* c = n->children; c != nullptr; c = c->next) children.push_back(c);
+    for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back(*it);
+  }
+  return v;
+}
+
+std::vector<std::string> title_words(const std::string& s) {
+  std::vector<std::string> out;
+  for (auto& w : text::words(s)) out.push_back(std::move(w));
+  return out;
+}
+
+// The headline as the page shows it: the <h1> that agrees with the metadata
+// title (or the metadata title when no <h1> does); without metadata, the first
+// plausible <h1>.
+std::string choose_title(const std::string& meta_title, const std::vector<std::string>& h1s, const std::string& site) {
+  auto meta_words = title_words(meta_title);
+  std::unordered_set<std::string> meta_set(meta_words.begin(), meta_words.end());
+  std::string lower_site = core::to_lower_ascii(site);
+  for (const auto& h : h1s) {
+    auto hw = title_words(h);
+    if (hw.size() < 2 || core::to_lower_ascii(h) == lower_site) continue;
+    if (meta_set.empty()) return h;
+    size_t shared = 0;
+    for (const auto& w : hw) shared += meta_set.count(w);
+    if (shared * 2 >= hw.size() && shared * 3 >= meta_set.size()) return h;
+  }
+  return meta_title;
+}
+
 }  // namespace
 
 std::vector<std::string> split_byline(const std::string& byline) {
-  std::string s = core::collapse_whitespace(byline);
+  std::string s = clean(byline);
   if (core::starts_with_icase(s, "by ")) s = s.substr(3);
   for (const char* cut : {" | ", " - ", " — ", ", staff", " for ", ". Updated", " Published", " Updated"}) {
     auto pos = s.find(cut);
@@ -140,7 +351,18 @@ std::vector<std::string> split_byline(const std::string& byline) {
     if (s.compare(i, 5, " and ") == 0) {
       flush();
       i += 4;
-    } else if (s[i] == ',' || s[i] == '&') {
+    } else if (s[i] == '&' || s[i] == ';') {
+      flush();
+    } else if (s[i] == ',') {
+      // "Jane Doe, Staff Writer": a title after a single name is not a second author.
+      std::string rest = std::string(core::trim(s.substr(i + 1)));
+      auto lower = core::to_lower_ascii(rest);
+      bool role = lower.find("writer") != std::string::npos || lower.find("editor") != std::string::npos ||
+                  lower.find("reporter") != std::string::npos || lower.find("correspondent") != std::string::npos ||
+                  lower.find("staff") != std::string::npos || lower.find("expert") != std::string::npos ||
+                  lower.find("m.d") != std::string::npos || lower.find("phd") != std::string::npos ||
+                  lower.rfind("md", 0) == 0 || lower.find("dietitian") != std::string::npos;
+      if (role) break;
       flush();
     } else {
       current += s[i];
@@ -150,66 +372,72 @@ std::vector<std::string> split_byline(const std::string& byline) {
   return out;
 }
 
-std::string strip_site_suffix(const std::string& title, const std::string& site_name) {
-  std::string t = core::collapse_whitespace(title);
-  for (const char* sep : {" | ", " – ", " — ", " - ", " :: ", " · "}) {
-    auto pos = t.rfind(sep);
-    if (pos == std::string::npos || pos == 0) continue;
-    std::string head = t.substr(0, pos);
-    std::string tail = t.substr(pos + std::string(sep).size());
-    bool tail_is_site = (!site_name.empty() && core::to_lower_ascii(tail).find(core::to_lower_ascii(site_name)) !=
-                                                   std::string::npos) ||
-                        tail.size() * 2 < head.size();
-    if (tail_is_site) return std::string(core::trim(head));
+std::string strip_site_name(const std::string& title, const std::string& site_name) {
+  std::string t = clean(title);
+  std::string site = core::to_lower_ascii(site_name);
+  for (const char* sep : {" | ", " – ", " — ", " - ", " :: ", " · ", " • ", " : ", " / ", " « ", " » "}) {
+    std::string separator(sep);
+    auto pos = t.rfind(separator);
+    if (pos != std::string::npos && pos > 0) {
+      std::string head = t.substr(0, pos);
+      std::string tail = t.substr(pos + separator.size());
+      std::string lower_tail = core::to_lower_ascii(tail);
+      bool tail_is_site = (!site.empty() && (lower_tail.find(site) != std::string::npos || site.find(lower_tail) != std::string::npos)) ||
+                          (tail.size() * 2 < head.size() && tail.size() < 40);
+      if (tail_is_site) return std::string(core::trim(head));
+    }
+    auto first = t.find(separator);
+    if (first != std::string::npos && first > 0 && !site.empty()) {
+      std::string lead = core::to_lower_ascii(t.substr(0, first));
+      if (lead.find(site) != std::string::npos || site.find(lead) != std::string::npos) {
+        return std::string(core::trim(t.substr(first + separator.size())));
+      }
+    }
   }
   return t;
 }
 
 Metadata read_metadata(xmlNode* root, const std::string& page_url) {
   Metadata m;
-  std::map<std::string, std::string> meta;  // lower-case name/property -> first content
-  for (xmlNode* n : find_all(root, "meta")) {
-    std::string key = attribute(n, "property");
-    if (key.empty()) key = attribute(n, "name");
-    if (key.empty()) key = attribute(n, "itemprop");
-    if (key.empty()) key = attribute(n, "http-equiv");
-    std::string content = core::collapse_whitespace(attribute(n, "content"));
-    if (key.empty() || content.empty()) continue;
-    meta.emplace(core::to_lower_ascii(key), content);
-  }
-  read_json_ld(root, m, page_url);
+  MetaMap meta = read_meta(root);
+  JsonLd ld = read_json_ld(root);
+  apply_json_ld(ld, m, page_url);
+  Visible visible = read_visible(root);
+
   if (m.site_name.empty()) m.site_name = first_of(meta, {"og:site_name", "application-name", "twitter:site"});
-  if (m.title.empty()) m.title = first_of(meta, {"og:title", "twitter:title", "headline", "dc.title"});
-  if (m.title.empty()) {
-    auto h1s = find_all(root, "h1");
-    if (!h1s.empty()) m.title = text_content(h1s.front());
-  }
-  if (m.title.empty()) {
+  std::string meta_title = m.title;
+  if (meta_title.empty()) meta_title = first_of(meta, {"og:title", "twitter:title", "headline", "dc.title", "title"});
+  if (meta_title.empty()) {
     auto titles = find_all(root, "title");
-    if (!titles.empty()) m.title = text_content(titles.front());
+    if (!titles.empty()) meta_title = clean(text_content(titles.front()));
   }
-  m.title = strip_site_suffix(m.title, m.site_name);
+  m.title = strip_site_name(choose_title(strip_site_name(meta_title, m.site_name), visible.h1s, m.site_name), m.site_name);
+
   if (m.authors.empty()) {
-    std::string author = first_of(meta, {"author", "article:author", "dc.creator", "byl", "sailthru.author"});
-    if (!author.empty() && author.rfind("http", 0) != 0) m.authors = split_byline(author);
+    std::string author = first_of(meta, {"author", "article:author", "dc.creator", "byl", "parsely-author",
+                                         "sailthru.author", "twitter:creator"});
+    if (!author.empty() && !looks_like_url(author) && author.front() != '@') m.authors = split_byline(author);
   }
+  if (m.authors.empty() && !visible.bylines.empty()) m.authors = split_byline(visible.bylines.front());
+
   if (!m.published) {
     m.published = first_date(meta, {"article:published_time", "og:published_time", "datepublished", "pubdate",
-                                    "publishdate", "date", "dc.date", "dc.date.issued", "sailthru.date"});
+                                    "publishdate", "publish-date", "date", "dc.date", "dc.date.issued",
+                                    "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published"});
   }
-  if (!m.modified) m.modified = first_date(meta, {"article:modified_time", "og:updated_time", "datemodified"});
+  if (!m.published) m.published = visible.date;
+  if (!m.published) m.published = visible.time_attr;
   if (!m.published) {
-    for (xmlNode* t : find_all(root, "time")) {
-      std::string dt = attribute(t, "datetime");
-      if (auto when = core::parse_date(dt.empty() ? text_content(t) : dt)) {
-        m.published = when;
-        break;
-      }
-    }
+    if (auto from_url = core::find_date_in_url(page_url)) m.published = core::ZonedTime{*from_url, std::nullopt};
   }
+  if (!m.modified) {
+    auto mod = first_date(meta, {"article:modified_time", "og:updated_time", "datemodified", "dcterms.modified"});
+    if (mod) m.modified = mod->utc;
+  }
+
   if (m.description.empty()) m.description = first_of(meta, {"og:description", "description", "twitter:description"});
   if (m.image_url.empty()) {
-    m.image_url = core::resolve_url(page_url, first_of(meta, {"og:image", "og:image:url", "twitter:image"}));
+    m.image_url = core::resolve_url(page_url, first_of(meta, {"og:image", "og:image:url", "twitter:image", "twitter:image:src"}));
   }
   m.og_type = first_of(meta, {"og:type"});
   for (xmlNode* l : find_all(root, "link")) {
@@ -220,10 +448,13 @@ Metadata read_metadata(xmlNode* root, const std::string& page_url) {
   }
   if (m.canonical_url.empty()) m.canonical_url = core::resolve_url(page_url, first_of(meta, {"og:url"}));
   if (!core::is_http_url(m.canonical_url)) m.canonical_url = page_url;
-  if (xmlNode* html = root; is_element(html, "html")) m.language = attribute(html, "lang");
+  if (m.language.empty() && is_element(root, "html")) m.language = attribute(root, "lang");
   if (m.language.empty()) m.language = first_of(meta, {"og:locale", "content-language", "language"});
   if (m.language.size() > 2 && (m.language[2] == '-' || m.language[2] == '_')) m.language = m.language.substr(0, 2);
   m.language = core::to_lower_ascii(m.language);
+  m.description = clean(m.description);
+  m.image_caption = clean(m.image_caption);
+  m.site_name = clean(m.site_name);
   return m;
 }
 

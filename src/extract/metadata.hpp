@@ -1,11 +1,13 @@
-// Page metadata from JSON-LD, OpenGraph / Twitter / meta tags, <link>, <time>
-// and <title>, each field from the most trusted place that has it.
+// Page metadata from JSON-LD, OpenGraph / Twitter / meta tags, <link>, <time>,
+// microdata and the visible page, each field from the most trusted place
+// that has it.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/time.hpp"
 #include "core/types.hpp"
 #include "extract/html_document.hpp"
 
@@ -15,7 +17,7 @@ struct Metadata {
   std::string title;
   std::string site_name;
   std::vector<std::string> authors;
-  std::optional<core::TimePoint> published;
+  std::optional<core::ZonedTime> published;
   std::optional<core::TimePoint> modified;
   std::string language;
   std::string canonical_url;
@@ -31,7 +33,8 @@ Metadata read_metadata(xmlNode* root, const std::string& page_url);
 // "By Jane Doe and John Roe | Staff" -> {"Jane Doe", "John Roe"}.
 std::vector<std::string> split_byline(const std::string& byline);
 
-// "Navy awards contract | The Harbor Gazette" -> "Navy awards contract".
-std::string strip_site_suffix(const std::string& title, const std::string& site_name);
+// "Navy awards contract | The Harbor Gazette" -> "Navy awards contract";
+// also a leading "Site | " when the site name is known.
+std::string strip_site_name(const std::string& title, const std::string& site_name);
 
 }  // namespace newsdesk::extract

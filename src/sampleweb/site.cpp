@@ -42,7 +42,8 @@ SampleSite::SampleSite(SampleWeb web, std::string base_url, core::TimePoint now)
     : web_(std::move(web)), base_url_(std::move(base_url)) {
   int newest = INT32_MIN;
   for (const auto& a : web_.articles) newest = std::max(newest, offset_minutes(a));
-  anchor_ = now - std::chrono::minutes(30) - std::chrono::minutes(newest);
+  // Whole minutes, as news sites print them.
+  anchor_ = std::chrono::floor<std::chrono::minutes>(now) - std::chrono::minutes(30) - std::chrono::minutes(newest);
 }
 
 core::TimePoint SampleSite::published(const SampleArticle& a) const {

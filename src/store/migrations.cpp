@@ -39,6 +39,7 @@ CREATE TABLE articles (
   title          TEXT NOT NULL DEFAULT '',
   authors        TEXT NOT NULL DEFAULT '',
   published_at   INTEGER,
+  published_offset INTEGER,
   modified_at    INTEGER,
   fetched_at     INTEGER,
   language       TEXT NOT NULL DEFAULT '',

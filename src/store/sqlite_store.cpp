@@ -160,19 +160,22 @@ class SqliteEntries final : public FeedEntryRepository {
 
 constexpr const char* kArticleColumns =
     "id, source_id, url, canonical_url, title, authors, published_at, modified_at, fetched_at, language, site_name, "
-    "description, image_url, image_caption, text, html, page_type, page_type_confidence, story_id, copy_of";
+    "description, image_url, image_caption, text, html, page_type, page_type_confidence, story_id, copy_of, "
+    "published_offset";
 
 class SqliteArticles final : public ArticleRepository {
  public:
   explicit SqliteArticles(Database& db) : db_(db) {}
   Result<Id> add(const core::Article& a) override {
     ND_PREPARE(q, db_, R"sql(INSERT INTO articles(source_id, url, canonical_url, title, authors, published_at, modified_at,
-      fetched_at, language, site_name, description, image_url, image_caption, text, html, page_type, page_type_confidence)
-      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(canonical_url) DO NOTHING)sql");
+      fetched_at, language, site_name, description, image_url, image_caption, text, html, page_type, page_type_confidence,
+      published_offset)
+      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(canonical_url) DO NOTHING)sql");
     q.bind(1, a.source_id).bind(2, a.url).bind(3, a.canonical_url).bind(4, a.title).bind(5, join_lines(a.authors))
         .bind(6, seconds(a.published)).bind(7, seconds(a.modified)).bind(8, seconds(a.fetched)).bind(9, a.language)
         .bind(10, a.site_name).bind(11, a.description).bind(12, a.image_url).bind(13, a.image_caption).bind(14, a.text)
-        .bind(15, a.html).bind(16, core::to_string(a.page_type)).bind(17, a.page_type_confidence);
+        .bind(15, a.html).bind(16, core::to_string(a.page_type)).bind(17, a.page_type_confidence)
+        .bind(18, a.published_offset);
     ND_TRY(q.run());
     if (db_.changes() > 0) return db_.last_insert_id();
     ND_PREPARE(find, db_, "SELECT id FROM articles WHERE canonical_url = ?");
@@ -236,6 +239,7 @@ class SqliteArticles final : public ArticleRepository {
       a.page_type_confidence = q.real(17);
       a.story_id = q.optional_integer(18);
       a.copy_of = q.optional_integer(19);
+      if (auto offset = q.optional_integer(20)) a.published_offset = static_cast<int>(*offset);
       out.push_back(std::move(a));
     }
     return out;
