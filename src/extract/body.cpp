@@ -49,6 +49,10 @@ constexpr std::array<std::string_view, 12> kStrongNegative = {
     "share", "social", "newsletter", "sponsor", "outbrain", "taboola", "cookie", "comment",
     "advert", "promo", "subscribe", "related"};
 
+// Readers' discussion: as long as an article and written in paragraphs too,
+// so it is kept only when an <article> or <main> was nested inside it.
+constexpr std::array<std::string_view, 5> kDiscussion = {"comment", "disqus", "respond", "replies", "discussion"};
+
 const std::unordered_set<std::string_view> kBlockElements = {
     "p", "div", "section", "article", "main", "ul", "ol", "li", "table", "tbody", "tr", "td", "th",
     "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "header", "footer", "aside",
@@ -157,6 +161,12 @@ bool is_skipped(xmlNode* n, const StatsMap& stats, size_t page_text) {
     if (kWholeClassOnly.count(t) == 0) return true;
     return whole_names.count(t) > 0;
   });
+  bool discussion = std::any_of(kDiscussion.begin(), kDiscussion.end(),
+                                [&](std::string_view s) { return joined.find(s) != std::string::npos; });
+  if (discussion) {
+    auto it = stats.find(n);
+    return it == stats.end() || !it->second.has_article;
+  }
   if (strong || negative) return !holds_article(n, stats, page_text);
   return false;
 }
@@ -363,8 +373,9 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     double length = static_cast<double>(rb.block.text.size());
     bool prose = rb.block.kind == BlockKind::kParagraph && rb.block.text.size() >= 25 && rb.link_density <= 0.5;
     double prose_chars = prose ? length * (1.0 - rb.link_density) : 0.0;
-    // Headings are neither: they belong to articles and to lists of links alike.
-    double noise_chars = rb.block.kind == BlockKind::kHeading ? 0.0 : length - prose_chars;
+    // Noise is link text: navigation, teasers, "related" lists. Headings and
+    // short labels (specs, ratings, captions) are neither prose nor noise.
+    double noise_chars = length * rb.link_density;
     for (xmlNode* a = rb.node; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
       auto [it, fresh] = tallies.try_emplace(a);
       if (fresh) it->second.order = i;
@@ -408,6 +419,7 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
   // split by boxes, listicles and galleries of many short items). Wrappers
   // that add only a heading or a credit line are looked through.
   int levels_without_gain = 0;
+  Tally previous = tallies[top];
   for (xmlNode* p = top->parent; p != nullptr && p->type == XML_ELEMENT_NODE && !is_element(p, "body") &&
                                  levels_without_gain < 3;
        p = p->parent) {
@@ -415,12 +427,18 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     const Tally& up = tallies[p];
     double gain_prose = up.prose - cur.prose;
     double gain_noise = up.noise - cur.noise;
+    if (explain) {
+      body.trace.push_back("climb? " + describe(p) + ": +" + std::to_string(static_cast<int>(gain_prose)) +
+                           " prose, +" + std::to_string(static_cast<int>(gain_noise)) + " links over " +
+                           std::to_string(static_cast<int>(cur.prose)));
+    }
     if (gain_prose >= 0.25 * cur.prose && gain_prose > 2.0 * gain_noise) {
       top = p;
       levels_without_gain = 0;
-    } else if (gain_prose > 0 || gain_noise > 0) {
-      ++levels_without_gain;
+    } else if (up.prose > previous.prose || up.noise > previous.noise) {
+      ++levels_without_gain;  // this level added something, and not enough
     }
+    previous = up;
   }
   if (explain) {
     std::string path;
