@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "core/strings.hpp"
+#include "core/time.hpp"
 
 namespace newsdesk::extract {
 namespace {
@@ -216,6 +217,10 @@ struct RawBlock {
 };
 
 // Text that is page furniture whatever container it sits in.
+size_t words_in(const std::string& text) {
+  return static_cast<size_t>(std::count(text.begin(), text.end(), ' ')) + (text.empty() ? 0 : 1);
+}
+
 bool is_furniture(const std::string& text) {
   if (text.size() > 220) return false;
   static constexpr std::array<std::string_view, 30> kPrefixes = {
@@ -229,6 +234,38 @@ bool is_furniture(const std::string& text) {
     if (lower.rfind(p, 0) == 0) return true;
   }
   if (lower.rfind("by ", 0) == 0 && text.size() < 90) return true;  // a repeated byline
+  // "4 min read", "3 minute read"
+  for (const char* reading : {" min read", " minute read", " mins read", " min. read"}) {
+    auto pos = lower.find(reading);
+    if (pos != std::string::npos && text.size() < 60) return true;
+  }
+  // A line that is only a date (and perhaps a word or two around it).
+  if (text.size() < 50) {
+    if (auto date = core::find_date_in_text(text)) {
+      if (text.find_first_of("0123456789") != std::string::npos && words_in(text) <= 6) return true;
+    }
+  }
+  return false;
+}
+
+// A heading or line that opens the page's "more to read" part: what follows
+// it is teasers, not the article.
+bool opens_more_to_read(const std::string& text) {
+  if (text.size() > 60) return false;
+  static constexpr std::array<std::string_view, 22> kOpeners = {
+      "related", "more from", "explore more", "see also", "also read", "read more", "read next", "more stories",
+      "more articles", "you may also like", "you might also like", "recommended", "popular", "trending",
+      "most read", "latest news", "latest stories", "more on this", "keep reading", "around the web",
+      "more news", "what to read next"};
+  std::string lower = core::to_lower_ascii(core::collapse_whitespace(text));
+  while (!lower.empty() && std::ispunct(static_cast<unsigned char>(lower.back()))) lower.pop_back();
+  if (lower.rfind("more from ", 0) == 0 || lower.rfind("more in ", 0) == 0) return true;
+  for (auto o : kOpeners) {
+    if (lower == o || lower == std::string(o) + " articles" || lower == std::string(o) + " stories" ||
+        lower == std::string(o) + " posts" || lower == std::string(o) + " content") {
+      return true;
+    }
+  }
   return false;
 }
 
@@ -457,11 +494,31 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
   body.lead_caption = caption_hint.empty() && !captions.empty() ? captions.front() : caption_hint;
   if (!images.empty()) body.lead_image = images.front();
   std::string lower_title = core::to_lower_ascii(title);
+  // Where the article ends: a "Related" / "More from" line late in the region
+  // opens teasers, not text.
+  size_t cutoff = raw.size();
+  {
+    double total = 0, seen_text = 0;
+    for (const auto& rb : raw) total += in_region(rb.node) ? static_cast<double>(rb.block.text.size()) : 0;
+    for (size_t i = 0; i < raw.size(); ++i) {
+      if (!in_region(raw[i].node)) continue;
+      if (seen_text >= 0.6 * total && opens_more_to_read(raw[i].block.text)) {
+        cutoff = i;
+        break;
+      }
+      seen_text += static_cast<double>(raw[i].block.text.size());
+    }
+  }
   std::unordered_set<std::string> seen;
-  for (auto& rb : raw) {
+  for (size_t i = 0; i < raw.size(); ++i) {
+    auto& rb = raw[i];
     const std::string& text = rb.block.text;
     if (!in_region(rb.node)) {
       note("outside " + describe(rb.node->parent), text);
+      continue;
+    }
+    if (i >= cutoff) {
+      note("after the article", text);
       continue;
     }
     if (rb.link_density > 0.5 && text.size() < 400) {
