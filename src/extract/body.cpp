@@ -10,6 +10,7 @@
 
 #include "core/strings.hpp"
 #include "core/time.hpp"
+#include "extract/sanitize.hpp"
 
 namespace newsdesk::extract {
 namespace {
@@ -211,9 +212,11 @@ size_t link_text_length(xmlNode* n) {
 }
 
 struct RawBlock {
-  xmlNode* node;
+  xmlNode* node;  // the block element, or the container of an inline run
   Block block;
   double link_density;
+  xmlNode* first = nullptr;  // the inline content: [first, last] siblings
+  xmlNode* last = nullptr;
 };
 
 // Text that is page furniture whatever container it sits in.
@@ -289,7 +292,7 @@ std::string describe(const xmlNode* n) {
 }
 
 Body find_body(xmlNode* root, const std::string& title, const std::string& caption_hint, int max_depth,
-               bool explain) {
+               const std::string& base_url, bool explain) {
   Body body;
   auto note = [&](const std::string& verdict, const std::string& text) {
     if (explain) body.trace.push_back(verdict + ": " + text.substr(0, 100));
@@ -310,9 +313,10 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     xmlNode* run_last = nullptr;
   };
   std::vector<Item> stack{{root, 0}};
-  auto add_block = [&](xmlNode* node, std::string text, size_t link_chars, BlockKind kind, const std::string& name) {
+  auto add_block = [&](xmlNode* node, std::string text, size_t link_chars, BlockKind kind, const std::string& name,
+                       xmlNode* first, xmlNode* last) {
     if (text.empty()) return;
-    RawBlock rb{node, Block{}, static_cast<double>(link_chars) / static_cast<double>(text.size())};
+    RawBlock rb{node, Block{}, static_cast<double>(link_chars) / static_cast<double>(text.size()), first, last};
     rb.block.text = std::move(text);
     rb.block.kind = kind;
     if (kind == BlockKind::kHeading) rb.block.heading_level = std::clamp(name[1] - '0', 2, 4);
@@ -342,7 +346,8 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
         if (c == item.run_last) break;
       }
       std::string collapsed = core::collapse_whitespace(text);
-      add_block(n, collapsed, std::min(links, collapsed.size()), BlockKind::kParagraph, "");
+      add_block(n, collapsed, std::min(links, collapsed.size()), BlockKind::kParagraph, "", item.run_first,
+                item.run_last);
       continue;
     }
     if (n->type != XML_ELEMENT_NODE) continue;
@@ -366,7 +371,7 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
                        : name == "blockquote" ? BlockKind::kQuote
                        : name == "pre" ? BlockKind::kPreformatted
                                         : BlockKind::kParagraph;
-      add_block(n, text_content(n), link_text_length(n), kind, name);
+      add_block(n, text_content(n), link_text_length(n), kind, name, n->children, n->last);
       continue;
     }
     // A container: block children are visited, inline runs between them (split
@@ -544,6 +549,8 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
       continue;
     }
     note("KEEP", text);
+    if (rb.first != nullptr) rb.block.html = inline_html(rb.first, rb.last, base_url);
+    if (rb.block.html.empty()) rb.block.html = core::html_escape(rb.block.text);
     body.blocks.push_back(std::move(rb.block));
   }
   // A trailing heading with nothing under it is furniture ("Read next").

@@ -16,6 +16,7 @@ struct Block {
   bool ordered = false;   // list item of an <ol>
   const void* list = nullptr;  // identity of the enclosing list, to group items
   std::string text;
+  std::string html;  // the same inline content as sanitised HTML (see sanitize.hpp)
 };
 
 struct Body {
@@ -32,8 +33,9 @@ struct Body {
 // the headline and of the photo caption from the body.
 // With `explain`, Body::trace says which container won and why each block
 // was kept or dropped (for `newsdesk extract --explain`).
+// `base_url` resolves the links kept in Block::html.
 Body find_body(xmlNode* root, const std::string& title, const std::string& caption_hint, int max_depth,
-               bool explain = false);
+               const std::string& base_url, bool explain = false);
 
 // "div.story-body#main" for a person reading a trace.
 std::string describe(const xmlNode* n);

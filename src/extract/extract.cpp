@@ -51,7 +51,7 @@ std::string sanitised_html(const Body& body, const std::string& image_url, const
   };
   for (const auto& b : body.blocks) {
     if (b.kind != BlockKind::kListItem || b.list != open_list) close_list();
-    std::string text = core::html_escape(b.text);
+    const std::string& text = b.html;
     switch (b.kind) {
       case BlockKind::kParagraph: out += "<p>" + text + "</p>\n"; break;
       case BlockKind::kHeading: out += fmt::format("<h{0}>{1}</h{0}>\n", b.heading_level, text); break;
@@ -108,7 +108,7 @@ core::Result<std::string> explain(std::string_view html, std::string_view url, c
   xmlNode* root = doc.root();
   if (root == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "no HTML could be read from the page");
   Metadata m = read_metadata(root, std::string(url));
-  Body body = find_body(root, m.title, m.image_caption, options.max_depth, /*explain=*/true);
+  Body body = find_body(root, m.title, m.image_caption, options.max_depth, std::string(url), /*explain=*/true);
   std::string out = fmt::format("title: {}\nschema type: {}\nog:type: {}\ntext blocks: {}, link blocks: {}\n",
                                 m.title, m.schema_type, m.og_type, body.text_blocks, body.link_blocks);
   for (const auto& line : body.trace) out += line + "\n";
@@ -124,7 +124,7 @@ core::Result<core::Article> extract(std::string_view html, std::string_view url,
 
   std::string page_url(url);
   Metadata m = read_metadata(root, page_url);
-  Body body = find_body(root, m.title, m.image_caption, options.max_depth);
+  Body body = find_body(root, m.title, m.image_caption, options.max_depth, page_url);
 
   core::Article a;
   a.url = page_url;

@@ -152,3 +152,19 @@ TEST(Extract, Latin1DeclaredByTheServerIsTranscoded) {
   ASSERT_TRUE(a) << a.error().message;
   EXPECT_NE(a->text.find("Caf\xC3\xA9"), std::string::npos) << a->text;
 }
+
+TEST(Extract, SanitisedHtmlKeepsEmphasisAndHttpLinksOnly) {
+  std::string page = "<html><body><article><p>The <em>Vigilant</em> and the <b class=\"x\">Resolute</b> sailed, "
+                     "said <a href=\"/people/ortiz\" onclick=\"evil()\">Ortiz</a> in a long enough paragraph "
+                     "about <a href=\"javascript:alert(1)\">the fleet</a> and <span style=\"color:red\">more</span>.</p>"
+                     "</article></body></html>";
+  auto a = extract::extract(page, "https://news.example/story", extract::Options{});
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_NE(a->html.find("<em>Vigilant</em>"), std::string::npos) << a->html;
+  EXPECT_NE(a->html.find("<strong>Resolute</strong>"), std::string::npos) << a->html;
+  EXPECT_NE(a->html.find("<a href=\"https://news.example/people/ortiz\">Ortiz</a>"), std::string::npos) << a->html;
+  EXPECT_EQ(a->html.find("javascript"), std::string::npos) << a->html;
+  EXPECT_EQ(a->html.find("onclick"), std::string::npos);
+  EXPECT_EQ(a->html.find("style"), std::string::npos);
+  EXPECT_NE(a->html.find("the fleet"), std::string::npos) << "the text of a refused link stays";
+}
