@@ -184,6 +184,77 @@ std::string decode_once(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+// The byte Windows-1252 shows as this code point, or -1.
+int cp1252_byte(uint32_t cp) {
+  if (cp >= 0xA0 && cp <= 0xFF) return static_cast<int>(cp);
+  static const std::pair<uint32_t, int> kSpecial[] = {
+      {0x20AC, 0x80}, {0x201A, 0x82}, {0x0192, 0x83}, {0x201E, 0x84}, {0x2026, 0x85}, {0x2020, 0x86},
+      {0x2021, 0x87}, {0x02C6, 0x88}, {0x2030, 0x89}, {0x0160, 0x8A}, {0x2039, 0x8B}, {0x0152, 0x8C},
+      {0x017D, 0x8E}, {0x2018, 0x91}, {0x2019, 0x92}, {0x201C, 0x93}, {0x201D, 0x94}, {0x2022, 0x95},
+      {0x2013, 0x96}, {0x2014, 0x97}, {0x02DC, 0x98}, {0x2122, 0x99}, {0x0161, 0x9A}, {0x203A, 0x9B},
+      {0x0153, 0x9C}, {0x017E, 0x9E}, {0x0178, 0x9F}, {0x81, 0x81}, {0x8D, 0x8D}, {0x8F, 0x8F},
+      {0x90, 0x90}, {0x9D, 0x9D}};
+  for (auto [code, byte] : kSpecial) {
+    if (code == cp) return byte;
+  }
+  return -1;
+}
+
+// Decodes one UTF-8 code point at s[i]; returns its length (0 if invalid).
+size_t next_code_point(std::string_view s, size_t i, uint32_t& cp) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+  for (size_t k = 1; k < len; ++k) {
+    unsigned char d = static_cast<unsigned char>(s[i + k]);
+    if ((d & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (d & 0x3F);
+  }
+  return len;
+}
+
+}  // namespace
+
+std::string repair_mojibake(std::string_view s) {
+  // Quick exit: mojibake of UTF-8 always starts with Â, Ã, â, ð... (C2-F4 read as 1252).
+  if (s.find('\xC3') == std::string_view::npos && s.find('\xC2') == std::string_view::npos) return std::string(s);
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    uint32_t cp = 0;
+    size_t len = next_code_point(s, i, cp);
+    int lead = len > 1 ? cp1252_byte(cp) : -1;
+    size_t need = lead >= 0xC2 && lead <= 0xDF ? 1 : lead >= 0xE0 && lead <= 0xEF ? 2 : lead >= 0xF0 && lead <= 0xF4 ? 3 : 0;
+    if (need > 0) {
+      // Try to read `need` continuation bytes as 1252 characters.
+      std::string bytes(1, static_cast<char>(lead));
+      size_t j = i + len;
+      for (size_t k = 0; k < need && j < s.size(); ++k) {
+        uint32_t ncp = 0;
+        size_t nlen = next_code_point(s, j, ncp);
+        int b = nlen > 0 ? (ncp < 0x80 ? -1 : cp1252_byte(ncp)) : -1;
+        if (b < 0x80 || b > 0xBF) break;
+        bytes += static_cast<char>(b);
+        j += nlen;
+      }
+      uint32_t fixed = 0;
+      if (bytes.size() == need + 1 && next_code_point(bytes, 0, fixed) == bytes.size() && fixed >= 0x80) {
+        out += bytes;
+        i = j;
+        continue;
+      }
+    }
+    if (len == 0) len = 1;
+    out.append(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
 std::string decode_html_entities(std::string_view s) {
   std::string current(s);
   for (int round = 0; round < 3 && current.find('&') != std::string::npos; ++round) {

@@ -20,6 +20,12 @@ std::string sanitize_utf8(std::string_view s);
 // ("&amp;#8211;"), so this runs until nothing changes (at most three times).
 std::string decode_html_entities(std::string_view s);
 
+// Repairs UTF-8 text that was once read as Windows-1252 and encoded again
+// ("isnâ€™t" -> "isn’t", "cafÃ©" -> "café"): runs of such characters that
+// map back to valid multi-byte UTF-8 are replaced. Text without such runs
+// comes back unchanged.
+std::string repair_mojibake(std::string_view s);
+
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(std::string_view s);
 // Lower-case words joined by '-', for URLs: "Navy awards $4.2B" -> "navy-awards-4-2b".

@@ -129,7 +129,7 @@ core::Result<core::Article> extract(std::string_view html, std::string_view url,
   core::Article a;
   a.url = page_url;
   a.canonical_url = m.canonical_url.empty() ? page_url : m.canonical_url;
-  a.title = core::sanitize_utf8(m.title);
+  a.title = core::repair_mojibake(core::sanitize_utf8(m.title));
   for (auto& author : m.authors) a.authors.push_back(core::sanitize_utf8(author));
   if (m.published) {
     a.published = m.published->utc;
@@ -147,8 +147,8 @@ core::Result<core::Article> extract(std::string_view html, std::string_view url,
     if (!text.empty()) text += '\n';
     text += b.text;
   }
-  a.text = core::sanitize_utf8(text);
-  a.html = core::sanitize_utf8(sanitised_html(body, a.image_url, a.image_caption));
+  a.text = core::repair_mojibake(core::sanitize_utf8(text));
+  a.html = core::repair_mojibake(core::sanitize_utf8(sanitised_html(body, a.image_url, a.image_caption)));
   auto [type, confidence] = classify(m, body, a.text.size());
   a.page_type = type;
   a.page_type_confidence = confidence;

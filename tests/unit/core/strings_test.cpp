@@ -27,3 +27,17 @@ TEST(Strings, SlugifyKeepsLettersAndDigits) {
 TEST(Strings, SplitKeepsEmptyFields) {
   EXPECT_EQ(split("a,,b", ',').size(), 3u);
 }
+
+TEST(Strings, DecodeHtmlEntitiesHandlesDoubleEscaping) {
+  EXPECT_EQ(decode_html_entities("M&amp;A &#8211; Q&#x27;s &hellip;"), "M&A \xE2\x80\x93 Q's \xE2\x80\xA6");
+  EXPECT_EQ(decode_html_entities("And finally&amp;#8230; done"), "And finally\xE2\x80\xA6 done");
+  EXPECT_EQ(decode_html_entities("AT&T &unknown; & more"), "AT&T &unknown; & more");
+}
+
+TEST(Strings, RepairMojibakeRestoresUtf8ReadAsWindows1252) {
+  EXPECT_EQ(repair_mojibake("isn\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2t"), "isn\xE2\x80\x99t");  // isnâ€™t
+  EXPECT_EQ(repair_mojibake("caf\xC3\x83\xC2\xA9"), "caf\xC3\xA9");                      // cafÃ©
+  EXPECT_EQ(repair_mojibake("caf\xC3\xA9 d\xC3\xA9j\xC3\xA0 vu"), "caf\xC3\xA9 d\xC3\xA9j\xC3\xA0 vu")
+      << "correct text is left alone";
+  EXPECT_EQ(repair_mojibake("\xC3\x82 la carte"), "\xC3\x82 la carte") << "a lone Â is not mojibake";
+}
