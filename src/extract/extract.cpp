@@ -8,23 +8,12 @@
 #include "core/strings.hpp"
 #include "core/url.hpp"
 #include "extract/body.hpp"
+#include "extract/charset.hpp"
 #include "extract/html_document.hpp"
 #include "extract/metadata.hpp"
 
 namespace newsdesk::extract {
 namespace {
-
-// The charset to parse with: BOM, then the HTTP header, then "" (let the
-// page's <meta> decide) when it declares one, else UTF-8.
-std::string choose_encoding(std::string_view html, std::string_view http_charset) {
-  if (html.substr(0, 3) == "\xEF\xBB\xBF") return "UTF-8";
-  if (html.substr(0, 2) == "\xFF\xFE") return "UTF-16LE";
-  if (html.substr(0, 2) == "\xFE\xFF") return "UTF-16BE";
-  if (!http_charset.empty()) return std::string(http_charset);
-  std::string head = core::to_lower_ascii(html.substr(0, 4096));
-  if (head.find("charset") != std::string::npos) return "";
-  return "UTF-8";
-}
 
 bool looks_binary(std::string_view s) {
   size_t sample = std::min<size_t>(s.size(), 1024);
@@ -104,7 +93,7 @@ core::Result<void> check_input(std::string_view html, const Options& options) {
 core::Result<std::string> explain(std::string_view html, std::string_view url, const Options& options,
                                   std::string_view http_charset) {
   if (auto ok = check_input(html, options); !ok) return tl::unexpected(ok.error());
-  HtmlDocument doc(html, choose_encoding(html, http_charset));
+  HtmlDocument doc(html, detect_charset(html, http_charset));
   xmlNode* root = doc.root();
   if (root == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "no HTML could be read from the page");
   Metadata m = read_metadata(root, std::string(url));
@@ -118,7 +107,7 @@ core::Result<std::string> explain(std::string_view html, std::string_view url, c
 core::Result<core::Article> extract(std::string_view html, std::string_view url, const Options& options,
                                     std::string_view http_charset) {
   if (auto ok = check_input(html, options); !ok) return tl::unexpected(ok.error());
-  HtmlDocument doc(html, choose_encoding(html, http_charset));
+  HtmlDocument doc(html, detect_charset(html, http_charset));
   xmlNode* root = doc.root();
   if (root == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "no HTML could be read from the page");
 

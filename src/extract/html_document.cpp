@@ -7,10 +7,12 @@
 namespace newsdesk::extract {
 
 HtmlDocument::HtmlDocument(std::string_view html, const std::string& encoding) {
-  constexpr int kOptions = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                           HTML_PARSE_NONET | HTML_PARSE_COMPACT;
+  int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                HTML_PARSE_COMPACT;
+  // We decided the encoding (charset.hpp): the page's own hint must not switch it mid-parse.
+  if (!encoding.empty()) options |= HTML_PARSE_IGNORE_ENC;
   doc_.reset(htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr,
-                            encoding.empty() ? nullptr : encoding.c_str(), kOptions));
+                            encoding.empty() ? nullptr : encoding.c_str(), options));
 }
 
 bool is_element(const xmlNode* n, const char* name) {

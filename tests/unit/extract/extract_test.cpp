@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core/time.hpp"
+#include "extract/charset.hpp"
 #include "extract/extract.hpp"
 
 using namespace newsdesk;
@@ -167,4 +168,43 @@ TEST(Extract, SanitisedHtmlKeepsEmphasisAndHttpLinksOnly) {
   EXPECT_EQ(a->html.find("onclick"), std::string::npos);
   EXPECT_EQ(a->html.find("style"), std::string::npos);
   EXPECT_NE(a->html.find("the fleet"), std::string::npos) << "the text of a refused link stays";
+}
+
+namespace {
+std::string body_with(const std::string& head, const std::string& paragraph) {
+  return "<html><head>" + head + "</head><body><article><p>" + paragraph +
+         " The rest of a paragraph long enough to be the article body of this page.</p></article></body></html>";
+}
+}  // namespace
+
+TEST(Charset, AMetaDeclarationThatLiesLosesToValidUtf8) {
+  auto a = extract::extract(body_with("<meta charset=\"iso-8859-1\">", "Caf\xC3\xA9 cr\xC3\xA8me near the base."),
+                            "http://x/", extract::Options{});
+  ASSERT_TRUE(a);
+  EXPECT_NE(a->text.find("Caf\xC3\xA9 cr\xC3\xA8me"), std::string::npos) << a->text;
+}
+
+TEST(Charset, DeclaredUtf8ThatIsNotIsDetected) {
+  auto a = extract::extract(body_with("<meta charset=\"utf-8\">", "Caf\xE9 cr\xE8me near the base, d\xE9j\xE0 vu."),
+                            "http://x/", extract::Options{});
+  ASSERT_TRUE(a);
+  EXPECT_NE(a->text.find("Caf\xC3\xA9"), std::string::npos) << a->text;
+}
+
+TEST(Charset, MetaDeclaredWindows1252IsTranscoded) {
+  auto a = extract::extract(body_with("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">",
+                                      "\x93Quoted\x94 words \x96 and a dash."),
+                            "http://x/", extract::Options{});
+  ASSERT_TRUE(a);
+  EXPECT_NE(a->text.find("\xE2\x80\x9CQuoted\xE2\x80\x9D words \xE2\x80\x93 and"), std::string::npos) << a->text;
+}
+
+TEST(Charset, DeclaredCharsetIsReadFromTheHead) {
+  EXPECT_EQ(extract::declared_charset("<meta charset='Shift_JIS'>"), "shift_jis");
+  EXPECT_EQ(extract::declared_charset("<meta http-equiv=\"content-type\" content=\"text/html; charset=ISO-8859-1\">"),
+            "windows-1252");
+  EXPECT_EQ(extract::declared_charset("<p>no meta</p>"), "");
+  EXPECT_TRUE(extract::is_valid_utf8("caf\xC3\xA9", true));
+  EXPECT_FALSE(extract::is_valid_utf8("caf\xE9", false));
+  EXPECT_FALSE(extract::is_valid_utf8("plain", true));
 }

@@ -1,0 +1,100 @@
+#include "extract/charset.hpp"
+
+#include <uchardet/uchardet.h>
+
+#include <memory>
+
+#include "core/strings.hpp"
+
+namespace newsdesk::extract {
+namespace {
+
+struct UchardetDeleter {
+  void operator()(uchardet* u) const { uchardet_delete(u); }
+};
+
+std::string normalise(std::string name) {
+  name = core::to_lower_ascii(core::trim(name));
+  if (name == "utf8" || name == "unicode-1-1-utf-8") return "utf-8";
+  if (name == "latin1" || name == "iso8859-1" || name == "us-ascii" || name == "ascii") {
+    return "windows-1252";  // browsers read these as Windows-1252
+  }
+  if (name == "iso-8859-1") return "windows-1252";
+  return name;
+}
+
+bool is_utf8_name(const std::string& name) { return name == "utf-8" || name == "utf8"; }
+
+std::string guess(std::string_view bytes) {
+  std::unique_ptr<uchardet, UchardetDeleter> ud(uchardet_new());
+  if (!ud) return "windows-1252";
+  std::string_view sample = bytes.substr(0, 256 * 1024);
+  uchardet_handle_data(ud.get(), sample.data(), sample.size());
+  uchardet_data_end(ud.get());
+  std::string found = uchardet_get_charset(ud.get());
+  if (found.empty() || found == "ASCII") return "windows-1252";
+  return normalise(found);
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s, bool require_multibyte) {
+  bool multibyte = false;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    if (len == 0) return false;
+    if (i + len > s.size()) return multibyte;  // a sequence cut off by the sample's end
+    for (size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    multibyte = true;
+    i += len;
+  }
+  return multibyte || !require_multibyte;
+}
+
+std::string declared_charset(std::string_view html) {
+  std::string head = core::to_lower_ascii(html.substr(0, 4096));
+  size_t pos = 0;
+  while ((pos = head.find("<meta", pos)) != std::string::npos) {
+    size_t end = head.find('>', pos);
+    if (end == std::string::npos) break;
+    std::string tag = head.substr(pos, end - pos);
+    auto cs = tag.find("charset");
+    if (cs != std::string::npos) {
+      size_t v = cs + 7;
+      while (v < tag.size() && (tag[v] == ' ' || tag[v] == '=' || tag[v] == '"' || tag[v] == '\'')) ++v;
+      size_t e = v;
+      while (e < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[e])) || tag[e] == '-' || tag[e] == '_' || tag[e] == ':' || tag[e] == '.')) ++e;
+      if (e > v) return normalise(tag.substr(v, e - v));
+    }
+    pos = end;
+  }
+  return {};
+}
+
+std::string detect_charset(std::string_view html, std::string_view http_charset) {
+  if (html.substr(0, 3) == "\xEF\xBB\xBF") return "utf-8";
+  if (html.substr(0, 2) == "\xFF\xFE") return "utf-16le";
+  if (html.substr(0, 2) == "\xFE\xFF") return "utf-16be";
+  std::string declared = normalise(std::string(http_charset));
+  if (declared.empty()) declared = declared_charset(html);
+  bool utf8_bytes = is_valid_utf8(html.substr(0, 1024 * 1024), /*require_multibyte=*/true);
+  if (declared.empty()) return utf8_bytes || is_valid_utf8(html.substr(0, 1024 * 1024), false) ? "utf-8" : guess(html);
+  if (is_utf8_name(declared)) {
+    // Declared UTF-8: trust it unless the bytes plainly are not.
+    if (utf8_bytes || is_valid_utf8(html.substr(0, 1024 * 1024), false)) return "utf-8";
+    return guess(html);
+  }
+  // Declared something else: non-ASCII bytes that form valid UTF-8 are UTF-8.
+  if (utf8_bytes) return "utf-8";
+  return declared;
+}
+
+}  // namespace newsdesk::extract
