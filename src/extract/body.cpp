@@ -352,6 +352,12 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     }
     if (n->type != XML_ELEMENT_NODE) continue;
     std::string name = lower_name(n);
+    if (name == "figure") ++body.figures;
+    if (name == "video" || (name == "iframe" && (attribute(n, "src").find("youtube") != std::string::npos ||
+                                                 attribute(n, "src").find("vimeo") != std::string::npos ||
+                                                 attribute(n, "src").find("player") != std::string::npos))) {
+      ++body.videos;
+    }
     if (name == "figure" || name == "figcaption") {
       for (xmlNode* fc : name == "figcaption" ? std::vector<xmlNode*>{n} : find_all(n, "figcaption")) {
         captions.push_back(text_content(fc));

@@ -26,6 +26,8 @@ struct Body {
   double score = 0;          // of the chosen container: low means "no article here"
   int link_blocks = 0;       // link-dominated blocks on the page (index pages have many)
   int text_blocks = 0;       // paragraph-like blocks with real text on the page
+  int figures = 0;           // <figure> and standalone large images on the page
+  int videos = 0;            // <video> elements and embedded players
   std::vector<std::string> trace;  // why each block was kept or dropped, when asked
 };
 

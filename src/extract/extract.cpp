@@ -62,8 +62,14 @@ std::string sanitised_html(const Body& body, const std::string& image_url, const
 
 // Page type from the shape of the page and what its metadata claims.
 std::pair<core::PageType, double> classify(const Metadata& m, const Body& body, size_t text_size) {
-  if (m.schema_type == "LiveBlogPosting") return {core::PageType::kLiveblog, 0.9};
-  if (m.schema_type == "VideoObject") return {core::PageType::kVideo, 0.8};
+  if (m.schema_type == "LiveBlogPosting") return {core::PageType::kLiveblog, 0.95};
+  bool little_text = text_size < 1500;
+  if ((m.schema_type == "VideoObject" || m.og_type.rfind("video", 0) == 0) && little_text) {
+    return {core::PageType::kVideo, 0.85};
+  }
+  if (body.videos > 0 && text_size < 600) return {core::PageType::kVideo, 0.6};
+  if (m.schema_type == "ImageGallery" || m.og_type == "gallery") return {core::PageType::kGallery, 0.85};
+  if (body.figures >= 6 && little_text) return {core::PageType::kGallery, 0.6};
   bool claims_article = m.og_type == "article" || (!m.schema_type.empty() && m.schema_type != "WebPage");
   bool link_heavy = body.link_blocks > 2 * std::max(body.text_blocks, 1);
   if (text_size < 400 && (link_heavy || m.og_type == "website")) return {core::PageType::kIndex, 0.8};

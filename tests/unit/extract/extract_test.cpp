@@ -208,3 +208,54 @@ TEST(Charset, DeclaredCharsetIsReadFromTheHead) {
   EXPECT_FALSE(extract::is_valid_utf8("caf\xE9", false));
   EXPECT_FALSE(extract::is_valid_utf8("plain", true));
 }
+
+TEST(PageType, LiveblogGalleryAndVideoAreRecognised) {
+  auto live = extract::extract(
+      "<html><head><script type=\"application/ld+json\">{\"@type\":\"LiveBlogPosting\",\"headline\":\"Live: storm\"}"
+      "</script></head><body><article><p>10:02 The storm reached the coast this morning, officials said, and roads "
+      "were closed.</p></article></body></html>",
+      "http://x/", extract::Options{});
+  ASSERT_TRUE(live);
+  EXPECT_EQ(live->page_type, core::PageType::kLiveblog);
+
+  std::string gallery = "<html><body><h1>In pictures: the fleet comes home</h1>";
+  for (int i = 0; i < 8; ++i) {
+    gallery += "<figure><img src=\"/p" + std::to_string(i) + ".jpg\"><figcaption>Sailors greet families.</figcaption></figure>";
+  }
+  auto g = extract::extract(gallery + "<p>Photos by the staff of the paper, taken on the quay.</p></body></html>",
+                            "http://x/", extract::Options{});
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->page_type, core::PageType::kGallery);
+
+  auto v = extract::extract("<html><head><meta property=\"og:type\" content=\"video.other\"></head><body><h1>Watch: "
+                            "launch</h1><video src=\"/v.mp4\"></video><p>The missile test, seen from the beach.</p>"
+                            "</body></html>",
+                            "http://x/", extract::Options{});
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->page_type, core::PageType::kVideo);
+}
+
+TEST(Extract, AFiftyMegabytePageIsHandledWithinTheLimit) {
+  std::string page = "<html><body><article>";
+  std::string paragraph = "<p>Sailors of the fleet trained in the harbour for the exercise, officials said, "
+                          "and the drills went on for days.</p>";
+  while (page.size() < 50u * 1024 * 1024) page += paragraph;
+  page += "</article></body></html>";
+  extract::Options options;
+  options.max_html_bytes = 64 * 1024 * 1024;
+  auto a = extract::extract(page, "http://x/", options);
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_GT(a->text.size(), 100u);
+  options.max_html_bytes = 20 * 1024 * 1024;
+  auto refused = extract::extract(page, "http://x/", options);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kLimit);
+}
+
+TEST(Extract, TruncatedPagesAndStrayMarkupGiveBestEffort) {
+  auto a = extract::extract("<html><body><article><p>The base commander said the drills would resume on Monday after "
+                            "the storm passed, and that all sailors were <b>safe</b> and accounted for<p>And then",
+                            "http://x/", extract::Options{});
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_NE(a->text.find("accounted for"), std::string::npos) << a->text;
+}
