@@ -16,7 +16,7 @@ HtmlDocument::HtmlDocument(std::string_view html, const std::string& encoding) {
 }
 
 bool is_element(const xmlNode* n, const char* name) {
-  return n != nullptr && n->type == XML_ELEMENT_NODE &&
+  return n != nullptr && n->type == XML_ELEMENT_NODE && n->name != nullptr &&
          strcasecmp(reinterpret_cast<const char*>(n->name), name) == 0;
 }
 
@@ -29,8 +29,10 @@ std::string attribute(const xmlNode* n, const char* name) {
   return out;
 }
 
+// libxml2 leaves `name` null on some nodes it recovers from broken markup.
 std::string lower_name(const xmlNode* n) {
-  return n == nullptr ? std::string() : core::to_lower_ascii(reinterpret_cast<const char*>(n->name));
+  if (n == nullptr || n->name == nullptr) return {};
+  return core::to_lower_ascii(reinterpret_cast<const char*>(n->name));
 }
 
 namespace {

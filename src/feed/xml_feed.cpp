@@ -37,7 +37,7 @@ XmlDoc read_xml(std::string_view body) {
 }
 
 bool named(const xmlNode* n, const char* local, const char* ns = nullptr) {
-  if (n == nullptr || n->type != XML_ELEMENT_NODE) return false;
+  if (n == nullptr || n->type != XML_ELEMENT_NODE || n->name == nullptr) return false;
   if (std::strcmp(reinterpret_cast<const char*>(n->name), local) != 0) return false;
   if (ns == nullptr) return true;
   return n->ns != nullptr && std::strcmp(reinterpret_cast<const char*>(n->ns->href), ns) == 0;
@@ -224,7 +224,7 @@ core::Result<Feed> parse_feed(std::string_view body, std::string_view base_url) 
     feed.format = Format::kRdf;
     channel = root;
   } else {
-    std::string name = reinterpret_cast<const char*>(root->name);
+    std::string name = root->name != nullptr ? reinterpret_cast<const char*>(root->name) : "";
     if (core::to_lower_ascii(name) == "html") {
       return core::fail(core::ErrorCode::kInvalidInput, "an HTML page, not a feed");
     }

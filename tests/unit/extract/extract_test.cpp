@@ -259,3 +259,14 @@ TEST(Extract, TruncatedPagesAndStrayMarkupGiveBestEffort) {
   ASSERT_TRUE(a) << a.error().message;
   EXPECT_NE(a->text.find("accounted for"), std::string::npos) << a->text;
 }
+
+// Found by the fuzzer: "<\240head>" makes libxml2 recover an element whose name is null.
+TEST(Extract, AnElementWithoutANameFromBrokenMarkupDoesNotCrash) {
+  static const char kPage[] =
+      "<html><\240head><meta charset=\"iso-8859-1\">(\0\0\0\0\0\0\0</head><body><p>Caf\351 cr\350me "
+      "\223quoted\224</p></body></ht";
+  std::string page(kPage, sizeof kPage - 1);
+  ASSERT_EQ(page.size(), 98u);
+  auto a = extract::extract(page, "https://fuzz.example/", extract::Options{});
+  EXPECT_TRUE(a || a.error().code == core::ErrorCode::kInvalidInput);
+}
