@@ -60,21 +60,50 @@ const std::unordered_set<std::string_view> kBlockElements = {
     "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "header", "footer", "aside",
     "nav", "form", "dl", "dd", "dt", "hr", "br-block"};
 
-std::vector<std::string> class_tokens(const xmlNode* n) {
-  std::string s = core::to_lower_ascii(attribute(n, "class") + " " + attribute(n, "id") + " " +
-                                       attribute(n, "role") + " " + attribute(n, "data-component") + " " +
-                                       attribute(n, "data-testid") + " " + attribute(n, "data-module"));
-  std::vector<std::string> out;
+// Lower-case words of the attributes that name a box's purpose: class, id,
+// role and the data attributes component frameworks use.
+struct BoxNames {
+  std::vector<std::string> tokens;  // "story-body__inner" -> "story", "body", "inner"
+  std::vector<std::string> whole;   // whole class / id / role values, lower-cased
+  bool empty() const { return tokens.empty(); }
+};
+
+BoxNames box_names(const xmlNode* n) {
+  BoxNames out;
   std::string cur;
-  for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c))) {
-      cur += c;
-    } else if (!cur.empty()) {
-      out.push_back(cur);
-      cur.clear();
+  auto take = [&](std::string_view value, bool whole_names) {
+    if (value.empty()) return;
+    std::string item;
+    for (char ch : value) {
+      char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      bool word = std::isalnum(static_cast<unsigned char>(c)) != 0;
+      if (word) {
+        cur += c;
+      } else if (!cur.empty()) {
+        out.tokens.push_back(std::move(cur));
+        cur.clear();
+      }
+      if (whole_names) {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+          if (!item.empty()) out.whole.push_back(std::move(item));
+          item.clear();
+        } else {
+          item += c;
+        }
+      }
+    }
+    if (!cur.empty()) out.tokens.push_back(std::move(cur));
+    cur.clear();
+    if (!item.empty()) out.whole.push_back(std::move(item));
+  };
+  for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+    if (a->name == nullptr) continue;
+    std::string_view name(reinterpret_cast<const char*>(a->name));
+    bool whole = name == "class" || name == "id" || name == "role";
+    if (whole || name == "data-component" || name == "data-testid" || name == "data-module") {
+      take(attribute_view(n, name), whole);
     }
   }
-  if (!cur.empty()) out.push_back(cur);
   return out;
 }
 
@@ -139,21 +168,23 @@ bool holds_article(const xmlNode* n, const StatsMap& stats, size_t page_text) {
 }
 
 bool is_skipped(xmlNode* n, const StatsMap& stats, size_t page_text) {
-  std::string name = lower_name(n);
+  std::string_view name = element_name(n);
   if (kSkippedElements.count(name) > 0) return true;
   if (kFurnitureElements.count(name) > 0) return !holds_article(n, stats, page_text);
-  if (!attribute(n, "hidden").empty() || attribute(n, "aria-hidden") == "true") return true;
-  std::string style = core::to_lower_ascii(attribute(n, "style"));
-  style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
-  if (style.find("display:none") != std::string::npos) return true;
-  if (name == "body" || name == "html" || name == "article" || name == "main") return false;
-  auto tokens = class_tokens(n);
-  if (tokens.empty()) return false;
-  std::unordered_set<std::string> whole_names;
-  for (const auto& name_item : core::split(core::collapse_whitespace(core::to_lower_ascii(
-           attribute(n, "class") + " " + attribute(n, "id") + " " + attribute(n, "role"))), ' ')) {
-    whole_names.insert(name_item);
+  if (n->properties == nullptr) return false;
+  // Hidden boxes are furniture too, except where a page streams its article
+  // into a hidden element for a script to reveal (React's <div hidden id="S:1">).
+  if (has_attribute(n, "hidden")) return !holds_article(n, stats, page_text);
+  if (attribute_view(n, "aria-hidden") == "true") return true;
+  if (std::string_view style = attribute_view(n, "style"); !style.empty()) {
+    std::string compact = core::to_lower_ascii(style);
+    compact.erase(std::remove(compact.begin(), compact.end(), ' '), compact.end());
+    if (compact.find("display:none") != std::string::npos) return true;
   }
+  if (name == "body" || name == "html" || name == "article" || name == "main") return false;
+  BoxNames names = box_names(n);
+  if (names.empty()) return false;
+  const auto& tokens = names.tokens;
   std::string joined;
   for (const auto& t : tokens) joined += t + " ";
   bool strong = std::any_of(kStrongNegative.begin(), kStrongNegative.end(),
@@ -161,7 +192,7 @@ bool is_skipped(xmlNode* n, const StatsMap& stats, size_t page_text) {
   bool negative = std::any_of(tokens.begin(), tokens.end(), [&](const std::string& t) {
     if (kNegativeTokens.count(t) == 0) return false;
     if (kWholeClassOnly.count(t) == 0) return true;
-    return whole_names.count(t) > 0;
+    return std::find(names.whole.begin(), names.whole.end(), t) != names.whole.end();
   });
   bool discussion = std::any_of(kDiscussion.begin(), kDiscussion.end(),
                                 [&](std::string_view s) { return joined.find(s) != std::string::npos; });
@@ -448,7 +479,7 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
   size_t top_order = 0;
   for (auto& [node, tally] : tallies) {
     double score = tally.score;
-    for (const auto& t : class_tokens(node)) {
+    for (const auto& t : box_names(node).tokens) {
       if (kPositiveTokens.count(t) > 0) {
         score *= 1.15;
         break;

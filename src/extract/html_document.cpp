@@ -29,6 +29,32 @@ std::string attribute(const xmlNode* n, const char* name) {
   return out;
 }
 
+std::string_view attribute_view(const xmlNode* n, std::string_view name) {
+  if (n == nullptr || n->type != XML_ELEMENT_NODE) return {};
+  for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+    if (a->name == nullptr || name != reinterpret_cast<const char*>(a->name)) continue;
+    const xmlNode* value = a->children;
+    if (value != nullptr && value->next == nullptr && value->type == XML_TEXT_NODE && value->content != nullptr) {
+      return reinterpret_cast<const char*>(value->content);
+    }
+    return {};
+  }
+  return {};
+}
+
+bool has_attribute(const xmlNode* n, std::string_view name) {
+  if (n == nullptr || n->type != XML_ELEMENT_NODE) return false;
+  for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+    if (a->name != nullptr && name == reinterpret_cast<const char*>(a->name)) return true;
+  }
+  return false;
+}
+
+std::string_view element_name(const xmlNode* n) {
+  if (n == nullptr || n->name == nullptr) return {};
+  return reinterpret_cast<const char*>(n->name);
+}
+
 // libxml2 leaves `name` null on some nodes it recovers from broken markup.
 std::string lower_name(const xmlNode* n) {
   if (n == nullptr || n->name == nullptr) return {};

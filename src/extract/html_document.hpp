@@ -31,6 +31,13 @@ class HtmlDocument {
 // Element helpers over libxml2 nodes.
 bool is_element(const xmlNode* n, const char* name);
 std::string attribute(const xmlNode* n, const char* name);
+// The same without copying: a view into the document (valid while it lives),
+// "" when absent. libxml2's HTML parser lower-cases attribute names.
+std::string_view attribute_view(const xmlNode* n, std::string_view name);
+// Whether the attribute is there at all (<div hidden>).
+bool has_attribute(const xmlNode* n, std::string_view name);
+// The element's tag name; libxml2's HTML parser lower-cases it. "" for none.
+std::string_view element_name(const xmlNode* n);
 std::string lower_name(const xmlNode* n);
 // All text below `n` (script/style excluded), white space collapsed.
 std::string text_content(const xmlNode* n);
