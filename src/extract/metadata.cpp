@@ -58,14 +58,9 @@ void index_node(const json& j, JsonLd& ld, int depth) {
   }
 }
 
-JsonLd read_json_ld(xmlNode* root) {
+JsonLd read_json_ld(const std::vector<std::string>& bodies) {
   JsonLd ld;
-  for (xmlNode* s : find_all(root, "script")) {
-    if (core::to_lower_ascii(attribute(s, "type")).find("ld+json") == std::string::npos) continue;
-    std::string body;
-    for (xmlNode* c = s->children; c != nullptr; c = c->next) {
-      if (c->content != nullptr) body += reinterpret_cast<const char*>(c->content);
-    }
+  for (const auto& body : bodies) {
     auto j = json::parse(body, nullptr, false);
     if (!j.is_discarded()) ld.documents.push_back(std::move(j));
   }
@@ -143,18 +138,15 @@ void apply_json_ld(const JsonLd& ld, Metadata& m, const std::string& page_url) {
 
 using MetaMap = std::map<std::string, std::string>;  // lower-case name/property -> first content
 
-MetaMap read_meta(xmlNode* root) {
-  MetaMap meta;
-  for (xmlNode* n : find_all(root, "meta")) {
-    std::string key = attribute(n, "property");
-    if (key.empty()) key = attribute(n, "name");
-    if (key.empty()) key = attribute(n, "itemprop");
-    if (key.empty()) key = attribute(n, "http-equiv");
-    std::string content = clean(attribute(n, "content"));
-    if (key.empty() || content.empty()) continue;
-    meta.emplace(core::to_lower_ascii(key), content);
-  }
-  return meta;
+void add_meta(MetaMap& meta, const xmlNode* n) {
+  std::string_view key = attribute_view(n, "property");
+  if (key.empty()) key = attribute_view(n, "name");
+  if (key.empty()) key = attribute_view(n, "itemprop");
+  if (key.empty()) key = attribute_view(n, "http-equiv");
+  std::string_view content = attribute_view(n, "content");
+  if (key.empty() || content.empty()) return;
+  std::string lower_key = core::to_lower_ascii(key);
+  if (meta.count(lower_key) == 0) meta.emplace(std::move(lower_key), clean(std::string(content)));
 }
 
 std::string first_of(const MetaMap& meta, std::initializer_list<const char*> keys) {
@@ -177,20 +169,22 @@ std::optional<core::ZonedTime> first_date(const MetaMap& meta, std::initializer_
 // ---- the visible page ----------------------------------------------------
 
 std::vector<std::string> tokens_of(const xmlNode* n) {
-  std::string s = core::to_lower_ascii(attribute(n, "class") + " " + attribute(n, "id") + " " +
-                                       attribute(n, "itemprop") + " " + attribute(n, "rel") + " " +
-                                       attribute(n, "data-testid"));
   std::vector<std::string> out;
+  if (n->properties == nullptr) return out;
   std::string cur;
-  for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c))) {
-      cur += c;
-    } else if (!cur.empty()) {
-      out.push_back(cur);
-      cur.clear();
+  for (const char* attr : {"class", "id", "itemprop", "rel", "data-testid"}) {
+    for (char ch : attribute_view(n, attr)) {
+      char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        cur += c;
+      } else if (!cur.empty()) {
+        out.push_back(std::move(cur));
+        cur.clear();
+      }
     }
+    if (!cur.empty()) out.push_back(std::move(cur));
+    cur.clear();
   }
-  if (!cur.empty()) out.push_back(cur);
   return out;
 }
 
@@ -249,7 +243,12 @@ std::string byline_text(std::string text) {
   return text;
 }
 
+// What one walk over the page collects for the metadata.
 struct Visible {
+  MetaMap meta;
+  std::vector<std::string> json_ld;  // bodies of <script type="application/ld+json">
+  std::string canonical;              // <link rel="canonical" href>
+  std::string title;                  // <title>
   std::vector<std::string> bylines;
   std::optional<core::ZonedTime> date;       // from <time>, itemprop or a date-like box
   std::optional<core::ZonedTime> time_attr;  // the first <time datetime>
@@ -263,8 +262,32 @@ Visible read_visible(xmlNode* root) {
     xmlNode* n = stack.back();
     stack.pop_back();
     if (n->type != XML_ELEMENT_NODE) continue;
-    std::string name = lower_name(n);
-    if (name == "script" || name == "style" || name == "noscript" || name == "head") continue;
+    std::string_view name = element_name(n);
+    if (name == "meta") {
+      add_meta(v.meta, n);
+      continue;
+    }
+    if (name == "script") {
+      if (core::to_lower_ascii(attribute_view(n, "type")).find("ld+json") != std::string::npos) {
+        std::string body;
+        for (xmlNode* c = n->children; c != nullptr; c = c->next) {
+          if (c->content != nullptr) body += reinterpret_cast<const char*>(c->content);
+        }
+        v.json_ld.push_back(std::move(body));
+      }
+      continue;
+    }
+    if (name == "link") {
+      if (v.canonical.empty() && core::to_lower_ascii(attribute_view(n, "rel")) == "canonical") {
+        v.canonical = std::string(attribute_view(n, "href"));
+      }
+      continue;
+    }
+    if (name == "title") {
+      if (v.title.empty()) v.title = clean(text_content(n));
+      continue;
+    }
+    if (name == "style" || name == "noscript" || name == "template" || name == "svg") continue;
     auto tokens = tokens_of(n);
     if (name == "h1") {
       std::string t = clean(text_content(n));
@@ -272,25 +295,24 @@ Visible read_visible(xmlNode* root) {
     }
     bool author_box = has_token(tokens, {"author", "byline", "writer", "authorname", "author_name", "contributor",
                                          "byl", "creator", "reporter"}) ||
-                      attribute(n, "rel") == "author";
+                      attribute_view(n, "rel") == "author";
     if (author_box && v.bylines.size() < 4) {
       xmlNode* named = nullptr;
       for (xmlNode* d : find_all(n, "span")) {
-        if (attribute(d, "itemprop") == "name") named = d;
+        if (attribute_view(d, "itemprop") == "name") named = d;
       }
       std::string t = byline_text(spaced_text(named != nullptr ? named : n));
       if (!t.empty()) v.bylines.push_back(t);
     }
     if (name == "time" && !v.time_attr) {
-      std::string dt = attribute(n, "datetime");
-      v.time_attr = core::parse_zoned(dt);
+      v.time_attr = core::parse_zoned(attribute_view(n, "datetime"));
       if (!v.time_attr) v.time_attr = core::find_date_in_text(spaced_text(n));
     }
     if (!v.date) {
-      std::string itemprop = attribute(n, "itemprop");
+      std::string_view itemprop = attribute_view(n, "itemprop");
       if (itemprop == "datePublished") {
-        std::string value = attribute(n, "content");
-        if (value.empty()) value = attribute(n, "datetime");
+        std::string_view value = attribute_view(n, "content");
+        if (value.empty()) value = attribute_view(n, "datetime");
         v.date = core::parse_zoned(value);
         if (!v.date) v.date = core::find_date_in_text(spaced_text(n));
       } else if (has_token(tokens, {"date", "published", "pubdate", "posted", "timestamp", "dateline", "time",
@@ -399,18 +421,15 @@ std::string strip_site_name(const std::string& title, const std::string& site_na
 
 Metadata read_metadata(xmlNode* root, const std::string& page_url) {
   Metadata m;
-  MetaMap meta = read_meta(root);
-  JsonLd ld = read_json_ld(root);
-  apply_json_ld(ld, m, page_url);
   Visible visible = read_visible(root);
+  const MetaMap& meta = visible.meta;
+  JsonLd ld = read_json_ld(visible.json_ld);
+  apply_json_ld(ld, m, page_url);
 
   if (m.site_name.empty()) m.site_name = first_of(meta, {"og:site_name", "application-name", "twitter:site"});
   std::string meta_title = m.title;
   if (meta_title.empty()) meta_title = first_of(meta, {"og:title", "twitter:title", "headline", "dc.title", "title"});
-  if (meta_title.empty()) {
-    auto titles = find_all(root, "title");
-    if (!titles.empty()) meta_title = clean(text_content(titles.front()));
-  }
+  if (meta_title.empty()) meta_title = visible.title;
   m.title = strip_site_name(choose_title(strip_site_name(meta_title, m.site_name), visible.h1s, m.site_name), m.site_name);
 
   if (m.authors.empty()) {
@@ -440,12 +459,7 @@ Metadata read_metadata(xmlNode* root, const std::string& page_url) {
     m.image_url = core::resolve_url(page_url, first_of(meta, {"og:image", "og:image:url", "twitter:image", "twitter:image:src"}));
   }
   m.og_type = first_of(meta, {"og:type"});
-  for (xmlNode* l : find_all(root, "link")) {
-    if (core::to_lower_ascii(attribute(l, "rel")) == "canonical") {
-      m.canonical_url = core::resolve_url(page_url, attribute(l, "href"));
-      break;
-    }
-  }
+  if (!visible.canonical.empty()) m.canonical_url = core::resolve_url(page_url, visible.canonical);
   if (m.canonical_url.empty()) m.canonical_url = core::resolve_url(page_url, first_of(meta, {"og:url"}));
   if (!core::is_http_url(m.canonical_url)) m.canonical_url = page_url;
   if (m.language.empty() && is_element(root, "html")) m.language = attribute(root, "lang");
