@@ -220,6 +220,20 @@ bool has_block_descendant(const xmlNode* n) {
   return false;
 }
 
+// A row of a data table (cells of short text), not a row of a layout table
+// that holds the page.
+bool is_data_row(xmlNode* row) {
+  size_t total = 0;
+  for (xmlNode* cell = row->children; cell != nullptr; cell = cell->next) {
+    if (!is_element(cell, "td") && !is_element(cell, "th")) continue;
+    if (!find_all(cell, "table").empty()) return false;
+    size_t length = text_content(cell).size();
+    if (length > 400 || (length > 150 && has_block_descendant(cell))) return false;
+    total += length;
+  }
+  return total > 0 && total <= 1200;
+}
+
 // Phrasing content: runs of these and text read as one paragraph.
 bool is_inline(const xmlNode* n) {
   static const std::unordered_set<std::string_view> kInline = {
@@ -354,6 +368,14 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     if (kind == BlockKind::kListItem) {
       rb.block.list = node->parent;
       rb.block.ordered = is_element(node->parent, "ol");
+      if (rb.block.ordered) {
+        std::string_view start = attribute_view(node->parent, "start");
+        int number = start.empty() ? 1 : std::atoi(std::string(start).c_str());
+        for (const xmlNode* s = node->parent->children; s != nullptr && s != node; s = s->next) {
+          if (is_element(s, "li")) ++number;
+        }
+        rb.block.number = number;
+      }
     }
     raw.push_back(std::move(rb));
   };
@@ -397,6 +419,20 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     }
     if (depth > 0 && is_skipped(n, stats, page_text)) {
       if (explain && kSkippedElements.count(name) == 0) note("skip " + describe(n), text_content(n));
+      continue;
+    }
+    if (name == "tr" && is_data_row(n)) {
+      // A table row reads as one line, cells apart.
+      std::string text;
+      size_t links = 0;
+      for (xmlNode* cell = n->children; cell != nullptr; cell = cell->next) {
+        if (!is_element(cell, "td") && !is_element(cell, "th")) continue;
+        std::string cell_text = text_content(cell);
+        if (cell_text.empty()) continue;
+        links += link_text_length(cell);
+        text += (text.empty() ? "" : " | ") + cell_text;
+      }
+      add_block(n, text, std::min(links, text.size()), BlockKind::kTableRow, name, nullptr, nullptr);
       continue;
     }
     bool heading = name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6';
@@ -586,7 +622,15 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
       continue;
     }
     note("KEEP", text);
-    if (rb.first != nullptr) rb.block.html = inline_html(rb.first, rb.last, base_url);
+    if (rb.first != nullptr) {
+      rb.block.html = inline_html(rb.first, rb.last, base_url);
+    } else if (rb.block.kind == BlockKind::kTableRow) {
+      for (xmlNode* cell = rb.node->children; cell != nullptr; cell = cell->next) {
+        if (!is_element(cell, "td") && !is_element(cell, "th")) continue;
+        std::string cell_html = inline_html(cell->children, cell->last, base_url);
+        if (!cell_html.empty()) rb.block.html += (rb.block.html.empty() ? "" : " | ") + cell_html;
+      }
+    }
     if (rb.block.html.empty()) rb.block.html = core::html_escape(rb.block.text);
     body.blocks.push_back(std::move(rb.block));
   }

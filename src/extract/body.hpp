@@ -8,12 +8,13 @@
 
 namespace newsdesk::extract {
 
-enum class BlockKind { kParagraph, kHeading, kListItem, kQuote, kPreformatted };
+enum class BlockKind { kParagraph, kHeading, kListItem, kQuote, kPreformatted, kTableRow };
 
 struct Block {
   BlockKind kind = BlockKind::kParagraph;
   int heading_level = 0;  // 2..4 for headings
   bool ordered = false;   // list item of an <ol>
+  int number = 0;         // its number in the <ol> (start attribute respected)
   const void* list = nullptr;  // identity of the enclosing list, to group items
   std::string text;
   std::string html;  // the same inline content as sanitised HTML (see sanitize.hpp)

@@ -46,6 +46,7 @@ std::string sanitised_html(const Body& body, const std::string& image_url, const
       case BlockKind::kHeading: out += fmt::format("<h{0}>{1}</h{0}>\n", b.heading_level, text); break;
       case BlockKind::kQuote: out += "<blockquote><p>" + text + "</p></blockquote>\n"; break;
       case BlockKind::kPreformatted: out += "<pre>" + text + "</pre>\n"; break;
+      case BlockKind::kTableRow: out += "<p>" + text + "</p>\n"; break;
       case BlockKind::kListItem:
         if (open_list == nullptr) {
           open_list = b.list;
@@ -140,6 +141,7 @@ core::Result<core::Article> extract(std::string_view html, std::string_view url,
   std::string text;
   for (const auto& b : body.blocks) {
     if (!text.empty()) text += '\n';
+    if (b.kind == BlockKind::kListItem && b.ordered) text += std::to_string(b.number) + ". ";
     text += b.text;
   }
   a.text = core::repair_mojibake(core::sanitize_utf8(text));
