@@ -282,6 +282,28 @@ bool is_furniture(const std::string& text) {
     if (lower.rfind(p, 0) == 0) return true;
   }
   if (lower.rfind("by ", 0) == 0 && text.size() < 90) return true;  // a repeated byline
+  // The words of page controls, whole.
+  static const std::unordered_set<std::string_view> kControls = {
+      "show caption", "hide caption", "opens in a new window", "opens in a new tab", "table of contents",
+      "table of contents show", "table of contents hide", "jump to", "jump to:", "skip to content",
+      "skip to main content", "back to top", "close", "menu", "loading", "loading...", "print", "email",
+      "copy link", "link copied", "save", "listen", "toggle", "expand", "collapse", "show more", "show less",
+      "load more", "see more", "view gallery", "enlarge", "zoom", "advertisement", "ad", "sponsored content",
+      "continue reading", "continue reading below", "story continues below advertisement", "scroll to continue"};
+  std::string bare = lower;
+  while (!bare.empty() && (bare.back() == '.' || bare.back() == ':' || bare.back() == ' ')) bare.pop_back();
+  if (kControls.count(bare) > 0) return true;
+  // Calls to sign up, log in, pay or give, in a line of their own.
+  auto has = [&](std::string_view w) { return lower.find(w) != std::string::npos; };
+  if ((has("newsletter") || has("inbox")) && (has("sign up") || has("subscribe") || has("delivered"))) return true;
+  if (has("already have an account") || has("already a subscriber") || has("unlock this article") ||
+      has("subscribe to continue") || has("to continue reading") || (has("exclusive to") && has("subscribers"))) {
+    return true;
+  }
+  if ((has("donate") || has("become a patron") || has("become a member") || has("support our") ||
+       has("support us")) && text.size() < 200) {
+    return true;
+  }
   // "4 min read", "3 minute read"
   for (const char* reading : {" min read", " minute read", " mins read", " min. read"}) {
     auto pos = lower.find(reading);
