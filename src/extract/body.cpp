@@ -61,47 +61,53 @@ const std::unordered_set<std::string_view> kBlockElements = {
     "nav", "form", "dl", "dd", "dt", "hr", "br-block"};
 
 // Lower-case words of the attributes that name a box's purpose: class, id,
-// role and the data attributes component frameworks use.
+// role and the data attributes component frameworks use. One buffer, views
+// into it: this runs for every element of every page.
 struct BoxNames {
-  std::vector<std::string> tokens;  // "story-body__inner" -> "story", "body", "inner"
-  std::vector<std::string> whole;   // whole class / id / role values, lower-cased
+  std::string buffer;                   // the attribute values, lower-cased, '\0'-separated
+  std::vector<std::string_view> tokens;  // "story-body__inner" -> "story", "body", "inner"
+  std::vector<std::string_view> whole;   // whole class / id / role values
   bool empty() const { return tokens.empty(); }
 };
 
 BoxNames box_names(const xmlNode* n) {
   BoxNames out;
-  std::string cur;
-  auto take = [&](std::string_view value, bool whole_names) {
-    if (value.empty()) return;
-    std::string item;
-    for (char ch : value) {
-      char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      bool word = std::isalnum(static_cast<unsigned char>(c)) != 0;
-      if (word) {
-        cur += c;
-      } else if (!cur.empty()) {
-        out.tokens.push_back(std::move(cur));
-        cur.clear();
-      }
-      if (whole_names) {
-        if (std::isspace(static_cast<unsigned char>(c))) {
-          if (!item.empty()) out.whole.push_back(std::move(item));
-          item.clear();
-        } else {
-          item += c;
-        }
-      }
-    }
-    if (!cur.empty()) out.tokens.push_back(std::move(cur));
-    cur.clear();
-    if (!item.empty()) out.whole.push_back(std::move(item));
-  };
+  // On the heap from the start: the views must survive the return's move (a
+  // short string would live inside the object and move with it).
+  out.buffer.reserve(64);
+  std::vector<std::pair<size_t, bool>> starts;  // where each attribute begins, whether its names are whole
   for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
     if (a->name == nullptr) continue;
     std::string_view name(reinterpret_cast<const char*>(a->name));
     bool whole = name == "class" || name == "id" || name == "role";
-    if (whole || name == "data-component" || name == "data-testid" || name == "data-module") {
-      take(attribute_view(n, name), whole);
+    if (!whole && name != "data-component" && name != "data-testid" && name != "data-module") continue;
+    std::string_view value = attribute_view(n, name);
+    if (value.empty()) continue;
+    starts.emplace_back(out.buffer.size(), whole);
+    for (char ch : value) out.buffer += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.buffer += '\0';
+  }
+  std::string_view all(out.buffer);
+  for (auto [begin, whole] : starts) {
+    size_t end = all.find('\0', begin);
+    std::string_view value = all.substr(begin, end - begin);
+    size_t i = 0;
+    while (i < value.size()) {
+      while (i < value.size() && !std::isalnum(static_cast<unsigned char>(value[i]))) ++i;
+      size_t j = i;
+      while (j < value.size() && std::isalnum(static_cast<unsigned char>(value[j]))) ++j;
+      if (j > i) out.tokens.push_back(value.substr(i, j - i));
+      i = j;
+    }
+    if (whole) {
+      size_t k = 0;
+      while (k < value.size()) {
+        while (k < value.size() && std::isspace(static_cast<unsigned char>(value[k]))) ++k;
+        size_t m = k;
+        while (m < value.size() && !std::isspace(static_cast<unsigned char>(value[m]))) ++m;
+        if (m > k) out.whole.push_back(value.substr(k, m - k));
+        k = m;
+      }
     }
   }
   return out;
@@ -116,10 +122,27 @@ struct SubtreeStats {
   size_t paragraph_text = 0;  // of which inside <p>
   bool has_article = false;  // an <article> or <main> inside
 };
-using StatsMap = std::unordered_map<const xmlNode*, SubtreeStats>;
+// Numbers every element of the page (through libxml2's `_private`, which is
+// the application's) so that per-element facts live in plain vectors.
+class NodeIndex {
+ public:
+  // Numbers the elements below `root` and computes their SubtreeStats.
+  explicit NodeIndex(xmlNode* root);
+  // 0 for elements this index never saw (inside <script>, or another page).
+  static size_t id(const xmlNode* n) { return reinterpret_cast<size_t>(n->_private); }
+  size_t size() const { return nodes_.size(); }
+  xmlNode* node(size_t id) const { return nodes_[id - 1]; }
+  const SubtreeStats* stats(const xmlNode* n) const {
+    size_t i = id(n);
+    return i == 0 || i > stats_.size() ? nullptr : &stats_[i - 1];
+  }
 
-StatsMap subtree_stats(xmlNode* root) {
-  StatsMap stats;
+ private:
+  std::vector<xmlNode*> nodes_;
+  std::vector<SubtreeStats> stats_;
+};
+
+NodeIndex::NodeIndex(xmlNode* root) {
   std::vector<std::pair<xmlNode*, bool>> stack{{root, false}};
   while (!stack.empty()) {
     auto [n, children_done] = stack.back();
@@ -139,8 +162,8 @@ StatsMap subtree_stats(xmlNode* root) {
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
           size_t len = c->content != nullptr ? std::strlen(reinterpret_cast<const char*>(c->content)) : 0;
           s.text += len;
-        } else if (c->type == XML_ELEMENT_NODE) {
-          const SubtreeStats& cs = stats[c];
+        } else if (c->type == XML_ELEMENT_NODE && id(c) != 0) {
+          const SubtreeStats& cs = stats_[id(c) - 1];
           s.text += cs.text;
           s.link_text += cs.link_text;
           s.paragraph_text += cs.paragraph_text;
@@ -150,31 +173,32 @@ StatsMap subtree_stats(xmlNode* root) {
       if (is_element(n, "a")) s.link_text = s.text;
       if (is_element(n, "p")) s.paragraph_text = s.text;
     }
-    stats[n] = s;
+    nodes_.push_back(n);
+    stats_.push_back(s);
+    n->_private = reinterpret_cast<void*>(nodes_.size());
   }
-  return stats;
 }
 
 // Whether a box that looks like furniture holds the article after all (the
 // parser nested it there, or a class name misleads): it has an <article> or
 // <main> inside, or a large share of the page's prose.
-bool holds_article(const xmlNode* n, const StatsMap& stats, size_t page_text) {
-  auto it = stats.find(n);
-  if (it == stats.end()) return false;
-  const SubtreeStats& s = it->second;
+bool holds_article(const xmlNode* n, const NodeIndex& index, size_t page_text) {
+  const SubtreeStats* found = index.stats(n);
+  if (found == nullptr) return false;
+  const SubtreeStats& s = *found;
   if (s.has_article || s.paragraph_text >= 1500) return true;
   size_t prose = s.text > s.link_text ? s.text - s.link_text : 0;
   return prose >= 1500 && s.link_text * 4 < s.text && prose * 10 >= page_text * 3;
 }
 
-bool is_skipped(xmlNode* n, const StatsMap& stats, size_t page_text) {
+bool is_skipped(xmlNode* n, const NodeIndex& index, size_t page_text) {
   std::string_view name = element_name(n);
   if (kSkippedElements.count(name) > 0) return true;
-  if (kFurnitureElements.count(name) > 0) return !holds_article(n, stats, page_text);
+  if (kFurnitureElements.count(name) > 0) return !holds_article(n, index, page_text);
   if (n->properties == nullptr) return false;
   // Hidden boxes are furniture too, except where a page streams its article
   // into a hidden element for a script to reveal (React's <div hidden id="S:1">).
-  if (has_attribute(n, "hidden")) return !holds_article(n, stats, page_text);
+  if (has_attribute(n, "hidden")) return !holds_article(n, index, page_text);
   if (attribute_view(n, "aria-hidden") == "true") return true;
   if (std::string_view style = attribute_view(n, "style"); !style.empty()) {
     std::string compact = core::to_lower_ascii(style);
@@ -186,10 +210,13 @@ bool is_skipped(xmlNode* n, const StatsMap& stats, size_t page_text) {
   if (names.empty()) return false;
   const auto& tokens = names.tokens;
   std::string joined;
-  for (const auto& t : tokens) joined += t + " ";
+  for (const auto& t : tokens) {
+    joined += t;
+    joined += ' ';
+  }
   bool strong = std::any_of(kStrongNegative.begin(), kStrongNegative.end(),
                             [&](std::string_view s) { return joined.find(s) != std::string::npos; });
-  bool negative = std::any_of(tokens.begin(), tokens.end(), [&](const std::string& t) {
+  bool negative = std::any_of(tokens.begin(), tokens.end(), [&](std::string_view t) {
     if (kNegativeTokens.count(t) == 0) return false;
     if (kWholeClassOnly.count(t) == 0) return true;
     return std::find(names.whole.begin(), names.whole.end(), t) != names.whole.end();
@@ -197,10 +224,10 @@ bool is_skipped(xmlNode* n, const StatsMap& stats, size_t page_text) {
   bool discussion = std::any_of(kDiscussion.begin(), kDiscussion.end(),
                                 [&](std::string_view s) { return joined.find(s) != std::string::npos; });
   if (discussion) {
-    auto it = stats.find(n);
-    return it == stats.end() || !it->second.has_article;
+    const SubtreeStats* found = index.stats(n);
+    return found == nullptr || !found->has_article;
   }
-  if (strong || negative) return !holds_article(n, stats, page_text);
+  if (strong || negative) return !holds_article(n, index, page_text);
   return false;
 }
 
@@ -365,8 +392,8 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     if (explain) body.trace.push_back(verdict + ": " + text.substr(0, 100));
   };
   if (root == nullptr) return body;
-  const StatsMap stats = subtree_stats(root);
-  const size_t page_text = stats.count(root) ? stats.at(root).text : 0;
+  const NodeIndex index(root);
+  const size_t page_text = index.stats(root) != nullptr ? index.stats(root)->text : 0;
   std::vector<RawBlock> raw;
   std::vector<std::string> captions;
   std::vector<std::string> images;
@@ -412,7 +439,7 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
       for (xmlNode* c = item.run_first;; c = c->next) {
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
           text += reinterpret_cast<const char*>(c->content);
-        } else if (c->type == XML_ELEMENT_NODE && !is_skipped(c, stats, page_text)) {
+        } else if (c->type == XML_ELEMENT_NODE && !is_skipped(c, index, page_text)) {
           std::string inner = text_content(c);
           if (is_element(c, "a")) links += inner.size();
           else links += link_text_length(c);
@@ -439,7 +466,7 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
       }
       for (xmlNode* img : find_all(n, "img")) images.push_back(attribute(img, "src"));
     }
-    if (depth > 0 && is_skipped(n, stats, page_text)) {
+    if (depth > 0 && is_skipped(n, index, page_text)) {
       if (explain && kSkippedElements.count(name) == 0) note("skip " + describe(n), text_content(n));
       continue;
     }
@@ -502,9 +529,10 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     double score = 0;
     double prose = 0;
     double noise = 0;
-    size_t order = 0;  // document order of the first block below: deterministic ties
+    size_t order = SIZE_MAX;  // document order of the first block below: deterministic ties
   };
-  std::unordered_map<xmlNode*, Tally> tallies;
+  std::vector<Tally> tally_of(index.size() + 1);  // by NodeIndex::id; [0] collects the unnumbered
+  auto tally = [&](const xmlNode* n) -> Tally& { return tally_of[NodeIndex::id(n)]; };
   for (size_t i = 0; i < raw.size(); ++i) {
     const auto& rb = raw[i];
     double length = static_cast<double>(rb.block.text.size());
@@ -514,10 +542,10 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     // short labels (specs, ratings, captions) are neither prose nor noise.
     double noise_chars = length * rb.link_density;
     for (xmlNode* a = rb.node; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
-      auto [it, fresh] = tallies.try_emplace(a);
-      if (fresh) it->second.order = i;
-      it->second.prose += prose_chars;
-      it->second.noise += noise_chars;
+      Tally& t = tally(a);
+      if (t.order == SIZE_MAX) t.order = i;
+      t.prose += prose_chars;
+      t.noise += noise_chars;
     }
     if (!prose) {
       if (rb.link_density > 0.5) ++body.link_blocks;
@@ -529,24 +557,27 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     s *= (1.0 - rb.link_density);
     xmlNode* a = rb.node->parent;
     for (int level = 0; a != nullptr && a->type == XML_ELEMENT_NODE && level < 4; ++level, a = a->parent) {
-      tallies[a].score += s / (level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0);
+      tally(a).score += s / (level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0);
     }
   }
   xmlNode* top = nullptr;
   double top_score = 0;
   size_t top_order = 0;
-  for (auto& [node, tally] : tallies) {
-    double score = tally.score;
-    for (const auto& t : box_names(node).tokens) {
-      if (kPositiveTokens.count(t) > 0) {
+  for (size_t id = 1; id < tally_of.size(); ++id) {
+    const Tally& t = tally_of[id];
+    if (t.score <= 0 || t.score * 1.15 < top_score) continue;
+    xmlNode* node = index.node(id);
+    double score = t.score;
+    for (const auto& token : box_names(node).tokens) {
+      if (kPositiveTokens.count(token) > 0) {
         score *= 1.15;
         break;
       }
     }
-    if (score > top_score || (score == top_score && score > 0 && tally.order < top_order)) {
+    if (score > top_score || (score == top_score && t.order < top_order)) {
       top = node;
       top_score = score;
-      top_order = tally.order;
+      top_order = t.order;
     }
   }
   body.score = top_score;
@@ -556,12 +587,12 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
   // split by boxes, listicles and galleries of many short items). Wrappers
   // that add only a heading or a credit line are looked through.
   int levels_without_gain = 0;
-  Tally previous = tallies[top];
+  Tally previous = tally(top);
   for (xmlNode* p = top->parent; p != nullptr && p->type == XML_ELEMENT_NODE && !is_element(p, "body") &&
                                  levels_without_gain < 3;
        p = p->parent) {
-    const Tally& cur = tallies[top];
-    const Tally& up = tallies[p];
+    const Tally& cur = tally(top);
+    const Tally& up = tally(p);
     double gain_prose = up.prose - cur.prose;
     double gain_noise = up.noise - cur.noise;
     if (explain) {

@@ -63,12 +63,13 @@ std::string lower_name(const xmlNode* n) {
 
 namespace {
 
-std::string gather_text(const xmlNode* n, bool spaced) {
+std::string gather_text(const xmlNode* n, bool spaced, size_t max_chars) {
   std::string out;
   // Iterative walk: pages can nest deeper than the stack allows.
   const xmlNode* cur = n->children;
   while (cur != nullptr && cur != n) {
     bool descend = false;
+    if (out.size() > max_chars) break;
     if (cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) {
       if (cur->parent == nullptr || (!is_element(cur->parent, "script") && !is_element(cur->parent, "style"))) {
         out += reinterpret_cast<const char*>(cur->content);
@@ -94,9 +95,9 @@ std::string gather_text(const xmlNode* n, bool spaced) {
 
 }  // namespace
 
-std::string text_content(const xmlNode* n) { return gather_text(n, false); }
+std::string text_content(const xmlNode* n) { return gather_text(n, false, SIZE_MAX); }
 
-std::string spaced_text(const xmlNode* n) { return gather_text(n, true); }
+std::string spaced_text(const xmlNode* n, size_t max_chars) { return gather_text(n, true, max_chars); }
 
 std::vector<xmlNode*> find_all(xmlNode* n, const char* name) {
   std::vector<xmlNode*> out;

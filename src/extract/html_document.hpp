@@ -5,6 +5,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -44,7 +45,9 @@ std::string text_content(const xmlNode* n);
 // The same, with a space wherever an element starts or ends: for short
 // labels built from several spans ("Posted by<a>Jane</a>" -> "Posted by Jane");
 // a <br> becomes " | ", so that lines stay apart.
-std::string spaced_text(const xmlNode* n);
+// Gathering stops soon after `max_chars` (the result is then longer than
+// max_chars, which is all a caller that limits needs to know).
+std::string spaced_text(const xmlNode* n, size_t max_chars = SIZE_MAX);
 // Elements named `name` below `n`, in document order.
 std::vector<xmlNode*> find_all(xmlNode* n, const char* name);
 

@@ -255,8 +255,24 @@ struct Visible {
   std::vector<std::string> h1s;
 };
 
+// A cheap first look at class/id/itemprop/rel/data-testid for words that
+// tokens_of and has_token would then confirm. `scratch` is reused.
+bool might_name_author_or_date(const xmlNode* n, std::string& scratch) {
+  scratch.clear();
+  for (const char* attr : {"class", "id", "itemprop", "rel", "data-testid"}) {
+    for (char ch : attribute_view(n, attr)) scratch += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    scratch += ' ';
+  }
+  for (const char* hint : {"auth", "byl", "writ", "contrib", "creat", "report", "date", "time", "publ", "post",
+                           "entry", "meta"}) {
+    if (scratch.find(hint) != std::string::npos) return true;
+  }
+  return false;
+}
+
 Visible read_visible(xmlNode* root) {
   Visible v;
+  std::string scratch;
   std::vector<xmlNode*> stack{root};
   while (!stack.empty()) {
     xmlNode* n = stack.back();
@@ -288,7 +304,9 @@ Visible read_visible(xmlNode* root) {
       continue;
     }
     if (name == "style" || name == "noscript" || name == "template" || name == "svg") continue;
-    auto tokens = tokens_of(n);
+    // Most boxes name nothing about authors or dates: look before tokenising.
+    std::vector<std::string> tokens;
+    if (n->properties != nullptr && might_name_author_or_date(n, scratch)) tokens = tokens_of(n);
     if (name == "h1") {
       std::string t = clean(text_content(n));
       if (!t.empty() && t.size() < 400) v.h1s.push_back(t);
@@ -301,12 +319,12 @@ Visible read_visible(xmlNode* root) {
       for (xmlNode* d : find_all(n, "span")) {
         if (attribute_view(d, "itemprop") == "name") named = d;
       }
-      std::string t = byline_text(spaced_text(named != nullptr ? named : n));
+      std::string t = byline_text(spaced_text(named != nullptr ? named : n, 400));
       if (!t.empty()) v.bylines.push_back(t);
     }
     if (name == "time" && !v.time_attr) {
       v.time_attr = core::parse_zoned(attribute_view(n, "datetime"));
-      if (!v.time_attr) v.time_attr = core::find_date_in_text(spaced_text(n));
+      if (!v.time_attr) v.time_attr = core::find_date_in_text(spaced_text(n, 400));
     }
     if (!v.date) {
       std::string_view itemprop = attribute_view(n, "itemprop");
@@ -314,11 +332,11 @@ Visible read_visible(xmlNode* root) {
         std::string_view value = attribute_view(n, "content");
         if (value.empty()) value = attribute_view(n, "datetime");
         v.date = core::parse_zoned(value);
-        if (!v.date) v.date = core::find_date_in_text(spaced_text(n));
+        if (!v.date) v.date = core::find_date_in_text(spaced_text(n, 400));
       } else if (has_token(tokens, {"date", "published", "pubdate", "posted", "timestamp", "dateline", "time",
                                     "publish", "entry", "meta", "byline", "postdate", "post"}) &&
                  !has_token(tokens, {"updated", "modified"})) {
-        std::string t = spaced_text(n);
+        std::string t = spaced_text(n, 200);
         if (t.size() < 200) v.date = core::find_date_in_text(t);
       }
     }
