@@ -85,15 +85,17 @@ std::string detect_charset(std::string_view html, std::string_view http_charset)
   if (html.substr(0, 2) == "\xFE\xFF") return "utf-16be";
   std::string declared = normalise(std::string(http_charset));
   if (declared.empty()) declared = declared_charset(html);
-  bool utf8_bytes = is_valid_utf8(html.substr(0, 1024 * 1024), /*require_multibyte=*/true);
-  if (declared.empty()) return utf8_bytes || is_valid_utf8(html.substr(0, 1024 * 1024), false) ? "utf-8" : guess(html);
-  if (is_utf8_name(declared)) {
-    // Declared UTF-8: trust it unless the bytes plainly are not.
-    if (utf8_bytes || is_valid_utf8(html.substr(0, 1024 * 1024), false)) return "utf-8";
-    return guess(html);
-  }
+  std::string_view sample = html.substr(0, 1024 * 1024);
+  bool valid = is_valid_utf8(sample, /*require_multibyte=*/false);
+  bool multibyte = valid && sample.find_first_of("\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f"
+                                                 "\xc2\xc3\xc4\xc5\xc6\xc7\xc8\xc9\xca\xcb\xcc\xcd\xce\xcf\xd0\xd1"
+                                                 "\xd2\xd3\xd4\xd5\xd6\xd7\xd8\xd9\xda\xdb\xdc\xdd\xde\xdf\xe0\xe1"
+                                                 "\xe2\xe3\xe4\xe5\xe6\xe7\xe8\xe9\xea\xeb\xec\xed\xee\xef\xf0\xf1"
+                                                 "\xf2\xf3\xf4") != std::string_view::npos;
+  // No declaration, or declared UTF-8: trust valid UTF-8, detect otherwise.
+  if (declared.empty() || is_utf8_name(declared)) return valid ? "utf-8" : guess(html);
   // Declared something else: non-ASCII bytes that form valid UTF-8 are UTF-8.
-  if (utf8_bytes) return "utf-8";
+  if (multibyte) return "utf-8";
   return declared;
 }
 

@@ -1,6 +1,6 @@
 #include "extract/html_document.hpp"
 
-#include <strings.h>
+#include <cstring>
 
 #include "core/strings.hpp"
 
@@ -16,8 +16,9 @@ HtmlDocument::HtmlDocument(std::string_view html, const std::string& encoding) {
 }
 
 bool is_element(const xmlNode* n, const char* name) {
+  // libxml2's HTML parser has lower-cased the name already.
   return n != nullptr && n->type == XML_ELEMENT_NODE && n->name != nullptr &&
-         strcasecmp(reinterpret_cast<const char*>(n->name), name) == 0;
+         std::strcmp(reinterpret_cast<const char*>(n->name), name) == 0;
 }
 
 std::string attribute(const xmlNode* n, const char* name) {
