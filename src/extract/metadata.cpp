@@ -464,9 +464,6 @@ Metadata read_metadata(xmlNode* root, const std::string& page_url) {
   }
   if (!m.published) m.published = visible.date;
   if (!m.published) m.published = visible.time_attr;
-  if (!m.published) {
-    if (auto from_url = core::find_date_in_url(page_url)) m.published = core::ZonedTime{*from_url, std::nullopt};
-  }
   if (!m.modified) {
     auto mod = first_date(meta, {"article:modified_time", "og:updated_time", "datemodified", "dcterms.modified"});
     if (mod) m.modified = mod->utc;
@@ -480,6 +477,15 @@ Metadata read_metadata(xmlNode* root, const std::string& page_url) {
   if (!visible.canonical.empty()) m.canonical_url = core::resolve_url(page_url, visible.canonical);
   if (m.canonical_url.empty()) m.canonical_url = core::resolve_url(page_url, first_of(meta, {"og:url"}));
   if (!core::is_http_url(m.canonical_url)) m.canonical_url = page_url;
+  if (!m.published) {
+    // Last resort: a date in the address (/2025/12/19/ or /2025-12-19-slug).
+    for (const std::string& address : {page_url, m.canonical_url}) {
+      if (auto from_url = core::find_date_in_url(address)) {
+        m.published = core::ZonedTime{*from_url, std::nullopt};
+        break;
+      }
+    }
+  }
   if (m.language.empty() && is_element(root, "html")) m.language = attribute(root, "lang");
   if (m.language.empty()) m.language = first_of(meta, {"og:locale", "content-language", "language"});
   if (m.language.size() > 2 && (m.language[2] == '-' || m.language[2] == '_')) m.language = m.language.substr(0, 2);

@@ -50,3 +50,35 @@ TEST(Format, WritesRfc822AndDate) {
   EXPECT_EQ(format_rfc822(t), "Mon, 05 Jan 2026 08:09:10 +0000");
   EXPECT_EQ(format_date(t), "2026-01-05");
 }
+
+TEST(ZonedTime, KeepsTheOffsetItWasGiven) {
+  auto z = parse_zoned("2025-06-25T20:57:54-04:00");
+  ASSERT_TRUE(z);
+  ASSERT_TRUE(z->offset_minutes);
+  EXPECT_EQ(*z->offset_minutes, -240);
+  EXPECT_EQ(format_rfc3339(z->utc), "2025-06-26T00:57:54Z");
+  EXPECT_EQ(format_rfc3339(z->utc, *z->offset_minutes), "2025-06-25T20:57:54-04:00");
+  EXPECT_FALSE(parse_zoned("2025-06-25 20:57")->offset_minutes) << "no zone written, none kept";
+}
+
+TEST(DateInText, FindsTheWaysPeopleWriteDates) {
+  auto day = [](std::string_view text) {
+    auto z = find_date_in_text(text);
+    return z ? format_rfc3339(z->utc) : std::string("none");
+  };
+  EXPECT_EQ(day("By Jane Doe · December 19, 2025"), "2025-12-19T00:00:00Z");
+  EXPECT_EQ(day("Published Dec. 19th, 2025 3:05 pm"), "2025-12-19T15:05:00Z");
+  EXPECT_EQ(day("Updated 19 December 2025"), "2025-12-19T00:00:00Z");
+  EXPECT_EQ(day("posted 2025-12-19"), "2025-12-19T00:00:00Z");
+  EXPECT_EQ(day("on 12/19/2025 at 09:30"), "2025-12-19T09:30:00Z");
+  EXPECT_EQ(day("Luke Kim December 17, 2025"), "2025-12-17T00:00:00Z");
+  EXPECT_EQ(day("no date here, just 42 words"), "none");
+  EXPECT_EQ(day("Mayday 19, 2025"), "none") << "a month must be a whole word";
+}
+
+TEST(DateInUrl, ReadsPathDates) {
+  EXPECT_EQ(format_date(*find_date_in_url("https://x.example/2025/12/19/story")), "2025-12-19");
+  EXPECT_EQ(format_date(*find_date_in_url("https://x.example/blog/2025-12-17-minisgl")), "2025-12-17");
+  EXPECT_FALSE(find_date_in_url("https://x.example/p/123456789"));
+  EXPECT_FALSE(find_date_in_url("https://x.example/2025/1234/"));
+}

@@ -270,3 +270,44 @@ TEST(Extract, AnElementWithoutANameFromBrokenMarkupDoesNotCrash) {
   auto a = extract::extract(page, "https://fuzz.example/", extract::Options{});
   EXPECT_TRUE(a || a.error().code == core::ErrorCode::kInvalidInput);
 }
+
+TEST(Metadata, VisibleBylineAndDateWhenThePageHasNoMetadata) {
+  auto a = extract::extract(
+      "<html><head><title>Storm closes port | Coast Times</title></head><body><div class=\"post-meta\"><span "
+      "class=\"author-name\">Posted by<a href=\"/u/ana\">Ana Ruiz</a></span> <span class=\"date\">Dec. 19th, 2025"
+      "</span></div><h1>Storm closes port</h1><article><p>The port of Mira closed on Friday as the storm passed, and "
+      "ships waited offshore for the wind to drop.</p></article></body></html>",
+      "http://x/", extract::Options{});
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->title, "Storm closes port");
+  ASSERT_EQ(a->authors.size(), 1u);
+  EXPECT_EQ(a->authors[0], "Ana Ruiz");
+  ASSERT_TRUE(a->published);
+  EXPECT_EQ(core::format_date(*a->published), "2025-12-19");
+}
+
+TEST(Metadata, JsonLdAuthorByIdReferenceIsFollowed) {
+  auto a = extract::extract(
+      "<html><head><script type=\"application/ld+json\">{\"@context\":\"https://schema.org\",\"@graph\":["
+      "{\"@type\":\"Article\",\"headline\":\"Q&amp;A &#8211; the fleet\",\"author\":{\"@id\":\"#p1\"},"
+      "\"datePublished\":\"2025-06-25T20:57:54-04:00\"},{\"@type\":\"Person\",\"@id\":\"#p1\",\"name\":\"Dana Holt\"}]}"
+      "</script></head><body><article><p>A paragraph long enough to be an article body about the fleet and its "
+      "sailors at sea.</p></article></body></html>",
+      "http://x/", extract::Options{});
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->title, "Q&A \xE2\x80\x93 the fleet");
+  ASSERT_EQ(a->authors.size(), 1u);
+  EXPECT_EQ(a->authors[0], "Dana Holt");
+  ASSERT_TRUE(a->published_offset);
+  EXPECT_EQ(*a->published_offset, -240);
+}
+
+TEST(Metadata, DateFromTheCanonicalAddressAsALastResort) {
+  auto a = extract::extract("<html><head><link rel=\"canonical\" href=\"https://blog.example/2025-12-17-release\">"
+                            "</head><body><article><p>Our release notes for the winter, with all the changes we made "
+                            "to the engine this month.</p></article></body></html>",
+                            "", extract::Options{});
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(a->published);
+  EXPECT_EQ(core::format_date(*a->published), "2025-12-17");
+}
