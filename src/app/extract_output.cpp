@@ -48,7 +48,17 @@ nlohmann::json to_json(const core::Article& a) {
           {"page_type_confidence", a.page_type_confidence}};
 }
 
-std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+// One JSON line. U+2028 and U+2029 are escaped: JSON allows them raw, but
+// line-oriented readers (and JavaScript before ES2019) split on them.
+std::string dump(const nlohmann::json& j) {
+  std::string out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  for (size_t p = out.find("\xE2\x80"); p != std::string::npos; p = out.find("\xE2\x80", p + 1)) {
+    if (p + 2 < out.size() && (out[p + 2] == '\xA8' || out[p + 2] == '\xA9')) {
+      out.replace(p, 3, out[p + 2] == '\xA8' ? "\\u2028" : "\\u2029");
+    }
+  }
+  return out;
+}
 
 // Paragraph text to Markdown: headings kept from the sanitised HTML.
 std::string markdown(const core::Article& a) {

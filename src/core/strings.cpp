@@ -54,9 +54,14 @@ std::string collapse_whitespace(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     bool space = space_ascii(c);
-    if (!space && c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0) {
-      space = true;
+    if (!space && c == 0xC2 && i + 1 < s.size() &&
+        (static_cast<unsigned char>(s[i + 1]) == 0xA0 || static_cast<unsigned char>(s[i + 1]) == 0x85)) {
+      space = true;  // no-break space, next line
       ++i;
+    } else if (!space && c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+      space = true;  // line and paragraph separators
+      i += 2;
     }
     if (space) {
       pending_space = !out.empty();
@@ -194,7 +199,8 @@ namespace {
 
 // The byte Windows-1252 shows as this code point, or -1.
 int cp1252_byte(uint32_t cp) {
-  if (cp >= 0xA0 && cp <= 0xFF) return static_cast<int>(cp);
+  // Latin-1 readings map C1 controls to themselves; Windows-1252 ones use the table.
+  if (cp >= 0x80 && cp <= 0xFF) return static_cast<int>(cp);
   static const std::pair<uint32_t, int> kSpecial[] = {
       {0x20AC, 0x80}, {0x201A, 0x82}, {0x0192, 0x83}, {0x201E, 0x84}, {0x2026, 0x85}, {0x2020, 0x86},
       {0x2021, 0x87}, {0x02C6, 0x88}, {0x2030, 0x89}, {0x0160, 0x8A}, {0x2039, 0x8B}, {0x0152, 0x8C},

@@ -327,6 +327,13 @@ bool is_furniture(const std::string& text) {
       has("subscribe to continue") || has("to continue reading") || (has("exclusive to") && has("subscribers"))) {
     return true;
   }
+  // Affiliate disclosures and "last updated" notes.
+  if (has("affiliate") && (has("commission") || has("links"))) return true;
+  if (has("buy through") && has("commission")) return true;
+  if (lower.rfind("last updated", 0) == 0 || lower.rfind("last modified", 0) == 0 || lower.rfind("read time", 0) == 0 ||
+      lower.rfind("reading time", 0) == 0) {
+    return true;
+  }
   if ((has("donate") || has("become a patron") || has("become a member") || has("support our") ||
        has("support us")) && text.size() < 200) {
     return true;

@@ -144,7 +144,14 @@ core::Result<core::Article> extract(std::string_view html, std::string_view url,
     if (b.kind == BlockKind::kListItem && b.ordered) text += std::to_string(b.number) + ". ";
     text += b.text;
   }
-  a.text = core::repair_mojibake(core::sanitize_utf8(text));
+  // Repairing may reveal separators (U+2028) that were hidden in mojibake.
+  std::string repaired = core::repair_mojibake(core::sanitize_utf8(text));
+  if (repaired.size() != text.size()) {
+    std::string lines;
+    for (const auto& line : core::split(repaired, '\n')) lines += (lines.empty() ? "" : "\n") + core::collapse_whitespace(line);
+    repaired = std::move(lines);
+  }
+  a.text = std::move(repaired);
   a.html = core::repair_mojibake(core::sanitize_utf8(sanitised_html(body, a.image_url, a.image_caption)));
   auto [type, confidence] = classify(m, body, a.text.size());
   a.page_type = type;
