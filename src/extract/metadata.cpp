@@ -210,7 +210,7 @@ std::string byline_text(std::string text) {
   // "Guide by Jane Doe": a short label before " by ".
   auto by = core::to_lower_ascii(text).find(" by ");
   if (by != std::string::npos && by < 20) text = text.substr(by + 4);
-  for (const char* cut : {" | ", " · ", " • ", " - ", " — ", " – ", " on ", " published", " updated", " posted",
+  for (const char* cut : {" | ", " · ", " • ", " ⋅ ", " - ", " — ", " – ", " on ", " published", " updated", " posted",
                           "published ", "updated "}) {
     auto lower = core::to_lower_ascii(text);
     auto pos = lower.find(cut);
@@ -224,11 +224,32 @@ std::string byline_text(std::string text) {
   text = std::string(core::trim(text));
   while (!text.empty() && (text.back() == ',' || text.back() == '|' || text.back() == ':')) text.pop_back();
   text = std::string(core::trim(text));
+  // "Will Judd Former Deputy Tech Editor": a job title run into the name.
+  {
+    auto words = core::split(text, ' ');
+    for (size_t i = 2; i < words.size(); ++i) {
+      std::string w = core::to_lower_ascii(words[i]);
+      bool month = w.size() >= 3 && core::find_date_in_text(w + " 1, 2000").has_value() &&
+                   std::isalpha(static_cast<unsigned char>(w[0]));
+      if (month || w == "former" || w == "senior" || w == "staff" || w == "editor" || w == "writer" || w == "reporter" ||
+          w == "analyst" || w == "correspondent" || w == "contributor" || w == "columnist" || w == "associate" ||
+          w == "deputy" || w == "chief" || w == "managing" || w == "contributing") {
+        std::string kept;
+        for (size_t k = 0; k < i; ++k) kept += (k ? " " : "") + words[k];
+        text = kept;
+        break;
+      }
+    }
+  }
+  if (core::to_lower_ascii(text) == "by") return {};
   size_t words = static_cast<size_t>(std::count(text.begin(), text.end(), ' ')) + 1;
   if (text.size() < 2 || text.size() > 80 || words > 8) return {};
   std::string lower = core::to_lower_ascii(text);
+  if (text.find('?') != std::string::npos || text.find('!') != std::string::npos) return {};
+  if (text.find("'s ") != std::string::npos || text.find("\u2019s ") != std::string::npos) return {};  // "Site's guidelines"
   for (const char* junk : {"share", "follow", "comment", "subscribe", "facebook", "twitter", "email", "read more",
-                           "author", "posts by", "view all", "about", "updated", "published", "posted"}) {
+                           "author", "posts by", "view all", "about", "updated", "published", "posted", "bluesky",
+                           "linkedin", "instagram", "mastodon", "youtube", "tiktok", "threads"}) {
     if (lower.find(junk) != std::string::npos) return {};
   }
   // A month or weekday is a date, not a name.
@@ -244,13 +265,51 @@ std::string byline_text(std::string text) {
 }
 
 // What one walk over the page collects for the metadata.
+// "Jane Q. Doe", "Sergio Martínez-Beltrán", "Arlene van Dyke": two to five
+// words, capitalised (particles and initials allowed), no organisation words.
+bool looks_like_person(const std::string& name) {
+  auto words = core::split(core::collapse_whitespace(name), ' ');
+  if (words.size() < 2 || words.size() > 5) return false;
+  static const std::unordered_set<std::string_view> kParticles = {"de", "da", "del", "van", "von", "der", "la", "le",
+                                                                  "bin", "al", "di", "du", "dos", "das"};
+  static const std::unordered_set<std::string_view> kOrganisation = {
+      "news", "team", "staff", "editors", "editorial", "foundation", "center", "centre", "inc", "inc.", "llc",
+      "ltd", "media", "press", "university", "times", "today", "agency", "group", "association", "department",
+      "office", "institute", "network", "magazine", "guidelines", "desk", "wire", "reuters", "associated"};
+  size_t upper_words = 0;
+  for (const auto& w : words) {
+    if (w.empty()) return false;
+    std::string lower = core::to_lower_ascii(w);
+    if (kOrganisation.count(lower) > 0) return false;
+    if (kParticles.count(lower) > 0) continue;
+    unsigned char first = static_cast<unsigned char>(w[0]);
+    if (!(std::isupper(first) || first >= 0x80)) return false;
+    if (w.size() > 3 && std::all_of(w.begin(), w.end(), [](char c) { return !std::islower(static_cast<unsigned char>(c)); })) {
+      return false;  // "USA TODAY"
+    }
+    ++upper_words;
+  }
+  return upper_words >= 2;
+}
+
+// Links inside running text are citations ("says study author <a>"), not bylines.
+bool inside_paragraph(const xmlNode* n) {
+  for (const xmlNode* up = n->parent; up != nullptr; up = up->parent) {
+    if (is_element(up, "p")) return true;
+  }
+  return false;
+}
+
 struct Visible {
   MetaMap meta;
   std::vector<std::string> json_ld;  // bodies of <script type="application/ld+json">
   std::string canonical;              // <link rel="canonical" href>
   std::string title;                  // <title>
   std::vector<std::string> bylines;
+  std::vector<std::string> author_links;  // text of links to author pages (/author/jane-doe)
+  std::vector<std::string> by_lines;      // short lines that read "By Jane Doe"
   std::optional<core::ZonedTime> date;       // from <time>, itemprop or a date-like box
+  std::optional<core::ZonedTime> said_date;  // from a short "Published ..." / "Posted ..." line
   std::optional<core::ZonedTime> time_attr;  // the first <time datetime>
   std::vector<std::string> h1s;
 };
@@ -319,8 +378,42 @@ Visible read_visible(xmlNode* root) {
       for (xmlNode* d : find_all(n, "span")) {
         if (attribute_view(d, "itemprop") == "name") named = d;
       }
-      std::string t = byline_text(spaced_text(named != nullptr ? named : n, 400));
+      std::string raw = spaced_text(named != nullptr ? named : n, 400);
+      // A box that holds only "By" leaves the name to its neighbour.
+      if (core::to_lower_ascii(core::trim(raw)) == "by" && n->parent != nullptr) raw = spaced_text(n->parent, 400);
+      std::string t = byline_text(raw);
       if (!t.empty()) v.bylines.push_back(t);
+    }
+    if (name == "a" && v.author_links.size() < 2 && !inside_paragraph(n)) {
+      std::string href = core::to_lower_ascii(attribute_view(n, "href"));
+      for (const char* path : {"/author/", "/authors/", "/by/", "/profile/", "/people/", "/staff/", "/writer/",
+                               "/writers/", "/contributor/", "/contributors/", "/journalist/", "/reporter/"}) {
+        if (href.find(path) != std::string::npos) {
+          std::string t = byline_text(spaced_text(n, 120));
+          if (!t.empty()) v.author_links.push_back(t);
+          break;
+        }
+      }
+    }
+    if ((name == "p" || name == "span" || name == "div" || name == "li") && n->children != nullptr &&
+        (v.by_lines.size() < 2 || !v.said_date)) {
+      const xmlNode* first = n->children;
+      if (first->type == XML_TEXT_NODE && first->content != nullptr) {
+        std::string_view lead = core::trim(reinterpret_cast<const char*>(first->content));
+        if (v.by_lines.size() < 2 && lead.size() >= 2 && lead.substr(0, 2) == "By" &&
+            (lead.size() == 2 || lead[2] == ' ')) {
+          std::string line = spaced_text(n, 120);
+          if (line.size() < 100) {
+            std::string t = byline_text(line);
+            if (!t.empty() && std::isupper(static_cast<unsigned char>(t[0]))) v.by_lines.push_back(t);
+          }
+        }
+        if (!v.said_date && (core::starts_with_icase(lead, "published") || core::starts_with_icase(lead, "posted") ||
+                             core::starts_with_icase(lead, "first published"))) {
+          std::string line = spaced_text(n, 120);
+          if (line.size() < 100) v.said_date = core::find_date_in_text(line);
+        }
+      }
     }
     if (name == "time" && !v.time_attr) {
       v.time_attr = core::parse_zoned(attribute_view(n, "datetime"));
@@ -397,7 +490,11 @@ std::vector<std::string> split_byline(const std::string& byline) {
       // "Jane Doe, Staff Writer": a title after a single name is not a second author.
       std::string rest = std::string(core::trim(s.substr(i + 1)));
       auto lower = core::to_lower_ascii(rest);
-      bool role = lower.find("writer") != std::string::npos || lower.find("editor") != std::string::npos ||
+      bool role = lower.find("director") != std::string::npos || lower.find("manager") != std::string::npos ||
+                  lower.find("founder") != std::string::npos || lower.find("analyst") != std::string::npos ||
+                  lower.find("consultant") != std::string::npos || lower.find("specialist") != std::string::npos ||
+                  lower.rfind("sr.", 0) == 0 || lower.rfind("jr", 0) == 0 || lower.rfind("ceo", 0) == 0 ||
+                  lower.find("writer") != std::string::npos || lower.find("editor") != std::string::npos ||
                   lower.find("reporter") != std::string::npos || lower.find("correspondent") != std::string::npos ||
                   lower.find("staff") != std::string::npos || lower.find("expert") != std::string::npos ||
                   lower.find("m.d") != std::string::npos || lower.find("phd") != std::string::npos ||
@@ -455,7 +552,25 @@ Metadata read_metadata(xmlNode* root, const std::string& page_url) {
                                          "sailthru.author", "twitter:creator"});
     if (!author.empty() && !looks_like_url(author) && author.front() != '@') m.authors = split_byline(author);
   }
+  // The page's own byline, when metadata named an organisation rather than a person.
+  bool metadata_named_a_person = !m.authors.empty() && looks_like_person(m.authors.front());
+  if (!metadata_named_a_person) {
+    for (const auto* candidates : {&visible.bylines, &visible.by_lines, &visible.author_links}) {
+      auto it = std::find_if(candidates->begin(), candidates->end(), [](const std::string& c) {
+        auto names = split_byline(c);
+        return !names.empty() && looks_like_person(names.front());
+      });
+      if (it != candidates->end()) {
+        m.authors = split_byline(*it);
+        break;
+      }
+    }
+  }
   if (m.authors.empty() && !visible.bylines.empty()) m.authors = split_byline(visible.bylines.front());
+  // "Jane Doe, South Carolina Learning Network": keep the people when there are some.
+  if (std::any_of(m.authors.begin(), m.authors.end(), looks_like_person)) {
+    std::erase_if(m.authors, [](const std::string& a) { return !looks_like_person(a); });
+  }
 
   if (!m.published) {
     m.published = first_date(meta, {"article:published_time", "og:published_time", "datepublished", "pubdate",
@@ -463,6 +578,7 @@ Metadata read_metadata(xmlNode* root, const std::string& page_url) {
                                     "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published"});
   }
   if (!m.published) m.published = visible.date;
+  if (!m.published) m.published = visible.said_date;
   if (!m.published) m.published = visible.time_attr;
   if (!m.modified) {
     auto mod = first_date(meta, {"article:modified_time", "og:updated_time", "datemodified", "dcterms.modified"});
