@@ -100,7 +100,8 @@ core::Result<void> check_input(std::string_view html, const Options& options) {
 core::Result<std::string> explain(std::string_view html, std::string_view url, const Options& options,
                                   std::string_view http_charset) {
   if (auto ok = check_input(html, options); !ok) return tl::unexpected(ok.error());
-  HtmlDocument doc(html, detect_charset(html, http_charset));
+  const std::string lean = without_script_bodies(html);
+  HtmlDocument doc(lean, detect_charset(html, http_charset));
   xmlNode* root = doc.root();
   if (root == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "no HTML could be read from the page");
   Metadata m = read_metadata(root, std::string(url));
@@ -114,7 +115,9 @@ core::Result<std::string> explain(std::string_view html, std::string_view url, c
 core::Result<core::Article> extract(std::string_view html, std::string_view url, const Options& options,
                                     std::string_view http_charset) {
   if (auto ok = check_input(html, options); !ok) return tl::unexpected(ok.error());
-  HtmlDocument doc(html, detect_charset(html, http_charset));
+  const std::string charset = detect_charset(html, http_charset);
+  const std::string lean = without_script_bodies(html);
+  HtmlDocument doc(lean, charset);
   xmlNode* root = doc.root();
   if (root == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "no HTML could be read from the page");
 

@@ -6,6 +6,62 @@
 
 namespace newsdesk::extract {
 
+namespace {
+
+bool starts_with_nocase(std::string_view s, size_t at, std::string_view word) {
+  if (at + word.size() > s.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    char c = s[at + i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (c != word[i]) return false;
+  }
+  return true;
+}
+
+size_t find_nocase(std::string_view s, size_t from, std::string_view word) {
+  while (from < s.size()) {
+    size_t lt = s.find('<', from);
+    if (lt == std::string_view::npos) return lt;
+    if (starts_with_nocase(s, lt, word)) return lt;
+    from = lt + 1;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::string without_script_bodies(std::string_view html) {
+  std::string out;
+  out.reserve(html.size());
+  size_t pos = 0;
+  while (pos < html.size()) {
+    size_t lt = html.find('<', pos);
+    if (lt == std::string_view::npos) break;
+    bool script = starts_with_nocase(html, lt, "<script");
+    bool style = !script && starts_with_nocase(html, lt, "<style");
+    size_t name_end = lt + (script ? 7 : 6);
+    if ((!script && !style) || name_end >= html.size() ||
+        !(html[name_end] == '>' || html[name_end] == ' ' || html[name_end] == '\t' || html[name_end] == '\n' ||
+          html[name_end] == '\r' || html[name_end] == '/')) {
+      out.append(html.substr(pos, lt + 1 - pos));
+      pos = lt + 1;
+      continue;
+    }
+    size_t open_end = html.find('>', name_end);
+    if (open_end == std::string_view::npos) break;
+    std::string_view open_tag = html.substr(lt, open_end + 1 - lt);
+    size_t close = find_nocase(html, open_end + 1, script ? "</script" : "</style");
+    if (close == std::string_view::npos) break;  // unterminated: let the parser see the rest as it is
+    bool keep = script && (open_tag.find("ld+json") != std::string_view::npos ||
+                           open_tag.find("LD+JSON") != std::string_view::npos);
+    out.append(html.substr(pos, open_end + 1 - pos));
+    if (keep) out.append(html.substr(open_end + 1, close - open_end - 1));
+    pos = close;
+  }
+  out.append(html.substr(std::min(pos, html.size())));
+  return out;
+}
+
 HtmlDocument::HtmlDocument(std::string_view html, const std::string& encoding) {
   int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                 HTML_PARSE_COMPACT;

@@ -17,6 +17,11 @@ struct XmlDocDeleter {
   void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
 };
 
+// The page with the bodies of <script> (but JSON-LD) and <style> elements
+// emptied, tags kept: nearly half of a news page's bytes, and never text.
+// Script data ends at the first "</script", as in browsers.
+std::string without_script_bodies(std::string_view html);
+
 class HtmlDocument {
  public:
   // Parses `html` as `encoding` (a charset name, or "" to let the page's

@@ -3,6 +3,7 @@
 #include "core/time.hpp"
 #include "extract/charset.hpp"
 #include "extract/extract.hpp"
+#include "extract/html_document.hpp"
 
 using namespace newsdesk;
 
@@ -310,4 +311,17 @@ TEST(Metadata, DateFromTheCanonicalAddressAsALastResort) {
   ASSERT_TRUE(a);
   ASSERT_TRUE(a->published);
   EXPECT_EQ(core::format_date(*a->published), "2025-12-17");
+}
+
+TEST(ScriptBodies, AreEmptiedButJsonLdAndTheRestStay) {
+  std::string page = "<html><head><SCRIPT>var a = '<p>not text</p>';</SCRIPT><style>p{}</style>"
+                     "<script type=\"application/ld+json\">{\"headline\":\"kept\"}</script></head>"
+                     "<body><p>Text stays.</p><script src=x></script><scripted>x</scripted></body></html>";
+  std::string lean = extract::without_script_bodies(page);
+  EXPECT_EQ(lean.find("not text"), std::string::npos) << lean;
+  EXPECT_EQ(lean.find("p{}"), std::string::npos);
+  EXPECT_NE(lean.find("{\"headline\":\"kept\"}"), std::string::npos);
+  EXPECT_NE(lean.find("<p>Text stays.</p>"), std::string::npos);
+  EXPECT_NE(lean.find("<scripted>x</scripted>"), std::string::npos) << "only whole tag names";
+  EXPECT_EQ(extract::without_script_bodies("<script>never closed"), "<script>never closed");
 }
