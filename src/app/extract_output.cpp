@@ -161,12 +161,19 @@ core::Result<void> extract_folder_as_jsonl(const std::filesystem::path& dir, con
     for (size_t i = next++; i < files.size(); i = next++) {
       std::string name = files[i].filename().string();
       std::string id = name.substr(0, name.find('.'));
-      std::ifstream in(files[i], std::ios::binary);
-      std::stringstream buffer;
-      buffer << in.rdbuf();
-      std::string html = buffer.str();
+      std::string html;
       std::string error;
-      if (!in) error = "cannot read the file";
+      if (std::FILE* f = std::fopen(files[i].c_str(), "rb")) {
+        std::error_code size_error;
+        auto size = std::filesystem::file_size(files[i], size_error);
+        html.resize(size_error ? 0 : static_cast<size_t>(size));
+        size_t got = html.empty() ? 0 : std::fread(html.data(), 1, html.size(), f);
+        html.resize(got);
+        if (std::ferror(f)) error = "cannot read the file";
+        std::fclose(f);
+      } else {
+        error = "cannot open the file";
+      }
       if (error.empty() && name.size() > 3 && name.substr(name.size() - 3) == ".gz") {
         auto plain = gunzip(html);
         if (plain) html = std::move(*plain);
