@@ -61,6 +61,30 @@ std::string sanitised_html(const Body& body, const std::string& image_url, const
   return out;
 }
 
+// "Jane Doe covers the Navy for The Gazette and joined in 2011." at the end of
+// the body is the author's box, not the article.
+void drop_author_bio(std::vector<Block>& blocks, const std::vector<std::string>& authors) {
+  if (authors.empty() || blocks.size() < 3) return;
+  size_t first = blocks.size() > 4 ? blocks.size() - 4 : 1;
+  for (size_t i = blocks.size(); i-- > first;) {
+    const std::string& t = blocks[i].text;
+    if (blocks[i].kind != BlockKind::kParagraph || t.size() > 600) continue;
+    for (const auto& author : authors) {
+      std::string first_name = author.substr(0, author.find(' '));
+      bool named = t.rfind(author, 0) == 0 || (first_name.size() > 2 && t.rfind(first_name + " ", 0) == 0);
+      if (!named) continue;
+      std::string lower = core::to_lower_ascii(t);
+      for (const char* bio : {" is a ", " is an ", " covers ", " writes ", " has been ", " joined ", " reports on ",
+                              " is the ", " specializes ", " specialises "}) {
+        if (lower.find(bio) != std::string::npos && lower.find(bio) < 80) {
+          blocks.erase(blocks.begin() + static_cast<long>(i));
+          return;
+        }
+      }
+    }
+  }
+}
+
 // Page type from the shape of the page and what its metadata claims.
 std::pair<core::PageType, double> classify(const Metadata& m, const Body& body, size_t text_size) {
   if (m.schema_type == "LiveBlogPosting") return {core::PageType::kLiveblog, 0.95};
@@ -124,6 +148,7 @@ core::Result<core::Article> extract(std::string_view html, std::string_view url,
   std::string page_url(url);
   Metadata m = read_metadata(root, page_url);
   Body body = find_body(root, m.title, m.image_caption, options.max_depth, page_url);
+  drop_author_bio(body.blocks, m.authors);
 
   core::Article a;
   a.url = page_url;
