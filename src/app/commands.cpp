@@ -10,10 +10,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "app/demo.hpp"
 #include "app/extract_output.hpp"
+#include "cluster/story_clusterer.hpp"
 #include "app/pipeline.hpp"
 #include "core/clock.hpp"
 #include "core/time.hpp"
@@ -270,6 +272,55 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
   });
 }
 
+void add_cluster_command(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand("cluster", "Group a stream of articles into stories: id<TAB>story-id per line");
+  static std::string input;
+  cmd->add_option("--jsonl", input, "JSON lines {id, time, source, url, title, text} in stream order, or -")->required();
+  cmd->callback([&g] {
+    auto config = load(g);
+    std::FILE* in = input == "-" ? stdin : std::fopen(input.c_str(), "rb");
+    if (in == nullptr) fail_with(kExitFailure, fmt::format("{}: cannot read", input));
+    cluster::StoryClusterer clusterer(config.cluster);
+    std::string line;
+    char buffer[1 << 16];
+    core::Id next_article = 1;
+    size_t line_number = 0;
+    auto handle = [&](const std::string& text) {
+      ++line_number;
+      if (text.find_first_not_of(" \t\r\n") == std::string::npos) return;
+      auto j = nlohmann::json::parse(text, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) {
+        spdlog::warn("{}:{}: not a JSON object; skipped", input, line_number);
+        return;
+      }
+      auto field = [&](const char* key) {
+        auto it = j.find(key);
+        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+      };
+      std::string id = j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>()
+                       : j.contains("id")                    ? j["id"].dump()
+                                                              : std::to_string(line_number);
+      cluster::ClusterInput article;
+      article.article_id = next_article++;
+      article.time = core::parse_date(field("time"));
+      article.title = field("title");
+      article.text = field("text");
+      article.language = field("language").empty() ? field("lang") : field("language");
+      auto assignment = clusterer.add(article);
+      std::printf("%s\t%lld\n", id.c_str(), static_cast<long long>(assignment.story_id));
+    };
+    while (std::fgets(buffer, sizeof buffer, in) != nullptr) {
+      line += buffer;
+      if (!line.empty() && line.back() == '\n') {
+        handle(line);
+        line.clear();
+      }
+    }
+    if (!line.empty()) handle(line);
+    if (in != stdin) std::fclose(in);
+  });
+}
+
 void add_demo_command(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand("demo", "Run the whole desk on the sample news web (fiction) served on 127.0.0.1");
   static DemoOptions options;
@@ -302,7 +353,10 @@ int run_cli(int argc, char** argv) {
   add_sources_commands(app, g);
   add_extract_command(app, g);
   add_pipeline_commands(app, g);
+  add_cluster_command(app, g);
   add_demo_command(app, g);
+  // Warnings and progress go to stderr; stdout carries results only.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("newsdesk"));
   spdlog::set_pattern("%^%l%$: %v");
   try {
     app.parse(argc, argv);

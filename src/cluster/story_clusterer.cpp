@@ -12,6 +12,7 @@ using TermId = std::uint32_t;
 using Vector = std::vector<std::pair<TermId, float>>;  // sorted by term
 
 constexpr size_t kIndexTerms = 12;       // strongest terms of an article that index it
+constexpr double kEntityWeight = 0.1;    // share of similarity from shared named things
 constexpr size_t kMinShinglesForCopy = 24;  // shorter texts are never called copies
 constexpr std::uint64_t kShingleSample = 4;  // keep shingles whose hash % 4 == 0
 constexpr size_t kMinSharedForCopy = 6;     // sampled shingles two copies must share
@@ -278,13 +279,17 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       if (!s.language.empty() && !a.language.empty() && s.language != a.language) continue;
       double tf = m.time_factor(t, s);
       if (tf <= 0) continue;
-      double sim = (0.75 * m.cosine(v, s) + 0.25 * Impl::entity_overlap(ents, s)) * tf;
+      double sim = ((1.0 - kEntityWeight) * m.cosine(v, s) + kEntityWeight * Impl::entity_overlap(ents, s)) * tf;
       if (sim > best) {
         best = sim;
         best_id = sid;
       }
     }
-    if (best >= m.config.threshold) {
+    // Short texts (a headline alone) reach lower similarities than full
+    // articles for the same story: the bar falls with the article's length.
+    double terms = static_cast<double>(v.size());
+    double length_factor = std::clamp(0.4 + 0.6 * std::log(std::max(terms, 1.0) / 6.0) / std::log(120.0 / 6.0), 0.4, 1.0);
+    if (best >= m.config.threshold * length_factor) {
       out.story_id = best_id;
       out.similarity = best;
     }

@@ -114,3 +114,12 @@ TEST(StoryClusterer, ReplayedStoriesCanBeJoined) {
   auto fresh = c.add(article(12, 2, "2026-11-29T10:00:00Z", "Cup final", "The Mariners won the cup final in extra time."));
   EXPECT_EQ(fresh.story_id, 43) << "new ids continue after the replayed ones";
 }
+
+TEST(StoryClusterer, HeadlinesAloneJoinWhenTheyShareTheStory) {
+  cluster::StoryClusterer c(core::ClusterConfig{});
+  auto a = c.add(ClusterInput{1, 1, at("2026-11-29T09:00:00Z"), "Navy awards Corran $4.2 billion frigate contract", "", "en"});
+  auto b = c.add(ClusterInput{2, 2, at("2026-11-29T09:10:00Z"), "Corran wins Navy frigate contract worth $4.2 billion", "", "en"});
+  auto x = c.add(ClusterInput{3, 3, at("2026-11-29T09:20:00Z"), "Mariners win national cup final in extra time", "", "en"});
+  EXPECT_EQ(a.story_id, b.story_id);
+  EXPECT_NE(a.story_id, x.story_id);
+}
