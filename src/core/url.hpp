@@ -23,6 +23,9 @@ struct UrlParts {
 };
 std::optional<UrlParts> parse_http_url(std::string_view url);
 
+// "%2F2025-12-15%2B" -> "/2025-12-15+"; malformed escapes stay as they are.
+std::string percent_decode(std::string_view s);
+
 // True for absolute http:// and https:// URLs (what a page or email may link to).
 bool is_http_url(std::string_view url);
 

@@ -310,6 +310,9 @@ struct Visible {
   std::vector<std::string> by_lines;      // short lines that read "By Jane Doe"
   std::optional<core::ZonedTime> date;       // from <time>, itemprop or a date-like box
   std::optional<core::ZonedTime> said_date;  // from a short "Published ..." / "Posted ..." line
+  std::optional<core::ZonedTime> byline_date;   // a date inside the author's box
+  std::optional<core::ZonedTime> updated_date;  // from a short "Updated ..." line
+  std::optional<core::ZonedTime> lone_date;     // the first element that holds nothing but a date
   std::optional<core::ZonedTime> time_attr;  // the first <time datetime>
   std::vector<std::string> h1s;
 };
@@ -383,6 +386,7 @@ Visible read_visible(xmlNode* root) {
       if (core::to_lower_ascii(core::trim(raw)) == "by" && n->parent != nullptr) raw = spaced_text(n->parent, 400);
       std::string t = byline_text(raw);
       if (!t.empty()) v.bylines.push_back(t);
+      if (!v.byline_date && raw.size() < 300) v.byline_date = core::find_date_in_text(raw);
     }
     if (name == "a" && v.author_links.size() < 2 && !inside_paragraph(n)) {
       std::string href = core::to_lower_ascii(attribute_view(n, "href"));
@@ -396,7 +400,7 @@ Visible read_visible(xmlNode* root) {
       }
     }
     if ((name == "p" || name == "span" || name == "div" || name == "li") && n->children != nullptr &&
-        (v.by_lines.size() < 2 || !v.said_date)) {
+        (v.by_lines.size() < 2 || !v.said_date || !v.updated_date)) {
       const xmlNode* first = n->children;
       if (first->type == XML_TEXT_NODE && first->content != nullptr) {
         std::string_view lead = core::trim(reinterpret_cast<const char*>(first->content));
@@ -412,6 +416,26 @@ Visible read_visible(xmlNode* root) {
                              core::starts_with_icase(lead, "first published"))) {
           std::string line = spaced_text(n, 120);
           if (line.size() < 100) v.said_date = core::find_date_in_text(line);
+        }
+        if (!v.updated_date && (core::starts_with_icase(lead, "updated") || core::starts_with_icase(lead, "last updated"))) {
+          std::string line = spaced_text(n, 120);
+          if (line.size() < 100) v.updated_date = core::find_date_in_text(line);
+        }
+      }
+    }
+    if (!v.lone_date && (name == "div" || name == "span" || name == "p" || name == "small" || name == "li")) {
+      const xmlNode* only = nullptr;  // the element's single text node, if that is all it has
+      size_t text_nodes = 0;
+      for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+        if (c->type == XML_TEXT_NODE && c->content != nullptr && !core::trim(reinterpret_cast<const char*>(c->content)).empty()) {
+          only = c;
+          ++text_nodes;
+        }
+      }
+      if (text_nodes == 1) {
+        std::string_view t = core::trim(reinterpret_cast<const char*>(only->content));
+        if (t.size() >= 8 && t.size() <= 24 && std::isdigit(static_cast<unsigned char>(t.back()))) {
+          v.lone_date = core::find_date_in_text(t);
         }
       }
     }
@@ -580,6 +604,7 @@ Metadata read_metadata(xmlNode* root, const std::string& page_url) {
   if (!m.published) m.published = visible.date;
   if (!m.published) m.published = visible.said_date;
   if (!m.published) m.published = visible.time_attr;
+  if (!m.published) m.published = visible.byline_date;
   if (!m.modified) {
     auto mod = first_date(meta, {"article:modified_time", "og:updated_time", "datemodified", "dcterms.modified"});
     if (mod) m.modified = mod->utc;
@@ -594,14 +619,19 @@ Metadata read_metadata(xmlNode* root, const std::string& page_url) {
   if (m.canonical_url.empty()) m.canonical_url = core::resolve_url(page_url, first_of(meta, {"og:url"}));
   if (!core::is_http_url(m.canonical_url)) m.canonical_url = page_url;
   if (!m.published) {
-    // Last resort: a date in the address (/2025/12/19/ or /2025-12-19-slug).
-    for (const std::string& address : {page_url, m.canonical_url}) {
-      if (auto from_url = core::find_date_in_url(address)) {
+    // A date in the address (/2025/12/19/ or /2025-12-19-slug), read after
+    // percent-decoding ("%2F2025-12-15%2B").
+    for (const std::string& address : {page_url, m.canonical_url, first_of(meta, {"og:url"})}) {
+      if (auto from_url = core::find_date_in_url(core::percent_decode(address))) {
         m.published = core::ZonedTime{*from_url, std::nullopt};
         break;
       }
     }
   }
+  // Last resorts: a date standing alone near the top; when the page only says it was updated.
+  if (!m.published) m.published = visible.lone_date;
+  if (!m.published) m.published = visible.updated_date;
+  if (!m.published && m.modified) m.published = core::ZonedTime{*m.modified, std::nullopt};
   if (m.language.empty() && is_element(root, "html")) m.language = attribute(root, "lang");
   if (m.language.empty()) m.language = first_of(meta, {"og:locale", "content-language", "language"});
   if (m.language.size() > 2 && (m.language[2] == '-' || m.language[2] == '_')) m.language = m.language.substr(0, 2);
