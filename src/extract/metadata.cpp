@@ -231,7 +231,8 @@ std::string byline_text(std::string text) {
       std::string w = core::to_lower_ascii(words[i]);
       bool month = w.size() >= 3 && core::find_date_in_text(w + " 1, 2000").has_value() &&
                    std::isalpha(static_cast<unsigned char>(w[0]));
-      if (month || w == "former" || w == "senior" || w == "staff" || w == "editor" || w == "writer" || w == "reporter" ||
+      if (month || w == "founder" || w == "co-founder" || w == "ceo" || w == "cto" || w == "president" ||
+          w == "director" || w == "manager" || w == "head" || w == "former" || w == "senior" || w == "staff" || w == "editor" || w == "writer" || w == "reporter" ||
           w == "analyst" || w == "correspondent" || w == "contributor" || w == "columnist" || w == "associate" ||
           w == "deputy" || w == "chief" || w == "managing" || w == "contributing") {
         std::string kept;
@@ -404,9 +405,11 @@ Visible read_visible(xmlNode* root) {
       const xmlNode* first = n->children;
       if (first->type == XML_TEXT_NODE && first->content != nullptr) {
         std::string_view lead = core::trim(reinterpret_cast<const char*>(first->content));
-        if (v.by_lines.size() < 2 && lead.size() >= 2 && lead.substr(0, 2) == "By" &&
-            (lead.size() == 2 || lead[2] == ' ')) {
+        if (v.by_lines.size() < 2 && lead.size() >= 2 && core::starts_with_icase(lead, "by") &&
+            (lead.size() == 2 || lead[2] == ' ' || lead[2] == ':')) {
           std::string line = spaced_text(n, 120);
+          // "<span>By</span><span>Jane Doe</span>": the name is in the neighbour.
+          if (core::to_lower_ascii(core::trim(line)) == "by" && n->parent != nullptr) line = spaced_text(n->parent, 120);
           if (line.size() < 100) {
             std::string t = byline_text(line);
             if (!t.empty() && std::isupper(static_cast<unsigned char>(t[0]))) v.by_lines.push_back(t);
