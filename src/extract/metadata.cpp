@@ -546,8 +546,14 @@ std::string strip_site_name(const std::string& title, const std::string& site_na
       std::string head = t.substr(0, pos);
       std::string tail = t.substr(pos + separator.size());
       std::string lower_tail = core::to_lower_ascii(tail);
+      // A site name is short and capitalised ("The Gazette", "CNN"); a
+      // subtitle ("– tips and tricks") is not.
+      auto tail_words = core::split(tail, ' ');
+      bool name_like = tail_words.size() <= 4 && std::all_of(tail_words.begin(), tail_words.end(), [](const std::string& w) {
+        return !w.empty() && !std::islower(static_cast<unsigned char>(w[0]));
+      });
       bool tail_is_site = (!site.empty() && (lower_tail.find(site) != std::string::npos || site.find(lower_tail) != std::string::npos)) ||
-                          (tail.size() * 2 < head.size() && tail.size() < 40);
+                          (tail.size() * 2 < head.size() && tail.size() < 40 && name_like);
       if (tail_is_site) return std::string(core::trim(head));
     }
     auto first = t.find(separator);
@@ -573,6 +579,8 @@ Metadata read_metadata(xmlNode* root, const std::string& page_url) {
   if (meta_title.empty()) meta_title = first_of(meta, {"og:title", "twitter:title", "headline", "dc.title", "title"});
   if (meta_title.empty()) meta_title = visible.title;
   m.title = strip_site_name(choose_title(strip_site_name(meta_title, m.site_name), visible.h1s, m.site_name), m.site_name);
+  // A "title" of a paragraph's length is a paragraph: take the document's own.
+  if (m.title.size() > 250 && !visible.title.empty()) m.title = strip_site_name(visible.title, m.site_name);
 
   if (m.authors.empty()) {
     std::string author = first_of(meta, {"author", "article:author", "dc.creator", "byl", "parsely-author",
