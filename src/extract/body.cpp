@@ -543,7 +543,8 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
   for (size_t i = 0; i < raw.size(); ++i) {
     const auto& rb = raw[i];
     double length = static_cast<double>(rb.block.text.size());
-    bool prose = rb.block.kind == BlockKind::kParagraph && rb.block.text.size() >= 25 && rb.link_density <= 0.5;
+    bool prose = (rb.block.kind == BlockKind::kParagraph || rb.block.kind == BlockKind::kQuote) &&
+                 rb.block.text.size() >= 25 && rb.link_density <= 0.5;
     double prose_chars = prose ? length * (1.0 - rb.link_density) : 0.0;
     // Noise is link text: navigation, teasers, "related" lists. Headings and
     // short labels (specs, ratings, captions) are neither prose nor noise.
