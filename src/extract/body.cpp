@@ -84,7 +84,7 @@ BoxNames box_names(const xmlNode* n) {
     std::string_view value = attribute_view(n, name);
     if (value.empty()) continue;
     starts.emplace_back(out.buffer.size(), whole);
-    for (char ch : value) out.buffer += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (char ch : value) out.buffer += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
     out.buffer += '\0';
   }
   std::string_view all(out.buffer);
@@ -148,16 +148,18 @@ NodeIndex::NodeIndex(xmlNode* root) {
     auto [n, children_done] = stack.back();
     stack.pop_back();
     if (n->type != XML_ELEMENT_NODE) continue;
+    std::string_view name = element_name(n);
+    bool opaque = name == "script" || name == "style";
     if (!children_done) {
       stack.emplace_back(n, true);
-      if (is_element(n, "script") || is_element(n, "style")) continue;
+      if (opaque) continue;
       for (xmlNode* c = n->children; c != nullptr; c = c->next) {
         if (c->type == XML_ELEMENT_NODE) stack.emplace_back(c, false);
       }
       continue;
     }
     SubtreeStats s;
-    if (!is_element(n, "script") && !is_element(n, "style")) {
+    if (!opaque) {
       for (xmlNode* c = n->children; c != nullptr; c = c->next) {
         if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
           size_t len = c->content != nullptr ? std::strlen(reinterpret_cast<const char*>(c->content)) : 0;
@@ -167,11 +169,12 @@ NodeIndex::NodeIndex(xmlNode* root) {
           s.text += cs.text;
           s.link_text += cs.link_text;
           s.paragraph_text += cs.paragraph_text;
-          s.has_article |= cs.has_article || is_element(c, "article") || is_element(c, "main");
+          std::string_view child = element_name(c);
+          s.has_article |= cs.has_article || child == "article" || child == "main";
         }
       }
-      if (is_element(n, "a")) s.link_text = s.text;
-      if (is_element(n, "p")) s.paragraph_text = s.text;
+      if (name == "a") s.link_text = s.text;
+      if (name == "p") s.paragraph_text = s.text;
     }
     nodes_.push_back(n);
     stats_.push_back(s);
@@ -414,7 +417,7 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     xmlNode* run_last = nullptr;
   };
   std::vector<Item> stack{{root, 0}};
-  auto add_block = [&](xmlNode* node, std::string text, size_t link_chars, BlockKind kind, const std::string& name,
+  auto add_block = [&](xmlNode* node, std::string text, size_t link_chars, BlockKind kind, std::string_view name,
                        xmlNode* first, xmlNode* last) {
     if (text.empty()) return;
     RawBlock rb{node, Block{}, static_cast<double>(link_chars) / static_cast<double>(text.size()), first, last};
@@ -460,7 +463,7 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
       continue;
     }
     if (n->type != XML_ELEMENT_NODE) continue;
-    std::string name = lower_name(n);
+    std::string_view name = element_name(n);
     if (name == "figure") ++body.figures;
     if (name == "video" || (name == "iframe" && (attribute(n, "src").find("youtube") != std::string::npos ||
                                                  attribute(n, "src").find("vimeo") != std::string::npos ||

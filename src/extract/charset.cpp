@@ -38,8 +38,16 @@ std::string guess(std::string_view bytes) {
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view s, bool require_multibyte) {
+namespace {
+
+struct Utf8Check {
+  bool valid = true;
   bool multibyte = false;
+};
+
+Utf8Check check_utf8(std::string_view s) {
+  Utf8Check r;
+  bool& multibyte = r.multibyte;
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -48,15 +56,28 @@ bool is_valid_utf8(std::string_view s, bool require_multibyte) {
       continue;
     }
     size_t len = (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-    if (len == 0) return false;
-    if (i + len > s.size()) return multibyte;  // a sequence cut off by the sample's end
+    if (len == 0) {
+      r.valid = false;
+      return r;
+    }
+    if (i + len > s.size()) return r;  // a sequence cut off by the sample's end
     for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
+        r.valid = false;
+        return r;
+      }
     }
     multibyte = true;
     i += len;
   }
-  return multibyte || !require_multibyte;
+  return r;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s, bool require_multibyte) {
+  Utf8Check r = check_utf8(s);
+  return r.valid && (r.multibyte || !require_multibyte);
 }
 
 std::string declared_charset(std::string_view html) {
@@ -85,13 +106,9 @@ std::string detect_charset(std::string_view html, std::string_view http_charset)
   if (html.substr(0, 2) == "\xFE\xFF") return "utf-16be";
   std::string declared = normalise(std::string(http_charset));
   if (declared.empty()) declared = declared_charset(html);
-  std::string_view sample = html.substr(0, 1024 * 1024);
-  bool valid = is_valid_utf8(sample, /*require_multibyte=*/false);
-  bool multibyte = valid && sample.find_first_of("\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f"
-                                                 "\xc2\xc3\xc4\xc5\xc6\xc7\xc8\xc9\xca\xcb\xcc\xcd\xce\xcf\xd0\xd1"
-                                                 "\xd2\xd3\xd4\xd5\xd6\xd7\xd8\xd9\xda\xdb\xdc\xdd\xde\xdf\xe0\xe1"
-                                                 "\xe2\xe3\xe4\xe5\xe6\xe7\xe8\xe9\xea\xeb\xec\xed\xee\xef\xf0\xf1"
-                                                 "\xf2\xf3\xf4") != std::string_view::npos;
+  Utf8Check bytes = check_utf8(html.substr(0, 1024 * 1024));
+  bool valid = bytes.valid;
+  bool multibyte = bytes.valid && bytes.multibyte;
   // No declaration, or declared UTF-8: trust valid UTF-8, detect otherwise.
   if (declared.empty() || is_utf8_name(declared)) return valid ? "utf-8" : guess(html);
   // Declared something else: non-ASCII bytes that form valid UTF-8 are UTF-8.

@@ -323,7 +323,7 @@ struct Visible {
 bool might_name_author_or_date(const xmlNode* n, std::string& scratch) {
   scratch.clear();
   for (const char* attr : {"class", "id", "itemprop", "rel", "data-testid"}) {
-    for (char ch : attribute_view(n, attr)) scratch += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (char ch : attribute_view(n, attr)) scratch += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
     scratch += ' ';
   }
   for (const char* hint : {"auth", "byl", "writ", "contrib", "creat", "report", "date", "time", "publ", "post",
