@@ -45,7 +45,9 @@ struct Utf8Check {
   bool multibyte = false;
 };
 
-Utf8Check check_utf8(std::string_view s) {
+// `cut` says that `s` is a sample cut from a longer text, so that a sequence
+// broken by its end proves nothing.
+Utf8Check check_utf8(std::string_view s, bool cut) {
   Utf8Check r;
   bool& multibyte = r.multibyte;
   size_t i = 0;
@@ -60,7 +62,10 @@ Utf8Check check_utf8(std::string_view s) {
       r.valid = false;
       return r;
     }
-    if (i + len > s.size()) return r;  // a sequence cut off by the sample's end
+    if (i + len > s.size()) {
+      r.valid = cut;
+      return r;
+    }
     for (size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
         r.valid = false;
@@ -76,7 +81,7 @@ Utf8Check check_utf8(std::string_view s) {
 }  // namespace
 
 bool is_valid_utf8(std::string_view s, bool require_multibyte) {
-  Utf8Check r = check_utf8(s);
+  Utf8Check r = check_utf8(s, /*cut=*/false);
   return r.valid && (r.multibyte || !require_multibyte);
 }
 
@@ -106,7 +111,8 @@ std::string detect_charset(std::string_view html, std::string_view http_charset)
   if (html.substr(0, 2) == "\xFE\xFF") return "utf-16be";
   std::string declared = normalise(std::string(http_charset));
   if (declared.empty()) declared = declared_charset(html);
-  Utf8Check bytes = check_utf8(html.substr(0, 1024 * 1024));
+  constexpr size_t kSample = 1024 * 1024;
+  Utf8Check bytes = check_utf8(html.substr(0, kSample), /*cut=*/html.size() > kSample);
   bool valid = bytes.valid;
   bool multibyte = bytes.valid && bytes.multibyte;
   // No declaration, or declared UTF-8: trust valid UTF-8, detect otherwise.
