@@ -13,6 +13,8 @@ using Vector = std::vector<std::pair<TermId, float>>;  // sorted by term
 
 constexpr size_t kIndexTerms = 12;       // strongest terms of an article that index it
 constexpr double kEntityWeight = 0.1;    // share of similarity from shared named things
+constexpr size_t kQueryTerms = 16;       // strongest terms of a new article that look for stories
+constexpr size_t kMaxCandidates = 48;    // stories compared in full, those sharing most terms
 constexpr size_t kMinShinglesForCopy = 24;  // shorter texts are never called copies
 constexpr std::uint64_t kShingleSample = 4;  // keep shingles whose hash % 4 == 0
 constexpr size_t kMinSharedForCopy = 6;     // sampled shingles two copies must share
@@ -27,6 +29,11 @@ struct Story {
   std::unordered_map<TermId, float> terms;     // sum of members' normalised term frequencies
   std::unordered_map<std::string, int> entities;
   int members = 0;
+  // The centroid's squared tf-idf norm, cached: recomputed when the story
+  // changes or the collection has grown by a tenth since (idf drifts slowly).
+  mutable double norm2 = -1;
+  mutable std::uint32_t norm2_documents = 0;
+  std::unordered_set<TermId> indexed;  // the terms it is listed under in `postings`
 };
 
 struct ArticleRecord {
@@ -112,19 +119,33 @@ struct StoryClusterer::Impl {
     return out;
   }
 
+  // The article's idf values, looked up once per article (each is a log).
+  std::vector<double> idfs_of(const Vector& v) const {
+    std::vector<double> out;
+    out.reserve(v.size());
+    for (const auto& [t, w] : v) out.push_back(idf(t));
+    return out;
+  }
+
   // Cosine of the article (tf-idf) against the story centroid (tf-idf).
-  double cosine(const Vector& v, const Story& s) const {
+  double cosine(const Vector& v, const std::vector<double>& idfs, const Story& s) const {
     double dot = 0, a2 = 0, s2 = 0;
-    for (const auto& [t, w] : v) {
-      double i = idf(t);
+    for (size_t k = 0; k < v.size(); ++k) {
+      const auto& [t, w] = v[k];
+      double i = idfs[k];
       a2 += (w * i) * (w * i);
       auto it = s.terms.find(t);
       if (it != s.terms.end()) dot += (w * i) * (it->second * i);
     }
-    for (const auto& [t, w] : s.terms) {
-      double i = idf(t);
-      s2 += (w * i) * (w * i);
+    if (s.norm2 < 0 || documents > s.norm2_documents + s.norm2_documents / 10 + 10) {
+      s.norm2 = 0;
+      for (const auto& [t, w] : s.terms) {
+        double i = idf(t);
+        s.norm2 += (w * i) * (w * i);
+      }
+      s.norm2_documents = documents;
     }
+    s2 = s.norm2;
     if (a2 <= 0 || s2 <= 0) return 0;
     return dot / std::sqrt(a2 * s2);
   }
@@ -179,8 +200,7 @@ struct StoryClusterer::Impl {
     std::partial_sort(ranked.begin(), ranked.begin() + std::min(kIndexTerms, ranked.size()), ranked.end(),
                       [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
     for (size_t i = 0; i < std::min(kIndexTerms, ranked.size()); ++i) {
-      auto& list = postings[ranked[i].second];
-      if (list.empty() || list.back() != s.id) list.push_back(s.id);
+      if (s.indexed.insert(ranked[i].second).second) postings[ranked[i].second].push_back(s.id);
     }
   }
 
@@ -188,6 +208,7 @@ struct StoryClusterer::Impl {
             core::TimePoint t) {
     for (const auto& [term, w] : v) s.terms[term] += w;
     for (const auto& e : ents) ++s.entities[e];
+    s.norm2 = -1;
     if (s.members == 0) {
       s.first_seen = t;
       s.headline = a.title;
@@ -215,26 +236,32 @@ struct StoryClusterer::Impl {
     if (latest - last_sweep < std::chrono::hours(6)) return;
     last_sweep = latest;
     auto horizon = latest - std::chrono::hours(24 * config.window_days);
-    std::unordered_set<core::Id> closed;
+    // Work in proportion to what closes, not to what lives: each closed story
+    // takes its posting entries, its articles and their shingles with it.
     for (auto it = stories.begin(); it != stories.end();) {
-      if (it->second.last_updated < horizon) {
-        closed.insert(it->first);
-        it = stories.erase(it);
-      } else {
+      if (it->second.last_updated >= horizon) {
         ++it;
+        continue;
       }
-    }
-    if (closed.empty()) return;
-    for (auto it = postings.begin(); it != postings.end();) {
-      std::erase_if(it->second, [&](core::Id s) { return closed.count(s) > 0; });
-      it = it->second.empty() ? postings.erase(it) : std::next(it);
-    }
-    for (auto it = articles.begin(); it != articles.end();) {
-      it = closed.count(it->second.story_id) > 0 ? articles.erase(it) : std::next(it);
-    }
-    for (auto it = shingle_index.begin(); it != shingle_index.end();) {
-      std::erase_if(it->second, [&](core::Id a) { return articles.count(a) == 0; });
-      it = it->second.empty() ? shingle_index.erase(it) : std::next(it);
+      const Story& s = it->second;
+      for (TermId t : s.indexed) {
+        auto p = postings.find(t);
+        if (p == postings.end()) continue;
+        std::erase(p->second, s.id);
+        if (p->second.empty()) postings.erase(p);
+      }
+      for (core::Id a : s.articles) {
+        auto rec = articles.find(a);
+        if (rec == articles.end()) continue;
+        for (std::uint64_t h : rec->second.shingles) {
+          auto list = shingle_index.find(h);
+          if (list == shingle_index.end()) continue;
+          std::erase(list->second, a);
+          if (list->second.empty()) shingle_index.erase(list);
+        }
+        articles.erase(rec);
+      }
+      it = stories.erase(it);
     }
   }
 };
@@ -262,13 +289,30 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
   }
   // 2. Otherwise the most similar live story over the threshold.
   if (!out.copy_of) {
-    std::unordered_set<core::Id> candidates;
-    for (const auto& [term, w] : v) {
-      auto it = m.postings.find(term);
+    // Candidates: the stories that index the article's strongest terms, the
+    // ones that share most of them first; only the best few are compared.
+    const std::vector<double> idfs = m.idfs_of(v);
+    std::vector<std::pair<double, TermId>> strongest;
+    strongest.reserve(v.size());
+    for (size_t k = 0; k < v.size(); ++k) strongest.emplace_back(v[k].second * idfs[k], v[k].first);
+    size_t query = std::min(kQueryTerms, strongest.size());
+    std::partial_sort(strongest.begin(), strongest.begin() + static_cast<long>(query), strongest.end(),
+                      [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
+    std::unordered_map<core::Id, int> hits;
+    for (size_t q = 0; q < query; ++q) {
+      auto it = m.postings.find(strongest[q].second);
       if (it == m.postings.end()) continue;
-      for (core::Id s : it->second) candidates.insert(s);
+      for (core::Id s : it->second) ++hits[s];
     }
-    std::vector<core::Id> ordered(candidates.begin(), candidates.end());
+    std::vector<std::pair<int, core::Id>> by_hits;
+    by_hits.reserve(hits.size());
+    for (const auto& [s, h] : hits) by_hits.emplace_back(h, s);
+    std::sort(by_hits.begin(), by_hits.end(), [](const auto& x, const auto& y) {
+      return x.first > y.first || (x.first == y.first && x.second < y.second);
+    });
+    if (by_hits.size() > kMaxCandidates) by_hits.resize(kMaxCandidates);
+    std::vector<core::Id> ordered;
+    for (const auto& [h, s] : by_hits) ordered.push_back(s);
     std::sort(ordered.begin(), ordered.end());
     double best = 0;
     core::Id best_id = 0;
@@ -279,7 +323,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       if (!s.language.empty() && !a.language.empty() && s.language != a.language) continue;
       double tf = m.time_factor(t, s);
       if (tf <= 0) continue;
-      double sim = ((1.0 - kEntityWeight) * m.cosine(v, s) + kEntityWeight * Impl::entity_overlap(ents, s)) * tf;
+      double sim = ((1.0 - kEntityWeight) * m.cosine(v, idfs, s) + kEntityWeight * Impl::entity_overlap(ents, s)) * tf;
       if (sim > best) {
         best = sim;
         best_id = sid;

@@ -29,6 +29,10 @@ void for_each_code_point(std::string_view s, Fn&& fn) {
 }
 
 void append_folded(std::string& out, UChar32 c) {
+  if (c >= 0 && c < 0x80) {
+    out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    return;
+  }
   c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
   uint8_t buf[4];
   int32_t n = 0;
@@ -37,7 +41,14 @@ void append_folded(std::string& out, UChar32 c) {
   if (!error) out.append(reinterpret_cast<char*>(buf), static_cast<size_t>(n));
 }
 
-bool is_word_char(UChar32 c) { return c >= 0 && (u_isalnum(c) || u_hasBinaryProperty(c, UCHAR_ALPHABETIC)); }
+// ASCII answers without ICU's tables: most news text is ASCII.
+bool is_ascii_alnum(UChar32 c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+bool is_word_char(UChar32 c) {
+  if (c >= 0 && c < 0x80) return is_ascii_alnum(c);
+  return c >= 0 && (u_isalnum(c) || u_hasBinaryProperty(c, UCHAR_ALPHABETIC));
+}
+bool is_upper(UChar32 c) { return c < 0x80 ? (c >= 'A' && c <= 'Z') : (u_isupper(c) || u_istitle(c)); }
+bool is_digit(UChar32 c) { return c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(c) != 0; }
 
 // A joiner keeps "4.2", "F-35" and "U.S." as one word when letters or digits
 // stand on both sides.
@@ -59,22 +70,22 @@ std::vector<RawWord> raw_words(std::string_view text) {
   for_each_code_point(text, [&](size_t start, size_t end, UChar32 c) {
     if (is_word_char(c)) {
       if (!in_word) {
-        current = RawWord{start, end, {}, u_isupper(c) || u_istitle(c), false};
+        current = RawWord{start, end, {}, is_upper(c), false};
         in_word = true;
       } else if (pending_joiner != std::string_view::npos) {
         // Keep numeric joiners (4.2, 1,200) and hyphens/dots inside words.
-        bool digit_join = (joiner == '.' || joiner == ',') && u_isdigit(c) && current.has_digit;
+        bool digit_join = (joiner == '.' || joiner == ',') && is_digit(c) && current.has_digit;
         bool word_join = joiner == '-' || (joiner == '.' && u_isupper(c));
         if (digit_join || word_join) {
           if (joiner != ',') current.folded += static_cast<char>(joiner);
         } else {
           out.push_back(current);
-          current = RawWord{start, end, {}, u_isupper(c) || u_istitle(c), false};
+          current = RawWord{start, end, {}, is_upper(c), false};
         }
       }
       pending_joiner = std::string_view::npos;
       append_folded(current.folded, c);
-      current.has_digit |= u_isdigit(c) != 0;
+      current.has_digit |= is_digit(c);
       current.end = end;
       return;
     }
