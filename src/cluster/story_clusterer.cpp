@@ -43,9 +43,24 @@ struct ArticleRecord {
 
 // A sample of the text's word 4-shingles (hash % kShingleSample == 0): the
 // same sample for the same text, so shared samples estimate shared text.
-std::vector<std::uint64_t> sampled_shingles(const std::string& text) {
+// An article cut into words once; terms, entities and shingles all come from these.
+struct Analysed {
+  std::string_view body;             // the text read (the first 20,000 bytes)
+  std::vector<text::Token> title;
+  std::vector<text::Token> tokens;   // of `body`
+};
+
+Analysed analyse(const ClusterInput& a) {
+  Analysed an;
+  an.body = std::string_view(a.text).substr(0, 20000);
+  an.title = text::tokenize(a.title);
+  an.tokens = text::tokenize(an.body);
+  return an;
+}
+
+std::vector<std::uint64_t> sampled_shingles(const Analysed& an) {
   std::vector<std::uint64_t> out;
-  for (std::uint64_t h : text::shingle_hashes(text, 4)) {
+  for (std::uint64_t h : text::shingle_hashes(an.tokens, 4)) {
     if (h % kShingleSample == 0) out.push_back(h);
   }
   std::sort(out.begin(), out.end());
@@ -89,16 +104,20 @@ struct StoryClusterer::Impl {
   }
 
   // Term frequencies with the headline and the lead weighted up, L2-normalised.
-  Vector term_vector(const ClusterInput& a) {
+  Vector term_vector(const ClusterInput& a, const Analysed& an) {
     auto& stemmer = stemmer_for(a.language);
     std::unordered_map<TermId, float> tf;
-    for (const auto& t : text::terms(a.title, stemmer)) tf[term_id(t)] += 3.0f;
+    for (const auto& t : text::terms(an.title, stemmer)) tf[term_id(t)] += 3.0f;
+    // The lead (the first two paragraphs) counts twice.
     size_t lead_end = 0;
-    for (int k = 0; k < 2 && lead_end != std::string::npos; ++k) lead_end = a.text.find('\n', lead_end + 1);
-    std::string_view body(a.text);
-    std::string_view lead = body.substr(0, std::min(lead_end, body.size()));
-    for (const auto& t : text::terms(lead, stemmer)) tf[term_id(t)] += 1.0f;
-    for (const auto& t : text::terms(body.substr(0, 20000), stemmer)) tf[term_id(t)] += 1.0f;
+    for (int k = 0; k < 2 && lead_end != std::string::npos; ++k) lead_end = an.body.find('\n', lead_end + 1);
+    lead_end = std::min(lead_end, an.body.size());
+    for (const auto& token : an.tokens) {
+      if (token.folded.size() < 2 && !token.has_digit) continue;
+      if (text::is_stopword(token.folded)) continue;
+      TermId id = term_id(token.has_digit ? token.folded : stemmer.stem(token.folded));
+      tf[id] += token.begin < lead_end ? 2.0f : 1.0f;
+    }
     Vector v(tf.begin(), tf.end());
     std::sort(v.begin(), v.end());
     double norm = 0;
@@ -111,11 +130,15 @@ struct StoryClusterer::Impl {
     return v;
   }
 
-  std::unordered_set<std::string> entity_set(const ClusterInput& a) {
+  std::unordered_set<std::string> entity_set(const ClusterInput& a, const Analysed& an) {
     std::unordered_set<std::string> out;
-    for (auto& e : text::entities(a.title)) out.insert(std::move(e));
-    std::string_view body(a.text);
-    for (auto& e : text::entities(body.substr(0, std::min<size_t>(body.size(), 3000)))) out.insert(std::move(e));
+    for (auto& e : text::entities(a.title, an.title)) out.insert(std::move(e));
+    std::vector<text::Token> opening;  // the first 3,000 bytes
+    for (const auto& t : an.tokens) {
+      if (t.end > 3000) break;
+      opening.push_back(t);
+    }
+    for (auto& e : text::entities(an.body, opening)) out.insert(std::move(e));
     return out;
   }
 
@@ -276,12 +299,13 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
   core::TimePoint t = a.time.value_or(m.latest);
   m.latest = std::max(m.latest, t);
   m.sweep();
-  Vector v = m.term_vector(a);
-  auto ents = m.entity_set(a);
+  const Analysed an = analyse(a);
+  Vector v = m.term_vector(a, an);
+  auto ents = m.entity_set(a, an);
 
   Assignment out;
   // 1. A near-verbatim copy joins its original's story.
-  auto shingles = sampled_shingles(a.text);
+  auto shingles = sampled_shingles(an);
   if (auto original = m.find_copy(shingles)) {
     out.copy_of = original;
     out.story_id = m.articles.at(*original).story_id;
@@ -352,12 +376,13 @@ void StoryClusterer::add_known(const ClusterInput& a, core::Id story_id, std::op
   Impl& m = *impl_;
   core::TimePoint t = a.time.value_or(m.latest);
   m.latest = std::max(m.latest, t);
-  Vector v = m.term_vector(a);
-  auto ents = m.entity_set(a);
+  const Analysed an = analyse(a);
+  Vector v = m.term_vector(a, an);
+  auto ents = m.entity_set(a, an);
   Story& s = m.stories[story_id];
   s.id = story_id;
   m.join(s, a, v, ents, t);
-  m.remember(a, story_id, v, sampled_shingles(a.text));
+  m.remember(a, story_id, v, sampled_shingles(an));
   m.next_story_id = std::max(m.next_story_id, story_id + 1);
 }
 

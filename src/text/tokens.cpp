@@ -54,15 +54,11 @@ bool is_digit(UChar32 c) { return c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(
 // stand on both sides.
 bool is_joiner(UChar32 c) { return c == '.' || c == '-' || c == ',' || c == '\''; }
 
-struct RawWord {
-  size_t begin, end;
-  std::string folded;
-  bool capitalised;
-  bool has_digit;
-};
+using RawWord = Token;
 
 std::vector<RawWord> raw_words(std::string_view text) {
   std::vector<RawWord> out;
+  out.reserve(text.size() / 6);
   RawWord current{0, 0, {}, false, false};
   bool in_word = false;
   size_t pending_joiner = std::string_view::npos;
@@ -125,6 +121,8 @@ const std::unordered_set<std::string_view>& stopwords() {
 
 }  // namespace
 
+std::vector<Token> tokenize(std::string_view text) { return raw_words(text); }
+
 std::vector<std::string> words(std::string_view text) {
   std::vector<std::string> out;
   for (auto& w : raw_words(text)) out.push_back(std::move(w.folded));
@@ -142,27 +140,37 @@ Stemmer::~Stemmer() {
   if (stemmer_ != nullptr) sb_stemmer_delete(stemmer_);
 }
 
-std::string Stemmer::stem(std::string_view folded_word) {
-  if (stemmer_ == nullptr) return std::string(folded_word);
-  const sb_symbol* s = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(folded_word.data()),
-                                       static_cast<int>(folded_word.size()));
-  if (s == nullptr) return std::string(folded_word);
-  return std::string(reinterpret_cast<const char*>(s), static_cast<size_t>(sb_stemmer_length(stemmer_)));
+const std::string& Stemmer::stem(std::string_view folded_word) {
+  std::string key(folded_word);
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return it->second;
+  if (cache_.size() > 200000) cache_.clear();  // bounded: a long stream's rare words
+  std::string stemmed = key;
+  if (stemmer_ != nullptr) {
+    const sb_symbol* s = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(folded_word.data()),
+                                         static_cast<int>(folded_word.size()));
+    if (s != nullptr) stemmed.assign(reinterpret_cast<const char*>(s), static_cast<size_t>(sb_stemmer_length(stemmer_)));
+  }
+  return cache_.emplace(std::move(key), std::move(stemmed)).first->second;
 }
 
-std::vector<std::string> terms(std::string_view text, Stemmer& stemmer) {
+std::vector<std::string> terms(const std::vector<Token>& tokens, Stemmer& stemmer) {
   std::vector<std::string> out;
-  for (auto& w : raw_words(text)) {
+  out.reserve(tokens.size());
+  for (const auto& w : tokens) {
     if (w.folded.size() < 2 && !w.has_digit) continue;
     if (is_stopword(w.folded)) continue;
-    out.push_back(w.has_digit ? std::move(w.folded) : stemmer.stem(w.folded));
+    out.push_back(w.has_digit ? w.folded : stemmer.stem(w.folded));
   }
   return out;
 }
 
-std::vector<std::string> entities(std::string_view text) {
+std::vector<std::string> terms(std::string_view text, Stemmer& stemmer) { return terms(raw_words(text), stemmer); }
+
+std::vector<std::string> entities(std::string_view text) { return entities(text, raw_words(text)); }
+
+std::vector<std::string> entities(std::string_view text, const std::vector<Token>& ws) {
   std::vector<std::string> out;
-  auto ws = raw_words(text);
   std::string phrase;
   size_t phrase_words = 0;
   size_t previous_end = 0;
@@ -244,17 +252,19 @@ std::vector<std::string> sentences(std::string_view text) {
   return out;
 }
 
-std::vector<std::uint64_t> shingle_hashes(std::string_view text, size_t k) {
-  auto ws = words(text);
+std::vector<std::uint64_t> shingle_hashes(std::string_view text, size_t k) { return shingle_hashes(raw_words(text), k); }
+
+std::vector<std::uint64_t> shingle_hashes(const std::vector<Token>& ws, size_t k) {
   std::vector<std::uint64_t> out;
   if (ws.empty() || k == 0) return out;
   std::string shingle;
   size_t count = ws.size() < k ? 1 : ws.size() - k + 1;
+  out.reserve(count);
   for (size_t i = 0; i < count; ++i) {
     shingle.clear();
     for (size_t j = i; j < std::min(i + k, ws.size()); ++j) {
       if (j > i) shingle += ' ';
-      shingle += ws[j];
+      shingle += ws[j].folded;
     }
     out.push_back(XXH3_64bits(shingle.data(), shingle.size()));
   }
