@@ -93,6 +93,25 @@ struct StoryClusterer::Impl {
     return *it->second;
   }
 
+  // A word straight to its term id (kNoTerm for stopwords and scraps): one
+  // lookup per word instead of three (stopword, stem, term).
+  static constexpr TermId kNoTerm = UINT32_MAX;
+  std::unordered_map<std::string, TermId> word_terms;  // "language|folded word" -> term
+  TermId word_term(const text::Token& token, text::Stemmer& stemmer, const std::string& language) {
+    std::string key = language;
+    key += '|';
+    key += token.folded;
+    auto it = word_terms.find(key);
+    if (it != word_terms.end()) return it->second;
+    TermId id = kNoTerm;
+    if ((token.folded.size() >= 2 || token.has_digit) && !text::is_stopword(token.folded)) {
+      id = term_id(token.has_digit ? token.folded : stemmer.stem(token.folded));
+    }
+    if (word_terms.size() > 500000) word_terms.clear();  // bounded over a long stream
+    word_terms.emplace(std::move(key), id);
+    return id;
+  }
+
   TermId term_id(const std::string& term) {
     auto [it, inserted] = term_ids.emplace(term, static_cast<TermId>(term_ids.size()));
     if (inserted) document_frequency.push_back(0);
@@ -113,9 +132,8 @@ struct StoryClusterer::Impl {
     for (int k = 0; k < 2 && lead_end != std::string::npos; ++k) lead_end = an.body.find('\n', lead_end + 1);
     lead_end = std::min(lead_end, an.body.size());
     for (const auto& token : an.tokens) {
-      if (token.folded.size() < 2 && !token.has_digit) continue;
-      if (text::is_stopword(token.folded)) continue;
-      TermId id = term_id(token.has_digit ? token.folded : stemmer.stem(token.folded));
+      TermId id = word_term(token, stemmer, a.language);
+      if (id == kNoTerm) continue;
       tf[id] += token.begin < lead_end ? 2.0f : 1.0f;
     }
     Vector v(tf.begin(), tf.end());
