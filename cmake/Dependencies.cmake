@@ -25,6 +25,12 @@ add_library(newsdesk_stemmer INTERFACE)
 target_link_libraries(newsdesk_stemmer INTERFACE ${STEMMER_LIBRARY})
 target_include_directories(newsdesk_stemmer SYSTEM INTERFACE ${STEMMER_INCLUDE_DIR})
 
+find_library(CLD2_LIBRARY NAMES cld2 REQUIRED)
+find_path(CLD2_INCLUDE_DIR NAMES cld2/public/compact_lang_det.h REQUIRED)
+add_library(newsdesk_cld2 INTERFACE)
+target_link_libraries(newsdesk_cld2 INTERFACE ${CLD2_LIBRARY})
+target_include_directories(newsdesk_cld2 SYSTEM INTERFACE ${CLD2_INCLUDE_DIR})
+
 find_path(MUSTACHE_INCLUDE_DIR NAMES kainjow/mustache.hpp REQUIRED)
 add_library(newsdesk_mustache INTERFACE)
 target_include_directories(newsdesk_mustache SYSTEM INTERFACE ${MUSTACHE_INCLUDE_DIR})

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/strings.hpp"
+#include "text/language.hpp"
 
 namespace newsdesk::cluster {
 namespace {
@@ -312,8 +313,11 @@ StoryClusterer::StoryClusterer(const core::ClusterConfig& config, core::Id first
 
 StoryClusterer::~StoryClusterer() = default;
 
-Assignment StoryClusterer::add(const ClusterInput& a) {
+Assignment StoryClusterer::add(const ClusterInput& input) {
   Impl& m = *impl_;
+  // An article is clustered with articles in its own language.
+  ClusterInput a = input;
+  if (a.language.empty()) a.language = text::detect_language(a.title, a.text);
   core::TimePoint t = a.time.value_or(m.latest);
   m.latest = std::max(m.latest, t);
   m.sweep();
@@ -390,8 +394,10 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
   return out;
 }
 
-void StoryClusterer::add_known(const ClusterInput& a, core::Id story_id, std::optional<core::Id>) {
+void StoryClusterer::add_known(const ClusterInput& input, core::Id story_id, std::optional<core::Id>) {
   Impl& m = *impl_;
+  ClusterInput a = input;
+  if (a.language.empty()) a.language = text::detect_language(a.title, a.text);
   core::TimePoint t = a.time.value_or(m.latest);
   m.latest = std::max(m.latest, t);
   const Analysed an = analyse(a);

@@ -28,7 +28,7 @@ struct ClusterInput {
   std::optional<core::TimePoint> time;  // absent: the stream's latest time
   std::string title;
   std::string text;
-  std::string language;  // "" = unknown, clustered as English
+  std::string language;  // ISO 639-1; "" = detect from the text (CLD2)
 };
 
 struct Assignment {

@@ -7,6 +7,7 @@
 
 #include "core/strings.hpp"
 #include "core/url.hpp"
+#include "text/language.hpp"
 #include "extract/body.hpp"
 #include "extract/charset.hpp"
 #include "extract/html_document.hpp"
@@ -160,7 +161,6 @@ core::Result<core::Article> extract(std::string_view html, std::string_view url,
     a.published_offset = m.published->offset_minutes;
   }
   a.modified = m.modified;
-  a.language = m.language;
   a.site_name = core::sanitize_utf8(m.site_name);
   a.description = core::sanitize_utf8(m.description);
   a.image_url = m.image_url.empty() ? core::resolve_url(page_url, body.lead_image) : m.image_url;
@@ -180,6 +180,8 @@ core::Result<core::Article> extract(std::string_view html, std::string_view url,
     repaired = std::move(lines);
   }
   a.text = std::move(repaired);
+  // What the text is written in, with the page's declaration as the fallback.
+  a.language = text::detect_language(a.title, a.text, m.language);
   a.html = core::repair_mojibake(core::sanitize_utf8(sanitised_html(body, a.image_url, a.image_caption)));
   auto [type, confidence] = classify(m, body, a.text.size());
   a.page_type = type;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "text/language.hpp"
 #include "text/tokens.hpp"
 
 using namespace newsdesk::text;
@@ -50,4 +51,25 @@ TEST(Shingles, SameTextSameHashesAndShortTextOneHash) {
   EXPECT_EQ(shingle_hashes("a b", 4).size(), 1u);
   EXPECT_EQ(shingle_hashes("One two three four", 4), shingle_hashes("one, TWO three four!", 4));
   EXPECT_TRUE(shingle_hashes("", 4).empty());
+}
+
+TEST(Language, DetectsTheLanguageOfRealSentences) {
+  EXPECT_EQ(detect_language("Navy awards frigate contract",
+                            "The Navy on Tuesday awarded a contract to build six frigates at the shipyard, officials "
+                            "said, ending a two-year competition between the two bidders."),
+            "en");
+  EXPECT_EQ(detect_language("La marine commande six frégates",
+                            "La marine a attribué mardi un contrat pour la construction de six frégates au chantier "
+                            "naval, a indiqué le ministère, mettant fin à deux ans de concurrence."),
+            "fr");
+  EXPECT_EQ(detect_language("Флот заказал шесть фрегатов",
+                            "Во вторник военно-морской флот заключил контракт на строительство шести фрегатов на "
+                            "верфи, сообщили в министерстве обороны."),
+            "ru");
+}
+
+TEST(Language, FallsBackToTheHintWhenUnsure) {
+  EXPECT_EQ(detect_language("", "42", "de-DE"), "de");
+  EXPECT_EQ(detect_language("", "", ""), "");
+  EXPECT_EQ(detect_language("ok", "x", "English"), "en") << "a hint is cut to two letters";
 }

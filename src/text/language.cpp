@@ -1,0 +1,53 @@
+#include "text/language.hpp"
+
+#include <cld2/public/compact_lang_det.h>
+
+#include <algorithm>
+#include <string>
+
+// lang_script.h is internal to CLD2 but is where LanguageCode lives.
+namespace CLD2 {
+const char* LanguageCode(Language lang);
+}
+
+namespace newsdesk::text {
+namespace {
+
+bool valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+std::string normalise_hint(std::string_view hint) {
+  std::string out;
+  for (char c : hint.substr(0, 2)) out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return out.size() == 2 && std::all_of(out.begin(), out.end(), [](char c) { return c >= 'a' && c <= 'z'; }) ? out : "";
+}
+
+}  // namespace
+
+std::string detect_language(std::string_view title, std::string_view body, std::string_view hint) {
+  std::string sample(title);
+  sample += '\n';
+  sample += body.substr(0, 4000);
+  // Cut back to a whole code point so that CLD2 sees valid UTF-8.
+  while (!sample.empty() && !valid_utf8(sample)) sample.pop_back();
+  bool reliable = false;
+  CLD2::Language lang = CLD2::DetectLanguage(sample.data(), static_cast<int>(sample.size()), true, &reliable);
+  if (reliable && lang != CLD2::UNKNOWN_LANGUAGE) {
+    std::string code = CLD2::LanguageCode(lang);
+    if (code.size() >= 2) return code.substr(0, code.find('-'));
+  }
+  return normalise_hint(hint);
+}
+
+}  // namespace newsdesk::text

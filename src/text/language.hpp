@@ -1,0 +1,15 @@
+// Which language a text is written in (CLD2, model compiled in).
+// Pure; safe to call concurrently.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace newsdesk::text {
+
+// An ISO 639-1 code ("en", "fr", "zh") when CLD2 is confident, else `hint`
+// (the page's or feed's own declaration, lower-cased to its first two letters),
+// else "" (unknown). Only the first 4 KB of the body are read.
+std::string detect_language(std::string_view title, std::string_view body, std::string_view hint = {});
+
+}  // namespace newsdesk::text
