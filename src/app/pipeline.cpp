@@ -175,6 +175,10 @@ core::Result<ClusterReport> cluster_articles(store::Store& store, const core::Cl
       story.first_seen = summary ? summary->first_seen : now;
       story.last_updated = summary ? summary->last_updated : now;
       ND_TRY_VOID(store.stories().save(story));
+      for (const auto& [from, into] : assignment.merged) {
+        ND_TRY_VOID(store.stories().merge(from, into));
+        ++report.merged;
+      }
       ND_TRY_VOID(store.articles().assign(a.id, assignment.story_id, assignment.copy_of));
       progress.advance();
     }

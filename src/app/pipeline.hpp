@@ -40,6 +40,7 @@ struct ClusterReport {
   size_t articles = 0;
   size_t new_stories = 0;
   size_t copies = 0;
+  size_t merged = 0;  // stories that converged with another
 };
 // Places every unclustered article into a story, after replaying the stories
 // of the window so that new articles can join them.

@@ -79,6 +79,7 @@ struct StoryClusterer::Impl {
   std::uint32_t documents = 0;
   std::map<core::Id, Story> stories;  // ordered: deterministic iteration
   std::unordered_map<TermId, std::vector<core::Id>> postings;  // term -> stories
+  std::vector<core::Id> merge_candidates;  // the stories the last article was compared with
   std::unordered_map<core::Id, ArticleRecord> articles;
   std::unordered_map<std::uint64_t, std::vector<core::Id>> shingle_index;  // sampled shingle -> articles
   std::map<std::string, std::unique_ptr<text::Stemmer>> stemmers;
@@ -159,6 +160,55 @@ struct StoryClusterer::Impl {
     }
     for (auto& e : text::entities(an.body, opening)) out.insert(std::move(e));
     return out;
+  }
+
+  // Cosine of two story centroids (tf-idf).
+  double centroid_cosine(const Story& a, const Story& b) const {
+    const Story& small = a.terms.size() <= b.terms.size() ? a : b;
+    const Story& large = &small == &a ? b : a;
+    double dot = 0;
+    for (const auto& [t, w] : small.terms) {
+      auto it = large.terms.find(t);
+      if (it == large.terms.end()) continue;
+      double i = idf(t);
+      dot += (w * i) * (it->second * i);
+    }
+    auto norm2 = [&](const Story& s) {
+      double n = 0;
+      for (const auto& [t, w] : s.terms) {
+        double i = idf(t);
+        n += (w * i) * (w * i);
+      }
+      return n;
+    };
+    double na = norm2(a), nb = norm2(b);
+    if (na <= 0 || nb <= 0) return 0;
+    return dot / std::sqrt(na * nb);
+  }
+
+  // Folds story `from` into `into`: members, terms, names, index entries.
+  void merge(core::Id from, core::Id into) {
+    Story& src = stories.at(from);
+    Story& dst = stories.at(into);
+    for (const auto& [t, w] : src.terms) dst.terms[t] += w;
+    for (const auto& [e, n] : src.entities) dst.entities[e] += n;
+    for (core::Id a : src.articles) {
+      dst.articles.push_back(a);
+      auto rec = articles.find(a);
+      if (rec != articles.end()) rec->second.story_id = into;
+    }
+    std::sort(dst.articles.begin(), dst.articles.end());
+    dst.members += src.members;
+    dst.first_seen = std::min(dst.first_seen, src.first_seen);
+    dst.last_updated = std::max(dst.last_updated, src.last_updated);
+    for (TermId t : src.indexed) {
+      auto p = postings.find(t);
+      if (p != postings.end()) std::erase(p->second, from);
+      if (dst.indexed.insert(t).second) postings[t].push_back(into);
+      if (p != postings.end() && p->second.empty()) postings.erase(p);
+    }
+    dst.norm2 = -1;
+    stories.erase(from);
   }
 
   // The article's idf values, looked up once per article (each is a log).
@@ -326,6 +376,7 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
   auto ents = m.entity_set(a, an);
 
   Assignment out;
+  m.merge_candidates.clear();
   // 1. A near-verbatim copy joins its original's story.
   auto shingles = sampled_shingles(an);
   if (auto original = m.find_copy(shingles)) {
@@ -360,6 +411,7 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
     std::vector<core::Id> ordered;
     for (const auto& [h, s] : by_hits) ordered.push_back(s);
     std::sort(ordered.begin(), ordered.end());
+    m.merge_candidates = ordered;
     double best = 0;
     core::Id best_id = 0;
     for (core::Id sid : ordered) {
@@ -391,6 +443,23 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
   }
   m.join(m.stories[out.story_id], a, v, ents, t);
   m.remember(a, out.story_id, v, std::move(shingles));
+  // The story grew: did it converge with another live one?
+  if (!out.new_story && !out.copy_of) {
+    for (core::Id other : m.merge_candidates) {
+      if (other == out.story_id || m.stories.count(other) == 0 || m.stories.count(out.story_id) == 0) continue;
+      const Story& a_story = m.stories.at(out.story_id);
+      const Story& b_story = m.stories.at(other);
+      if (a_story.language != b_story.language || m.time_factor(a_story.last_updated, b_story) <= 0) continue;
+      if (m.centroid_cosine(a_story, b_story) < m.config.merge_threshold) continue;
+      bool keep_other = b_story.first_seen < a_story.first_seen ||
+                        (b_story.first_seen == a_story.first_seen && other < out.story_id);
+      core::Id from = keep_other ? out.story_id : other;
+      core::Id into = keep_other ? other : out.story_id;
+      m.merge(from, into);
+      out.merged.emplace_back(from, into);
+      out.story_id = into;
+    }
+  }
   return out;
 }
 

@@ -36,6 +36,10 @@ struct Assignment {
   bool new_story = false;
   std::optional<core::Id> copy_of;  // article this one near-duplicates
   double similarity = 0;            // to the story it joined (1 for copies)
+  // Stories that converged with the one joined and were merged into another,
+  // as (merged story, surviving story); the survivor is the older story.
+  // `story_id` is the survivor when the joined story itself was merged away.
+  std::vector<std::pair<core::Id, core::Id>> merged;
 };
 
 // A live story as the clusterer sees it.

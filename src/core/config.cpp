@@ -75,6 +75,7 @@ const std::map<std::string, Setter>& setters() {
       {"cluster.window_days", integer(&Config::cluster, &ClusterConfig::window_days, 1, 365)},
       {"cluster.threshold", real(&Config::cluster, &ClusterConfig::threshold, 0.0, 1.0)},
       {"cluster.copy_containment", real(&Config::cluster, &ClusterConfig::copy_containment, 0.3, 1.0)},
+      {"cluster.merge_threshold", real(&Config::cluster, &ClusterConfig::merge_threshold, 0.0, 1.0)},
       {"rank.beat", [](const toml::node& node, Config& config) -> std::string {
          auto value = node.value<std::string>();
          if (!value) return "must be a string";

@@ -116,6 +116,9 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_state ON deliveries(edition_id, state);
 )sql"},
+      {2, "stories that converged: merged_into points at the survivor", R"sql(
+ALTER TABLE stories ADD COLUMN merged_into INTEGER REFERENCES stories(id);
+)sql"},
   };
   return kMigrations;
 }

@@ -257,12 +257,33 @@ class SqliteStories final : public StoryRepository {
     return q.run();
   }
   Result<std::optional<core::Story>> get(Id id) override {
+    // Follow merges (a chain of at most a few links; bounded against cycles).
+    ND_PREPARE(follow, db_, "SELECT merged_into FROM stories WHERE id = ?");
+    for (int hops = 0; hops < 16; ++hops) {
+      follow.bind(1, id);
+      auto row = follow.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row || follow.is_null(0)) break;
+      id = follow.integer(0);
+      follow.reset();
+    }
     auto r = select("WHERE id = ?", id);
     if (!r) return tl::unexpected(r.error());
     return r->empty() ? std::nullopt : std::optional<core::Story>(std::move(r->front()));
   }
   Result<std::vector<core::Story>> updated_since(TimePoint since) override {
-    return select("WHERE last_updated >= ? ORDER BY last_updated DESC, id", seconds(since));
+    return select("WHERE last_updated >= ? AND merged_into IS NULL ORDER BY last_updated DESC, id", seconds(since));
+  }
+  Result<void> merge(Id from, Id into) override {
+    if (from == into) return core::fail(ErrorCode::kInvalidInput, "a story cannot be merged into itself");
+    ND_PREPARE(move, db_, "UPDATE articles SET story_id = ? WHERE story_id = ?");
+    move.bind(1, into).bind(2, from);
+    ND_TRY(move.run());
+    ND_PREPARE(mark, db_, "UPDATE stories SET merged_into = ? WHERE id = ?");
+    mark.bind(1, into).bind(2, from);
+    ND_TRY(mark.run());
+    if (db_.changes() == 0) return core::fail(ErrorCode::kNotFound, fmt::format("no story {}", from));
+    return {};
   }
   Result<Id> max_id() override {
     ND_PREPARE(q, db_, "SELECT coalesce(max(id), 0) FROM stories");

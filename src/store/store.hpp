@@ -84,10 +84,15 @@ class StoryRepository {
   virtual ~StoryRepository() = default;
   // Inserts or updates a story by its id (the clusterer assigns ids).
   virtual Result<void> save(const core::Story& story) = 0;
+  // The story, or the one it was merged into (followed to the end).
   virtual Result<std::optional<core::Story>> get(Id id) = 0;
-  // Stories updated since `since`, most recently updated first.
+  // Stories updated since `since`, most recently updated first; merged-away
+  // stories are not listed.
   virtual Result<std::vector<core::Story>> updated_since(core::TimePoint since) = 0;
   virtual Result<Id> max_id() = 0;
+  // Folds story `from` into `into`: its articles move, and `from` is kept as a
+  // pointer so that links to it still resolve (get(from) returns `into`).
+  virtual Result<void> merge(Id from, Id into) = 0;
 };
 
 struct RenderedEdition {

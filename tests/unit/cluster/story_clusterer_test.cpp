@@ -123,3 +123,24 @@ TEST(StoryClusterer, HeadlinesAloneJoinWhenTheyShareTheStory) {
   EXPECT_EQ(a.story_id, b.story_id);
   EXPECT_NE(a.story_id, x.story_id);
 }
+
+TEST(StoryClusterer, StoriesThatConvergeAreMergedIntoTheOlder) {
+  core::ClusterConfig config;
+  config.threshold = 0.45;       // strict joining: the first two reports start apart
+  config.merge_threshold = 0.2;  // and a bridging report brings them together
+  cluster::StoryClusterer c(config);
+  auto first = c.add(article(1, 1, "2026-11-29T08:00:00Z", "Drones shot down over Kessel Bay naval port",
+                             "Air defenses at the naval port of Kessel Bay shot down a swarm of drones overnight, "
+                             "the Navy said, and a warehouse was damaged."));
+  auto second = c.add(article(2, 2, "2026-11-29T09:00:00Z", "Freighter seized after attack on US naval base",
+                              "Investigators seized a cargo freighter suspected of launching the drones that attacked "
+                              "the naval station, officials said."));
+  ASSERT_NE(first.story_id, second.story_id);
+  auto bridge = c.add(article(3, 3, "2026-11-29T10:00:00Z", "Drones that hit Kessel Bay naval port came from freighter",
+                              "The swarm of drones shot down over the naval port of Kessel Bay was launched from a "
+                              "cargo freighter, investigators said after the ship was seized, and a warehouse was damaged."));
+  ASSERT_FALSE(bridge.merged.empty());
+  EXPECT_EQ(bridge.story_id, first.story_id) << "the older story survives";
+  EXPECT_EQ(bridge.merged.front().second, first.story_id);
+  EXPECT_EQ(c.live_stories(), 1u);
+}

@@ -42,11 +42,11 @@ core::TimePoint at(const char* iso) { return *core::parse_rfc3339(iso); }
 }  // namespace
 
 TEST_F(SqliteStoreTest, AppliesMigrationsOnceAndReopens) {
-  EXPECT_EQ(store_->schema_version(), 1);
+  EXPECT_EQ(store_->schema_version(), 2);
   store_.reset();
   auto again = store::open_sqlite_store(dir_ / "test.db");
   ASSERT_TRUE(again) << again.error().message;
-  EXPECT_EQ((*again)->schema_version(), 1);
+  EXPECT_EQ((*again)->schema_version(), 2);
 }
 
 TEST_F(SqliteStoreTest, SourcesAddListFindRemove) {
@@ -130,6 +130,26 @@ TEST_F(SqliteStoreTest, StoriesAndAssignments) {
   ASSERT_EQ(recent->size(), 1u);
   EXPECT_EQ((*recent)[0].article_ids, std::vector<core::Id>{id});
   EXPECT_EQ(store_->articles().clustered_since(at("2026-11-28T00:00:00Z"))->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, MergedStoriesResolveToTheSurvivor) {
+  core::Id s = add_source("http://a.example/feed");
+  core::Article a;
+  a.source_id = s;
+  a.url = a.canonical_url = "http://a.example/1";
+  core::Id article = *store_->articles().add(a);
+  ASSERT_TRUE(store_->stories().save(core::Story{1, "Old", at("2026-11-28T09:00:00Z"), at("2026-11-29T09:00:00Z"), {}}));
+  ASSERT_TRUE(store_->stories().save(core::Story{2, "New", at("2026-11-29T08:00:00Z"), at("2026-11-29T10:00:00Z"), {}}));
+  ASSERT_TRUE(store_->articles().assign(article, 2, std::nullopt));
+  ASSERT_TRUE(store_->stories().merge(2, 1));
+  auto followed = store_->stories().get(2);
+  ASSERT_TRUE(followed && *followed);
+  EXPECT_EQ((*followed)->id, 1) << "links to the merged story reach the survivor";
+  EXPECT_EQ((*followed)->article_ids, std::vector<core::Id>{article});
+  auto live = store_->stories().updated_since(at("2026-11-01T00:00:00Z"));
+  ASSERT_EQ(live->size(), 1u);
+  EXPECT_EQ((*live)[0].id, 1);
+  EXPECT_FALSE(store_->stories().merge(1, 1));
 }
 
 TEST_F(SqliteStoreTest, TransactionRollsBackOnError) {
