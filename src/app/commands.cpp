@@ -307,6 +307,7 @@ void add_cluster_command(CLI::App& app, Globals& g) {
       article.text = field("text");
       article.language = field("language").empty() ? field("lang") : field("language");
       auto assignment = clusterer.add(article);
+      if (!assignment.note.empty()) spdlog::warn("{}:{} ({}): {}", input, line_number, id, assignment.note);
       std::printf("%s\t%lld\n", id.c_str(), static_cast<long long>(assignment.story_id));
     };
     while (std::fgets(buffer, sizeof buffer, in) != nullptr) {

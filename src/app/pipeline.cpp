@@ -165,6 +165,7 @@ core::Result<ClusterReport> cluster_articles(store::Store& store, const core::Cl
   auto done = store.transaction([&]() -> core::Result<void> {
     for (const auto& a : *fresh) {
       auto assignment = clusterer.add(cluster_input(a));
+      if (!assignment.note.empty()) spdlog::warn("article {} ({}): {}", a.id, a.url, assignment.note);
       ++report.articles;
       if (assignment.new_story) ++report.new_stories;
       if (assignment.copy_of) ++report.copies;

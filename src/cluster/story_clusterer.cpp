@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/strings.hpp"
+#include "core/time.hpp"
 #include "text/language.hpp"
 
 namespace newsdesk::cluster {
@@ -368,6 +369,17 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
   // An article is clustered with articles in its own language.
   ClusterInput a = input;
   if (a.language.empty()) a.language = text::detect_language(a.title, a.text);
+  Assignment out;
+  m.merge_candidates.clear();
+  // An absurd date (a day ahead of the stream, or older than the window) is
+  // not believed: the article is placed at the stream's time.
+  if (a.time && m.latest != core::TimePoint{} &&
+      (*a.time > m.latest + std::chrono::hours(24) ||
+       *a.time < m.latest - std::chrono::hours(24 * m.config.window_days))) {
+    out.note = "date " + core::format_rfc3339(*a.time) + " is far from the stream's (" +
+               core::format_rfc3339(m.latest) + "); clustered at the stream's time";
+    a.time.reset();
+  }
   core::TimePoint t = a.time.value_or(m.latest);
   m.latest = std::max(m.latest, t);
   m.sweep();
@@ -375,8 +387,6 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
   Vector v = m.term_vector(a, an);
   auto ents = m.entity_set(a, an);
 
-  Assignment out;
-  m.merge_candidates.clear();
   // 1. A near-verbatim copy joins its original's story.
   auto shingles = sampled_shingles(an);
   if (auto original = m.find_copy(shingles)) {

@@ -40,6 +40,10 @@ struct Assignment {
   // as (merged story, surviving story); the survivor is the older story.
   // `story_id` is the survivor when the joined story itself was merged away.
   std::vector<std::pair<core::Id, core::Id>> merged;
+  // What the clusterer set aside about this article, for a log line ("" when
+  // nothing): e.g. a date far from the stream's, which would otherwise close
+  // every live story or never let this one close.
+  std::string note;
 };
 
 // A live story as the clusterer sees it.

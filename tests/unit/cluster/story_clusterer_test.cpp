@@ -144,3 +144,22 @@ TEST(StoryClusterer, StoriesThatConvergeAreMergedIntoTheOlder) {
   EXPECT_EQ(bridge.merged.front().second, first.story_id);
   EXPECT_EQ(c.live_stories(), 1u);
 }
+
+TEST(StoryClusterer, AnAbsurdDateDoesNotCloseTheLiveStories) {
+  cluster::StoryClusterer c(core::ClusterConfig{});
+  auto a = c.add(article(1, 1, "2026-11-29T09:00:00Z", "Navy awards frigate contract to Corran", kWire));
+  auto odd = c.add(article(2, 2, "2099-01-01T00:00:00Z", "Cup final", "The Mariners won the national cup final."));
+  EXPECT_FALSE(odd.note.empty());
+  EXPECT_NE(odd.note.find("2099"), std::string::npos) << odd.note;
+  auto b = c.add(article(3, 3, "2026-11-29T10:00:00Z", "Corran wins frigate award", kWire + "\nMore detail."));
+  EXPECT_EQ(b.story_id, a.story_id) << "the frigate story is still live";
+  EXPECT_TRUE(a.note.empty());
+}
+
+TEST(StoryClusterer, AFiveMegabyteArticleIsReadInPart) {
+  cluster::StoryClusterer c(core::ClusterConfig{});
+  std::string huge;
+  while (huge.size() < 5u * 1024 * 1024) huge += "Sailors of the fleet trained in the harbour for the exercise. ";
+  auto a = c.add(article(1, 1, "2026-11-29T09:00:00Z", "Fleet exercise", huge));
+  EXPECT_TRUE(a.new_story);
+}
