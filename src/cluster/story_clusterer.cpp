@@ -371,11 +371,14 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
   if (a.language.empty()) a.language = text::detect_language(a.title, a.text);
   Assignment out;
   m.merge_candidates.clear();
-  // An absurd date (a day ahead of the stream, or older than the window) is
-  // not believed: the article is placed at the stream's time.
-  if (a.time && m.latest != core::TimePoint{} &&
-      (*a.time > m.latest + std::chrono::hours(24) ||
-       *a.time < m.latest - std::chrono::hours(24 * m.config.window_days))) {
+  // An absurd date is not believed, and the article is placed at the
+  // stream's time: one from before 1990 or after 2100, or a month ahead of the
+  // stream (it would close every live story at once). A gap of days is fine:
+  // a desk that was down comes back to a later stream.
+  static const core::TimePoint kEarliest = *core::parse_rfc3339("1990-01-01");
+  static const core::TimePoint kLatest = *core::parse_rfc3339("2100-01-01");
+  if (a.time && (*a.time < kEarliest || *a.time > kLatest ||
+                 (m.latest != core::TimePoint{} && *a.time > m.latest + std::chrono::hours(24 * 30)))) {
     out.note = "date " + core::format_rfc3339(*a.time) + " is far from the stream's (" +
                core::format_rfc3339(m.latest) + "); clustered at the stream's time";
     a.time.reset();
