@@ -163,6 +163,19 @@ struct StoryClusterer::Impl {
     return out;
   }
 
+  // The centroid's squared tf-idf norm, from the cache while it holds.
+  double centroid_norm2(const Story& s) const {
+    if (s.norm2 < 0 || documents > s.norm2_documents + s.norm2_documents / 10 + 10) {
+      s.norm2 = 0;
+      for (const auto& [t, w] : s.terms) {
+        double i = idf(t);
+        s.norm2 += (w * i) * (w * i);
+      }
+      s.norm2_documents = documents;
+    }
+    return s.norm2;
+  }
+
   // Cosine of two story centroids (tf-idf).
   double centroid_cosine(const Story& a, const Story& b) const {
     const Story& small = a.terms.size() <= b.terms.size() ? a : b;
@@ -174,15 +187,7 @@ struct StoryClusterer::Impl {
       double i = idf(t);
       dot += (w * i) * (it->second * i);
     }
-    auto norm2 = [&](const Story& s) {
-      double n = 0;
-      for (const auto& [t, w] : s.terms) {
-        double i = idf(t);
-        n += (w * i) * (w * i);
-      }
-      return n;
-    };
-    double na = norm2(a), nb = norm2(b);
+    double na = centroid_norm2(a), nb = centroid_norm2(b);
     if (na <= 0 || nb <= 0) return 0;
     return dot / std::sqrt(na * nb);
   }
@@ -230,15 +235,7 @@ struct StoryClusterer::Impl {
       auto it = s.terms.find(t);
       if (it != s.terms.end()) dot += (w * i) * (it->second * i);
     }
-    if (s.norm2 < 0 || documents > s.norm2_documents + s.norm2_documents / 10 + 10) {
-      s.norm2 = 0;
-      for (const auto& [t, w] : s.terms) {
-        double i = idf(t);
-        s.norm2 += (w * i) * (w * i);
-      }
-      s.norm2_documents = documents;
-    }
-    s2 = s.norm2;
+    s2 = centroid_norm2(s);
     if (a2 <= 0 || s2 <= 0) return 0;
     return dot / std::sqrt(a2 * s2);
   }
@@ -424,7 +421,6 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
     std::vector<core::Id> ordered;
     for (const auto& [h, s] : by_hits) ordered.push_back(s);
     std::sort(ordered.begin(), ordered.end());
-    m.merge_candidates = ordered;
     double best = 0;
     core::Id best_id = 0;
     for (core::Id sid : ordered) {
@@ -439,6 +435,8 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
         best = sim;
         best_id = sid;
       }
+      // A story the article nearly joined too may have converged with the one it joins.
+      if (sim >= 0.6 * m.config.threshold) m.merge_candidates.push_back(sid);
     }
     // Short texts (a headline alone) reach lower similarities than full
     // articles for the same story: the bar falls with the article's length.
