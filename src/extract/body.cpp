@@ -238,7 +238,7 @@ bool is_skipped(xmlNode* n, const NodeIndex& index, size_t page_text) {
 bool has_block_descendant(const xmlNode* n) {
   const xmlNode* cur = n->children;
   while (cur != nullptr && cur != n) {
-    if (cur->type == XML_ELEMENT_NODE && kBlockElements.count(lower_name(cur)) > 0) return true;
+    if (cur->type == XML_ELEMENT_NODE && kBlockElements.count(element_name(cur)) > 0) return true;
     if (cur->type == XML_ELEMENT_NODE && cur->children != nullptr) {
       cur = cur->children;
       continue;
@@ -270,12 +270,12 @@ bool is_inline(const xmlNode* n) {
       "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "mark",
       "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "del", "ins",
       "tt", "big", "strike", "nobr", "img", "picture", "source"};
-  return kInline.count(lower_name(n)) > 0 && !has_block_descendant(n);
+  return kInline.count(element_name(n)) > 0 && !has_block_descendant(n);
 }
 
 bool has_block_child(const xmlNode* n) {
   for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE && kBlockElements.count(lower_name(c)) > 0) return true;
+    if (c->type == XML_ELEMENT_NODE && kBlockElements.count(element_name(c)) > 0) return true;
   }
   return false;
 }

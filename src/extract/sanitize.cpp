@@ -12,7 +12,7 @@ namespace {
 enum class Wrap { kNone, kEm, kStrong, kLink };
 
 Wrap wrap_for(const xmlNode* n, std::string& href, std::string_view base_url) {
-  std::string name = lower_name(n);
+  std::string_view name = element_name(n);
   if (name == "em" || name == "i" || name == "cite" || name == "dfn") return Wrap::kEm;
   if (name == "strong" || name == "b") return Wrap::kStrong;
   if (name == "a") {
