@@ -92,7 +92,16 @@ int stream(const std::string& in, const std::string& out_path) {
 int synthetic(size_t n, int days) {
   std::mt19937_64 rng(20261129);
   constexpr int kVocabulary = 60000;
-  auto word = [](int i) { return "w" + std::to_string(i); };
+  // Lower-case letters only, like real words (digits would make every word a
+  // number, and numbers are entities).
+  auto word = [](int i) {
+    std::string w;
+    do {
+      w += static_cast<char>('a' + i % 26);
+      i /= 26;
+    } while (i > 0);
+    return w + "an";
+  };
   struct Topic {
     std::vector<int> words;
     long start_minute;

@@ -18,6 +18,7 @@ constexpr double kEntityWeight = 0.1;    // share of similarity from shared name
 constexpr size_t kQueryTerms = 16;       // strongest terms of a new article that look for stories
 constexpr size_t kMaxCandidates = 48;    // stories compared in full, those sharing most terms
 constexpr size_t kMinShinglesForCopy = 24;  // shorter texts are never called copies
+constexpr size_t kCentroidTerms = 400;      // a story centroid keeps its strongest terms
 constexpr std::uint64_t kShingleSample = 4;  // keep shingles whose hash % 4 == 0
 constexpr size_t kMinSharedForCopy = 6;     // sampled shingles two copies must share
 
@@ -192,6 +193,21 @@ struct StoryClusterer::Impl {
     return dot / std::sqrt(na * nb);
   }
 
+  // A centroid keeps its strongest terms only: the long tail of words that
+  // one member used once costs memory and time and says little about the story.
+  static void prune(Story& s) {
+    if (s.terms.size() <= kCentroidTerms + kCentroidTerms / 2) return;
+    std::vector<std::pair<float, TermId>> by_weight;
+    by_weight.reserve(s.terms.size());
+    for (const auto& [t, w] : s.terms) by_weight.emplace_back(w, t);
+    std::nth_element(by_weight.begin(), by_weight.begin() + static_cast<long>(kCentroidTerms), by_weight.end(),
+                     [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
+    std::unordered_map<TermId, float> kept;
+    kept.reserve(kCentroidTerms);
+    for (size_t i = 0; i < kCentroidTerms; ++i) kept.emplace(by_weight[i].second, by_weight[i].first);
+    s.terms = std::move(kept);
+  }
+
   // Folds story `from` into `into`: members, terms, names, index entries.
   void merge(core::Id from, core::Id into) {
     Story& src = stories.at(from);
@@ -297,6 +313,7 @@ struct StoryClusterer::Impl {
   void join(Story& s, const ClusterInput& a, const Vector& v, const std::unordered_set<std::string>& ents,
             core::TimePoint t) {
     for (const auto& [term, w] : v) s.terms[term] += w;
+    prune(s);
     for (const auto& e : ents) ++s.entities[e];
     s.norm2 = -1;
     if (s.members == 0) {
