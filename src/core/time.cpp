@@ -242,72 +242,96 @@ std::optional<TimePoint> parse_date(std::string_view text) {
   return z ? std::optional<TimePoint>(z->utc) : std::nullopt;
 }
 
+namespace {
+
+// Reads up to `max` digits at `at` into `value`; returns how many were read.
+size_t read_digits(std::string_view s, size_t at, size_t max, int& value) {
+  value = 0;
+  size_t n = 0;
+  while (at + n < s.size() && n < max && is_digit(s[at + n])) value = value * 10 + (s[at + n++] - '0');
+  return n;
+}
+
+// A month name (or its 3-letter and longer prefixes) at `at`, an optional
+// abbreviation dot after it; `end` is set past them. 0 when there is none.
+int read_month(std::string_view s, size_t at, size_t& end) {
+  end = at;
+  while (end < s.size() && is_alpha(s[end])) ++end;
+  int month = end - at <= 9 ? month_from_name(s.substr(at, end - at)) : 0;
+  if (month != 0 && end < s.size() && s[end] == '.') ++end;
+  return month;
+}
+
+size_t skip(std::string_view s, size_t at, std::string_view chars) {
+  while (at < s.size() && chars.find(s[at]) != std::string_view::npos) ++at;
+  return at;
+}
+
+// "December 19, 2025", "Dec. 19th 2025" at `i`.
+std::optional<ZonedTime> month_day_year(std::string_view t, size_t i) {
+  size_t k = 0;
+  int mo = read_month(t, i, k);
+  if (mo == 0) return std::nullopt;
+  k = skip(t, k, " ");
+  int d = 0;
+  size_t n = read_digits(t, k, 2, d);
+  if (n == 0) return std::nullopt;
+  k += n;
+  for (std::string_view suffix : {"st", "nd", "rd", "th"}) {
+    if (t.substr(k, 2) == suffix) k += 2;
+  }
+  k = skip(t, k, ", ");
+  int y = 0;
+  if (read_digits(t, k, 4, y) != 4) return std::nullopt;
+  return day_at(y, mo, d, t, k + 4);
+}
+
+// "2025-12-19", "19 December 2025", "12/19/2025" (US order) at `i`.
+std::optional<ZonedTime> numeric_date(std::string_view t, size_t i) {
+  int a = 0;
+  size_t n = read_digits(t, i, 4, a);
+  size_t j = i + n;
+  if (j >= t.size()) return std::nullopt;
+  if (n == 4 && (t[j] == '-' || t[j] == '/' || t[j] == '.')) {
+    char sep = t[j];
+    int mo = 0, d = 0;
+    size_t m = read_digits(t, j + 1, 2, mo);
+    if (m == 0 || j + 1 + m >= t.size() || t[j + 1 + m] != sep) return std::nullopt;
+    size_t k = j + 2 + m;
+    size_t dn = read_digits(t, k, 2, d);
+    if (dn == 0) return std::nullopt;
+    return day_at(a, mo, d, t, k + dn);
+  }
+  if (n > 2) return std::nullopt;
+  if (t[j] == ' ') {
+    size_t k = 0;
+    int mo = read_month(t, j + 1, k);
+    if (mo == 0) return std::nullopt;
+    k = skip(t, k, " ,");
+    int y = 0;
+    if (read_digits(t, k, 4, y) != 4) return std::nullopt;
+    return day_at(y, mo, a, t, k + 4);
+  }
+  if (t[j] == '/') {
+    int d = 0, y = 0;
+    size_t dn = read_digits(t, j + 1, 2, d);
+    size_t k = j + 1 + dn;
+    if (dn == 0 || k >= t.size() || t[k] != '/') return std::nullopt;
+    if (read_digits(t, k + 1, 4, y) != 4) return std::nullopt;
+    return day_at(y, a, d, t, k + 5);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<ZonedTime> find_date_in_text(std::string_view t) {
   for (size_t i = 0; i < t.size(); ++i) {
     if (i > 0 && (is_alpha(t[i - 1]) || is_digit(t[i - 1]))) continue;  // start of a word only
-    if (is_alpha(t[i])) {
-      // "December 19, 2025" / "Dec. 19th 2025"
-      size_t j = i;
-      while (j < t.size() && is_alpha(t[j])) ++j;
-      int mo = month_from_name(t.substr(i, j - i));
-      if (mo == 0 || j - i > 9) continue;
-      if (j < t.size() && t[j] == '.') ++j;
-      while (j < t.size() && t[j] == ' ') ++j;
-      int d = 0;
-      size_t k = j;
-      while (k < t.size() && is_digit(t[k]) && k - j < 2) d = d * 10 + (t[k++] - '0');
-      if (k == j) continue;
-      if (t.substr(k, 2) == "st" || t.substr(k, 2) == "nd" || t.substr(k, 2) == "rd" || t.substr(k, 2) == "th") k += 2;
-      while (k < t.size() && (t[k] == ',' || t[k] == ' ')) ++k;
-      int y = 0;
-      size_t m = k;
-      while (m < t.size() && is_digit(t[m]) && m - k < 4) y = y * 10 + (t[m++] - '0');
-      if (m - k != 4) continue;
-      if (auto z = day_at(y, mo, d, t, m)) return z;
-    } else if (is_digit(t[i])) {
-      size_t j = i;
-      int a = 0;
-      while (j < t.size() && is_digit(t[j]) && j - i < 4) a = a * 10 + (t[j++] - '0');
-      size_t n = j - i;
-      if (n == 4 && j < t.size() && (t[j] == '-' || t[j] == '/' || t[j] == '.')) {
-        // 2025-12-19
-        char sep = t[j];
-        int mo = 0, d = 0;
-        size_t k = j + 1, k0 = k;
-        while (k < t.size() && is_digit(t[k]) && k - k0 < 2) mo = mo * 10 + (t[k++] - '0');
-        if (k == k0 || k >= t.size() || t[k] != sep) continue;
-        size_t m = ++k;
-        while (k < t.size() && is_digit(t[k]) && k - m < 2) d = d * 10 + (t[k++] - '0');
-        if (k == m) continue;
-        if (auto z = day_at(a, mo, d, t, k)) return z;
-      } else if (n <= 2 && j < t.size() && (t[j] == ' ' || t[j] == '/')) {
-        if (t[j] == ' ') {
-          // "19 December 2025"
-          size_t k = j + 1;
-          size_t w = k;
-          while (k < t.size() && is_alpha(t[k])) ++k;
-          int mo = month_from_name(t.substr(w, k - w));
-          if (mo == 0 || k - w > 9) continue;
-          if (k < t.size() && t[k] == '.') ++k;
-          while (k < t.size() && (t[k] == ' ' || t[k] == ',')) ++k;
-          int y = 0;
-          size_t m = k;
-          while (m < t.size() && is_digit(t[m]) && m - k < 4) y = y * 10 + (t[m++] - '0');
-          if (m - k != 4) continue;
-          if (auto z = day_at(y, mo, a, t, m)) return z;
-        } else {
-          // "12/19/2025" (US order)
-          int d = 0, y = 0;
-          size_t k = j + 1, k0 = k;
-          while (k < t.size() && is_digit(t[k]) && k - k0 < 2) d = d * 10 + (t[k++] - '0');
-          if (k == k0 || k >= t.size() || t[k] != '/') continue;
-          size_t m = ++k;
-          while (k < t.size() && is_digit(t[k]) && k - m < 4) y = y * 10 + (t[k++] - '0');
-          if (k - m != 4) continue;
-          if (auto z = day_at(y, a, d, t, k)) return z;
-        }
-      }
-    }
+    std::optional<ZonedTime> found;
+    if (is_alpha(t[i])) found = month_day_year(t, i);
+    else if (is_digit(t[i])) found = numeric_date(t, i);
+    if (found) return found;
   }
   return std::nullopt;
 }
@@ -315,18 +339,13 @@ std::optional<ZonedTime> find_date_in_text(std::string_view t) {
 std::optional<TimePoint> find_date_in_url(std::string_view url) {
   for (size_t i = 0; i + 10 <= url.size(); ++i) {
     if (url[i] != '/' && url[i] != '-' && url[i] != '_') continue;
+    int y = 0, mo = 0, d = 0;
     size_t j = i + 1;
-    int y = 0;
-    while (j < url.size() && is_digit(url[j]) && j - i <= 4) y = y * 10 + (url[j++] - '0');
-    if (j - i != 5 || j >= url.size() || (url[j] != '/' && url[j] != '-')) continue;
-    char sep = url[j];
-    int mo = 0, d = 0;
-    size_t k = j + 1, k0 = k;
-    while (k < url.size() && is_digit(url[k]) && k - k0 < 2) mo = mo * 10 + (url[k++] - '0');
-    if (k - k0 != 2 || k >= url.size() || url[k] != sep) continue;
-    size_t m = ++k;
-    while (k < url.size() && is_digit(url[k]) && k - m < 2) d = d * 10 + (url[k++] - '0');
-    if (k - m != 2 || (k < url.size() && is_digit(url[k]))) continue;
+    if (read_digits(url, j, 4, y) != 4 || j + 4 >= url.size()) continue;
+    char sep = url[j + 4];
+    if (sep != '/' && sep != '-') continue;
+    if (read_digits(url, j + 5, 2, mo) != 2 || j + 7 >= url.size() || url[j + 7] != sep) continue;
+    if (read_digits(url, j + 8, 2, d) != 2 || (j + 10 < url.size() && is_digit(url[j + 10]))) continue;
     if (y < 1990 || y > 2100) continue;
     if (auto t = make_time(y, mo, d, 0, 0, 0, 0)) return t;
   }
