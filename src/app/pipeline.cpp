@@ -19,19 +19,6 @@
 #include "rank/beat.hpp"
 
 namespace newsdesk::app {
-namespace {
-
-#define ND_TRY_ASSIGN(var, expr)                        \
-  auto var = (expr);                                    \
-  if (!var) return tl::unexpected(var.error())
-#define ND_TRY_VOID(expr)                                                  \
-  do {                                                                     \
-    auto nd_result = (expr);                                               \
-    if (!nd_result) return tl::unexpected(nd_result.error());              \
-  } while (0)
-
-}  // namespace
-
 core::Result<PollReport> poll_feeds(store::Store& store, fetch::HttpFetcher& fetcher, core::TimePoint now) {
   ND_TRY_ASSIGN(sources, store.sources().list());
   PollReport report;
@@ -84,7 +71,7 @@ core::Result<PollReport> poll_feeds(store::Store& store, fetch::HttpFetcher& fet
       ++st.consecutive_failures;
       spdlog::warn("source {} ({}): {}", source.id, source.feed_url, error);
     }
-    ND_TRY_VOID(store.feeds().save_state(source.id, st));
+    ND_TRY(store.feeds().save_state(source.id, st));
   }
   return report;
 }
@@ -111,7 +98,7 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
         ++report.failed;
         std::string error = fmt::format("{}: {}", fetch::to_string(r.outcome), r.error);
         spdlog::warn("{}: {}", entry.entry.url, error);
-        ND_TRY_VOID(store.entries().mark(entry.id, store::EntryState::kFailed, error, std::nullopt));
+        ND_TRY(store.entries().mark(entry.id, store::EntryState::kFailed, error, std::nullopt));
         continue;
       }
       auto article = extract::extract(r.body, r.final_url.empty() ? entry.entry.url : r.final_url, options,
@@ -119,7 +106,7 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
       if (!article) {
         ++report.failed;
         spdlog::warn("{}: {}", entry.entry.url, article.error().message);
-        ND_TRY_VOID(store.entries().mark(entry.id, store::EntryState::kFailed, article.error().message, std::nullopt));
+        ND_TRY(store.entries().mark(entry.id, store::EntryState::kFailed, article.error().message, std::nullopt));
         continue;
       }
       core::Article& a = *article;
@@ -133,14 +120,14 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
       if (a.description.empty()) a.description = entry.entry.summary;
       if (a.image_url.empty()) a.image_url = entry.entry.image;
       if (a.page_type == core::PageType::kIndex) {
-        ND_TRY_VOID(store.entries().mark(entry.id, store::EntryState::kSkipped, "not an article (index page)", std::nullopt));
+        ND_TRY(store.entries().mark(entry.id, store::EntryState::kSkipped, "not an article (index page)", std::nullopt));
         continue;
       }
       ND_TRY_ASSIGN(before, store.articles().count());
       ND_TRY_ASSIGN(id, store.articles().add(a));
       ND_TRY_ASSIGN(after, store.articles().count());
       if (*after > *before) ++report.articles;
-      ND_TRY_VOID(store.entries().mark(entry.id, store::EntryState::kFetched, "", *id));
+      ND_TRY(store.entries().mark(entry.id, store::EntryState::kFetched, "", *id));
     }
   }
   return report;
@@ -175,12 +162,12 @@ core::Result<ClusterReport> cluster_articles(store::Store& store, const core::Cl
       story.headline = summary ? summary->headline : a.title;
       story.first_seen = summary ? summary->first_seen : now;
       story.last_updated = summary ? summary->last_updated : now;
-      ND_TRY_VOID(store.stories().save(story));
+      ND_TRY(store.stories().save(story));
       for (const auto& [from, into] : assignment.merged) {
-        ND_TRY_VOID(store.stories().merge(from, into));
+        ND_TRY(store.stories().merge(from, into));
         ++report.merged;
       }
-      ND_TRY_VOID(store.articles().assign(a.id, assignment.story_id, assignment.copy_of));
+      ND_TRY(store.articles().assign(a.id, assignment.story_id, assignment.copy_of));
       progress.advance();
     }
     return {};

@@ -36,3 +36,16 @@ inline tl::unexpected<Error> fail(ErrorCode code, std::string message) {
 }
 
 }  // namespace newsdesk::core
+
+// Error propagation for functions returning a Result: the one place these
+// macros live (a statement-level `?` that C++ lacks).
+//   ND_TRY(expr);               returns expr's error, if any
+//   ND_TRY_ASSIGN(var, expr);   declares `var` = expr's Result, returning its error, if any
+#define ND_TRY(expr)                                                  \
+  do {                                                                \
+    auto nd_try_result = (expr);                                      \
+    if (!nd_try_result) return tl::unexpected(nd_try_result.error()); \
+  } while (0)
+#define ND_TRY_ASSIGN(var, expr) \
+  auto var = (expr);             \
+  if (!var) return tl::unexpected(var.error())

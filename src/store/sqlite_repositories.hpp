@@ -14,12 +14,6 @@ namespace newsdesk::store {
   auto var##_result = (db).prepare(sql);                          \
   if (!var##_result) return tl::unexpected(var##_result.error()); \
   Statement& var = *var##_result
-// Returns the error of a failed Result from the enclosing function.
-#define ND_TRY(expr)                                                       \
-  do {                                                                     \
-    auto nd_try_result = (expr);                                           \
-    if (!nd_try_result) return tl::unexpected(nd_try_result.error());      \
-  } while (0)
 
 using core::ErrorCode;
 using core::TimePoint;
