@@ -123,11 +123,9 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
         ND_TRY(store.entries().mark(entry.id, store::EntryState::kSkipped, "not an article (index page)", std::nullopt));
         continue;
       }
-      ND_TRY_ASSIGN(before, store.articles().count());
-      ND_TRY_ASSIGN(id, store.articles().add(a));
-      ND_TRY_ASSIGN(after, store.articles().count());
-      if (*after > *before) ++report.articles;
-      ND_TRY(store.entries().mark(entry.id, store::EntryState::kFetched, "", *id));
+      ND_TRY_ASSIGN(added, store.articles().add(a));
+      if (added->inserted) ++report.articles;
+      ND_TRY(store.entries().mark(entry.id, store::EntryState::kFetched, "", added->id));
     }
   }
   return report;

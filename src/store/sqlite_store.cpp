@@ -166,7 +166,7 @@ constexpr const char* kArticleColumns =
 class SqliteArticles final : public ArticleRepository {
  public:
   explicit SqliteArticles(Database& db) : db_(db) {}
-  Result<Id> add(const core::Article& a) override {
+  Result<Added> add(const core::Article& a) override {
     ND_PREPARE(q, db_, R"sql(INSERT INTO articles(source_id, url, canonical_url, title, authors, published_at, modified_at,
       fetched_at, language, site_name, description, image_url, image_caption, text, html, page_type, page_type_confidence,
       published_offset)
@@ -177,11 +177,11 @@ class SqliteArticles final : public ArticleRepository {
         .bind(15, a.html).bind(16, core::to_string(a.page_type)).bind(17, a.page_type_confidence)
         .bind(18, a.published_offset);
     ND_TRY(q.run());
-    if (db_.changes() > 0) return db_.last_insert_id();
+    if (db_.changes() > 0) return Added{db_.last_insert_id(), true};
     ND_PREPARE(find, db_, "SELECT id FROM articles WHERE canonical_url = ?");
     find.bind(1, a.canonical_url);
     ND_TRY(find.step());
-    return find.integer(0);
+    return Added{find.integer(0), false};
   }
   Result<std::optional<core::Article>> get(Id id) override {
     auto r = select("WHERE id = ?", id);

@@ -66,9 +66,13 @@ class FeedEntryRepository {
 class ArticleRepository {
  public:
   virtual ~ArticleRepository() = default;
+  struct Added {
+    Id id = 0;
+    bool inserted = false;  // false: the canonical URL was stored already
+  };
   // Adds an article; when its canonical URL is already stored, returns the
   // existing id and leaves the row as it was (the same article reached twice).
-  virtual Result<Id> add(const core::Article& article) = 0;
+  virtual Result<Added> add(const core::Article& article) = 0;
   virtual Result<std::optional<core::Article>> get(Id id) = 0;
   // Articles without a story yet, in publication order.
   virtual Result<std::vector<core::Article>> unclustered() = 0;

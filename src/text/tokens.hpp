@@ -41,7 +41,8 @@ class Stemmer {
   ~Stemmer();
   Stemmer(const Stemmer&) = delete;
   Stemmer& operator=(const Stemmer&) = delete;
-  // Stems are remembered (news repeats its words); the memory is bounded.
+  // Stems are remembered (news repeats its words); the memory is bounded,
+  // so the reference is good only until the next call.
   const std::string& stem(std::string_view folded_word);
 
  private:

@@ -108,9 +108,11 @@ TEST_F(SqliteStoreTest, SameCanonicalUrlIsOneArticle) {
   a.title = "Second fetch";
   auto id2 = store_->articles().add(a);
   ASSERT_TRUE(id1 && id2);
-  EXPECT_EQ(*id1, *id2);
+  EXPECT_EQ(id1->id, id2->id);
+  EXPECT_TRUE(id1->inserted);
+  EXPECT_FALSE(id2->inserted);
   EXPECT_EQ(*store_->articles().count(), 1u);
-  EXPECT_EQ((*store_->articles().get(*id1))->title, "First");
+  EXPECT_EQ((*store_->articles().get(id1->id))->title, "First");
 }
 
 TEST_F(SqliteStoreTest, StoriesAndAssignments) {
@@ -119,7 +121,7 @@ TEST_F(SqliteStoreTest, StoriesAndAssignments) {
   a.source_id = s;
   a.url = a.canonical_url = "http://a.example/1";
   a.published = at("2026-11-29T09:00:00Z");
-  core::Id id = *store_->articles().add(a);
+  core::Id id = store_->articles().add(a)->id;
   EXPECT_EQ(store_->articles().unclustered()->size(), 1u);
   core::Story story{7, "Headline", at("2026-11-29T09:00:00Z"), at("2026-11-29T10:00:00Z"), {}};
   ASSERT_TRUE(store_->stories().save(story));
@@ -137,7 +139,7 @@ TEST_F(SqliteStoreTest, MergedStoriesResolveToTheSurvivor) {
   core::Article a;
   a.source_id = s;
   a.url = a.canonical_url = "http://a.example/1";
-  core::Id article = *store_->articles().add(a);
+  core::Id article = store_->articles().add(a)->id;
   ASSERT_TRUE(store_->stories().save(core::Story{1, "Old", at("2026-11-28T09:00:00Z"), at("2026-11-29T09:00:00Z"), {}}));
   ASSERT_TRUE(store_->stories().save(core::Story{2, "New", at("2026-11-29T08:00:00Z"), at("2026-11-29T10:00:00Z"), {}}));
   ASSERT_TRUE(store_->articles().assign(article, 2, std::nullopt));
