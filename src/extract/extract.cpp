@@ -106,10 +106,6 @@ std::pair<core::PageType, double> classify(const Metadata& m, const Body& body, 
   return {core::PageType::kArticle, claims_article ? 0.95 : 0.7};
 }
 
-}  // namespace
-
-namespace {
-
 core::Result<void> check_input(std::string_view html, const Options& options) {
   if (core::trim(html).empty()) return core::fail(core::ErrorCode::kInvalidInput, "the page is empty");
   if (static_cast<std::int64_t>(html.size()) > options.max_html_bytes) {
@@ -120,36 +116,45 @@ core::Result<void> check_input(std::string_view html, const Options& options) {
   return {};
 }
 
-}  // namespace
+// The steps extract() and explain() share: decode, parse, read metadata, find the body.
+struct Reading {
+  Metadata metadata;
+  Body body;
+};
 
-core::Result<std::string> explain(std::string_view html, std::string_view url, const Options& options,
-                                  std::string_view http_charset) {
-  if (auto ok = check_input(html, options); !ok) return tl::unexpected(ok.error());
-  const std::string lean = without_script_bodies(html);
-  HtmlDocument doc(lean, detect_charset(html, http_charset));
-  xmlNode* root = doc.root();
-  if (root == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "no HTML could be read from the page");
-  Metadata m = read_metadata(root, std::string(url));
-  Body body = find_body(root, m.title, m.image_caption, options.max_depth, std::string(url), /*explain=*/true);
-  std::string out = fmt::format("title: {}\nschema type: {}\nog:type: {}\ntext blocks: {}, link blocks: {}\n",
-                                m.title, m.schema_type, m.og_type, body.text_blocks, body.link_blocks);
-  for (const auto& line : body.trace) out += line + "\n";
-  return out;
-}
-
-core::Result<core::Article> extract(std::string_view html, std::string_view url, const Options& options,
-                                    std::string_view http_charset) {
+core::Result<Reading> read_page(std::string_view html, const std::string& page_url, const Options& options,
+                                std::string_view http_charset, bool explain) {
   if (auto ok = check_input(html, options); !ok) return tl::unexpected(ok.error());
   const std::string charset = detect_charset(html, http_charset);
   const std::string lean = without_script_bodies(html);
   HtmlDocument doc(lean, charset);
   xmlNode* root = doc.root();
   if (root == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "no HTML could be read from the page");
+  Reading r;
+  r.metadata = read_metadata(root, page_url);
+  r.body = find_body(root, r.metadata.title, r.metadata.image_caption, options.max_depth, page_url, explain);
+  drop_author_bio(r.body.blocks, r.metadata.authors);
+  return r;
+}
 
+}  // namespace
+
+core::Result<std::string> explain(std::string_view html, std::string_view url, const Options& options,
+                                  std::string_view http_charset) {
+  ND_TRY_ASSIGN(r, read_page(html, std::string(url), options, http_charset, /*explain=*/true));
+  const Metadata& m = r->metadata;
+  std::string out = fmt::format("title: {}\nschema type: {}\nog:type: {}\ntext blocks: {}, link blocks: {}\n",
+                                m.title, m.schema_type, m.og_type, r->body.text_blocks, r->body.link_blocks);
+  for (const auto& line : r->body.trace) out += line + "\n";
+  return out;
+}
+
+core::Result<core::Article> extract(std::string_view html, std::string_view url, const Options& options,
+                                    std::string_view http_charset) {
   std::string page_url(url);
-  Metadata m = read_metadata(root, page_url);
-  Body body = find_body(root, m.title, m.image_caption, options.max_depth, page_url);
-  drop_author_bio(body.blocks, m.authors);
+  ND_TRY_ASSIGN(reading, read_page(html, page_url, options, http_charset, /*explain=*/false));
+  const Metadata& m = reading->metadata;
+  Body& body = reading->body;
 
   core::Article a;
   a.url = page_url;
