@@ -41,8 +41,16 @@ std::string detect_language(std::string_view title, std::string_view body, std::
   sample += body.substr(0, 4000);
   // Cut back to a whole code point so that CLD2 sees valid UTF-8.
   while (!sample.empty() && !valid_utf8(sample)) sample.pop_back();
+  // CheckUTF8 also refuses what is valid UTF-8 but not "interchange valid"
+  // (C1 controls, noncharacters): plain DetectLanguage read out of bounds on
+  // such text (found by the extractor's fuzzer). Only the valid prefix is read.
   bool reliable = false;
-  CLD2::Language lang = CLD2::DetectLanguage(sample.data(), static_cast<int>(sample.size()), true, &reliable);
+  int valid_prefix = 0;
+  CLD2::Language lang = CLD2::DetectLanguageCheckUTF8(sample.data(), static_cast<int>(sample.size()), true,
+                                                      &reliable, &valid_prefix);
+  if (valid_prefix < static_cast<int>(sample.size()) && valid_prefix > 0) {
+    lang = CLD2::DetectLanguageCheckUTF8(sample.data(), valid_prefix, true, &reliable, &valid_prefix);
+  }
   if (reliable && lang != CLD2::UNKNOWN_LANGUAGE) {
     std::string code = CLD2::LanguageCode(lang);
     if (code.size() >= 2) return code.substr(0, code.find('-'));
