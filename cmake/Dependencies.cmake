@@ -10,6 +10,7 @@ find_package(CLI11 2.1 REQUIRED)
 find_package(date 3.0 REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(ZLIB 1.2 REQUIRED)
+find_package(absl REQUIRED)  # flat hash maps on the clustering hot path
 
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl>=7.88)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0>=2.9.14)

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
 #include "core/strings.hpp"
 #include "core/time.hpp"
 #include "text/language.hpp"
@@ -13,10 +16,36 @@ namespace {
 using TermId = std::uint32_t;
 using Vector = std::vector<std::pair<TermId, float>>;  // sorted by term
 
+// a + b, term by term (both sorted by term).
+Vector add_vectors(const Vector& a, const Vector& b) {
+  Vector out;
+  out.reserve(a.size() + b.size());
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a[i].first < b[j].first)) {
+      out.push_back(a[i++]);
+    } else if (i == a.size() || b[j].first < a[i].first) {
+      out.push_back(b[j++]);
+    } else {
+      out.emplace_back(a[i].first, a[i].second + b[j].second);
+      ++i;
+      ++j;
+    }
+  }
+  return out;
+}
+
+// The weight of `term` in `v` (sorted by term), 0 when absent.
+float weight_of(const Vector& v, TermId term) {
+  auto it = std::lower_bound(v.begin(), v.end(), term, [](const auto& x, TermId t) { return x.first < t; });
+  return it != v.end() && it->first == term ? it->second : 0.0f;
+}
+
 constexpr size_t kIndexTerms = 12;       // strongest terms of an article that index it
 constexpr double kEntityWeight = 0.1;    // share of similarity from shared named things
 constexpr size_t kQueryTerms = 16;       // strongest terms of a new article that look for stories
-constexpr size_t kMaxCandidates = 48;    // stories compared in full, those sharing most terms
+constexpr size_t kMaxCandidates = 48;    // stories sharing most query terms, screened on those terms
+constexpr size_t kFullCandidates = 8;    // of those, the best screened are compared in full
 constexpr size_t kMinShinglesForCopy = 24;  // shorter texts are never called copies
 constexpr size_t kCentroidTerms = 400;      // a story centroid keeps its strongest terms
 constexpr std::uint64_t kShingleSample = 4;  // keep shingles whose hash % 4 == 0
@@ -29,14 +58,30 @@ struct Story {
   core::TimePoint first_seen{};
   core::TimePoint last_updated{};
   std::vector<core::Id> articles;
-  std::unordered_map<TermId, float> terms;     // sum of members' normalised term frequencies
-  std::unordered_map<std::string, int> entities;
+  // Sum of members' normalised term frequencies, sorted by term: sums over
+  // it run in one order (deterministic), and comparisons are merge joins.
+  Vector terms;
+  absl::flat_hash_map<std::uint32_t, int> entities;  // entity id -> members naming it
   int members = 0;
-  // The centroid's squared tf-idf norm, cached: recomputed when the story
-  // changes or the collection has grown by a tenth since (idf drifts slowly).
+  // The centroid's squared tf-idf norm, cached: updated as members join,
+  // recomputed after a merge or when the collection has grown by a tenth
+  // (idf drifts slowly). -1: not known.
   mutable double norm2 = -1;
   mutable std::uint32_t norm2_documents = 0;
-  std::unordered_set<TermId> indexed;  // the terms it is listed under in `postings`
+  absl::flat_hash_set<TermId> indexed;  // the terms it is listed under in `postings`
+};
+
+template <class Value>
+using StringMap = absl::flat_hash_map<std::string, Value>;  // looked up by absl::string_view too
+// Debian's Abseil has its own string_view type.
+absl::string_view key(std::string_view s) { return {s.data(), s.size()}; }
+
+// What a language needs to turn words into terms: its stemmer, and each
+// word's term remembered (one lookup per word instead of stopword, stem, term).
+struct LanguageTerms {
+  explicit LanguageTerms(const std::string& language) : stemmer(language) {}
+  text::Stemmer stemmer;
+  StringMap<std::uint32_t> word_terms;  // folded word -> term id (or none)
 };
 
 struct ArticleRecord {
@@ -76,72 +121,93 @@ std::vector<std::uint64_t> sampled_shingles(const Analysed& an) {
 struct StoryClusterer::Impl {
   core::ClusterConfig config;
   core::Id next_story_id;
-  std::unordered_map<std::string, TermId> term_ids;
+  StringMap<TermId> term_ids;
+  StringMap<std::uint32_t> entity_ids;
   std::vector<std::uint32_t> document_frequency;
   std::uint32_t documents = 0;
   std::map<core::Id, Story> stories;  // ordered: deterministic iteration
-  std::unordered_map<TermId, std::vector<core::Id>> postings;  // term -> stories
+  absl::flat_hash_map<TermId, std::vector<core::Id>> postings;  // term -> stories
   std::vector<core::Id> merge_candidates;  // the stories the last article was compared with
-  std::unordered_map<core::Id, ArticleRecord> articles;
-  std::unordered_map<std::uint64_t, std::vector<core::Id>> shingle_index;  // sampled shingle -> articles
-  std::map<std::string, std::unique_ptr<text::Stemmer>> stemmers;
+  absl::flat_hash_map<core::Id, ArticleRecord> articles;
+  absl::flat_hash_map<std::uint64_t, std::vector<core::Id>> shingle_index;  // sampled shingle -> articles
+  std::map<std::string, std::unique_ptr<LanguageTerms>> languages;
   core::TimePoint latest{};
   core::TimePoint last_sweep{};
 
   Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
 
-  text::Stemmer& stemmer_for(const std::string& language) {
+  LanguageTerms& language_terms(const std::string& language) {
     std::string key = language.empty() ? "en" : language;
-    auto it = stemmers.find(key);
-    if (it == stemmers.end()) it = stemmers.emplace(key, std::make_unique<text::Stemmer>(key)).first;
+    auto it = languages.find(key);
+    if (it == languages.end()) it = languages.emplace(key, std::make_unique<LanguageTerms>(key)).first;
     return *it->second;
   }
 
-  // A word straight to its term id (kNoTerm for stopwords and scraps): one
-  // lookup per word instead of three (stopword, stem, term).
+  // A word straight to its term id (kNoTerm for stopwords and scraps).
   static constexpr TermId kNoTerm = UINT32_MAX;
-  std::unordered_map<std::string, TermId> word_terms;  // "language|folded word" -> term
-  TermId word_term(const text::Token& token, text::Stemmer& stemmer, const std::string& language) {
-    std::string key = language;
-    key += '|';
-    key += token.folded;
-    auto it = word_terms.find(key);
-    if (it != word_terms.end()) return it->second;
+  TermId word_term(const text::Token& token, LanguageTerms& language) {
+    auto it = language.word_terms.find(key(token.folded));
+    if (it != language.word_terms.end()) return it->second;
     TermId id = kNoTerm;
     if ((token.folded.size() >= 2 || token.has_digit) && !text::is_stopword(token.folded)) {
-      id = term_id(token.has_digit ? token.folded : stemmer.stem(token.folded));
+      id = term_id(token.has_digit ? std::string_view(token.folded) : std::string_view(language.stemmer.stem(token.folded)));
     }
-    if (word_terms.size() > 500000) word_terms.clear();  // bounded over a long stream
-    word_terms.emplace(std::move(key), id);
+    if (language.word_terms.size() > 500000) language.word_terms.clear();  // bounded over a long stream
+    language.word_terms.emplace(token.folded, id);
     return id;
   }
 
-  TermId term_id(const std::string& term) {
-    auto [it, inserted] = term_ids.emplace(term, static_cast<TermId>(term_ids.size()));
-    if (inserted) document_frequency.push_back(0);
-    return it->second;
+  TermId term_id(std::string_view term) {
+    auto it = term_ids.find(key(term));
+    if (it != term_ids.end()) return it->second;
+    document_frequency.push_back(0);
+    return term_ids.emplace(std::string(term), static_cast<TermId>(term_ids.size())).first->second;
   }
 
+  // idf is needed thousands of times per article: log(documents + 1) is
+  // kept, and log(df + 1) read from a table for the document frequencies
+  // most terms have.
+  double log_documents = 0;  // log(documents + 1)
+  static double log_plus_one(std::uint32_t n) {
+    static const std::vector<double> table = [] {
+      std::vector<double> t(1 << 16);
+      for (size_t i = 0; i < t.size(); ++i) t[i] = std::log(static_cast<double>(i) + 1.0);
+      return t;
+    }();
+    return n < table.size() ? table[n] : std::log(static_cast<double>(n) + 1.0);
+  }
   double idf(TermId t) const {
-    return std::log((documents + 1.0) / (document_frequency[t] + 1.0)) + 1.0;
+    return log_documents - log_plus_one(document_frequency[t]) + 1.0;
   }
 
   // Term frequencies with the headline and the lead weighted up, L2-normalised.
   Vector term_vector(const ClusterInput& a, const Analysed& an) {
-    auto& stemmer = stemmer_for(a.language);
-    std::unordered_map<TermId, float> tf;
-    for (const auto& t : text::terms(an.title, stemmer)) tf[term_id(t)] += 3.0f;
+    auto& language = language_terms(a.language);
+    Vector v;
+    v.reserve(an.title.size() + an.tokens.size());
+    for (const auto& token : an.title) {
+      TermId id = word_term(token, language);
+      if (id != kNoTerm) v.emplace_back(id, 3.0f);
+    }
     // The lead (the first two paragraphs) counts twice.
     size_t lead_end = 0;
     for (int k = 0; k < 2 && lead_end != std::string::npos; ++k) lead_end = an.body.find('\n', lead_end + 1);
     lead_end = std::min(lead_end, an.body.size());
     for (const auto& token : an.tokens) {
-      TermId id = word_term(token, stemmer, a.language);
-      if (id == kNoTerm) continue;
-      tf[id] += token.begin < lead_end ? 2.0f : 1.0f;
+      TermId id = word_term(token, language);
+      if (id != kNoTerm) v.emplace_back(id, token.begin < lead_end ? 2.0f : 1.0f);
     }
-    Vector v(tf.begin(), tf.end());
-    std::sort(v.begin(), v.end());
+    // Sum the occurrences of each term: sort by term, fold runs.
+    std::sort(v.begin(), v.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    size_t out = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (out > 0 && v[out - 1].first == v[i].first) {
+        v[out - 1].second += v[i].second;
+      } else {
+        v[out++] = v[i];
+      }
+    }
+    v.resize(out);
     double norm = 0;
     for (auto& [t, w] : v) {
       w = static_cast<float>(1.0 + std::log(w));  // sublinear tf
@@ -152,15 +218,22 @@ struct StoryClusterer::Impl {
     return v;
   }
 
-  std::unordered_set<std::string> entity_set(const ClusterInput& a, const Analysed& an) {
-    std::unordered_set<std::string> out;
-    for (auto& e : text::entities(a.title, an.title)) out.insert(std::move(e));
-    std::vector<text::Token> opening;  // the first 3,000 bytes
-    for (const auto& t : an.tokens) {
-      if (t.end > 3000) break;
-      opening.push_back(t);
-    }
-    for (auto& e : text::entities(an.body, opening)) out.insert(std::move(e));
+  // Named things of the headline and the opening (first 3,000 bytes), as
+  // sorted entity ids.
+  std::vector<std::uint32_t> entity_set(const ClusterInput& a, const Analysed& an) {
+    std::vector<std::uint32_t> out;
+    auto add = [&](const std::string& e) {
+      auto it = entity_ids.find(key(e));
+      if (it == entity_ids.end()) it = entity_ids.emplace(e, static_cast<std::uint32_t>(entity_ids.size())).first;
+      out.push_back(it->second);
+    };
+    for (const auto& e : text::entities(a.title, an.title)) add(e);
+    size_t opening = 0;
+    while (opening < an.tokens.size() && an.tokens[opening].end <= 3000) ++opening;
+    std::vector<text::Token> first(an.tokens.begin(), an.tokens.begin() + static_cast<long>(opening));
+    for (const auto& e : text::entities(an.body, first)) add(e);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   }
 
@@ -179,40 +252,64 @@ struct StoryClusterer::Impl {
 
   // Cosine of two story centroids (tf-idf).
   double centroid_cosine(const Story& a, const Story& b) const {
-    const Story& small = a.terms.size() <= b.terms.size() ? a : b;
-    const Story& large = &small == &a ? b : a;
     double dot = 0;
-    for (const auto& [t, w] : small.terms) {
-      auto it = large.terms.find(t);
-      if (it == large.terms.end()) continue;
-      double i = idf(t);
-      dot += (w * i) * (it->second * i);
+    for (size_t i = 0, j = 0; i < a.terms.size() && j < b.terms.size();) {
+      if (a.terms[i].first < b.terms[j].first) {
+        ++i;
+      } else if (b.terms[j].first < a.terms[i].first) {
+        ++j;
+      } else {
+        double x = idf(a.terms[i].first);
+        dot += (a.terms[i].second * x) * (b.terms[j].second * x);
+        ++i;
+        ++j;
+      }
     }
     double na = centroid_norm2(a), nb = centroid_norm2(b);
     if (na <= 0 || nb <= 0) return 0;
     return dot / std::sqrt(na * nb);
   }
 
+  // Adds an article's terms to the story's centroid, and keeps the cached
+  // norm current instead of recomputing it over the whole centroid.
+  void add_to_centroid(Story& s, const Vector& v) const {
+    Vector out;
+    out.reserve(s.terms.size() + v.size());
+    double delta = 0;
+    size_t i = 0;
+    for (const auto& [t, w] : v) {
+      while (i < s.terms.size() && s.terms[i].first < t) out.push_back(s.terms[i++]);
+      float old = i < s.terms.size() && s.terms[i].first == t ? s.terms[i++].second : 0.0f;
+      double x = idf(t);
+      delta += ((old + w) * (old + w) - old * old) * x * x;
+      out.emplace_back(t, old + w);
+    }
+    out.insert(out.end(), s.terms.begin() + static_cast<long>(i), s.terms.end());
+    s.terms = std::move(out);
+    if (s.norm2 >= 0) s.norm2 += delta;
+  }
+
   // A centroid keeps its strongest terms only: the long tail of words that
   // one member used once costs memory and time and says little about the story.
-  static void prune(Story& s) {
+  void prune(Story& s) const {
     if (s.terms.size() <= kCentroidTerms + kCentroidTerms / 2) return;
-    std::vector<std::pair<float, TermId>> by_weight;
-    by_weight.reserve(s.terms.size());
-    for (const auto& [t, w] : s.terms) by_weight.emplace_back(w, t);
-    std::nth_element(by_weight.begin(), by_weight.begin() + static_cast<long>(kCentroidTerms), by_weight.end(),
-                     [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
-    std::unordered_map<TermId, float> kept;
-    kept.reserve(kCentroidTerms);
-    for (size_t i = 0; i < kCentroidTerms; ++i) kept.emplace(by_weight[i].second, by_weight[i].first);
-    s.terms = std::move(kept);
+    auto stronger = [](const auto& x, const auto& y) { return x.second > y.second || (x.second == y.second && x.first < y.first); };
+    std::nth_element(s.terms.begin(), s.terms.begin() + static_cast<long>(kCentroidTerms), s.terms.end(), stronger);
+    if (s.norm2 >= 0) {
+      for (size_t k = kCentroidTerms; k < s.terms.size(); ++k) {
+        double x = s.terms[k].second * idf(s.terms[k].first);
+        s.norm2 -= x * x;
+      }
+    }
+    s.terms.resize(kCentroidTerms);
+    std::sort(s.terms.begin(), s.terms.end());
   }
 
   // Folds story `from` into `into`: members, terms, names, index entries.
   void merge(core::Id from, core::Id into) {
     Story& src = stories.at(from);
     Story& dst = stories.at(into);
-    for (const auto& [t, w] : src.terms) dst.terms[t] += w;
+    dst.terms = add_vectors(dst.terms, src.terms);
     for (const auto& [e, n] : src.entities) dst.entities[e] += n;
     for (core::Id a : src.articles) {
       dst.articles.push_back(a);
@@ -243,20 +340,30 @@ struct StoryClusterer::Impl {
 
   // Cosine of the article (tf-idf) against the story centroid (tf-idf).
   double cosine(const Vector& v, const std::vector<double>& idfs, const Story& s) const {
-    double dot = 0, a2 = 0, s2 = 0;
+    double dot = 0, a2 = 0;
+    // A short article (a headline) looks its few terms up; a long one walks
+    // both sorted lists together.
+    bool look_up = v.size() * 8 < s.terms.size();
+    size_t j = 0;
     for (size_t k = 0; k < v.size(); ++k) {
       const auto& [t, w] = v[k];
       double i = idfs[k];
       a2 += (w * i) * (w * i);
-      auto it = s.terms.find(t);
-      if (it != s.terms.end()) dot += (w * i) * (it->second * i);
+      float c = 0;
+      if (look_up) {
+        c = weight_of(s.terms, t);
+      } else {
+        while (j < s.terms.size() && s.terms[j].first < t) ++j;
+        if (j < s.terms.size() && s.terms[j].first == t) c = s.terms[j].second;
+      }
+      dot += (w * i) * (c * i);
     }
-    s2 = centroid_norm2(s);
+    double s2 = centroid_norm2(s);
     if (a2 <= 0 || s2 <= 0) return 0;
     return dot / std::sqrt(a2 * s2);
   }
 
-  static double entity_overlap(const std::unordered_set<std::string>& e, const Story& s) {
+  static double entity_overlap(const std::vector<std::uint32_t>& e, const Story& s) {
     if (e.empty() || s.entities.empty()) return 0;
     int shared = 0;
     for (const auto& x : e) shared += s.entities.count(x) > 0 ? 1 : 0;
@@ -277,7 +384,7 @@ struct StoryClusterer::Impl {
   // holds when a copy trims the tail or adds a line. Ties go to the earliest.
   std::optional<core::Id> find_copy(const std::vector<std::uint64_t>& shingles) const {
     if (shingles.size() * kShingleSample < kMinShinglesForCopy) return std::nullopt;
-    std::unordered_map<core::Id, size_t> shared;
+    absl::flat_hash_map<core::Id, size_t> shared;
     for (std::uint64_t h : shingles) {
       auto it = shingle_index.find(h);
       if (it == shingle_index.end()) continue;
@@ -310,12 +417,11 @@ struct StoryClusterer::Impl {
     }
   }
 
-  void join(Story& s, const ClusterInput& a, const Vector& v, const std::unordered_set<std::string>& ents,
+  void join(Story& s, const ClusterInput& a, const Vector& v, const std::vector<std::uint32_t>& ents,
             core::TimePoint t) {
-    for (const auto& [term, w] : v) s.terms[term] += w;
+    add_to_centroid(s, v);
     prune(s);
     for (const auto& e : ents) ++s.entities[e];
-    s.norm2 = -1;
     if (s.members == 0) {
       s.first_seen = t;
       s.headline = a.title;
@@ -335,6 +441,7 @@ struct StoryClusterer::Impl {
     for (std::uint64_t h : rec.shingles) shingle_index[h].push_back(a.article_id);
     articles[a.article_id] = std::move(rec);
     ++documents;
+    log_documents = std::log(documents + 1.0);
     for (const auto& [term, w] : v) ++document_frequency[term];
   }
 
@@ -422,7 +529,7 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
     size_t query = std::min(kQueryTerms, strongest.size());
     std::partial_sort(strongest.begin(), strongest.begin() + static_cast<long>(query), strongest.end(),
                       [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
-    std::unordered_map<core::Id, int> hits;
+    absl::flat_hash_map<core::Id, int> hits;
     for (size_t q = 0; q < query; ++q) {
       auto it = m.postings.find(strongest[q].second);
       if (it == m.postings.end()) continue;
@@ -435,18 +542,35 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
       return x.first > y.first || (x.first == y.first && x.second < y.second);
     });
     if (by_hits.size() > kMaxCandidates) by_hits.resize(kMaxCandidates);
-    std::vector<core::Id> ordered;
-    for (const auto& [h, s] : by_hits) ordered.push_back(s);
-    std::sort(ordered.begin(), ordered.end());
-    double best = 0;
-    core::Id best_id = 0;
-    for (core::Id sid : ordered) {
+    // Screen: the cosine on the query terms alone (a few lookups per story)
+    // picks the few stories worth the full comparison.
+    std::vector<std::pair<double, core::Id>> screened;
+    screened.reserve(by_hits.size());
+    for (const auto& [h, sid] : by_hits) {
       auto it = m.stories.find(sid);
       if (it == m.stories.end()) continue;
       const Story& s = it->second;
       if (!s.language.empty() && !a.language.empty() && s.language != a.language) continue;
+      if (m.time_factor(t, s) <= 0) continue;
+      double dot = 0;
+      for (size_t q = 0; q < query; ++q) {
+        float w = weight_of(s.terms, strongest[q].second);
+        if (w != 0) dot += strongest[q].first * w * m.idf(strongest[q].second);
+      }
+      double norm2 = m.centroid_norm2(s);
+      screened.emplace_back(norm2 > 0 ? dot / std::sqrt(norm2) : 0, sid);
+    }
+    size_t full = std::min(kFullCandidates, screened.size());
+    std::partial_sort(screened.begin(), screened.begin() + static_cast<long>(full), screened.end(),
+                      [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
+    std::vector<core::Id> ordered;
+    for (size_t k = 0; k < full; ++k) ordered.push_back(screened[k].second);
+    std::sort(ordered.begin(), ordered.end());
+    double best = 0;
+    core::Id best_id = 0;
+    for (core::Id sid : ordered) {
+      const Story& s = m.stories.at(sid);
       double tf = m.time_factor(t, s);
-      if (tf <= 0) continue;
       double sim = ((1.0 - kEntityWeight) * m.cosine(v, idfs, s) + kEntityWeight * Impl::entity_overlap(ents, s)) * tf;
       if (sim > best) {
         best = sim;

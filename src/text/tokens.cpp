@@ -257,16 +257,14 @@ std::vector<std::uint64_t> shingle_hashes(std::string_view text, size_t k) { ret
 std::vector<std::uint64_t> shingle_hashes(const std::vector<Token>& ws, size_t k) {
   std::vector<std::uint64_t> out;
   if (ws.empty() || k == 0) return out;
-  std::string shingle;
+  // Each word is hashed once; a shingle is the hash of its words' hashes
+  // (order matters), not of a rebuilt string.
+  std::vector<std::uint64_t> word(ws.size());
+  for (size_t i = 0; i < ws.size(); ++i) word[i] = XXH3_64bits(ws[i].folded.data(), ws[i].folded.size());
   size_t count = ws.size() < k ? 1 : ws.size() - k + 1;
   out.reserve(count);
   for (size_t i = 0; i < count; ++i) {
-    shingle.clear();
-    for (size_t j = i; j < std::min(i + k, ws.size()); ++j) {
-      if (j > i) shingle += ' ';
-      shingle += ws[j].folded;
-    }
-    out.push_back(XXH3_64bits(shingle.data(), shingle.size()));
+    out.push_back(XXH3_64bits(word.data() + i, std::min(k, ws.size() - i) * sizeof(std::uint64_t)));
   }
   return out;
 }
