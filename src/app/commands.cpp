@@ -242,6 +242,27 @@ void add_extract_command(CLI::App& app, Globals& g) {
   });
 }
 
+void add_feed_command(CLI::App& app, Globals& g) {
+  auto* feed_cmd = app.add_subcommand("feed", "Look at one feed the way newsdesk reads it");
+  feed_cmd->require_subcommand(1);
+  auto* parse = feed_cmd->add_subcommand("parse", "Print what newsdesk reads from a feed: a JSON line for the feed, then one per entry");
+  static std::string input, url;
+  parse->add_option("input", input, "Feed file, URL or - for standard input")->required();
+  parse->add_option("--url", url, "The feed's URL, to resolve relative links when reading a file");
+  parse->callback([&g] {
+    auto config = load(g);
+    std::string final_url, content_type;
+    std::string body = read_input(input, config, &final_url, &content_type);
+    if (input.size() > 3 && input.substr(input.size() - 3) == ".gz") body = need(gunzip(body));
+    std::string base = !url.empty() ? url : !final_url.empty() ? final_url : "";
+    auto feed = feed::parse_feed(body, base, fetch::charset_of(content_type));
+    if (!feed) fail_with(kExitFailure, fmt::format("{}: {}", input, feed.error().message));
+    for (const auto& w : feed->warnings) spdlog::warn("{}: {}", input, w);
+    std::string out = feed::feed_to_jsonl(*feed);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  });
+}
+
 void add_pipeline_commands(CLI::App& app, Globals& g) {
   auto* ingest = app.add_subcommand("ingest", "Poll every feed once, fetch new articles, group them into stories");
   ingest->callback([&g] {
@@ -353,6 +374,7 @@ int run_cli(int argc, char** argv) {
   app.footer("Exit codes: 0 success, 1 failure, 2 bad usage, 3 bad configuration. See docs/cli.md.");
   add_sources_commands(app, g);
   add_extract_command(app, g);
+  add_feed_command(app, g);
   add_pipeline_commands(app, g);
   add_cluster_command(app, g);
   add_demo_command(app, g);

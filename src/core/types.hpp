@@ -36,18 +36,29 @@ struct FeedState {
   int consecutive_failures = 0;
 };
 
+// A file attached to a feed item (RSS enclosure, Atom rel="enclosure",
+// JSON Feed attachment, media:content).
+struct Enclosure {
+  std::string url;                 // absolute
+  std::string type;                // MIME type as given, may be empty
+  std::optional<long long> length; // bytes, when given and a number
+};
+
 // One item of a feed, as the feed says it.
 struct FeedEntry {
   std::string guid;  // stable id: guid / atom:id / JSON id, else the link
   std::string url;
-  std::string title;
-  std::string summary;
-  std::string content;
+  std::string title;    // plain text: markup stripped, entities decoded
+  std::string summary;  // as the feed gives it (may be HTML)
+  std::string content;  // full content (content:encoded, atom:content, content_html)
   std::vector<std::string> authors;
   std::optional<TimePoint> published;
+  std::optional<int> published_offset;  // minutes east of UTC the feed wrote, if any
   std::optional<TimePoint> updated;
+  std::optional<int> updated_offset;
   std::vector<std::string> categories;
-  std::string image;
+  std::string image;                    // lead image, absolute
+  std::vector<Enclosure> enclosures;
 };
 
 enum class PageType { kArticle, kLiveblog, kGallery, kVideo, kIndex, kOther };

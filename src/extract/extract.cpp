@@ -9,7 +9,7 @@
 #include "core/url.hpp"
 #include "text/language.hpp"
 #include "extract/body.hpp"
-#include "extract/charset.hpp"
+#include "text/charset.hpp"
 #include "extract/html_document.hpp"
 #include "extract/metadata.hpp"
 
@@ -125,7 +125,7 @@ struct Reading {
 core::Result<Reading> read_page(std::string_view html, const std::string& page_url, const Options& options,
                                 std::string_view http_charset, bool explain) {
   if (auto ok = check_input(html, options); !ok) return tl::unexpected(ok.error());
-  const std::string charset = detect_charset(html, http_charset);
+  const std::string charset = text::detect_charset(html, http_charset);
   const std::string lean = without_script_bodies(html);
   HtmlDocument doc(lean, charset);
   xmlNode* root = doc.root();

@@ -1,10 +1,9 @@
-// RSS, RDF and Atom over the libxml2 DOM, and OPML.
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/uri.h>
-
+// RSS 0.9x/2.0, RSS 1.0 (RDF), Atom 1.0 and sitemaps over the libxml2 DOM;
+// OPML; and the choice between them.
+#include <algorithm>
+#include <cctype>
 #include <cstring>
-#include <memory>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -13,167 +12,320 @@
 #include "core/url.hpp"
 #include "feed/feed.hpp"
 #include "feed/json_feed.hpp"
+#include "feed/plain_title.hpp"
+#include "feed/xml_reading.hpp"
 
 namespace newsdesk::feed {
 namespace {
+
+using xml::attr;
+using xml::named;
 
 constexpr const char* kAtomNs = "http://www.w3.org/2005/Atom";
 constexpr const char* kContentNs = "http://purl.org/rss/1.0/modules/content/";
 constexpr const char* kDcNs = "http://purl.org/dc/elements/1.1/";
 constexpr const char* kMediaNs = "http://search.yahoo.com/mrss/";
+constexpr const char* kNewsNs = "http://www.google.com/schemas/sitemap-news/0.9";
+constexpr const char* kImageNs = "http://www.google.com/schemas/sitemap-image/1.1";
 
-struct XmlDocDeleter {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-using XmlDoc = std::unique_ptr<xmlDoc, XmlDocDeleter>;
-
-// Parse options: recover what a careful reader would, never touch the network,
-// never substitute external entities or load DTDs (XXE).
-constexpr int kParseOptions = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
-                              XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS;
-
-XmlDoc read_xml(std::string_view body) {
-  return XmlDoc(xmlReadMemory(body.data(), static_cast<int>(body.size()), nullptr, nullptr, kParseOptions));
-}
-
-bool named(const xmlNode* n, const char* local, const char* ns = nullptr) {
-  if (n == nullptr || n->type != XML_ELEMENT_NODE || n->name == nullptr) return false;
-  if (std::strcmp(reinterpret_cast<const char*>(n->name), local) != 0) return false;
-  if (ns == nullptr) return true;
-  return n->ns != nullptr && std::strcmp(reinterpret_cast<const char*>(n->ns->href), ns) == 0;
-}
-
-// An element without a namespace, or in the default RSS namespaces.
+// An element without a namespace, or in one of the RSS namespaces.
 bool plain(const xmlNode* n, const char* local) {
   if (!named(n, local)) return false;
-  if (n->ns == nullptr) return true;
+  if (n->ns == nullptr || n->ns->href == nullptr) return true;
   std::string_view href(reinterpret_cast<const char*>(n->ns->href));
   return href == "http://purl.org/rss/1.0/" || href.find("backend.userland.com") != std::string_view::npos ||
-         href == "http://my.netscape.com/rdf/simple/0.9/";
+         href == "http://my.netscape.com/rdf/simple/0.9/" || href.find("sitemaps.org/schemas/sitemap") != std::string_view::npos;
 }
 
-std::string content(const xmlNode* n) {
-  if (n == nullptr) return {};
-  xmlChar* c = xmlNodeGetContent(n);
-  if (c == nullptr) return {};
-  std::string out(reinterpret_cast<char*>(c));
-  xmlFree(c);
-  return std::string(core::trim(out));
+std::string local_name(const xmlNode* n) {
+  return n != nullptr && n->name != nullptr ? reinterpret_cast<const char*>(n->name) : "";
 }
 
-std::string attr(const xmlNode* n, const char* name) {
-  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
-  if (v == nullptr) return {};
-  std::string out(reinterpret_cast<char*>(v));
-  xmlFree(v);
-  return std::string(core::trim(out));
+std::optional<long long> number(const std::string& s) {
+  if (s.empty() || s.size() > 18 || !std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    return std::nullopt;
+  }
+  return std::stoll(s);
 }
 
-// Resolves `link` against xml:base of `n` and the feed URL.
-std::string resolve(const xmlNode* n, const std::string& link, std::string_view base_url) {
-  if (link.empty()) return {};
-  std::string base(base_url);
-  xmlChar* node_base = n != nullptr ? xmlNodeGetBase(n->doc, n) : nullptr;
-  if (node_base != nullptr) {
-    xmlChar* b = xmlBuildURI(node_base, reinterpret_cast<const xmlChar*>(base.c_str()));
-    if (b != nullptr) {
-      base = reinterpret_cast<char*>(b);
-      xmlFree(b);
+struct Reader {
+  std::string_view base_url;
+  Feed& feed;
+  std::unordered_set<std::string> seen_ids;
+
+  void date(std::optional<core::TimePoint>& slot, std::optional<int>& offset, const std::string& text,
+            const std::string& where) {
+    if (text.empty() || slot) return;
+    auto z = core::parse_zoned(text);
+    if (!z) {
+      feed.warnings.push_back(fmt::format("{}: unreadable date '{}'", where, text));
+      return;
     }
-    xmlFree(node_base);
+    slot = z->utc;
+    offset = z->offset_minutes;
   }
-  return core::resolve_url(base, link);
-}
 
-// Inner markup of an Atom xhtml content element, serialised.
-std::string inner_xml(xmlNode* n) {
-  std::string out;
-  xmlBuffer* buf = xmlBufferCreate();
-  for (xmlNode* c = n->children; c != nullptr; c = c->next) {
-    xmlNodeDump(buf, n->doc, c, 0, 0);
-  }
-  out.assign(reinterpret_cast<const char*>(xmlBufferContent(buf)), static_cast<size_t>(xmlBufferLength(buf)));
-  xmlBufferFree(buf);
-  return out;
-}
-
-void add_date(std::optional<core::TimePoint>& slot, const std::string& text, std::vector<std::string>& warnings,
-              const std::string& where) {
-  if (text.empty() || slot) return;
-  slot = core::parse_date(text);
-  if (!slot) warnings.push_back(fmt::format("{}: unreadable date '{}'", where, text));
-}
-
-core::FeedEntry read_rss_item(xmlNode* item, std::string_view base_url, std::vector<std::string>& warnings,
-                              size_t position) {
-  core::FeedEntry e;
-  std::string where = fmt::format("item {}", position + 1);
-  std::string guid, link;
-  for (xmlNode* c = item->children; c != nullptr; c = c->next) {
-    if (plain(c, "title")) e.title = core::collapse_whitespace(content(c));
-    else if (plain(c, "link")) link = content(c);
-    else if (plain(c, "guid")) {
-      guid = content(c);
-      if (link.empty() && attr(c, "isPermaLink") != "false" && guid.rfind("http", 0) == 0) link = guid;
-    } else if (plain(c, "description")) e.summary = content(c);
-    else if (named(c, "encoded", kContentNs)) e.content = content(c);
-    else if (plain(c, "author") || named(c, "creator", kDcNs)) e.authors.push_back(content(c));
-    else if (plain(c, "pubDate")) add_date(e.published, content(c), warnings, where);
-    else if (named(c, "date", kDcNs)) add_date(e.published, content(c), warnings, where);
-    else if (plain(c, "category") || named(c, "subject", kDcNs)) e.categories.push_back(content(c));
-    else if (plain(c, "enclosure") && e.image.empty() && attr(c, "type").rfind("image/", 0) == 0) {
-      e.image = resolve(c, attr(c, "url"), base_url);
-    } else if ((named(c, "content", kMediaNs) || named(c, "thumbnail", kMediaNs)) && e.image.empty()) {
-      std::string medium = attr(c, "medium"), type = attr(c, "type");
-      if (named(c, "thumbnail", kMediaNs) || medium == "image" || type.rfind("image/", 0) == 0) {
-        e.image = resolve(c, attr(c, "url"), base_url);
-      }
+  void enclosure(core::FeedEntry& e, const xmlNode* n, const char* url_attr, const char* length_attr) {
+    core::Enclosure enc;
+    enc.url = xml::resolve(n, attr(n, url_attr), base_url);
+    if (enc.url.empty()) return;
+    enc.type = attr(n, "type");
+    enc.length = number(attr(n, length_attr));
+    bool image = enc.type.rfind("image/", 0) == 0 || attr(n, "medium") == "image";
+    if (image && e.image.empty()) e.image = enc.url;
+    for (const auto& known : e.enclosures) {
+      if (known.url == enc.url) return;
     }
+    e.enclosures.push_back(std::move(enc));
   }
-  if (link.empty() && item->properties != nullptr) link = attr(item, "about");  // RSS 1.0 rdf:about
-  e.url = resolve(item, link, base_url);
-  e.guid = guid.empty() ? e.url : guid;
-  return e;
-}
 
-core::FeedEntry read_atom_entry(xmlNode* entry, std::string_view base_url, std::vector<std::string>& warnings,
-                                size_t position) {
-  core::FeedEntry e;
-  std::string where = fmt::format("entry {}", position + 1);
-  for (xmlNode* c = entry->children; c != nullptr; c = c->next) {
-    if (named(c, "title", kAtomNs)) e.title = core::collapse_whitespace(content(c));
-    else if (named(c, "id", kAtomNs)) e.guid = content(c);
-    else if (named(c, "link", kAtomNs)) {
-      std::string rel = attr(c, "rel");
-      if (rel.empty() || rel == "alternate") {
-        if (e.url.empty()) e.url = resolve(c, attr(c, "href"), base_url);
-      } else if (rel == "enclosure" && e.image.empty() && attr(c, "type").rfind("image/", 0) == 0) {
-        e.image = resolve(c, attr(c, "href"), base_url);
-      }
-    } else if (named(c, "summary", kAtomNs)) e.summary = content(c);
-    else if (named(c, "content", kAtomNs)) e.content = attr(c, "type") == "xhtml" ? inner_xml(c) : content(c);
-    else if (named(c, "author", kAtomNs)) {
-      for (xmlNode* a = c->children; a != nullptr; a = a->next) {
-        if (named(a, "name", kAtomNs)) e.authors.push_back(content(a));
-      }
-    } else if (named(c, "published", kAtomNs)) add_date(e.published, content(c), warnings, where);
-    else if (named(c, "updated", kAtomNs)) add_date(e.updated, content(c), warnings, where);
-    else if (named(c, "category", kAtomNs)) e.categories.push_back(attr(c, "term"));
-    else if ((named(c, "content", kMediaNs) || named(c, "thumbnail", kMediaNs)) && e.image.empty()) {
-      e.image = resolve(c, attr(c, "url"), base_url);
+  // media:content / media:thumbnail / media:group, in RSS and Atom alike.
+  bool media(core::FeedEntry& e, xmlNode* c) {
+    if (named(c, "group", kMediaNs)) {
+      for (xmlNode* g = c->children; g != nullptr; g = g->next) media(e, g);
+      return true;
     }
-  }
-  if (!e.published) e.published = e.updated;
-  if (e.guid.empty()) e.guid = e.url;
-  return e;
-}
-
-bool keep(core::FeedEntry& e, std::vector<std::string>& warnings, size_t position) {
-  if (e.url.empty() && e.guid.empty()) {
-    warnings.push_back(fmt::format("item {}: no link and no id; dropped", position + 1));
+    if (named(c, "content", kMediaNs)) {
+      enclosure(e, c, "url", "fileSize");
+      return true;
+    }
+    if (named(c, "thumbnail", kMediaNs)) {
+      if (e.image.empty()) e.image = xml::resolve(c, attr(c, "url"), base_url);
+      return true;
+    }
     return false;
   }
-  return true;
+
+  // Keeps an entry that can be identified and was not seen before in this feed.
+  void keep(core::FeedEntry e, size_t position) {
+    if (e.guid.empty()) e.guid = e.url;
+    if (e.guid.empty()) {
+      feed.warnings.push_back(fmt::format("item {}: no link and no id; dropped", position));
+      return;
+    }
+    if (!seen_ids.insert(e.guid).second) {
+      feed.warnings.push_back(fmt::format("item {}: duplicate id '{}'; dropped", position, e.guid));
+      return;
+    }
+    if (!e.published) {
+      e.published = e.updated;
+      e.published_offset = e.updated_offset;
+    }
+    feed.entries.push_back(std::move(e));
+  }
+
+  void rss_item(xmlNode* item, size_t position) {
+    core::FeedEntry e;
+    std::string where = fmt::format("item {}", position);
+    std::string link, guid_link;
+    for (xmlNode* c = item->children; c != nullptr; c = c->next) {
+      if (plain(c, "title")) e.title = plain_title(xml::text(c));
+      else if (plain(c, "link")) link = xml::text(c);
+      else if (plain(c, "guid")) {
+        e.guid = xml::text(c);
+        if (attr(c, "isPermaLink") != "false" && (e.guid.rfind("http://", 0) == 0 || e.guid.rfind("https://", 0) == 0)) {
+          guid_link = e.guid;
+        }
+      } else if (plain(c, "description")) e.summary = xml::markup(c);
+      else if (named(c, "encoded", kContentNs)) e.content = xml::markup(c);
+      else if (plain(c, "author") || named(c, "creator", kDcNs)) {
+        std::string who = core::collapse_whitespace(xml::text(c));
+        if (!who.empty()) e.authors.push_back(who);
+      } else if (plain(c, "pubDate") || named(c, "date", kDcNs)) date(e.published, e.published_offset, xml::text(c), where);
+      else if (named(c, "updated", kAtomNs)) date(e.updated, e.updated_offset, xml::text(c), where);
+      else if (plain(c, "category") || named(c, "subject", kDcNs)) {
+        std::string cat = core::collapse_whitespace(xml::text(c));
+        if (!cat.empty()) e.categories.push_back(cat);
+      } else if (plain(c, "enclosure")) enclosure(e, c, "url", "length");
+      else if (named(c, "link", kAtomNs) && link.empty() && (attr(c, "rel").empty() || attr(c, "rel") == "alternate")) {
+        link = attr(c, "href");
+      } else media(e, c);
+    }
+    if (link.empty()) link = guid_link;
+    if (link.empty()) link = attr(item, "about");  // RSS 1.0 rdf:about
+    e.url = xml::resolve(item, link, base_url);
+    keep(std::move(e), position);
+  }
+
+  void atom_link(xmlNode* c, std::string& alternate, core::FeedEntry* entry) {
+    std::string rel = attr(c, "rel");
+    std::string href = xml::resolve(c, attr(c, "href"), base_url);
+    if (href.empty()) return;
+    if (rel.empty() || rel == "alternate") {
+      std::string type = attr(c, "type");
+      // Prefer the HTML page when a feed offers several alternates.
+      if (alternate.empty() || type == "text/html") alternate = href;
+    } else if (rel == "enclosure" && entry != nullptr) {
+      enclosure(*entry, c, "href", "length");
+    } else if (rel == "self" && entry == nullptr) {
+      feed.self = href;
+    } else if (rel == "hub" && entry == nullptr && feed.hub.empty()) {
+      feed.hub = href;
+    }
+  }
+
+  static std::vector<std::string> atom_authors(const xmlNode* n) {
+    std::vector<std::string> out;
+    for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+      if (!named(c, "author", kAtomNs)) continue;
+      for (const xmlNode* a = c->children; a != nullptr; a = a->next) {
+        if (named(a, "name", kAtomNs)) {
+          std::string who = core::collapse_whitespace(xml::text(a));
+          if (!who.empty()) out.push_back(who);
+        }
+      }
+    }
+    return out;
+  }
+
+  std::string atom_content(xmlNode* c) {
+    if (attr(c, "type") == "xhtml") {
+      // The content is one xhtml:div; its inside is the markup.
+      for (xmlNode* d = c->children; d != nullptr; d = d->next) {
+        if (d->type == XML_ELEMENT_NODE && local_name(d) == "div") return xml::inner_xml(d);
+      }
+      return xml::inner_xml(c);
+    }
+    return xml::markup(c);
+  }
+
+  void atom_entry(xmlNode* entry, size_t position, const std::vector<std::string>& feed_authors) {
+    core::FeedEntry e;
+    std::string where = fmt::format("entry {}", position);
+    std::string alternate;
+    for (xmlNode* c = entry->children; c != nullptr; c = c->next) {
+      if (named(c, "title", kAtomNs)) e.title = plain_title(attr(c, "type") == "xhtml" ? xml::inner_xml(c) : xml::text(c));
+      else if (named(c, "id", kAtomNs)) e.guid = xml::text(c);
+      else if (named(c, "link", kAtomNs)) atom_link(c, alternate, &e);
+      else if (named(c, "summary", kAtomNs)) e.summary = atom_content(c);
+      else if (named(c, "content", kAtomNs)) {
+        e.content = atom_content(c);
+        if (alternate.empty() && !attr(c, "src").empty()) alternate = xml::resolve(c, attr(c, "src"), base_url);
+      } else if (named(c, "published", kAtomNs)) date(e.published, e.published_offset, xml::text(c), where);
+      else if (named(c, "updated", kAtomNs)) date(e.updated, e.updated_offset, xml::text(c), where);
+      else if (named(c, "category", kAtomNs)) {
+        std::string term = attr(c, "term");
+        if (term.empty()) term = attr(c, "label");
+        if (!term.empty()) e.categories.push_back(term);
+      } else media(e, c);
+    }
+    e.authors = atom_authors(entry);
+    if (e.authors.empty()) e.authors = feed_authors;
+    e.url = alternate;
+    keep(std::move(e), position);
+  }
+
+  void atom(xmlNode* root) {
+    feed.format = Format::kAtom;
+    feed.language = attr(root, "lang");
+    std::vector<std::string> authors = atom_authors(root);
+    std::string alternate;
+    size_t n = 0;
+    for (xmlNode* c = root->children; c != nullptr; c = c->next) {
+      if (named(c, "title")) feed.title = plain_title(xml::text(c));
+      else if (named(c, "link")) atom_link(c, alternate, nullptr);
+      else if (named(c, "entry")) atom_entry(c, ++n, authors);
+    }
+    feed.link = alternate;
+  }
+
+  void channel_field(xmlNode* c) {
+    if (plain(c, "title")) feed.title = plain_title(xml::text(c));
+    else if (plain(c, "link")) feed.link = xml::resolve(c, xml::text(c), base_url);
+    else if (plain(c, "language") || named(c, "language", kDcNs)) feed.language = xml::text(c);
+    else if (plain(c, "ttl")) {
+      std::string t = xml::text(c);
+      auto minutes = number(t);
+      if (minutes && *minutes <= 100000) feed.ttl_minutes = static_cast<int>(*minutes);
+      else feed.warnings.push_back(fmt::format("channel: ttl '{}' is not a number of minutes; ignored", t));
+    } else if (plain(c, "skipHours")) {
+      for (xmlNode* h = c->children; h != nullptr; h = h->next) {
+        auto hour = plain(h, "hour") ? number(xml::text(h)) : std::nullopt;
+        if (hour && *hour >= 0 && *hour <= 24) feed.skip_hours.push_back(static_cast<int>(*hour % 24));
+      }
+      std::sort(feed.skip_hours.begin(), feed.skip_hours.end());
+      feed.skip_hours.erase(std::unique(feed.skip_hours.begin(), feed.skip_hours.end()), feed.skip_hours.end());
+    } else if (plain(c, "skipDays")) {
+      for (xmlNode* d = c->children; d != nullptr; d = d->next) {
+        if (plain(d, "day")) feed.skip_days.push_back(xml::text(d));
+      }
+    } else if (named(c, "link", kAtomNs)) {
+      std::string ignored;
+      atom_link(c, ignored, nullptr);
+    }
+  }
+
+  void rss(xmlNode* channel, bool rdf) {
+    feed.format = rdf ? Format::kRdf : Format::kRss;
+    size_t n = 0;
+    // RDF puts items beside the channel; RSS 2.0 inside it.
+    for (xmlNode* c = channel->children; c != nullptr; c = c->next) {
+      if (plain(c, "item")) {
+        rss_item(c, ++n);
+      } else if (rdf && plain(c, "channel")) {
+        for (xmlNode* d = c->children; d != nullptr; d = d->next) channel_field(d);
+      } else if (!rdf) {
+        channel_field(c);
+      }
+    }
+  }
+
+  void sitemap(xmlNode* root) {
+    feed.format = Format::kSitemap;
+    size_t n = 0;
+    for (xmlNode* u = root->children; u != nullptr; u = u->next) {
+      if (!plain(u, "url")) continue;
+      core::FeedEntry e;
+      std::string where = fmt::format("url {}", ++n);
+      for (xmlNode* c = u->children; c != nullptr; c = c->next) {
+        if (plain(c, "loc")) e.url = xml::resolve(c, xml::text(c), base_url);
+        else if (plain(c, "lastmod")) date(e.updated, e.updated_offset, xml::text(c), where);
+        else if (named(c, "news", kNewsNs)) {
+          for (xmlNode* d = c->children; d != nullptr; d = d->next) {
+            if (named(d, "title", kNewsNs)) e.title = plain_title(xml::text(d));
+            else if (named(d, "publication_date", kNewsNs)) date(e.published, e.published_offset, xml::text(d), where);
+            else if (named(d, "keywords", kNewsNs)) {
+              for (const auto& k : core::split(xml::text(d), ',')) {
+                std::string word(core::trim(k));
+                if (!word.empty()) e.categories.push_back(word);
+              }
+            } else if (named(d, "publication", kNewsNs)) {
+              for (xmlNode* p = d->children; p != nullptr; p = p->next) {
+                if (named(p, "language", kNewsNs) && feed.language.empty()) feed.language = xml::text(p);
+                else if (named(p, "name", kNewsNs) && feed.title.empty()) feed.title = plain_title(xml::text(p));
+              }
+            }
+          }
+        } else if (named(c, "image", kImageNs) && e.image.empty()) {
+          for (xmlNode* d = c->children; d != nullptr; d = d->next) {
+            if (named(d, "loc", kImageNs)) e.image = xml::resolve(d, xml::text(d), base_url);
+          }
+        }
+      }
+      keep(std::move(e), n);
+    }
+  }
+
+  void sitemap_index(xmlNode* root) {
+    feed.format = Format::kSitemapIndex;
+    for (xmlNode* s = root->children; s != nullptr; s = s->next) {
+      if (!plain(s, "sitemap")) continue;
+      for (xmlNode* c = s->children; c != nullptr; c = c->next) {
+        if (plain(c, "loc")) {
+          std::string url = xml::resolve(c, xml::text(c), base_url);
+          if (!url.empty()) feed.sitemaps.push_back(url);
+        }
+      }
+    }
+  }
+};
+
+std::string not_a_feed_page(std::string_view body, std::string_view base_url) {
+  auto feeds = discover_feeds(body, base_url);
+  if (feeds.empty()) return "an HTML page, not a feed, and it links to no feed";
+  std::string list;
+  for (const auto& f : feeds) list += (list.empty() ? "" : ", ") + f.url;
+  return fmt::format("an HTML page, not a feed; it links to {} feed{}: {}", feeds.size(), feeds.size() == 1 ? "" : "s", list);
 }
 
 }  // namespace
@@ -184,80 +336,75 @@ const char* to_string(Format format) {
     case Format::kRdf: return "rdf";
     case Format::kAtom: return "atom";
     case Format::kJsonFeed: return "jsonfeed";
+    case Format::kSitemap: return "sitemap";
+    case Format::kSitemapIndex: return "sitemapindex";
   }
   return "rss";
 }
 
-core::Result<Feed> parse_feed(std::string_view body, std::string_view base_url) {
+bool looks_like_html(std::string_view body) {
   auto start = core::trim(body);
-  if (start.substr(0, 3) == "\xEF\xBB\xBF") start.remove_prefix(3);
-  if (!start.empty() && start.front() == '{') return parse_json_feed(start, base_url);
-  if (start.empty()) return core::fail(core::ErrorCode::kInvalidInput, "the feed is empty");
-  if (body.size() > static_cast<size_t>(INT32_MAX)) return core::fail(core::ErrorCode::kLimit, "the feed is too large");
-  XmlDoc doc = read_xml(body);
-  xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
-  if (root == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "not XML and not JSON: no feed could be read");
-  Feed feed;
-  if (named(root, "feed", kAtomNs) || named(root, "feed")) {
-    feed.format = Format::kAtom;
-    size_t n = 0;
-    for (xmlNode* c = root->children; c != nullptr; c = c->next) {
-      if (named(c, "title")) feed.title = core::collapse_whitespace(content(c));
-      else if (named(c, "link") && (attr(c, "rel").empty() || attr(c, "rel") == "alternate")) {
-        feed.link = resolve(c, attr(c, "href"), base_url);
-      } else if (named(c, "entry")) {
-        auto e = read_atom_entry(c, base_url, feed.warnings, n);
-        if (keep(e, feed.warnings, n)) feed.entries.push_back(std::move(e));
-        ++n;
-      }
-    }
-    feed.language = attr(root, "lang");
-    return feed;
+  if (start.substr(0, 3) == "\xEF\xBB\xBF") start = core::trim(start.substr(3));
+  // Comments before the doctype happen; skip a few.
+  for (int i = 0; i < 4 && start.substr(0, 4) == "<!--"; ++i) {
+    size_t end = start.find("-->");
+    if (end == std::string_view::npos) return false;
+    start = core::trim(start.substr(end + 3));
   }
-  xmlNode* channel = nullptr;
-  if (named(root, "rss")) {
-    feed.format = Format::kRss;
-    for (xmlNode* c = root->children; c != nullptr; c = c->next) {
+  return core::starts_with_icase(start, "<!doctype html") || core::starts_with_icase(start, "<html");
+}
+
+core::Result<Feed> parse_feed(std::string_view body, std::string_view base_url, std::string_view http_charset) {
+  auto start = core::trim(body);
+  if (start.substr(0, 3) == "\xEF\xBB\xBF") start = core::trim(start.substr(3));
+  if (start.empty()) return core::fail(core::ErrorCode::kInvalidInput, "the feed is empty");
+  if (start.front() == '{') return parse_json_feed(start, base_url);
+  if (looks_like_html(start)) return core::fail(core::ErrorCode::kInvalidInput, not_a_feed_page(body, base_url));
+  if (body.size() > static_cast<size_t>(INT32_MAX)) return core::fail(core::ErrorCode::kLimit, "the feed is too large");
+  xml::Parsed parsed = xml::parse(body, xml::encoding_for(body, http_charset));
+  xmlNode* root = parsed.doc ? xmlDocGetRootElement(parsed.doc.get()) : nullptr;
+  if (root == nullptr) {
+    std::string why = parsed.messages.empty() ? "" : " (" + parsed.messages.front() + ")";
+    return core::fail(core::ErrorCode::kInvalidInput, "not XML and not JSON: no feed could be read" + why);
+  }
+  Feed feed;
+  Reader reader{base_url, feed, {}};
+  std::string name = local_name(root);
+  if (named(root, "feed", kAtomNs) || name == "feed") {
+    reader.atom(root);
+  } else if (name == "rss") {
+    xmlNode* channel = nullptr;
+    for (xmlNode* c = root->children; c != nullptr && channel == nullptr; c = c->next) {
       if (named(c, "channel")) channel = c;
     }
-  } else if (named(root, "RDF")) {
-    feed.format = Format::kRdf;
-    channel = root;
+    if (channel == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "RSS without a <channel>");
+    reader.rss(channel, /*rdf=*/false);
+  } else if (name == "RDF") {
+    reader.rss(root, /*rdf=*/true);
+  } else if (name == "urlset") {
+    reader.sitemap(root);
+  } else if (name == "sitemapindex") {
+    reader.sitemap_index(root);
+  } else if (core::to_lower_ascii(name) == "html") {
+    return core::fail(core::ErrorCode::kInvalidInput, not_a_feed_page(body, base_url));
   } else {
-    std::string name = root->name != nullptr ? reinterpret_cast<const char*>(root->name) : "";
-    if (core::to_lower_ascii(name) == "html") {
-      return core::fail(core::ErrorCode::kInvalidInput, "an HTML page, not a feed");
-    }
     return core::fail(core::ErrorCode::kInvalidInput, fmt::format("not a feed: the root element is <{}>", name));
   }
-  if (channel == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "RSS without a <channel>");
-  // RDF puts items beside the channel; RSS 2.0 inside it.
-  size_t n = 0;
-  auto scan = [&](xmlNode* parent) {
-    for (xmlNode* c = parent->children; c != nullptr; c = c->next) {
-      if (plain(c, "item")) {
-        auto e = read_rss_item(c, base_url, feed.warnings, n);
-        if (keep(e, feed.warnings, n)) feed.entries.push_back(std::move(e));
-        ++n;
-      } else if (plain(c, "channel") && c != parent) {
-        for (xmlNode* d = c->children; d != nullptr; d = d->next) {
-          if (plain(d, "title")) feed.title = core::collapse_whitespace(content(d));
-          else if (plain(d, "link")) feed.link = resolve(d, content(d), base_url);
-        }
-      } else if (parent == channel && feed.format == Format::kRss) {
-        if (plain(c, "title")) feed.title = core::collapse_whitespace(content(c));
-        else if (plain(c, "link")) feed.link = resolve(c, content(c), base_url);
-        else if (plain(c, "language")) feed.language = content(c);
-      }
-    }
-  };
-  scan(channel);
+  if (parsed.bare_ampersands > 0) {
+    feed.warnings.insert(feed.warnings.begin(), fmt::format("{} bare '&' read as text", parsed.bare_ampersands));
+  }
+  if (parsed.errors > 0) {
+    std::string more = parsed.errors > 1 ? fmt::format(" (and {} more)", parsed.errors - 1) : "";
+    feed.warnings.insert(feed.warnings.begin(),
+                         fmt::format("XML errors recovered from: {}{}; items after the damage may be missing",
+                                     parsed.messages.front(), more));
+  }
   return feed;
 }
 
 core::Result<std::vector<OpmlOutline>> parse_opml(std::string_view body) {
-  XmlDoc doc = read_xml(body);
-  xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
+  xml::Parsed parsed = xml::parse(body, xml::encoding_for(body, ""));
+  xmlNode* root = parsed.doc ? xmlDocGetRootElement(parsed.doc.get()) : nullptr;
   if (root == nullptr || !named(root, "opml")) {
     return core::fail(core::ErrorCode::kInvalidInput, "not an OPML document (no <opml> root element)");
   }

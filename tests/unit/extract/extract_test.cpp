@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core/time.hpp"
-#include "extract/charset.hpp"
+#include "text/charset.hpp"
 #include "extract/extract.hpp"
 #include "extract/html_document.hpp"
 
@@ -201,13 +201,13 @@ TEST(Charset, MetaDeclaredWindows1252IsTranscoded) {
 }
 
 TEST(Charset, DeclaredCharsetIsReadFromTheHead) {
-  EXPECT_EQ(extract::declared_charset("<meta charset='Shift_JIS'>"), "shift_jis");
-  EXPECT_EQ(extract::declared_charset("<meta http-equiv=\"content-type\" content=\"text/html; charset=ISO-8859-1\">"),
+  EXPECT_EQ(text::declared_charset("<meta charset='Shift_JIS'>"), "shift_jis");
+  EXPECT_EQ(text::declared_charset("<meta http-equiv=\"content-type\" content=\"text/html; charset=ISO-8859-1\">"),
             "windows-1252");
-  EXPECT_EQ(extract::declared_charset("<p>no meta</p>"), "");
-  EXPECT_TRUE(extract::is_valid_utf8("caf\xC3\xA9", true));
-  EXPECT_FALSE(extract::is_valid_utf8("caf\xE9", false));
-  EXPECT_FALSE(extract::is_valid_utf8("plain", true));
+  EXPECT_EQ(text::declared_charset("<p>no meta</p>"), "");
+  EXPECT_TRUE(text::is_valid_utf8("caf\xC3\xA9", true));
+  EXPECT_FALSE(text::is_valid_utf8("caf\xE9", false));
+  EXPECT_FALSE(text::is_valid_utf8("plain", true));
 }
 
 TEST(PageType, LiveblogGalleryAndVideoAreRecognised) {

@@ -31,7 +31,7 @@ TEST(Rss, ReadsItemsWithRelativeLinksCreatorsAndImages) {
   const auto& e = f->entries[0];
   EXPECT_EQ(e.guid, "abc-1");
   EXPECT_EQ(e.url, "http://news.example/2026/navy.html");
-  EXPECT_EQ(e.title, "Navy & <b>friends</b>");
+  EXPECT_EQ(e.title, "Navy & friends");  // titles are plain text
   EXPECT_EQ(e.authors, std::vector<std::string>{"Jane Roe"});
   EXPECT_EQ(iso(e.published), "2026-11-29T14:05:00Z");
   EXPECT_EQ(e.content, "<p>Full text</p>");

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace newsdesk::extract {
+namespace newsdesk::text {
 
 // The encoding to decode `html` with, in this order of trust: a byte-order
 // mark; the HTTP header's charset; the page's own <meta> declaration; the
@@ -22,4 +22,4 @@ std::string declared_charset(std::string_view html);
 // least one non-ASCII sequence).
 bool is_valid_utf8(std::string_view bytes, bool require_multibyte);
 
-}  // namespace newsdesk::extract
+}  // namespace newsdesk::text

@@ -1,4 +1,4 @@
-#include "extract/charset.hpp"
+#include "text/charset.hpp"
 
 #include <uchardet/uchardet.h>
 
@@ -6,7 +6,7 @@
 
 #include "core/strings.hpp"
 
-namespace newsdesk::extract {
+namespace newsdesk::text {
 namespace {
 
 struct UchardetDeleter {
@@ -122,4 +122,4 @@ std::string detect_charset(std::string_view html, std::string_view http_charset)
   return declared;
 }
 
-}  // namespace newsdesk::extract
+}  // namespace newsdesk::text
