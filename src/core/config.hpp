@@ -24,6 +24,18 @@ struct FetchConfig {
   int max_redirects = 5;
   int concurrency = 8;                // transfers at once
   bool allow_private_addresses = false;  // loopback/private targets; tests and the demo allow
+  int per_domain_concurrency = 2;     // transfers at once to one registrable domain
+  int per_domain_delay_ms = 1000;     // between the end of one and the start of the next
+  bool respect_robots = true;         // robots.txt (RFC 9309)
+  int robots_cache_hours = 24;        // how long a robots.txt is believed
+};
+
+// When feeds are polled (newsdesk poll / ingest).
+struct PollConfig {
+  int min_interval_minutes = 10;    // the floor: never more often, whatever the feed says
+  int max_interval_minutes = 360;   // the ceiling: a quiet feed is still read this often
+  int max_backoff_hours = 24;       // failing feeds are retried at least this often
+  int failing_after_hours = 72;     // a source failing this long is flagged in `sources list`
 };
 
 struct ExtractConfig {
@@ -62,6 +74,7 @@ struct Config {
   StoreConfig store;
   FetchConfig fetch;
   ExtractConfig extract;
+  PollConfig poll;
   ClusterConfig cluster;
   RankConfig rank;
   EditionConfig edition;

@@ -241,7 +241,7 @@ struct Reader {
     } else if (plain(c, "skipHours")) {
       for (xmlNode* h = c->children; h != nullptr; h = h->next) {
         auto hour = plain(h, "hour") ? number(xml::text(h)) : std::nullopt;
-        if (hour && *hour >= 0 && *hour <= 24) feed.skip_hours.push_back(static_cast<int>(*hour % 24));
+        if (hour && *hour <= 23) feed.skip_hours.push_back(static_cast<int>(*hour));  // RSS: 0-23, GMT
       }
       std::sort(feed.skip_hours.begin(), feed.skip_hours.end());
       feed.skip_hours.erase(std::unique(feed.skip_hours.begin(), feed.skip_hours.end()), feed.skip_hours.end());
@@ -391,7 +391,7 @@ core::Result<Feed> parse_feed(std::string_view body, std::string_view base_url, 
     return core::fail(core::ErrorCode::kInvalidInput, fmt::format("not a feed: the root element is <{}>", name));
   }
   if (parsed.bare_ampersands > 0) {
-    feed.warnings.insert(feed.warnings.begin(), fmt::format("{} bare '&' read as text", parsed.bare_ampersands));
+    feed.warnings.insert(feed.warnings.begin(), fmt::format("{} bare '&' in the XML read as text", parsed.bare_ampersands));
   }
   if (parsed.errors > 0) {
     std::string more = parsed.errors > 1 ? fmt::format(" (and {} more)", parsed.errors - 1) : "";

@@ -73,15 +73,22 @@ bool starts_reference(std::string_view s, size_t at) {
 size_t escape_bare_ampersands(std::string_view body, std::string& out) {
   size_t fixed = 0;
   size_t copied = 0;
-  size_t i = body.find_first_of("&<");
-  while (i != std::string_view::npos) {
-    if (body[i] == '<') {
+  const char* data = body.data();
+  size_t i = 0;
+  while (i < body.size()) {
+    // A plain byte loop: find_first_of("&<") would call memchr once per byte.
+    char c = data[i];
+    if (c != '&' && c != '<') {
+      ++i;
+      continue;
+    }
+    if (c == '<') {
       // CDATA sections and comments hold "&" as text: step over them.
       std::string_view close = body.compare(i, 9, "<![CDATA[") == 0 ? "]]>" : body.compare(i, 4, "<!--") == 0 ? "-->" : "";
       if (!close.empty()) {
         size_t end = body.find(close, i);
         if (end == std::string_view::npos) break;
-        i = body.find_first_of("&<", end + close.size());
+        i = end + close.size();
         continue;
       }
     } else if (!starts_reference(body, i)) {
@@ -91,7 +98,7 @@ size_t escape_bare_ampersands(std::string_view body, std::string& out) {
       copied = i + 1;
       ++fixed;
     }
-    i = body.find_first_of("&<", i + 1);
+    ++i;
   }
   if (fixed > 0) out.append(body.substr(copied));
   return fixed;

@@ -33,6 +33,8 @@ class DemoPipeline : public ::testing::Test {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     config_.fetch.allow_private_addresses = true;
+    config_.fetch.per_domain_delay_ms = 0;  // one local server stands in for eight outlets
+    config_.fetch.per_domain_concurrency = config_.fetch.concurrency;
     config_.store.path = (dir_ / "desk.db").string();
     auto store = store::open_sqlite_store(config_.store.path);
     ASSERT_TRUE(store) << store.error().message;

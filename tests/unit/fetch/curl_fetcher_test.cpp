@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <thread>
 
 #include <fmt/format.h>
@@ -15,7 +16,8 @@ namespace {
 class FetcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_.Get("/ok", [](const httplib::Request&, httplib::Response& res) {
+    server_.Get("/ok", [this](const httplib::Request&, httplib::Response& res) {
+      ++ok_hits_;
       res.set_header("ETag", "\"v1\"");
       res.set_content("hello", "text/plain; charset=utf-8");
     });
@@ -42,6 +44,7 @@ class FetcherTest : public ::testing::Test {
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     config_.allow_private_addresses = true;
+    config_.per_domain_delay_ms = 0;  // politeness has its own tests
     config_.max_body_bytes = 100000;
     config_.timeout_seconds = 10;
   }
@@ -54,6 +57,7 @@ class FetcherTest : public ::testing::Test {
   httplib::Server server_;
   std::thread thread_;
   int port_ = 0;
+  std::atomic<int> ok_hits_{0};
   core::FetchConfig config_;
 };
 
@@ -78,14 +82,24 @@ TEST_F(FetcherTest, ConditionalGetGivesNotModified) {
 
 TEST_F(FetcherTest, StatusesBecomeOutcomes) {
   auto f = fetch::make_curl_fetcher(config_);
-  auto all = f->fetch_all({{url("/gone"), "", ""}, {url("/busy"), "", ""}, {url("/error"), "", ""}, {url("/redirect"), "", ""}});
+  auto all = f->fetch_all({{url("/gone"), "", ""}, {url("/error"), "", ""}, {url("/redirect"), "", ""}});
   EXPECT_EQ(all[0].outcome, fetch::Outcome::kGone);
   EXPECT_EQ(all[1].outcome, fetch::Outcome::kRetryLater);
-  ASSERT_TRUE(all[1].retry_after_seconds);
-  EXPECT_EQ(*all[1].retry_after_seconds, 120);
-  EXPECT_EQ(all[2].outcome, fetch::Outcome::kRetryLater);
-  EXPECT_EQ(all[3].outcome, fetch::Outcome::kFetched);
-  EXPECT_EQ(all[3].final_url, url("/ok"));
+  EXPECT_EQ(all[1].failure, fetch::FailureClass::kHttpStatus);
+  EXPECT_EQ(all[2].outcome, fetch::Outcome::kFetched);
+  EXPECT_EQ(all[2].final_url, url("/ok"));
+  ASSERT_TRUE(all[2].moved_permanently_to);  // 301 all the way
+  EXPECT_EQ(*all[2].moved_permanently_to, url("/ok"));
+  auto busy = f->fetch({url("/busy"), "", ""});
+  EXPECT_EQ(busy.outcome, fetch::Outcome::kRetryLater);
+  ASSERT_TRUE(busy.retry_after_seconds);
+  EXPECT_EQ(*busy.retry_after_seconds, 120);
+  // The site asked for two minutes' peace: nothing more is asked of it meanwhile.
+  int hits = ok_hits_;
+  auto after = f->fetch({url("/ok"), "", ""});
+  EXPECT_EQ(after.outcome, fetch::Outcome::kRetryLater);
+  EXPECT_NE(after.error.find("Retry-After"), std::string::npos) << after.error;
+  EXPECT_EQ(ok_hits_, hits);
 }
 
 TEST_F(FetcherTest, RedirectLoopsAndHugeBodiesFail) {
