@@ -17,6 +17,7 @@
 #include "app/extract_output.hpp"
 #include "cluster/story_clusterer.hpp"
 #include "app/pipeline.hpp"
+#include "app/poller.hpp"
 #include "core/clock.hpp"
 #include "core/time.hpp"
 #include "feed/feed.hpp"
@@ -125,22 +126,65 @@ void add_sources_commands(CLI::App& app, Globals& g) {
   static bool as_json = false;
   list->add_flag("--json", as_json, "One JSON object per line");
   list->callback([&g] {
-    auto store = open_store(load(g));
+    auto config = load(g);
+    auto store = open_store(config);
     auto all = need(store->sources().list());
-    if (!as_json) std::printf("%4s  %-28s  %-7s  %-5s  %s\n", "id", "name", "country", "fails", "feed");
+    auto now = core::SystemClock().now();
+    auto when = [](const std::optional<core::TimePoint>& t) { return t ? core::format_rfc3339(*t) : std::string(); };
+    if (!as_json) {
+      std::printf("%4s  %-24s  %-9s  %5s  %7s  %-20s  %s\n", "id", "name", "health", "fails", "items/d", "next poll",
+                  "feed  [last error]");
+    }
     for (const auto& src : all) {
       auto st = need(store->feeds().state(src.id));
+      // A source failing for longer than poll.failing_after_hours is flagged, never dropped.
+      bool failing_long = st.failing_since &&
+                          now - *st.failing_since >= std::chrono::hours(config.poll.failing_after_hours);
+      std::string health = st.gone                     ? "gone"
+                           : failing_long              ? "FAILING"
+                           : st.consecutive_failures   ? "failing"
+                           : st.last_success           ? "ok"
+                                                       : "new";
       if (as_json) {
         nlohmann::json j = {{"id", src.id}, {"name", src.name}, {"feed_url", src.feed_url}, {"site_url", src.site_url},
                             {"country", src.country}, {"language", src.language}, {"weight", src.weight},
-                            {"own", src.own}, {"consecutive_failures", st.consecutive_failures},
-                            {"last_error", st.last_error},
-                            {"last_success", st.last_success ? core::format_rfc3339(*st.last_success) : ""}};
+                            {"own", src.own}, {"health", health}, {"consecutive_failures", st.consecutive_failures},
+                            {"last_error", st.last_error}, {"last_error_class", st.last_error_class},
+                            {"failing_since", when(st.failing_since)}, {"last_success", when(st.last_success)},
+                            {"last_polled", when(st.last_polled)}, {"next_poll", when(st.next_poll)},
+                            {"items_per_day", st.items_per_day}};
         std::printf("%s\n", j.dump().c_str());
       } else {
-        std::printf("%4lld  %-28.28s  %-7s  %5d  %s%s\n", static_cast<long long>(src.id), src.name.c_str(),
-                    src.country.c_str(), st.consecutive_failures, src.feed_url.c_str(),
-                    st.last_error.empty() ? "" : ("  [" + st.last_error + "]").c_str());
+        std::string error = st.last_error.empty() ? "" : fmt::format("  [{}: {}]", st.last_error_class, st.last_error);
+        if (failing_long) error += fmt::format("  failing since {}", when(st.failing_since));
+        std::printf("%4lld  %-24.24s  %-9s  %5d  %7.1f  %-20s  %s%s\n", static_cast<long long>(src.id),
+                    src.name.c_str(), health.c_str(), st.consecutive_failures, st.items_per_day,
+                    st.gone ? "never" : st.next_poll ? when(st.next_poll).c_str() : "now", src.feed_url.c_str(),
+                    error.c_str());
+      }
+    }
+  });
+
+  auto* discover = sources->add_subcommand("discover", "Find the feeds a site offers");
+  static std::string site;
+  static bool add_found = false;
+  discover->add_option("url", site, "The site's address (a home page or a feed)")->required();
+  discover->add_flag("--add", add_found, "Register the feeds found as sources");
+  discover->callback([&g] {
+    auto config = load(g);
+    auto fetcher = fetch::make_curl_fetcher(config.fetch);
+    auto found = need(discover_site_feeds(*fetcher, site));
+    if (found.empty()) fail_with(kExitFailure, fmt::format("{}: no feed found", site));
+    std::unique_ptr<store::Store> store;
+    if (add_found) store = open_store(config);
+    for (const auto& f : found) {
+      std::printf("%-9s  %5zu entries  %s  %s\n", f.format.c_str(), f.entries, f.url.c_str(), f.title.c_str());
+      if (store && !need(store->sources().find_by_feed_url(f.url))) {
+        core::Source src;
+        src.name = f.title.empty() ? f.url : f.title;
+        src.feed_url = f.url;
+        src.site_url = site;
+        need(store->sources().add(src));
       }
     }
   });
@@ -264,13 +308,15 @@ void add_feed_command(CLI::App& app, Globals& g) {
 }
 
 void add_pipeline_commands(CLI::App& app, Globals& g) {
-  auto* ingest = app.add_subcommand("ingest", "Poll every feed once, fetch new articles, group them into stories");
+  auto* ingest = app.add_subcommand("ingest", "Poll the feeds that are due, fetch new articles, group them into stories");
+  static bool every_feed = false;
+  ingest->add_flag("--all", every_feed, "Poll every feed now, due or not (gone ones too)");
   ingest->callback([&g] {
     auto config = load(g);
     auto store = open_store(config);
     auto fetcher = fetch::make_curl_fetcher(config.fetch);
     auto now = core::SystemClock().now();
-    auto polled = need(poll_feeds(*store, *fetcher, now));
+    auto polled = need(poll_feeds(*store, *fetcher, config.poll, now, every_feed));
     auto fetched = need(fetch_articles(*store, *fetcher, config, now));
     auto clustered = need(cluster_articles(*store, config.cluster, now));
     std::printf("%zu feeds (%zu not modified, %zu failed), %zu new entries; %zu pages, %zu new articles (%zu failed); "
@@ -278,6 +324,11 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
                 polled.feeds, polled.not_modified, polled.failed, polled.new_entries, fetched.pages, fetched.articles,
                 fetched.failed, clustered.articles, clustered.new_stories, clustered.copies);
   });
+
+  auto* poll = app.add_subcommand("poll", "Run the poller: read feeds as they fall due, fetch and cluster what is new");
+  static PollerOptions poller;
+  poll->add_flag("--once", poller.once, "One round (the feeds due now), then exit");
+  poll->callback([&g] { need(run_poller(load(g), poller)); });
 
   auto* edition = app.add_subcommand("edition", "Build today's edition");
   edition->require_subcommand(1);

@@ -68,7 +68,7 @@ core::Result<void> run_demo(core::Config config, const DemoOptions& options) {
   auto fetcher = fetch::make_curl_fetcher(config.fetch);
 
   if (auto r = register_sources(**store, *fetcher, (*fixture)->opml_url()); !r) return r;
-  auto polled = poll_feeds(**store, *fetcher, now);
+  auto polled = poll_feeds(**store, *fetcher, config.poll, now, /*all=*/true);
   if (!polled) return tl::unexpected(polled.error());
   auto fetched = fetch_articles(**store, *fetcher, config, now);
   if (!fetched) return tl::unexpected(fetched.error());

@@ -15,16 +15,62 @@
 #include "edition/edition.hpp"
 #include "extract/extract.hpp"
 #include "feed/feed.hpp"
+#include "feed/schedule.hpp"
 #include "mail/mime.hpp"
 #include "rank/beat.hpp"
 
 namespace newsdesk::app {
-core::Result<PollReport> poll_feeds(store::Store& store, fetch::HttpFetcher& fetcher, core::TimePoint now) {
-  ND_TRY_ASSIGN(sources, store.sources().list());
+namespace {
+
+// What one poll did to a feed, before it is written back.
+struct PollResult {
+  std::string error;        // "" on success
+  std::string error_class;  // health class when it failed
+  feed::Feed parsed;        // on success with a body
+  bool has_feed = false;
+};
+
+PollResult read_response(const fetch::Response& r, const core::Source& source) {
+  PollResult out;
+  if (r.outcome == fetch::Outcome::kNotModified) return out;
+  if (r.outcome != fetch::Outcome::kFetched) {
+    out.error = r.error.empty() ? fetch::to_string(r.outcome) : r.error;
+    out.error_class = r.outcome == fetch::Outcome::kGone ? "gone" : fetch::to_string(r.failure);
+    return out;
+  }
+  auto parsed = feed::parse_feed(r.body, r.final_url.empty() ? source.feed_url : r.final_url,
+                                 fetch::charset_of(r.content_type));
+  if (!parsed) {
+    out.error = parsed.error().message;
+    bool not_a_feed = feed::looks_like_html(r.body) || out.error.find("not a feed") != std::string::npos ||
+                      out.error.find("not XML") != std::string::npos || out.error.find("empty") != std::string::npos;
+    out.error_class = not_a_feed ? "not a feed" : "parse error";
+    return out;
+  }
+  out.parsed = std::move(*parsed);
+  out.has_feed = true;
+  return out;
+}
+
+}  // namespace
+
+core::Result<PollReport> poll_feeds(store::Store& store, fetch::HttpFetcher& fetcher, const core::PollConfig& config,
+                                    core::TimePoint now, bool all) {
+  std::vector<core::Source> sources;
+  if (all) {
+    ND_TRY_ASSIGN(listed, store.sources().list());
+    sources = std::move(*listed);
+  } else {
+    ND_TRY_ASSIGN(due, store.feeds().due(now));
+    for (core::Id id : *due) {
+      ND_TRY_ASSIGN(source, store.sources().get(id));
+      if (*source) sources.push_back(std::move(**source));
+    }
+  }
   PollReport report;
   std::vector<fetch::Request> requests;
   std::vector<core::FeedState> states;
-  for (const auto& s : *sources) {
+  for (const auto& s : sources) {
     ND_TRY_ASSIGN(state, store.feeds().state(s.id));
     requests.push_back({s.feed_url, state->etag, state->last_modified});
     states.push_back(*state);
@@ -32,44 +78,83 @@ core::Result<PollReport> poll_feeds(store::Store& store, fetch::HttpFetcher& fet
   Progress progress("polling feeds", requests.size());
   auto responses = fetcher.fetch_all(requests);
   for (size_t i = 0; i < responses.size(); ++i) {
-    const auto& source = (*sources)[i];
+    const auto& source = sources[i];
     const auto& r = responses[i];
     core::FeedState& st = states[i];
     st.last_polled = now;
+    ++st.polls;
     ++report.feeds;
     progress.advance();
-    std::string error;
-    if (r.outcome == fetch::Outcome::kNotModified) {
-      ++report.not_modified;
-    } else if (r.outcome != fetch::Outcome::kFetched) {
-      error = fmt::format("{}: {}", fetch::to_string(r.outcome), r.error);
-    } else {
-      auto parsed = feed::parse_feed(r.body, r.final_url.empty() ? source.feed_url : r.final_url);
-      if (!parsed) {
-        error = "parse error: " + parsed.error().message;
+    PollResult result = read_response(r, source);
+    feed::PollFacts facts;
+    facts.feed_id = source.id;
+    facts.attempt = st.polls;
+    facts.fresh_for_seconds = r.fresh_for_seconds;
+    facts.retry_after_seconds = r.retry_after_seconds;
+    if (r.outcome == fetch::Outcome::kNotModified) ++report.not_modified;
+    if (result.has_feed) {
+      const feed::Feed& parsed = result.parsed;
+      for (const auto& w : parsed.warnings) spdlog::warn("{}: {}", source.feed_url, w);
+      std::vector<core::TimePoint> dates;
+      size_t added_here = 0;
+      auto stored = store.transaction([&]() -> core::Result<void> {
+        for (const auto& e : parsed.entries) {
+          if (e.published) dates.push_back(*e.published);
+          ND_TRY_ASSIGN(added, store.entries().upsert(source.id, e));
+          if (*added) ++added_here;
+        }
+        return {};
+      });
+      if (!stored) return tl::unexpected(stored.error());
+      report.new_entries += added_here;
+      // How often it publishes: from its items' dates, else from what was new
+      // since the last poll.
+      std::optional<double> reading = feed::items_per_day(dates, now);
+      if (!reading && st.last_success) {
+        double days = std::chrono::duration<double>(now - *st.last_success).count() / 86400.0;
+        if (days > 0) reading = static_cast<double>(added_here) / std::max(days, 1.0 / 24.0);
+      }
+      st.items_per_day = feed::blend_items_per_day(st.items_per_day, reading);
+      st.etag = r.etag;
+      st.last_modified = r.last_modified;
+      facts.ttl_minutes = parsed.ttl_minutes;
+      facts.skip_hours = parsed.skip_hours;
+    }
+    if (r.moved_permanently_to && *r.moved_permanently_to != source.feed_url) {
+      // The feed moved for good: read it at its new address from now on.
+      auto moved = store.sources().set_feed_url(source.id, *r.moved_permanently_to);
+      if (moved) {
+        spdlog::info("source {}: the feed moved permanently to {}", source.id, *r.moved_permanently_to);
+        ++report.moved;
       } else {
-        for (const auto& w : parsed->warnings) spdlog::warn("{}: {}", source.feed_url, w);
-        auto stored = store.transaction([&]() -> core::Result<void> {
-          for (const auto& e : parsed->entries) {
-            ND_TRY_ASSIGN(added, store.entries().upsert(source.id, e));
-            if (*added) ++report.new_entries;
-          }
-          return {};
-        });
-        if (!stored) return tl::unexpected(stored.error());
-        st.etag = r.etag;
-        st.last_modified = r.last_modified;
+        spdlog::warn("source {}: the feed moved to {}, but {}", source.id, *r.moved_permanently_to, moved.error().message);
       }
     }
-    if (error.empty()) {
+    if (result.error.empty()) {
       st.last_success = now;
       st.last_error.clear();
+      st.last_error_class.clear();
       st.consecutive_failures = 0;
+      st.failing_since.reset();
     } else {
       ++report.failed;
-      st.last_error = error;
+      st.last_error = result.error;
+      st.last_error_class = result.error_class;
       ++st.consecutive_failures;
-      spdlog::warn("source {} ({}): {}", source.id, source.feed_url, error);
+      if (!st.failing_since) st.failing_since = now;
+      facts.failed = true;
+      facts.consecutive_failures = st.consecutive_failures;
+      spdlog::warn("source {} ({}): {}: {}", source.id, source.feed_url, result.error_class, result.error);
+    }
+    facts.items_per_day = st.items_per_day;
+    if (r.outcome == fetch::Outcome::kGone) {
+      // 410: the publisher says the feed is gone for good; stop asking, keep the source.
+      st.gone = true;
+      st.next_poll.reset();
+      ++report.gone;
+    } else {
+      st.gone = false;
+      st.next_poll = feed::next_poll(facts, config, now);
     }
     ND_TRY(store.feeds().save_state(source.id, st));
   }

@@ -22,10 +22,15 @@ struct PollReport {
   size_t not_modified = 0;
   size_t failed = 0;
   size_t new_entries = 0;
+  size_t moved = 0;  // feeds whose URL was updated after a permanent redirect
+  size_t gone = 0;   // feeds that answered 410 and are no longer polled
 };
-// Polls every source's feed once (conditional GET) and stores new entries.
-// A broken feed is recorded against its source and costs only that feed.
-core::Result<PollReport> poll_feeds(store::Store& store, fetch::HttpFetcher& fetcher, core::TimePoint now);
+// Polls the feeds that are due (or, with `all`, every feed, gone ones
+// included) once, with conditional GET; stores new entries, the source's
+// health and the feed's next poll time. A broken feed is recorded against its
+// source and costs only that feed.
+core::Result<PollReport> poll_feeds(store::Store& store, fetch::HttpFetcher& fetcher, const core::PollConfig& config,
+                                    core::TimePoint now, bool all = false);
 
 struct FetchReport {
   size_t pages = 0;

@@ -33,7 +33,13 @@ struct FeedState {
   std::optional<TimePoint> last_polled;
   std::optional<TimePoint> last_success;
   std::string last_error;
+  std::string last_error_class;  // "dns", "tls", "timeout", "http status", "blocked", "not a feed", "parse error", ...
   int consecutive_failures = 0;
+  std::optional<TimePoint> failing_since;  // first failure of the current run of failures
+  std::optional<TimePoint> next_poll;      // nullopt: due now
+  double items_per_day = 0;                // how often it really publishes (estimate)
+  int polls = 0;
+  bool gone = false;                       // 410 Gone: no longer polled
 };
 
 // A file attached to a feed item (RSS enclosure, Atom rel="enclosure",

@@ -202,6 +202,9 @@ std::optional<long> freshness(const Transfer& t) {
 // What politeness is keyed by: the registrable domain (news.bbc.co.uk and
 // www.bbc.co.uk share one budget), or the host itself for IP addresses.
 std::string domain_of(const std::string& host) {
+  in_addr v4{};
+  in6_addr v6{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1 || inet_pton(AF_INET6, host.c_str(), &v6) == 1) return host;
   const psl_ctx_t* psl = psl_builtin();
   const char* registrable = psl != nullptr ? psl_registrable_domain(psl, host.c_str()) : nullptr;
   return registrable != nullptr ? std::string(registrable) : host;

@@ -119,6 +119,15 @@ CREATE INDEX deliveries_state ON deliveries(edition_id, state);
       {2, "stories that converged: merged_into points at the survivor", R"sql(
 ALTER TABLE stories ADD COLUMN merged_into INTEGER REFERENCES stories(id);
 )sql"},
+      {3, "feed polling schedule and source health", R"sql(
+ALTER TABLE feeds ADD COLUMN last_error_class TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN failing_since INTEGER;
+ALTER TABLE feeds ADD COLUMN next_poll_at INTEGER;
+ALTER TABLE feeds ADD COLUMN items_per_day REAL NOT NULL DEFAULT 0;
+ALTER TABLE feeds ADD COLUMN polls INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feeds ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX feeds_next_poll ON feeds(next_poll_at);
+)sql"},
   };
   return kMigrations;
 }

@@ -35,6 +35,15 @@ class SqliteSources final : public SourceRepository {
     if (!r) return tl::unexpected(r.error());
     return r->empty() ? std::nullopt : std::optional<core::Source>(r->front());
   }
+  Result<void> set_feed_url(Id id, const std::string& url) override {
+    ND_PREPARE(q, db_, "UPDATE sources SET feed_url = ? WHERE id = ?");
+    q.bind(1, url).bind(2, id);
+    auto r = q.run();
+    if (!r && r.error().message.find("UNIQUE") != std::string::npos) {
+      return core::fail(ErrorCode::kInvalidInput, fmt::format("another source already reads {}", url));
+    }
+    return r;
+  }
   Result<bool> remove(Id id) override {
     ND_PREPARE(q, db_, "DELETE FROM sources WHERE id = ?");
     q.bind(1, id);
@@ -71,7 +80,8 @@ class SqliteFeeds final : public FeedRepository {
  public:
   explicit SqliteFeeds(Database& db) : db_(db) {}
   Result<core::FeedState> state(Id source_id) override {
-    ND_PREPARE(q, db_, "SELECT etag, last_modified, last_polled_at, last_success_at, last_error, consecutive_failures FROM feeds WHERE source_id = ?");
+    ND_PREPARE(q, db_, R"sql(SELECT etag, last_modified, last_polled_at, last_success_at, last_error, consecutive_failures,
+      last_error_class, failing_since, next_poll_at, items_per_day, polls, gone FROM feeds WHERE source_id = ?)sql");
     q.bind(1, source_id);
     core::FeedState st;
     auto row = q.step();
@@ -83,17 +93,51 @@ class SqliteFeeds final : public FeedRepository {
       st.last_success = optional_time(q, 3);
       st.last_error = q.text(4);
       st.consecutive_failures = static_cast<int>(q.integer(5));
+      st.last_error_class = q.text(6);
+      st.failing_since = optional_time(q, 7);
+      st.next_poll = optional_time(q, 8);
+      st.items_per_day = q.real(9);
+      st.polls = static_cast<int>(q.integer(10));
+      st.gone = q.integer(11) != 0;
     }
     return st;
   }
   Result<void> save_state(Id source_id, const core::FeedState& st) override {
-    ND_PREPARE(q, db_, R"sql(INSERT INTO feeds(source_id, etag, last_modified, last_polled_at, last_success_at, last_error, consecutive_failures)
-      VALUES (?,?,?,?,?,?,?) ON CONFLICT(source_id) DO UPDATE SET etag=excluded.etag, last_modified=excluded.last_modified,
-      last_polled_at=excluded.last_polled_at, last_success_at=excluded.last_success_at, last_error=excluded.last_error,
-      consecutive_failures=excluded.consecutive_failures)sql");
+    ND_PREPARE(q, db_, R"sql(INSERT INTO feeds(source_id, etag, last_modified, last_polled_at, last_success_at, last_error,
+      consecutive_failures, last_error_class, failing_since, next_poll_at, items_per_day, polls, gone)
+      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(source_id) DO UPDATE SET etag=excluded.etag,
+      last_modified=excluded.last_modified, last_polled_at=excluded.last_polled_at,
+      last_success_at=excluded.last_success_at, last_error=excluded.last_error,
+      consecutive_failures=excluded.consecutive_failures, last_error_class=excluded.last_error_class,
+      failing_since=excluded.failing_since, next_poll_at=excluded.next_poll_at, items_per_day=excluded.items_per_day,
+      polls=excluded.polls, gone=excluded.gone)sql");
     q.bind(1, source_id).bind(2, st.etag).bind(3, st.last_modified).bind(4, seconds(st.last_polled))
-        .bind(5, seconds(st.last_success)).bind(6, st.last_error).bind(7, st.consecutive_failures);
+        .bind(5, seconds(st.last_success)).bind(6, st.last_error).bind(7, st.consecutive_failures)
+        .bind(8, st.last_error_class).bind(9, seconds(st.failing_since)).bind(10, seconds(st.next_poll))
+        .bind(11, st.items_per_day).bind(12, st.polls).bind(13, st.gone ? 1 : 0);
     return q.run();
+  }
+  Result<std::vector<Id>> due(core::TimePoint now) override {
+    // Sources never polled have no feeds row yet: due at once.
+    ND_PREPARE(q, db_, R"sql(SELECT s.id FROM sources s LEFT JOIN feeds f ON f.source_id = s.id
+      WHERE f.source_id IS NULL OR (f.gone = 0 AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?))
+      ORDER BY COALESCE(f.next_poll_at, 0), s.id)sql");
+    q.bind(1, seconds(now));
+    std::vector<Id> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      out.push_back(q.integer(0));
+    }
+    return out;
+  }
+  Result<std::optional<core::TimePoint>> next_due() override {
+    ND_PREPARE(q, db_, R"sql(SELECT MIN(COALESCE(f.next_poll_at, 0)) FROM sources s LEFT JOIN feeds f ON f.source_id = s.id
+      WHERE f.source_id IS NULL OR f.gone = 0)sql");
+    auto row = q.step();
+    if (!row) return tl::unexpected(row.error());
+    return optional_time(q, 0);
   }
 
  private:

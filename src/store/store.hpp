@@ -29,6 +29,9 @@ class SourceRepository {
   virtual Result<std::vector<core::Source>> list() = 0;
   virtual Result<std::optional<core::Source>> get(Id id) = 0;
   virtual Result<std::optional<core::Source>> find_by_feed_url(const std::string& url) = 0;
+  // The feed moved for good (a permanent redirect): kInvalidInput if another
+  // source already reads the new URL.
+  virtual Result<void> set_feed_url(Id id, const std::string& url) = 0;
   // Removes a source and everything read from it; false when there was none.
   virtual Result<bool> remove(Id id) = 0;
 };
@@ -39,6 +42,11 @@ class FeedRepository {
   virtual ~FeedRepository() = default;
   virtual Result<core::FeedState> state(Id source_id) = 0;
   virtual Result<void> save_state(Id source_id, const core::FeedState& state) = 0;
+  // The sources whose feed is due at `now` (never polled, or next poll
+  // passed), soonest first; gone feeds are not.
+  virtual Result<std::vector<Id>> due(core::TimePoint now) = 0;
+  // When the next feed falls due; nullopt when no feed is polled any more.
+  virtual Result<std::optional<core::TimePoint>> next_due() = 0;
 };
 
 enum class EntryState { kNew, kFetched, kFailed, kSkipped };

@@ -47,7 +47,7 @@ class DemoPipeline : public ::testing::Test {
       ASSERT_TRUE(store_->sources().add(s));
     }
     auto fetcher = fetch::make_curl_fetcher(config_.fetch);
-    auto polled = app::poll_feeds(*store_, *fetcher, now_);
+    auto polled = app::poll_feeds(*store_, *fetcher, config_.poll, now_);
     ASSERT_TRUE(polled) << polled.error().message;
     poll_ = *polled;
     auto fetched = app::fetch_articles(*store_, *fetcher, config_, now_);
@@ -217,8 +217,18 @@ TEST_F(DemoPipeline, EditionFilesAreWrittenAndTheEmailIsWellFormed) {
 
 TEST_F(DemoPipeline, PollingAgainFindsNothingNew) {
   auto fetcher = fetch::make_curl_fetcher(config_.fetch);
-  auto again = app::poll_feeds(*store_, *fetcher, now_);
+  // Nothing is due right after a poll: every feed has its next time ahead.
+  auto due = app::poll_feeds(*store_, *fetcher, config_.poll, now_);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->feeds, 0u);
+  auto next = store_->feeds().next_due();
+  ASSERT_TRUE(next && *next);
+  EXPECT_GE(**next, now_ + std::chrono::minutes(config_.poll.min_interval_minutes) - std::chrono::seconds(1));
+  // Forced, every feed answers 304 to the conditional GET or repeats what we have.
+  auto again = app::poll_feeds(*store_, *fetcher, config_.poll, now_, /*all=*/true);
   ASSERT_TRUE(again);
+  EXPECT_GT(again->feeds, 0u);
+  EXPECT_EQ(again->failed, 0u);
   EXPECT_EQ(again->new_entries, 0u);
   auto clustered = app::cluster_articles(*store_, config_.cluster, now_);
   ASSERT_TRUE(clustered);

@@ -42,11 +42,11 @@ core::TimePoint at(const char* iso) { return *core::parse_rfc3339(iso); }
 }  // namespace
 
 TEST_F(SqliteStoreTest, AppliesMigrationsOnceAndReopens) {
-  EXPECT_EQ(store_->schema_version(), 2);
+  EXPECT_EQ(store_->schema_version(), 3);
   store_.reset();
   auto again = store::open_sqlite_store(dir_ / "test.db");
   ASSERT_TRUE(again) << again.error().message;
-  EXPECT_EQ((*again)->schema_version(), 2);
+  EXPECT_EQ((*again)->schema_version(), 3);
 }
 
 TEST_F(SqliteStoreTest, SourcesAddListFindRemove) {
@@ -78,6 +78,50 @@ TEST_F(SqliteStoreTest, FeedStateRoundTrips) {
   EXPECT_EQ(back->etag, st.etag);
   EXPECT_EQ(back->consecutive_failures, 2);
   EXPECT_EQ(back->last_polled, st.last_polled);
+}
+
+TEST_F(SqliteStoreTest, HealthAndScheduleRoundTripAndSayWhichFeedsAreDue) {
+  core::Id fresh = add_source("http://fresh.example/feed");  // never polled: due
+  core::Id later = add_source("http://later.example/feed");
+  core::Id failing = add_source("http://failing.example/feed");
+  core::Id gone = add_source("http://gone.example/feed");
+  core::FeedState st;
+  st.next_poll = at("2026-11-29T12:00:00Z");
+  st.items_per_day = 12.5;
+  st.polls = 3;
+  ASSERT_TRUE(store_->feeds().save_state(later, st));
+  core::FeedState bad;
+  bad.next_poll = at("2026-11-29T09:00:00Z");
+  bad.consecutive_failures = 4;
+  bad.failing_since = at("2026-11-26T09:00:00Z");
+  bad.last_error = "Could not resolve host";
+  bad.last_error_class = "dns";
+  ASSERT_TRUE(store_->feeds().save_state(failing, bad));
+  core::FeedState dead;
+  dead.gone = true;
+  ASSERT_TRUE(store_->feeds().save_state(gone, dead));
+
+  auto back = store_->feeds().state(failing);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->last_error_class, "dns");
+  EXPECT_EQ(back->failing_since, bad.failing_since);
+  EXPECT_DOUBLE_EQ(store_->feeds().state(later)->items_per_day, 12.5);
+  EXPECT_EQ(store_->feeds().state(later)->polls, 3);
+  EXPECT_TRUE(store_->feeds().state(gone)->gone);
+
+  auto due = store_->feeds().due(at("2026-11-29T10:00:00Z"));
+  ASSERT_TRUE(due);
+  EXPECT_EQ(*due, (std::vector<core::Id>{fresh, failing}));  // never polled first, then the overdue one
+  auto due_later = store_->feeds().due(at("2026-11-29T12:00:00Z"));
+  EXPECT_EQ(due_later->size(), 3u);  // the gone feed never is
+  auto next = store_->feeds().next_due();
+  ASSERT_TRUE(next && *next);
+
+  ASSERT_TRUE(store_->sources().set_feed_url(later, "http://later.example/new-feed"));
+  EXPECT_EQ((*store_->sources().get(later))->feed_url, "http://later.example/new-feed");
+  auto clash = store_->sources().set_feed_url(later, "http://fresh.example/feed");
+  ASSERT_FALSE(clash);
+  EXPECT_EQ(clash.error().code, core::ErrorCode::kInvalidInput);
 }
 
 TEST_F(SqliteStoreTest, EntriesAreInsertedOncePerGuid) {

@@ -1,0 +1,36 @@
+// `newsdesk poll`: the poller as a service. Each round polls the feeds that
+// are due, fetches and extracts the pages of new entries and groups the new
+// articles into stories; then it sleeps until the next feed falls due.
+// SIGINT/SIGTERM end it after the round in hand (every stage writes its work
+// to the store as it goes, so nothing is lost or done twice).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "fetch/http_fetcher.hpp"
+#include "store/store.hpp"
+
+namespace newsdesk::app {
+
+struct PollerOptions {
+  bool once = false;            // one round, then exit
+  int max_sleep_seconds = 300;  // wake at least this often to look for new sources
+};
+
+core::Result<void> run_poller(const core::Config& config, const PollerOptions& options);
+
+// Feeds a site offers: the URL itself when it is a feed; else the feeds its
+// page advertises (<link rel="alternate">); else the usual places (/feed,
+// /rss.xml, /atom.xml, ...) that answer with a feed.
+struct FoundFeed {
+  std::string url;
+  std::string title;
+  std::string format;  // "rss", "atom", ...; "" when only advertised and not checked
+  size_t entries = 0;
+};
+core::Result<std::vector<FoundFeed>> discover_site_feeds(fetch::HttpFetcher& fetcher, const std::string& url);
+
+}  // namespace newsdesk::app
