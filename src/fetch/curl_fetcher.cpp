@@ -216,6 +216,8 @@ class CurlFetcher final : public HttpFetcher {
       : config_(config), agent_(product_token(config.user_agent)), multi_(curl_multi_init()) {
     global_init();
     curl_multi_setopt(multi_.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(config_.concurrency));
+    // Never more connections to one host than transfers we allow it.
+    curl_multi_setopt(multi_.get(), CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(config_.per_domain_concurrency));
   }
 
   std::vector<Response> fetch_all(const std::vector<Request>& requests) override {
