@@ -11,6 +11,7 @@ find_package(date 3.0 REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(ZLIB 1.2 REQUIRED)
 find_package(absl REQUIRED)  # flat hash maps on the clustering hot path
+find_package(pugixml 1.13 REQUIRED)  # the fast path of feed parsing (libxml2 recovers the rest)
 
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl>=7.88)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0>=2.9.14)

@@ -48,6 +48,13 @@ std::vector<std::string> split(std::string_view s, char sep) {
 }
 
 std::string collapse_whitespace(std::string_view s) {
+  // Already collapsed (the usual case): one copy, no rebuilding.
+  bool clean = !s.empty() && s.front() != ' ' && s.back() != ' ';
+  for (size_t i = 0; clean && i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20) || c == 0x7F || c >= 0xC2 || (c == ' ' && s[i + 1] == ' ')) clean = false;
+  }
+  if (clean) return std::string(s);
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;

@@ -7,6 +7,10 @@
 namespace newsdesk::feed {
 
 std::string plain_title(std::string_view raw) {
+  // The usual title has no markup (a plain loop: find_first_of calls memchr per byte).
+  bool markup = false;
+  for (char c : raw) markup |= c == '<' || c == '&';
+  if (!markup) return core::collapse_whitespace(raw);
   std::string s(raw);
   for (int round = 0; round < 2 && (s.find('<') != std::string::npos || s.find('&') != std::string::npos); ++round) {
     std::string stripped;

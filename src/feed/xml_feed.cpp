@@ -14,31 +14,43 @@
 #include "feed/json_feed.hpp"
 #include "feed/plain_title.hpp"
 #include "feed/xml_reading.hpp"
+#include "feed/xml_tree.hpp"
+#include "text/charset.hpp"
 
 namespace newsdesk::feed {
 namespace {
 
-using xml::attr;
-using xml::named;
+using tree::attr;
 
-constexpr const char* kAtomNs = "http://www.w3.org/2005/Atom";
-constexpr const char* kContentNs = "http://purl.org/rss/1.0/modules/content/";
-constexpr const char* kDcNs = "http://purl.org/dc/elements/1.1/";
-constexpr const char* kMediaNs = "http://search.yahoo.com/mrss/";
-constexpr const char* kNewsNs = "http://www.google.com/schemas/sitemap-news/0.9";
-constexpr const char* kImageNs = "http://www.google.com/schemas/sitemap-image/1.1";
+constexpr std::string_view kAtomNs = "http://www.w3.org/2005/Atom";
+constexpr std::string_view kContentNs = "http://purl.org/rss/1.0/modules/content/";
+constexpr std::string_view kDcNs = "http://purl.org/dc/elements/1.1/";
+constexpr std::string_view kMediaNs = "http://search.yahoo.com/mrss/";
+constexpr std::string_view kNewsNs = "http://www.google.com/schemas/sitemap-news/0.9";
+constexpr std::string_view kImageNs = "http://www.google.com/schemas/sitemap-image/1.1";
 
-// An element without a namespace, or in one of the RSS namespaces.
-bool plain(const xmlNode* n, const char* local) {
-  if (!named(n, local)) return false;
-  if (n->ns == nullptr || n->ns->href == nullptr) return true;
-  std::string_view href(reinterpret_cast<const char*>(n->ns->href));
-  return href == "http://purl.org/rss/1.0/" || href.find("backend.userland.com") != std::string_view::npos ||
-         href == "http://my.netscape.com/rdf/simple/0.9/" || href.find("sitemaps.org/schemas/sitemap") != std::string_view::npos;
-}
+// An element's name, resolved once, with the tests the readers ask of it.
+struct El {
+  pugi::xml_node node;
+  tree::Name name;
+  explicit El(pugi::xml_node n) : node(n), name(tree::name_of(n)) {}
+  bool is(std::string_view local, std::string_view ns) const { return name.local == local && name.ns == ns; }
+  bool is(std::string_view local) const { return name.local == local; }
+  // No namespace, or one of the RSS namespaces (and the sitemap one).
+  bool plain(std::string_view local) const {
+    if (name.local != local) return false;
+    std::string_view href = name.ns;
+    return href.empty() || href == "http://purl.org/rss/1.0/" || href.find("backend.userland.com") != std::string_view::npos ||
+           href == "http://my.netscape.com/rdf/simple/0.9/" || href.find("sitemaps.org/schemas/sitemap") != std::string_view::npos;
+  }
+};
 
-std::string local_name(const xmlNode* n) {
-  return n != nullptr && n->name != nullptr ? reinterpret_cast<const char*>(n->name) : "";
+// Calls fn(El) for each child element of n.
+template <class Fn>
+void for_each_element(pugi::xml_node n, Fn&& fn) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_element) fn(El(c));
+  }
 }
 
 std::optional<long long> number(const std::string& s) {
@@ -51,23 +63,23 @@ std::optional<long long> number(const std::string& s) {
 struct Reader {
   std::string_view base_url;
   Feed& feed;
-  std::unordered_set<std::string> seen_ids;
+  std::unordered_set<size_t> seen_ids;  // hashes of the ids kept (a collision is ~1 in 10^19)
 
   void date(std::optional<core::TimePoint>& slot, std::optional<int>& offset, const std::string& text,
-            const std::string& where) {
+            std::string_view kind, size_t position) {
     if (text.empty() || slot) return;
     auto z = core::parse_zoned(text);
     if (!z) {
-      feed.warnings.push_back(fmt::format("{}: unreadable date '{}'", where, text));
+      feed.warnings.push_back(fmt::format("{} {}: unreadable date '{}'", kind, position, text));
       return;
     }
     slot = z->utc;
     offset = z->offset_minutes;
   }
 
-  void enclosure(core::FeedEntry& e, const xmlNode* n, const char* url_attr, const char* length_attr) {
+  void enclosure(core::FeedEntry& e, pugi::xml_node n, std::string_view url_attr, std::string_view length_attr) {
     core::Enclosure enc;
-    enc.url = xml::resolve(n, attr(n, url_attr), base_url);
+    enc.url = tree::resolve(n, attr(n, url_attr), base_url);
     if (enc.url.empty()) return;
     enc.type = attr(n, "type");
     enc.length = number(attr(n, length_attr));
@@ -80,17 +92,17 @@ struct Reader {
   }
 
   // media:content / media:thumbnail / media:group, in RSS and Atom alike.
-  bool media(core::FeedEntry& e, xmlNode* c) {
-    if (named(c, "group", kMediaNs)) {
-      for (xmlNode* g = c->children; g != nullptr; g = g->next) media(e, g);
+  bool media(core::FeedEntry& e, const El& c) {
+    if (c.is("group", kMediaNs)) {
+      for_each_element(c.node, [&](const El& g) { media(e, g); });
       return true;
     }
-    if (named(c, "content", kMediaNs)) {
-      enclosure(e, c, "url", "fileSize");
+    if (c.is("content", kMediaNs)) {
+      enclosure(e, c.node, "url", "fileSize");
       return true;
     }
-    if (named(c, "thumbnail", kMediaNs)) {
-      if (e.image.empty()) e.image = xml::resolve(c, attr(c, "url"), base_url);
+    if (c.is("thumbnail", kMediaNs)) {
+      if (e.image.empty()) e.image = tree::resolve(c.node, attr(c.node, "url"), base_url);
       return true;
     }
     return false;
@@ -103,7 +115,7 @@ struct Reader {
       feed.warnings.push_back(fmt::format("item {}: no link and no id; dropped", position));
       return;
     }
-    if (!seen_ids.insert(e.guid).second) {
+    if (!seen_ids.insert(std::hash<std::string>{}(e.guid)).second) {
       feed.warnings.push_back(fmt::format("item {}: duplicate id '{}'; dropped", position, e.guid));
       return;
     }
@@ -114,42 +126,43 @@ struct Reader {
     feed.entries.push_back(std::move(e));
   }
 
-  void rss_item(xmlNode* item, size_t position) {
+  void rss_item(pugi::xml_node item, size_t position) {
     core::FeedEntry e;
-    std::string where = fmt::format("item {}", position);
+    constexpr std::string_view where = "item";
     std::string link, guid_link;
-    for (xmlNode* c = item->children; c != nullptr; c = c->next) {
-      if (plain(c, "title")) e.title = plain_title(xml::text(c));
-      else if (plain(c, "link")) link = xml::text(c);
-      else if (plain(c, "guid")) {
-        e.guid = xml::text(c);
-        if (attr(c, "isPermaLink") != "false" && (e.guid.rfind("http://", 0) == 0 || e.guid.rfind("https://", 0) == 0)) {
+    for_each_element(item, [&](const El& c) {
+      pugi::xml_node n = c.node;
+      if (c.plain("title")) e.title = plain_title(tree::text(n));
+      else if (c.plain("link")) link = tree::text(n);
+      else if (c.plain("guid")) {
+        e.guid = tree::text(n);
+        if (attr(n, "isPermaLink") != "false" && (e.guid.rfind("http://", 0) == 0 || e.guid.rfind("https://", 0) == 0)) {
           guid_link = e.guid;
         }
-      } else if (plain(c, "description")) e.summary = xml::markup(c);
-      else if (named(c, "encoded", kContentNs)) e.content = xml::markup(c);
-      else if (plain(c, "author") || named(c, "creator", kDcNs)) {
-        std::string who = core::collapse_whitespace(xml::text(c));
+      } else if (c.plain("description")) e.summary = tree::markup(n);
+      else if (c.is("encoded", kContentNs)) e.content = tree::markup(n);
+      else if (c.plain("author") || c.is("creator", kDcNs)) {
+        std::string who = core::collapse_whitespace(tree::text(n));
         if (!who.empty()) e.authors.push_back(who);
-      } else if (plain(c, "pubDate") || named(c, "date", kDcNs)) date(e.published, e.published_offset, xml::text(c), where);
-      else if (named(c, "updated", kAtomNs)) date(e.updated, e.updated_offset, xml::text(c), where);
-      else if (plain(c, "category") || named(c, "subject", kDcNs)) {
-        std::string cat = core::collapse_whitespace(xml::text(c));
+      } else if (c.plain("pubDate") || c.is("date", kDcNs)) date(e.published, e.published_offset, tree::text(n), where, position);
+      else if (c.is("updated", kAtomNs)) date(e.updated, e.updated_offset, tree::text(n), where, position);
+      else if (c.plain("category") || c.is("subject", kDcNs)) {
+        std::string cat = core::collapse_whitespace(tree::text(n));
         if (!cat.empty()) e.categories.push_back(cat);
-      } else if (plain(c, "enclosure")) enclosure(e, c, "url", "length");
-      else if (named(c, "link", kAtomNs) && link.empty() && (attr(c, "rel").empty() || attr(c, "rel") == "alternate")) {
-        link = attr(c, "href");
+      } else if (c.plain("enclosure")) enclosure(e, n, "url", "length");
+      else if (c.is("link", kAtomNs) && link.empty() && (attr(n, "rel").empty() || attr(n, "rel") == "alternate")) {
+        link = attr(n, "href");
       } else media(e, c);
-    }
+    });
     if (link.empty()) link = guid_link;
     if (link.empty()) link = attr(item, "about");  // RSS 1.0 rdf:about
-    e.url = xml::resolve(item, link, base_url);
+    e.url = tree::resolve(item, link, base_url);
     keep(std::move(e), position);
   }
 
-  void atom_link(xmlNode* c, std::string& alternate, core::FeedEntry* entry) {
+  void atom_link(pugi::xml_node c, std::string& alternate, core::FeedEntry* entry) {
     std::string rel = attr(c, "rel");
-    std::string href = xml::resolve(c, attr(c, "href"), base_url);
+    std::string href = tree::resolve(c, attr(c, "href"), base_url);
     if (href.empty()) return;
     if (rel.empty() || rel == "alternate") {
       std::string type = attr(c, "type");
@@ -164,161 +177,213 @@ struct Reader {
     }
   }
 
-  static std::vector<std::string> atom_authors(const xmlNode* n) {
+  static std::vector<std::string> atom_authors(pugi::xml_node n) {
     std::vector<std::string> out;
-    for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
-      if (!named(c, "author", kAtomNs)) continue;
-      for (const xmlNode* a = c->children; a != nullptr; a = a->next) {
-        if (named(a, "name", kAtomNs)) {
-          std::string who = core::collapse_whitespace(xml::text(a));
-          if (!who.empty()) out.push_back(who);
-        }
-      }
-    }
+    for_each_element(n, [&](const El& c) {
+      if (!c.is("author", kAtomNs)) return;
+      for_each_element(c.node, [&](const El& a) {
+        if (!a.is("name", kAtomNs)) return;
+        std::string who = core::collapse_whitespace(tree::text(a.node));
+        if (!who.empty()) out.push_back(who);
+      });
+    });
     return out;
   }
 
-  std::string atom_content(xmlNode* c) {
+  static std::string atom_content(pugi::xml_node c) {
     if (attr(c, "type") == "xhtml") {
       // The content is one xhtml:div; its inside is the markup.
-      for (xmlNode* d = c->children; d != nullptr; d = d->next) {
-        if (d->type == XML_ELEMENT_NODE && local_name(d) == "div") return xml::inner_xml(d);
+      for (pugi::xml_node d = c.first_child(); d; d = d.next_sibling()) {
+        if (d.type() == pugi::node_element && tree::name_of(d).local == "div") return tree::inner_xml(d);
       }
-      return xml::inner_xml(c);
+      return tree::inner_xml(c);
     }
-    return xml::markup(c);
+    return tree::markup(c);
   }
 
-  void atom_entry(xmlNode* entry, size_t position, const std::vector<std::string>& feed_authors) {
+  void atom_entry(pugi::xml_node entry, size_t position, const std::vector<std::string>& feed_authors) {
     core::FeedEntry e;
-    std::string where = fmt::format("entry {}", position);
+    constexpr std::string_view where = "entry";
     std::string alternate;
-    for (xmlNode* c = entry->children; c != nullptr; c = c->next) {
-      if (named(c, "title", kAtomNs)) e.title = plain_title(attr(c, "type") == "xhtml" ? xml::inner_xml(c) : xml::text(c));
-      else if (named(c, "id", kAtomNs)) e.guid = xml::text(c);
-      else if (named(c, "link", kAtomNs)) atom_link(c, alternate, &e);
-      else if (named(c, "summary", kAtomNs)) e.summary = atom_content(c);
-      else if (named(c, "content", kAtomNs)) {
-        e.content = atom_content(c);
-        if (alternate.empty() && !attr(c, "src").empty()) alternate = xml::resolve(c, attr(c, "src"), base_url);
-      } else if (named(c, "published", kAtomNs)) date(e.published, e.published_offset, xml::text(c), where);
-      else if (named(c, "updated", kAtomNs)) date(e.updated, e.updated_offset, xml::text(c), where);
-      else if (named(c, "category", kAtomNs)) {
-        std::string term = attr(c, "term");
-        if (term.empty()) term = attr(c, "label");
+    for_each_element(entry, [&](const El& c) {
+      pugi::xml_node n = c.node;
+      if (c.is("title", kAtomNs)) e.title = plain_title(attr(n, "type") == "xhtml" ? tree::inner_xml(n) : tree::text(n));
+      else if (c.is("id", kAtomNs)) e.guid = tree::text(n);
+      else if (c.is("link", kAtomNs)) atom_link(n, alternate, &e);
+      else if (c.is("summary", kAtomNs)) e.summary = atom_content(n);
+      else if (c.is("content", kAtomNs)) {
+        e.content = atom_content(n);
+        if (alternate.empty() && !attr(n, "src").empty()) alternate = tree::resolve(n, attr(n, "src"), base_url);
+      } else if (c.is("published", kAtomNs)) date(e.published, e.published_offset, tree::text(n), where, position);
+      else if (c.is("updated", kAtomNs)) date(e.updated, e.updated_offset, tree::text(n), where, position);
+      else if (c.is("category", kAtomNs)) {
+        std::string term = attr(n, "term");
+        if (term.empty()) term = attr(n, "label");
         if (!term.empty()) e.categories.push_back(term);
       } else media(e, c);
-    }
+    });
     e.authors = atom_authors(entry);
     if (e.authors.empty()) e.authors = feed_authors;
     e.url = alternate;
     keep(std::move(e), position);
   }
 
-  void atom(xmlNode* root) {
+  void atom(pugi::xml_node root) {
     feed.format = Format::kAtom;
     feed.language = attr(root, "lang");
     std::vector<std::string> authors = atom_authors(root);
     std::string alternate;
     size_t n = 0;
-    for (xmlNode* c = root->children; c != nullptr; c = c->next) {
-      if (named(c, "title")) feed.title = plain_title(xml::text(c));
-      else if (named(c, "link")) atom_link(c, alternate, nullptr);
-      else if (named(c, "entry")) atom_entry(c, ++n, authors);
-    }
+    for_each_element(root, [&](const El& c) {
+      if (c.is("title")) feed.title = plain_title(tree::text(c.node));
+      else if (c.is("link")) atom_link(c.node, alternate, nullptr);
+      else if (c.is("entry")) atom_entry(c.node, ++n, authors);
+    });
     feed.link = alternate;
   }
 
-  void channel_field(xmlNode* c) {
-    if (plain(c, "title")) feed.title = plain_title(xml::text(c));
-    else if (plain(c, "link")) feed.link = xml::resolve(c, xml::text(c), base_url);
-    else if (plain(c, "language") || named(c, "language", kDcNs)) feed.language = xml::text(c);
-    else if (plain(c, "ttl")) {
-      std::string t = xml::text(c);
+  void channel_field(const El& c) {
+    pugi::xml_node n = c.node;
+    if (c.plain("title")) feed.title = plain_title(tree::text(n));
+    else if (c.plain("link")) feed.link = tree::resolve(n, tree::text(n), base_url);
+    else if (c.plain("language") || c.is("language", kDcNs)) feed.language = tree::text(n);
+    else if (c.plain("ttl")) {
+      std::string t = tree::text(n);
       auto minutes = number(t);
       if (minutes && *minutes <= 100000) feed.ttl_minutes = static_cast<int>(*minutes);
       else feed.warnings.push_back(fmt::format("channel: ttl '{}' is not a number of minutes; ignored", t));
-    } else if (plain(c, "skipHours")) {
-      for (xmlNode* h = c->children; h != nullptr; h = h->next) {
-        auto hour = plain(h, "hour") ? number(xml::text(h)) : std::nullopt;
+    } else if (c.plain("skipHours")) {
+      for_each_element(n, [&](const El& h) {
+        auto hour = h.plain("hour") ? number(tree::text(h.node)) : std::nullopt;
         if (hour && *hour <= 23) feed.skip_hours.push_back(static_cast<int>(*hour));  // RSS: 0-23, GMT
-      }
+      });
       std::sort(feed.skip_hours.begin(), feed.skip_hours.end());
       feed.skip_hours.erase(std::unique(feed.skip_hours.begin(), feed.skip_hours.end()), feed.skip_hours.end());
-    } else if (plain(c, "skipDays")) {
-      for (xmlNode* d = c->children; d != nullptr; d = d->next) {
-        if (plain(d, "day")) feed.skip_days.push_back(xml::text(d));
-      }
-    } else if (named(c, "link", kAtomNs)) {
+    } else if (c.plain("skipDays")) {
+      for_each_element(n, [&](const El& d) {
+        if (d.plain("day")) feed.skip_days.push_back(tree::text(d.node));
+      });
+    } else if (c.is("link", kAtomNs)) {
       std::string ignored;
-      atom_link(c, ignored, nullptr);
+      atom_link(n, ignored, nullptr);
     }
   }
 
-  void rss(xmlNode* channel, bool rdf) {
+  void rss(pugi::xml_node channel, bool rdf) {
     feed.format = rdf ? Format::kRdf : Format::kRss;
     size_t n = 0;
     // RDF puts items beside the channel; RSS 2.0 inside it.
-    for (xmlNode* c = channel->children; c != nullptr; c = c->next) {
-      if (plain(c, "item")) {
-        rss_item(c, ++n);
-      } else if (rdf && plain(c, "channel")) {
-        for (xmlNode* d = c->children; d != nullptr; d = d->next) channel_field(d);
+    for_each_element(channel, [&](const El& c) {
+      if (c.plain("item")) {
+        rss_item(c.node, ++n);
+      } else if (rdf && c.plain("channel")) {
+        for_each_element(c.node, [&](const El& d) { channel_field(d); });
       } else if (!rdf) {
         channel_field(c);
       }
-    }
+    });
   }
 
-  void sitemap(xmlNode* root) {
+  void sitemap(pugi::xml_node root) {
     feed.format = Format::kSitemap;
     size_t n = 0;
-    for (xmlNode* u = root->children; u != nullptr; u = u->next) {
-      if (!plain(u, "url")) continue;
+    for_each_element(root, [&](const El& u) {
+      if (!u.plain("url")) return;
       core::FeedEntry e;
-      std::string where = fmt::format("url {}", ++n);
-      for (xmlNode* c = u->children; c != nullptr; c = c->next) {
-        if (plain(c, "loc")) e.url = xml::resolve(c, xml::text(c), base_url);
-        else if (plain(c, "lastmod")) date(e.updated, e.updated_offset, xml::text(c), where);
-        else if (named(c, "news", kNewsNs)) {
-          for (xmlNode* d = c->children; d != nullptr; d = d->next) {
-            if (named(d, "title", kNewsNs)) e.title = plain_title(xml::text(d));
-            else if (named(d, "publication_date", kNewsNs)) date(e.published, e.published_offset, xml::text(d), where);
-            else if (named(d, "keywords", kNewsNs)) {
-              for (const auto& k : core::split(xml::text(d), ',')) {
+      constexpr std::string_view where = "url";
+      ++n;
+      for_each_element(u.node, [&](const El& c) {
+        if (c.plain("loc")) e.url = tree::resolve(c.node, tree::text(c.node), base_url);
+        else if (c.plain("lastmod")) date(e.updated, e.updated_offset, tree::text(c.node), where, n);
+        else if (c.is("news", kNewsNs)) {
+          for_each_element(c.node, [&](const El& d) {
+            if (d.is("title", kNewsNs)) e.title = plain_title(tree::text(d.node));
+            else if (d.is("publication_date", kNewsNs)) date(e.published, e.published_offset, tree::text(d.node), where, n);
+            else if (d.is("keywords", kNewsNs)) {
+              for (const auto& k : core::split(tree::text(d.node), ',')) {
                 std::string word(core::trim(k));
                 if (!word.empty()) e.categories.push_back(word);
               }
-            } else if (named(d, "publication", kNewsNs)) {
-              for (xmlNode* p = d->children; p != nullptr; p = p->next) {
-                if (named(p, "language", kNewsNs) && feed.language.empty()) feed.language = xml::text(p);
-                else if (named(p, "name", kNewsNs) && feed.title.empty()) feed.title = plain_title(xml::text(p));
-              }
+            } else if (d.is("publication", kNewsNs)) {
+              for_each_element(d.node, [&](const El& p) {
+                if (p.is("language", kNewsNs) && feed.language.empty()) feed.language = tree::text(p.node);
+                else if (p.is("name", kNewsNs) && feed.title.empty()) feed.title = plain_title(tree::text(p.node));
+              });
             }
-          }
-        } else if (named(c, "image", kImageNs) && e.image.empty()) {
-          for (xmlNode* d = c->children; d != nullptr; d = d->next) {
-            if (named(d, "loc", kImageNs)) e.image = xml::resolve(d, xml::text(d), base_url);
-          }
+          });
+        } else if (c.is("image", kImageNs) && e.image.empty()) {
+          for_each_element(c.node, [&](const El& d) {
+            if (d.is("loc", kImageNs)) e.image = tree::resolve(d.node, tree::text(d.node), base_url);
+          });
         }
-      }
+      });
       keep(std::move(e), n);
-    }
+    });
   }
 
-  void sitemap_index(xmlNode* root) {
+  void sitemap_index(pugi::xml_node root) {
     feed.format = Format::kSitemapIndex;
-    for (xmlNode* s = root->children; s != nullptr; s = s->next) {
-      if (!plain(s, "sitemap")) continue;
-      for (xmlNode* c = s->children; c != nullptr; c = c->next) {
-        if (plain(c, "loc")) {
-          std::string url = xml::resolve(c, xml::text(c), base_url);
-          if (!url.empty()) feed.sitemaps.push_back(url);
-        }
-      }
-    }
+    for_each_element(root, [&](const El& s) {
+      if (!s.plain("sitemap")) return;
+      for_each_element(s.node, [&](const El& c) {
+        if (!c.plain("loc")) return;
+        std::string url = tree::resolve(c.node, tree::text(c.node), base_url);
+        if (!url.empty()) feed.sitemaps.push_back(url);
+      });
+    });
   }
 };
+
+// A feed document as a well-formed UTF-8 tree: pugixml on the bytes as they
+// are when they are UTF-8 and well-formed (nearly always, and fast); else
+// libxml2's recover mode first, its errors kept as warnings.
+struct Document {
+  pugi::xml_document doc;
+  std::string recovered;  // the buffer pugixml parsed on the slow path (kept alive)
+  std::vector<std::string> warnings;
+  std::string failure;    // why no tree could be read
+};
+
+constexpr unsigned kPugiOptions = pugi::parse_default & ~pugi::parse_wconv_attribute;
+
+void load(Document& d, std::string_view body, std::string_view http_charset) {
+  std::string repaired;
+  size_t bare = xml::escape_bare_ampersands(body, repaired);
+  if (bare > 0) {
+    body = repaired;
+    d.warnings.push_back(fmt::format("{} bare '&' in the XML read as text", bare));
+  }
+  std::string encoding = xml::encoding_for(body, http_charset);
+  bool utf16 = body.substr(0, 2) == "\xFF\xFE" || body.substr(0, 2) == "\xFE\xFF";
+  if (!encoding.empty() && !utf16) {
+    // Another single-byte or multi-byte encoding: to UTF-8 first, then the fast path.
+    if (auto converted = text::to_utf8(body, encoding)) {
+      d.recovered = std::move(*converted);
+      auto result = d.doc.load_buffer(d.recovered.data(), d.recovered.size(), kPugiOptions, pugi::encoding_utf8);
+      if (result && d.doc.document_element()) return;
+    }
+  } else if (!utf16) {
+    auto result = d.doc.load_buffer(body.data(), body.size(), kPugiOptions, pugi::encoding_utf8);
+    if (result && d.doc.document_element()) return;
+  }
+  xml::Recovered r = xml::recover(body, encoding);
+  if (r.xml.empty()) {
+    d.failure = "not XML and not JSON: no feed could be read" + (r.messages.empty() ? "" : " (" + r.messages.front() + ")");
+    return;
+  }
+  d.recovered = std::move(r.xml);
+  d.doc.reset();
+  auto result = d.doc.load_buffer(d.recovered.data(), d.recovered.size(), kPugiOptions, pugi::encoding_utf8);
+  if (!result || !d.doc.document_element()) {
+    d.failure = std::string("the recovered document could not be read: ") + result.description();
+    return;
+  }
+  if (r.errors > 0) {
+    std::string more = r.errors > 1 ? fmt::format(" (and {} more)", r.errors - 1) : "";
+    d.warnings.insert(d.warnings.begin(), fmt::format("XML errors recovered from: {}{}; items after the damage may be missing",
+                                                      r.messages.empty() ? "" : r.messages.front(), more));
+  }
+}
 
 std::string not_a_feed_page(std::string_view body, std::string_view base_url) {
   auto feeds = discover_feeds(body, base_url);
@@ -361,61 +426,52 @@ core::Result<Feed> parse_feed(std::string_view body, std::string_view base_url, 
   if (start.front() == '{') return parse_json_feed(start, base_url);
   if (looks_like_html(start)) return core::fail(core::ErrorCode::kInvalidInput, not_a_feed_page(body, base_url));
   if (body.size() > static_cast<size_t>(INT32_MAX)) return core::fail(core::ErrorCode::kLimit, "the feed is too large");
-  xml::Parsed parsed = xml::parse(body, xml::encoding_for(body, http_charset));
-  xmlNode* root = parsed.doc ? xmlDocGetRootElement(parsed.doc.get()) : nullptr;
-  if (root == nullptr) {
-    std::string why = parsed.messages.empty() ? "" : " (" + parsed.messages.front() + ")";
-    return core::fail(core::ErrorCode::kInvalidInput, "not XML and not JSON: no feed could be read" + why);
-  }
+  Document d;
+  load(d, body, http_charset);
+  if (!d.failure.empty()) return core::fail(core::ErrorCode::kInvalidInput, d.failure);
+  pugi::xml_node root = d.doc.document_element();
   Feed feed;
   Reader reader{base_url, feed, {}};
-  std::string name = local_name(root);
-  if (named(root, "feed", kAtomNs) || name == "feed") {
+  El r(root);
+  if (r.is("feed", kAtomNs) || r.is("feed", "")) {
     reader.atom(root);
-  } else if (name == "rss") {
-    xmlNode* channel = nullptr;
-    for (xmlNode* c = root->children; c != nullptr && channel == nullptr; c = c->next) {
-      if (named(c, "channel")) channel = c;
-    }
-    if (channel == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "RSS without a <channel>");
+  } else if (r.is("rss")) {
+    pugi::xml_node channel;
+    for_each_element(root, [&](const El& c) {
+      if (!channel && c.is("channel")) channel = c.node;
+    });
+    if (!channel) return core::fail(core::ErrorCode::kInvalidInput, "RSS without a <channel>");
     reader.rss(channel, /*rdf=*/false);
-  } else if (name == "RDF") {
+  } else if (r.is("RDF")) {
     reader.rss(root, /*rdf=*/true);
-  } else if (name == "urlset") {
+  } else if (r.is("urlset")) {
     reader.sitemap(root);
-  } else if (name == "sitemapindex") {
+  } else if (r.is("sitemapindex")) {
     reader.sitemap_index(root);
-  } else if (core::to_lower_ascii(name) == "html") {
+  } else if (core::to_lower_ascii(r.name.local) == "html") {
     return core::fail(core::ErrorCode::kInvalidInput, not_a_feed_page(body, base_url));
   } else {
-    return core::fail(core::ErrorCode::kInvalidInput, fmt::format("not a feed: the root element is <{}>", name));
+    return core::fail(core::ErrorCode::kInvalidInput, fmt::format("not a feed: the root element is <{}>", root.name()));
   }
-  if (parsed.bare_ampersands > 0) {
-    feed.warnings.insert(feed.warnings.begin(), fmt::format("{} bare '&' in the XML read as text", parsed.bare_ampersands));
-  }
-  if (parsed.errors > 0) {
-    std::string more = parsed.errors > 1 ? fmt::format(" (and {} more)", parsed.errors - 1) : "";
-    feed.warnings.insert(feed.warnings.begin(),
-                         fmt::format("XML errors recovered from: {}{}; items after the damage may be missing",
-                                     parsed.messages.front(), more));
-  }
+  feed.warnings.insert(feed.warnings.begin(), d.warnings.begin(), d.warnings.end());
   return feed;
 }
 
 core::Result<std::vector<OpmlOutline>> parse_opml(std::string_view body) {
-  xml::Parsed parsed = xml::parse(body, xml::encoding_for(body, ""));
-  xmlNode* root = parsed.doc ? xmlDocGetRootElement(parsed.doc.get()) : nullptr;
-  if (root == nullptr || !named(root, "opml")) {
+  Document d;
+  load(d, body, "");
+  pugi::xml_node root = d.failure.empty() ? d.doc.document_element() : pugi::xml_node();
+  if (!root || El(root).name.local != "opml") {
     return core::fail(core::ErrorCode::kInvalidInput, "not an OPML document (no <opml> root element)");
   }
   std::vector<OpmlOutline> out;
   // Pre-order walk in document order; a folder outline's title is the category below it.
-  std::vector<std::pair<xmlNode*, std::string>> stack{{root, ""}};
+  std::vector<std::pair<pugi::xml_node, std::string>> stack{{root, ""}};
   while (!stack.empty()) {
     auto [node, category] = stack.back();
     stack.pop_back();
     std::string below = category;
-    if (named(node, "outline")) {
+    if (El(node).is("outline")) {
       std::string xml_url = attr(node, "xmlUrl");
       std::string title = attr(node, "title").empty() ? attr(node, "text") : attr(node, "title");
       if (!xml_url.empty()) {
@@ -424,10 +480,10 @@ core::Result<std::vector<OpmlOutline>> parse_opml(std::string_view body) {
         below = title;
       }
     }
-    std::vector<xmlNode*> children;
-    for (xmlNode* c = node->children; c != nullptr; c = c->next) {
-      if (named(c, "body") || named(c, "outline")) children.push_back(c);
-    }
+    std::vector<pugi::xml_node> children;
+    for_each_element(node, [&](const El& c) {
+      if (c.is("body") || c.is("outline")) children.push_back(c.node);
+    });
     for (auto it = children.rbegin(); it != children.rend(); ++it) stack.emplace_back(*it, below);
   }
   return out;

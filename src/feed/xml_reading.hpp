@@ -1,33 +1,20 @@
-// Reading feed XML safely with libxml2: the encoding decided before parsing,
-// recover mode with the errors collected as warnings, and text gathered from
-// nodes without ever expanding external or recursive entities. Shared by the
-// RSS/Atom/RDF/sitemap reader and OPML. Internal to the feed module.
+// Getting feed bytes into a well-formed UTF-8 document, whatever the feed
+// did: the encoding decided before parsing, bare ampersands read as text,
+// and, for documents the fast parser refuses (broken XML, other encodings),
+// libxml2's recover mode with its errors kept as warnings. Never touches the
+// network, never loads a DTD, never expands entities (no XXE, no bombs).
+// Internal to the feed module.
 #pragma once
 
-#include <libxml/tree.h>
-
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace newsdesk::feed::xml {
 
-struct DocDeleter {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-using Doc = std::unique_ptr<xmlDoc, DocDeleter>;
-
-struct Parsed {
-  Doc doc;
-  int errors = 0;                    // XML errors the parser recovered from
-  size_t bare_ampersands = 0;        // "&" that started no reference, read as text
-  std::vector<std::string> messages; // the first few, "line 12: ..." form
-};
-
-// The encoding to hand libxml2 ("" = the document's own declaration or
-// UTF-8): a declaration is trusted unless it says UTF-8 and the bytes are not;
-// an undeclared document uses the HTTP charset, else UTF-8 when the bytes are
+// The encoding to decode `body` with ("" = UTF-8 as it stands, or a BOM
+// says): a declaration is trusted unless it says UTF-8 and the bytes are not; an
+// undeclared document uses the HTTP charset, else UTF-8 when the bytes are
 // valid UTF-8, else what the bytes look like.
 std::string encoding_for(std::string_view body, std::string_view http_charset);
 
@@ -36,25 +23,14 @@ std::string encoding_for(std::string_view body, std::string_view http_charset);
 // empty when there are none.
 size_t escape_bare_ampersands(std::string_view body, std::string& out);
 
-// Parses in recover mode (bare ampersands read as text first); never touches the network, never loads a DTD,
-// never substitutes entities into the tree.
-Parsed parse(std::string_view body, const std::string& encoding);
+struct Recovered {
+  std::string xml;                   // well-formed UTF-8 XML; "" when nothing could be read
+  int errors = 0;                    // XML errors libxml2 recovered from
+  std::vector<std::string> messages; // the first few, "line 12: ..." form
+};
 
-bool named(const xmlNode* n, const char* local, const char* ns = nullptr);
-std::string attr(const xmlNode* n, const char* name);
-
-// The text of a node: text and CDATA children, internal entities by their
-// declared value (never external ones, never recursively), cut at 1 MiB.
-std::string text(const xmlNode* n);
-
-// A node's children serialised as markup (for HTML given as child elements).
-std::string inner_xml(xmlNode* n);
-
-// The text of an element that may carry HTML either escaped or as child
-// elements: markup kept, trimmed.
-std::string markup(xmlNode* n);
-
-// Resolves `link` against the xml:base in force at `n`, then `base_url`.
-std::string resolve(const xmlNode* n, const std::string& link, std::string_view base_url);
+// Parses with libxml2 in recover mode (as `encoding`, "" = the document's
+// own) and writes what it read back as UTF-8 XML.
+Recovered recover(std::string_view body, const std::string& encoding);
 
 }  // namespace newsdesk::feed::xml

@@ -1,7 +1,12 @@
 #include "text/charset.hpp"
 
+#include <iconv.h>
+
+#include <cerrno>
 #include <uchardet/uchardet.h>
 
+#include <cstdint>
+#include <cstring>
 #include <memory>
 
 #include "core/strings.hpp"
@@ -52,6 +57,14 @@ Utf8Check check_utf8(std::string_view s, bool cut) {
   bool& multibyte = r.multibyte;
   size_t i = 0;
   while (i < s.size()) {
+    // Eight ASCII bytes at a time: most text is ASCII.
+    while (i + 8 <= s.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) != 0) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       ++i;
@@ -120,6 +133,33 @@ std::string detect_charset(std::string_view html, std::string_view http_charset)
   // Declared something else: non-ASCII bytes that form valid UTF-8 are UTF-8.
   if (multibyte) return "utf-8";
   return declared;
+}
+
+std::optional<std::string> to_utf8(std::string_view bytes, const std::string& encoding) {
+  iconv_t cd = iconv_open("UTF-8", encoding.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  std::string out(bytes.size() * 2 + 16, '\0');
+  char* in = const_cast<char*>(bytes.data());  // iconv's signature; it does not write there
+  size_t in_left = bytes.size();
+  size_t done = 0;
+  bool ok = true;
+  while (in_left > 0) {
+    char* dst = out.data() + done;
+    size_t out_left = out.size() - done;
+    size_t r = iconv(cd, &in, &in_left, &dst, &out_left);
+    done = out.size() - out_left;
+    if (r != static_cast<size_t>(-1)) break;
+    if (errno == E2BIG) {
+      out.resize(out.size() * 2);
+      continue;
+    }
+    ok = false;  // EILSEQ / EINVAL: not valid in that encoding
+    break;
+  }
+  iconv_close(cd);
+  if (!ok) return std::nullopt;
+  out.resize(done);
+  return out;
 }
 
 }  // namespace newsdesk::text

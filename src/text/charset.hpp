@@ -1,6 +1,7 @@
 // Which character encoding a page's bytes are in. Pure; safe to call concurrently.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,9 @@ std::string declared_charset(std::string_view html);
 // True when `bytes` is valid UTF-8 (and, with `require_multibyte`, has at
 // least one non-ASCII sequence).
 bool is_valid_utf8(std::string_view bytes, bool require_multibyte);
+
+// `bytes` in `encoding` (a name iconv knows) as UTF-8; nullopt when the
+// encoding is unknown or the bytes are not valid in it.
+std::optional<std::string> to_utf8(std::string_view bytes, const std::string& encoding);
 
 }  // namespace newsdesk::text

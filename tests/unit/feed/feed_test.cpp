@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "core/strings.hpp"
 #include "core/time.hpp"
+#include "core/url.hpp"
 #include "feed/feed.hpp"
 
 using namespace newsdesk;
@@ -135,4 +137,24 @@ TEST(Opml, ReadsNestedOutlinesAndWritesThemBack) {
   ASSERT_EQ(again->size(), 2u);
   EXPECT_EQ((*again)[0].site_url, "http://a/");
   EXPECT_FALSE(feed::parse_opml("<rss/>"));
+}
+
+// The feed reader resolves everyday links without a URL parser; it must
+// agree with the parser (core::resolve_url) on every case it takes.
+TEST(FeedLinks, TheQuickResolverAgreesWithTheUrlParser) {
+  const char* bases[] = {"https://news.example/feeds/all.xml", "http://news.example/", "https://news.example/a/b/c",
+                         "https://news.example/a/b/"};
+  const char* links[] = {"/2026/11/29/story.html", "story.html", "sub/dir/page", "/", "x", "https://other.example/p",
+                         "../up.html", "./here.html", "/a/../b", "?q=1", "#top", "//cdn.example/i.png", "a b.html",
+                         "/caf%C3%A9", "mailto:desk@news.example"};
+  for (const char* base : bases) {
+    std::string feed = std::string("<rss version=\"2.0\"><channel><title>t</title><item><title>i</title><guid>g</guid><link>");
+    for (const char* link : links) {
+      std::string doc = feed + core::html_escape(link) + "</link></item></channel></rss>";
+      auto f = parse_feed(doc, base);
+      ASSERT_TRUE(f) << f.error().message;
+      ASSERT_EQ(f->entries.size(), 1u);
+      EXPECT_EQ(f->entries[0].url, core::resolve_url(base, link)) << base << " + " << link;
+    }
+  }
 }

@@ -1,0 +1,177 @@
+#include "feed/xml_tree.hpp"
+
+#include <cstring>
+#include <optional>
+#include <vector>
+
+#include "core/strings.hpp"
+#include "core/url.hpp"
+
+namespace newsdesk::feed::tree {
+namespace {
+
+constexpr size_t kMaxFieldBytes = 1 << 20;
+
+std::string_view local_part(std::string_view qualified) {
+  size_t colon = qualified.find(':');
+  return colon == std::string_view::npos ? qualified : qualified.substr(colon + 1);
+}
+
+void gather(pugi::xml_node n, std::string& out) {
+  for (pugi::xml_node c = n.first_child(); c && out.size() < kMaxFieldBytes; c = c.next_sibling()) {
+    switch (c.type()) {
+      case pugi::node_pcdata:
+      case pugi::node_cdata: out += c.value(); break;
+      case pugi::node_element: gather(c, out); break;
+      default: break;
+    }
+  }
+}
+
+// Trims in place: no second string.
+void trim_in_place(std::string& s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  size_t end = s.size();
+  while (end > 0 && space(s[end - 1])) --end;
+  s.resize(end);
+  size_t begin = 0;
+  while (begin < s.size() && space(s[begin])) ++begin;
+  if (begin > 0) s.erase(0, begin);
+}
+
+struct StringWriter final : pugi::xml_writer {
+  std::string out;
+  void write(const void* data, size_t size) override { out.append(static_cast<const char*>(data), size); }
+};
+
+}  // namespace
+
+Name name_of(pugi::xml_node n) {
+  std::string_view qualified = n.name();
+  size_t colon = qualified.find(':');
+  std::string_view prefix = colon == std::string_view::npos ? std::string_view() : qualified.substr(0, colon);
+  Name out{colon == std::string_view::npos ? qualified : qualified.substr(colon + 1), {}};
+  // The nearest declaration of the prefix (or of the default namespace).
+  for (pugi::xml_node p = n; p && p.type() == pugi::node_element; p = p.parent()) {
+    for (pugi::xml_attribute a = p.first_attribute(); a; a = a.next_attribute()) {
+      const char* raw = a.name();
+      if (raw[0] != 'x' || std::strncmp(raw, "xmlns", 5) != 0) continue;  // no strlen for the other attributes
+      std::string_view an = raw;
+      bool match = prefix.empty() ? an.size() == 5 : (an.size() == 6 + prefix.size() && an[5] == ':' && an.substr(6) == prefix);
+      if (match) {
+        out.ns = a.value();
+        return out;
+      }
+    }
+  }
+  return out;
+}
+
+std::string attr(pugi::xml_node n, std::string_view local) {
+  for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
+    if (local_part(a.name()) == local) return std::string(core::trim(a.value()));
+  }
+  return {};
+}
+
+std::string text(pugi::xml_node n) {
+  // The common case, one text child, is copied once.
+  pugi::xml_node only = n.first_child();
+  if (only && !only.next_sibling() && (only.type() == pugi::node_pcdata || only.type() == pugi::node_cdata)) {
+    std::string_view v = core::trim(only.value());
+    return std::string(v.substr(0, kMaxFieldBytes));
+  }
+  std::string out;
+  gather(n, out);
+  if (out.size() > kMaxFieldBytes) out.resize(kMaxFieldBytes);
+  trim_in_place(out);
+  return out;
+}
+
+std::string inner_xml(pugi::xml_node n) {
+  StringWriter w;
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) c.print(w, "", pugi::format_raw);
+  if (w.out.size() > kMaxFieldBytes) w.out.resize(kMaxFieldBytes);
+  return std::string(core::trim(w.out));
+}
+
+std::string markup(pugi::xml_node n) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_element) return inner_xml(n);
+  }
+  return text(n);
+}
+
+namespace {
+
+// An absolute http(s) URL that needs no resolving (nothing to normalise).
+bool plain_absolute(std::string_view link) {
+  bool http = link.substr(0, 7) == "http://" || link.substr(0, 8) == "https://";
+  if (!http) return false;
+  for (char c : link) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7F || c == '\\' || c == '#' || c == '%') return false;
+  }
+  return link.find("/./") == std::string_view::npos && link.find("/../") == std::string_view::npos;
+}
+
+// RFC 3986 resolution for the everyday case, without a URL parser: a plain
+// absolute base without query, and a path ("/a/b.html" or "b.html") with no
+// dot segments, query or fragment. nullopt for anything else.
+std::optional<std::string> resolve_simple(std::string_view base, std::string_view link) {
+  if (!plain_absolute(base) || base.find('?') != std::string_view::npos || link.empty()) return std::nullopt;
+  size_t authority = base.find("://") + 3;
+  size_t path = base.find('/', authority);
+  if (path == std::string_view::npos) return std::nullopt;
+  if (link.substr(0, 2) == "//" || link == "." || link == ".." || link.substr(0, 2) == "./" || link.substr(0, 3) == "../") {
+    return std::nullopt;
+  }
+  for (char c : link) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7F || c == ':' || c == '?' || c == '#' || c == '%' || c == '\\') return std::nullopt;
+  }
+  if (link.find("/./") != std::string_view::npos || link.find("/../") != std::string_view::npos ||
+      link.ends_with("/.") || link.ends_with("/..")) {
+    return std::nullopt;
+  }
+  std::string out;
+  if (link.front() == '/') {
+    out.reserve(path + link.size());
+    out.append(base.substr(0, path)).append(link);
+  } else {
+    size_t dir = base.rfind('/') + 1;
+    out.reserve(dir + link.size());
+    out.append(base.substr(0, dir)).append(link);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string resolve(pugi::xml_node n, std::string_view link, std::string_view base_url) {
+  link = core::trim(link);
+  if (link.empty()) return {};
+  if (plain_absolute(link)) return std::string(link);  // most feed links: no URL parser needed
+  std::vector<std::string_view> bases;  // innermost first
+  for (pugi::xml_node p = n; p && p.type() == pugi::node_element; p = p.parent()) {
+    if (pugi::xml_attribute b = p.attribute("xml:base")) bases.push_back(b.value());
+  }
+  // The base in force is the same for every link of an entry (and often of
+  // the feed): remember the last one instead of resolving the chain again.
+  thread_local std::string last_key, last_base;
+  std::string key(base_url);
+  for (auto it = bases.rbegin(); it != bases.rend(); ++it) {
+    key += '\n';
+    key += *it;
+  }
+  if (key != last_key) {
+    std::string base(base_url);
+    for (auto it = bases.rbegin(); it != bases.rend(); ++it) base = core::resolve_url(base, core::trim(*it));
+    last_key = std::move(key);
+    last_base = std::move(base);
+  }
+  if (auto quick = resolve_simple(last_base, link)) return *quick;
+  return core::resolve_url(last_base, link);
+}
+
+}  // namespace newsdesk::feed::tree
