@@ -220,6 +220,29 @@ TEST(Misbehaviour, AServerThatNeverAnswersTimesOut) {
   EXPECT_EQ(r.failure, fetch::FailureClass::kTimeout);
 }
 
+TEST(Misbehaviour, ASlowDripPastTheTimeoutIsAbandonedAShortOneIsRead) {
+  BehaviourServer server;
+  server.route("/drip", [](const Request&) {
+    Reply r = ok(std::string(20 * 1024, 'x'));
+    r.drip = std::chrono::milliseconds(100);  // 20 chunks: 2 s in all
+    return r;
+  });
+  server.route("/trickle", [](const Request&) {
+    Reply r = ok(std::string(3 * 1024, 'y'));
+    r.drip = std::chrono::milliseconds(50);  // 3 chunks: 150 ms
+    return r;
+  });
+  auto config = polite_config();
+  config.respect_robots = false;
+  config.timeout_seconds = 1;
+  auto r = fetch::make_curl_fetcher(config)->fetch_all({{server.url("/drip"), "", ""}, {server.url("/trickle"), "", ""}});
+  EXPECT_EQ(r[0].outcome, fetch::Outcome::kRetryLater);
+  EXPECT_EQ(r[0].failure, fetch::FailureClass::kTimeout);
+  EXPECT_TRUE(r[0].body.empty());
+  EXPECT_EQ(r[1].outcome, fetch::Outcome::kFetched);
+  EXPECT_EQ(r[1].body.size(), 3u * 1024u);
+}
+
 TEST(Misbehaviour, AGzipBombStopsAtTheBodyLimit) {
   BehaviourServer server;
   server.route("/bomb", [](const Request&) { return newsdesk::test_support::gzip_bomb(size_t{1} << 30); });
