@@ -20,6 +20,7 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash>=0.8)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc>=72)
 pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl>=0.21)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)  # beat rules
 pkg_check_modules(UCHARDET REQUIRED IMPORTED_TARGET uchardet>=0.0.7)
 
 find_library(STEMMER_LIBRARY NAMES stemmer REQUIRED)

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
@@ -21,6 +22,8 @@
 #include "core/clock.hpp"
 #include "core/time.hpp"
 #include "feed/feed.hpp"
+#include "rank/beat.hpp"
+#include "rank/score.hpp"
 #include "store/store.hpp"
 
 #ifndef NEWSDESK_SAMPLE_DIR
@@ -344,6 +347,50 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
   });
 }
 
+void add_rank_command(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand("rank", "Today's top stories for a beat, best first, and why");
+  static std::string beat_name;
+  static bool explain = false, as_json = false;
+  static int limit = 20, hours = 72;
+  cmd->add_option("--beat", beat_name, "The beat (default: rank.beat)");
+  cmd->add_flag("--explain", explain, "Print every term of each story's score");
+  cmd->add_flag("--json", as_json, "One JSON object per story");
+  cmd->add_option("--limit", limit, "Stories to show")->check(CLI::Range(1, 10000));
+  cmd->add_option("--hours", hours, "Stories updated in the last H hours")->check(CLI::Range(1, 24 * 365));
+  cmd->callback([&g] {
+    auto config = load(g);
+    if (!beat_name.empty()) config.rank.beat = beat_name;
+    auto store = open_store(config);
+    auto now = core::SystemClock().now();
+    auto stories = need(load_stories(*store, now - std::chrono::hours(hours)));
+    rank::BeatMatcher beat(need(rank::beat_named(config.rank.beat, config.beats)));
+    auto sent = need(sent_stories(*store, config.edition.name, core::format_date(now)));
+    auto ranked = rank::rank_stories(stories, beat, config.rank, now, sent);
+    std::map<core::Id, const rank::StoryBundle*> by_id;
+    for (const auto& s : stories) by_id[s.story.id] = &s;
+    int shown = 0;
+    for (const auto& r : ranked) {
+      if (shown++ >= limit) break;
+      const auto& story = *by_id.at(r.story_id);
+      if (as_json) {
+        nlohmann::json terms = nlohmann::json::array();
+        for (const auto& t : r.terms) terms.push_back({{"name", t.name}, {"value", t.value}, {"note", t.note}});
+        nlohmann::json j = {{"story", r.story_id}, {"headline", story.story.headline}, {"score", r.score},
+                            {"on_beat", r.on_beat}, {"outlets", r.independent_outlets}, {"relevance", r.relevance},
+                            {"terms", terms}};
+        std::printf("%s\n", j.dump().c_str());
+        continue;
+      }
+      const char* flag = !r.on_beat ? "(off beat) " : r.already_sent ? "(sent) " : r.developing ? "(developing) " : "";
+      std::printf("%2d  %7.1f  %s%s  [story %lld, %d outlet(s)]\n", shown, r.score, flag,
+                  story.story.headline.c_str(), static_cast<long long>(r.story_id), r.independent_outlets);
+      if (explain) {
+        for (const auto& t : r.terms) std::printf("        %-10s %8.3f  %s\n", t.name.c_str(), t.value, t.note.c_str());
+      }
+    }
+  });
+}
+
 void add_cluster_command(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand("cluster", "Group a stream of articles into stories: id<TAB>story-id per line");
   static std::string input;
@@ -426,6 +473,7 @@ int run_cli(int argc, char** argv) {
   add_sources_commands(app, g);
   add_extract_command(app, g);
   add_feed_command(app, g);
+  add_rank_command(app, g);
   add_pipeline_commands(app, g);
   add_cluster_command(app, g);
   add_demo_command(app, g);

@@ -279,13 +279,23 @@ core::Result<std::vector<rank::StoryBundle>> load_stories(store::Store& store, c
   return out;
 }
 
+core::Result<std::map<core::Id, rank::SentRecord>> sent_stories(store::Store& store, const std::string& edition,
+                                                                const std::string& date) {
+  ND_TRY_ASSIGN(sent, store.editions().sent_before(edition, date));
+  std::map<core::Id, rank::SentRecord> out;
+  for (const auto& s : *sent) out[s.story_id] = {s.date, s.sent_at, s.outlets};
+  return out;
+}
+
 core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config& config, core::TimePoint now) {
   BuiltEdition built;
   ND_TRY_ASSIGN(stories, load_stories(store, now - std::chrono::hours(72)));
   built.stories = std::move(*stories);
-  rank::BeatMatcher beat(rank::military_beat());
-  built.ranked = rank::rank_stories(built.stories, beat, config.rank, now);
+  ND_TRY_ASSIGN(beat_profile, rank::beat_named(config.rank.beat, config.beats));
+  rank::BeatMatcher beat(*beat_profile);
   std::string date = core::format_date(now);
+  ND_TRY_ASSIGN(sent, sent_stories(store, config.edition.name, date));
+  built.ranked = rank::rank_stories(built.stories, beat, config.rank, now, *sent);
   built.edition = edition::build_edition(built.stories, built.ranked, config.edition, now, date);
   std::string site = config.edition.site_url;
   edition::Links links{site + "/unsubscribe", site + "/preferences", site + "/edition/" + date};

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,10 @@ core::Result<ClusterReport> cluster_articles(store::Store& store, const core::Cl
 
 // Stories updated since `since`, with their articles and sources.
 core::Result<std::vector<rank::StoryBundle>> load_stories(store::Store& store, core::TimePoint since);
+
+// The stories earlier editions of `edition` (before `date`) carried, as they were then.
+core::Result<std::map<core::Id, rank::SentRecord>> sent_stories(store::Store& store, const std::string& edition,
+                                                                const std::string& date);
 
 struct BuiltEdition {
   core::Edition edition;

@@ -84,17 +84,14 @@ const std::map<std::string, Setter>& setters() {
       {"cluster.threshold", real(&Config::cluster, &ClusterConfig::threshold, 0.0, 1.0)},
       {"cluster.copy_containment", real(&Config::cluster, &ClusterConfig::copy_containment, 0.3, 1.0)},
       {"cluster.merge_threshold", real(&Config::cluster, &ClusterConfig::merge_threshold, 0.0, 1.0)},
-      {"rank.beat", [](const toml::node& node, Config& config) -> std::string {
-         auto value = node.value<std::string>();
-         if (!value) return "must be a string";
-         if (*value != "military") return "must name a known beat (built in: \"military\")";
-         config.rank.beat = *value;
-         return "";
-       }},
+      {"rank.beat", text(&Config::rank, &RankConfig::beat, false)},  // checked against the beats below
+      {"rank.fresh_hours", real(&Config::rank, &RankConfig::fresh_hours, 0.0, 24.0 * 7)},
       {"rank.half_life_hours", real(&Config::rank, &RankConfig::half_life_hours, 0.5, 24.0 * 365)},
       {"rank.min_relevance", real(&Config::rank, &RankConfig::min_relevance, 0.0, 1.0)},
       {"edition.name", text(&Config::edition, &EditionConfig::name, false)},
       {"edition.stories", integer(&Config::edition, &EditionConfig::stories, 1, 100)},
+      {"edition.max_per_outlet", integer(&Config::edition, &EditionConfig::max_per_outlet, 1, 100)},
+      {"edition.max_per_country", integer(&Config::edition, &EditionConfig::max_per_country, 0, 100)},
       {"edition.from", text(&Config::edition, &EditionConfig::from, false)},
       {"edition.site_url", text(&Config::edition, &EditionConfig::site_url, false)},
       {"edition.postal_address", text(&Config::edition, &EditionConfig::postal_address)},
@@ -107,6 +104,68 @@ const std::map<std::string, Setter>& setters() {
 
 std::string where(std::string_view source_name, const toml::source_region& region) {
   return fmt::format("{}:{}:{}", source_name, region.begin.line, region.begin.column);
+}
+
+// [beats.NAME] tables: a beat each. Returns an error text naming the place, or "".
+std::string read_beats(const toml::table& beats, std::string_view source_name, Config& config) {
+  for (const auto& [name_key, node] : beats) {
+    std::string name(name_key.str());
+    const toml::table* table = node.as_table();
+    if (table == nullptr) return fmt::format("{}: 'beats.{}' must be a table ([beats.{}])", where(source_name, node.source()), name, name);
+    BeatConfig beat;
+    beat.name = name;
+    for (const auto& [key_node, value] : *table) {
+      std::string key(key_node.str());
+      std::string place = fmt::format("{}: 'beats.{}.{}'", where(source_name, value.source()), name, key);
+      auto strings = [&](std::vector<std::string>& out) -> std::string {
+        const toml::array* list = value.as_array();
+        if (list == nullptr) return place + " must be a list of strings";
+        for (const auto& item : *list) {
+          auto text = item.value<std::string>();
+          if (!text || text->empty()) return place + " must be a list of non-empty strings";
+          out.push_back(*text);
+        }
+        return "";
+      };
+      auto weights = [&](std::vector<std::pair<std::string, double>>& out) -> std::string {
+        const toml::table* map = value.as_table();
+        if (map == nullptr) return place + " must be a table of \"phrase\" = weight";
+        for (const auto& [phrase, weight] : *map) {
+          auto w = weight.value<double>();
+          if (!w || !(weight.is_floating_point() || weight.is_integer())) {
+            return fmt::format("{}: 'beats.{}.{}.{}' must be a number", where(source_name, weight.source()), name, key, phrase.str());
+          }
+          if (*w < -10 || *w > 10) {
+            return fmt::format("{}: 'beats.{}.{}.{}' must be between -10 and 10", where(source_name, weight.source()), name, key, phrase.str());
+          }
+          out.emplace_back(std::string(phrase.str()), *w);
+        }
+        return "";
+      };
+      std::string problem;
+      if (key == "description") {
+        auto text = value.value<std::string>();
+        if (!text) return place + " must be a string";
+        beat.description = *text;
+      } else if (key == "terms") {
+        problem = weights(beat.terms);
+      } else if (key == "rules") {
+        problem = weights(beat.rules);
+      } else if (key == "exclude") {
+        problem = strings(beat.exclude);
+      } else if (key == "sources") {
+        problem = strings(beat.sources);
+      } else if (key == "languages") {
+        problem = strings(beat.languages);
+      } else {
+        return fmt::format("{}: unknown key 'beats.{}.{}' (description, terms, exclude, rules, sources, languages)",
+                           where(source_name, value.source()), name, key);
+      }
+      if (!problem.empty()) return problem;
+    }
+    config.beats.push_back(std::move(beat));
+  }
+  return "";
 }
 
 }  // namespace
@@ -123,6 +182,11 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
   for (const auto& [section_key, section_node] : root) {
     std::string section(section_key.str());
     const toml::table* table = section_node.as_table();
+    if (section == "beats" && table != nullptr) {
+      std::string problem = read_beats(*table, source_name, config);
+      if (!problem.empty()) return fail(ErrorCode::kConfig, problem);
+      continue;
+    }
     if (table == nullptr) {
       bool known = false;
       for (const auto& [name, setter] : setters()) known |= name.rfind(section + ".", 0) == 0;
@@ -143,6 +207,18 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
                     fmt::format("{}: '{}' {}", where(source_name, node.source()), name, problem));
       }
     }
+  }
+  if (config.poll.min_interval_minutes > config.poll.max_interval_minutes) {
+    return fail(ErrorCode::kConfig, fmt::format("{}: 'poll.min_interval_minutes' ({}) is above 'poll.max_interval_minutes' ({})",
+                                                source_name, config.poll.min_interval_minutes, config.poll.max_interval_minutes));
+  }
+  bool known_beat = config.rank.beat == "military";
+  for (const auto& b : config.beats) known_beat = known_beat || b.name == config.rank.beat;
+  if (!known_beat) {
+    std::string names = "\"military\"";
+    for (const auto& b : config.beats) names += ", \"" + b.name + "\"";
+    return fail(ErrorCode::kConfig, fmt::format("{}: 'rank.beat' must name a known beat ({}), not \"{}\"", source_name,
+                                                names, config.rank.beat));
   }
   return config;
 }

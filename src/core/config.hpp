@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 #include <string_view>
 
 #include "core/error.hpp"
@@ -50,15 +52,30 @@ struct ClusterConfig {
   double merge_threshold = 0.60;  // centroid similarity at which two live stories become one
 };
 
+// A beat (topic profile) written in the configuration: [beats.NAME]. A beat
+// named like a built-in one ("military") extends it.
+struct BeatConfig {
+  std::string name;
+  std::string description;
+  std::vector<std::pair<std::string, double>> terms;  // phrase -> weight (negative: another beat's sign)
+  std::vector<std::string> exclude;                   // a text with one of these phrases is off the beat
+  std::vector<std::pair<std::string, double>> rules;  // RE2 pattern -> weight per match
+  std::vector<std::string> sources;                   // preferred sources (names or feed URLs)
+  std::vector<std::string> languages;                 // ISO 639-1; empty: any
+};
+
 struct RankConfig {
-  std::string beat = "military";  // the built-in beat (topic profiles come with the ranking work)
-  double half_life_hours = 18.0;  // recency decay
+  std::string beat = "military";  // the beat editions are ranked for: built in, or one of [beats.*]
+  double fresh_hours = 12.0;      // no recency decay while the last article is this young
+  double half_life_hours = 18.0;  // then the recency weight halves every this many hours
   double min_relevance = 0.25;    // a story below this is off-beat
 };
 
 struct EditionConfig {
   std::string name = "Daily Headlines";
   int stories = 10;
+  int max_per_outlet = 3;    // at most this many stories led by one outlet (another outlet's article leads, or the story waits)
+  int max_per_country = 0;   // at most this many stories led by one country's outlets; 0: no cap
   std::string from = "Daily Headlines <headlines@newsdesk.example>";
   std::string site_url = "http://127.0.0.1:8080";
   std::string postal_address = "newsdesk, 1 Example Street, Example City";
@@ -79,6 +96,7 @@ struct Config {
   RankConfig rank;
   EditionConfig edition;
   WebConfig web;
+  std::vector<BeatConfig> beats;  // [beats.*], in file order
 };
 
 // Parses TOML text; `source_name` is used in error messages ("newsdesk.toml:3:1: ...").

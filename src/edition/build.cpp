@@ -8,10 +8,13 @@
 namespace newsdesk::edition {
 namespace {
 
-const rank::CoveredArticle* choose_lead(const rank::StoryBundle& story) {
+// The lead article: the newsroom's own outlet if it covers the story, then
+// originals over copies, then authority, then the earliest. `allowed` says
+// which articles the diversity caps still let lead.
+template <class Allowed>
+const rank::CoveredArticle* choose_lead(const rank::StoryBundle& story, Allowed&& allowed) {
   const rank::CoveredArticle* lead = nullptr;
   auto better = [](const rank::CoveredArticle& a, const rank::CoveredArticle& b) {
-    // own newsroom first, then originals over copies, then authority, then earliest.
     if (a.source.own != b.source.own) return a.source.own;
     if (a.article.copy_of.has_value() != b.article.copy_of.has_value()) return !a.article.copy_of.has_value();
     if (a.source.weight != b.source.weight) return a.source.weight > b.source.weight;
@@ -21,6 +24,7 @@ const rank::CoveredArticle* choose_lead(const rank::StoryBundle& story) {
     return a.article.id < b.article.id;
   };
   for (const auto& ca : story.articles) {
+    if (!allowed(ca)) continue;
     if (lead == nullptr || better(ca, *lead)) lead = &ca;
   }
   return lead;
@@ -53,13 +57,27 @@ core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const
   e.name = config.name;
   e.date = date;
   e.built_at = now;
+  // Diversity: how many stories each outlet and each country already leads.
+  std::map<core::Id, int> per_outlet;
+  std::map<std::string, int> per_country;
+  auto allowed = [&](const rank::CoveredArticle& ca) {
+    if (per_outlet[ca.source.id] >= config.max_per_outlet) return false;
+    if (config.max_per_country > 0 && !ca.source.country.empty() &&
+        per_country[ca.source.country] >= config.max_per_country) {
+      return false;
+    }
+    return true;
+  };
   for (const auto& score : ranked) {
     if (static_cast<int>(e.items.size()) >= config.stories) break;
-    if (!score.on_beat) continue;
+    if (!score.on_beat || score.already_sent) continue;
     auto it = by_id.find(score.story_id);
     if (it == by_id.end() || it->second->articles.empty()) continue;
     const rank::StoryBundle& story = *it->second;
-    const rank::CoveredArticle* lead = choose_lead(story);
+    const rank::CoveredArticle* lead = choose_lead(story, allowed);
+    if (lead == nullptr) continue;  // every outlet covering it already leads its share
+    ++per_outlet[lead->source.id];
+    if (!lead->source.country.empty()) ++per_country[lead->source.country];
     core::EditionItem item;
     item.story_id = story.story.id;
     item.headline = lead->article.title.empty() ? story.story.headline : lead->article.title;
@@ -69,7 +87,7 @@ core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const
     item.outlet = lead->source.name;
     item.score = score.score;
     item.outlets = score.independent_outlets;
-    item.section = lead->source.own ? "From our newsroom" : "Top stories";
+    item.section = lead->source.own ? "From our newsroom" : score.developing ? "Developing" : "Top stories";
     for (const auto& ca : story.articles) {
       if (&ca == lead) continue;
       item.coverage.push_back({ca.source.name, ca.article.title, ca.article.url, ca.article.published,

@@ -13,11 +13,13 @@
 
 namespace newsdesk::edition {
 
-// Picks up to config.stories on-beat stories in rank order; for each, the
-// lead article (the newsroom's own outlet if it covers the story, else the
-// highest-weighted outlet, else the earliest original), a summary of at most
-// two whole sentences, and the coverage around the web. `date` is the
-// edition's local date (YYYY-MM-DD).
+// Picks up to config.stories on-beat stories in rank order, leaving out those
+// an earlier edition carried unless they developed (section "Developing");
+// for each, the lead article (the newsroom's own outlet if it covers the
+// story, else the highest-weighted outlet, else the earliest original) within
+// the diversity caps (edition.max_per_outlet, edition.max_per_country), a
+// summary of at most two whole sentences, and the coverage around the web.
+// `date` is the edition's local date (YYYY-MM-DD).
 core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const std::vector<rank::StoryScore>& ranked,
                             const core::EditionConfig& config, core::TimePoint now, const std::string& date);
 

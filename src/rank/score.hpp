@@ -2,6 +2,7 @@
 // Pure; safe to call concurrently with distinct BeatMatchers.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,19 +24,37 @@ struct StoryScore {
   bool on_beat = false;
   int independent_outlets = 0;
   double relevance = 0;
+  bool already_sent = false;  // an earlier edition carried it and nothing material changed since
+  bool developing = false;    // an earlier edition carried it and it has developed since
   std::vector<ScoreTerm> terms;
 };
 
-// What a story is worth now. Independent outlets count once each (copies do
-// not count), weighted by source authority; relevance to the beat; recency
-// (halving every half_life_hours since the last article); velocity (share of
-// coverage in the last 12 hours). More outlets never lower a score; age never
-// raises it.
+// A story an earlier edition carried, as it was then.
+struct SentRecord {
+  std::string date;          // that edition's date
+  core::TimePoint at{};      // when it was built
+  int outlets = 0;           // independent outlets then
+};
+
+// What a story is worth now, as a product of terms kept for explaining:
+// - outlets: independent outlets, each once at its authority weight (copies
+//   of one wire story we do not hold count once together), plus half a point
+//   per follow-up an outlet wrote;
+// - relevance to the beat;
+// - recency: none lost for rank.fresh_hours after the last article, then
+//   halving every rank.half_life_hours;
+// - velocity: the share of the coverage that came in the last 12 hours;
+// - preferred: the beat's preferred sources covering it;
+// - novelty: a story an earlier edition carried (`sent`) scores 0 unless it
+//   has developed since (two more outlets, or three new articles), and then
+//   it is marked developing.
+// More outlets never lower a score; age never raises it.
 StoryScore score_story(const StoryBundle& story, BeatMatcher& beat, const core::RankConfig& config,
-                       core::TimePoint now);
+                       core::TimePoint now, const SentRecord* sent = nullptr);
 
 // Scores every story and returns them best first (ties by story id).
 std::vector<StoryScore> rank_stories(const std::vector<StoryBundle>& stories, BeatMatcher& beat,
-                                     const core::RankConfig& config, core::TimePoint now);
+                                     const core::RankConfig& config, core::TimePoint now,
+                                     const std::map<core::Id, SentRecord>& sent = {});
 
 }  // namespace newsdesk::rank

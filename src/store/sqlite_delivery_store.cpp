@@ -53,6 +53,24 @@ class SqliteEditions final : public EditionRepository {
   Result<std::vector<core::Edition>> list(const std::string& name, size_t limit) override {
     return select(fmt::format("WHERE name = ? ORDER BY date DESC LIMIT {}", limit), name, "");
   }
+  Result<std::vector<SentStory>> sent_before(const std::string& name, const std::string& date) override {
+    // The latest earlier edition per story (editions of a name are one a day).
+    ND_PREPARE(q, db_, R"sql(SELECT i.story_id, e.date, e.built_at, i.outlets FROM edition_items i
+      JOIN editions e ON e.id = i.edition_id
+      WHERE e.name = ? AND e.date < ?
+        AND e.date = (SELECT MAX(e2.date) FROM edition_items i2 JOIN editions e2 ON e2.id = i2.edition_id
+                      WHERE e2.name = e.name AND e2.date < ? AND i2.story_id = i.story_id)
+      ORDER BY i.story_id)sql");
+    q.bind(1, name).bind(2, date).bind(3, date);
+    std::vector<SentStory> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      out.push_back({q.integer(0), q.text(1), time_at(q.integer(2)), static_cast<int>(q.integer(3))});
+    }
+    return out;
+  }
 
  private:
   Result<std::vector<core::Edition>> select(const std::string& where, const std::string& name, const std::string& date) {

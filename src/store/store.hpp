@@ -113,6 +113,13 @@ struct RenderedEdition {
   std::string json;
 };
 
+struct SentStory {
+  Id story_id = 0;
+  std::string date;        // the edition's date
+  core::TimePoint sent_at{};  // when that edition was built
+  int outlets = 0;         // independent outlets it had then
+};
+
 class EditionRepository {
  public:
   virtual ~EditionRepository() = default;
@@ -122,6 +129,9 @@ class EditionRepository {
   virtual Result<std::optional<core::Edition>> by_date(const std::string& name, const std::string& date) = 0;
   virtual Result<std::optional<RenderedEdition>> rendered(Id edition_id) = 0;
   virtual Result<std::vector<core::Edition>> list(const std::string& name, size_t limit) = 0;
+  // The stories earlier editions of `name` (dated before `date`) carried:
+  // for each, the latest edition's date, build time and outlet count then.
+  virtual Result<std::vector<SentStory>> sent_before(const std::string& name, const std::string& date) = 0;
 };
 
 class SubscriberRepository {

@@ -10,6 +10,8 @@
 #include <set>
 
 #include "app/pipeline.hpp"
+#include "edition/edition.hpp"
+#include "rank/beat.hpp"
 #include "core/clock.hpp"
 #include "core/time.hpp"
 #include "sampleweb/sample_web.hpp"
@@ -193,16 +195,79 @@ TEST_F(DemoPipeline, OffBeatStoriesDoNotLeadTheEdition) {
 }
 
 TEST_F(DemoPipeline, WireCopiesDoNotInflateAStory) {
+  // Copies add one voice per wire story we do not hold, however many outlets ran it.
   for (const auto& s : built_->ranked) {
     for (const auto& b : built_->stories) {
       if (b.story.id != s.story_id) continue;
-      std::set<core::Id> originals;
+      std::set<core::Id> originals, held, wire;
       for (const auto& ca : b.articles) {
+        held.insert(ca.article.id);
         if (!ca.article.copy_of) originals.insert(ca.source.id);
       }
-      EXPECT_EQ(s.independent_outlets, static_cast<int>(originals.size()));
+      for (const auto& ca : b.articles) {
+        if (ca.article.copy_of && held.count(*ca.article.copy_of) == 0) wire.insert(*ca.article.copy_of);
+      }
+      EXPECT_EQ(s.independent_outlets, static_cast<int>(originals.size() + wire.size()));
     }
   }
+}
+
+// sample/PLAN.md: the drone swarm leads; then the day's big stories in any
+// order; then the older and single-outlet ones.
+TEST_F(DemoPipeline, TheIntendedTopStoriesComeFirstInTheIntendedOrder) {
+  auto truth = intended();
+  std::map<core::Id, std::string> label;
+  for (const auto& [article, story] : truth) label[*(*store_->articles().get(article))->story_id] = story;
+  const std::vector<std::set<std::string>> tiers = {
+      {"drone-swarm-port"},
+      {"frigate-contract", "defense-budget", "naval-exercise", "logistics-cyberattack", "hypersonic-test"},
+      {"veterans-bill", "recruitment-shortfall", "base-closure", "submarine-deal"}};
+  std::vector<std::string> order;
+  for (const auto& item : built_->edition.items) order.push_back(label[item.story_id]);
+  ASSERT_EQ(order.size(), 10u);
+  size_t at = 0;
+  for (const auto& tier : tiers) {
+    std::set<std::string> seen(order.begin() + static_cast<long>(at), order.begin() + static_cast<long>(at + tier.size()));
+    EXPECT_EQ(seen, tier) << "positions " << at + 1 << "-" << at + tier.size();
+    at += tier.size();
+  }
+}
+
+TEST_F(DemoPipeline, AStorySentYesterdayComesBackOnlyWhenItDeveloped) {
+  // Yesterday's edition (under another name, so today's stays as built) carried the drone
+  // swarm with all its outlets and the frigate contract when two outlets had it.
+  std::map<std::string, const core::EditionItem*> today;
+  auto truth = intended();
+  std::map<core::Id, std::string> label;
+  for (const auto& [article, story] : truth) label[*(*store_->articles().get(article))->story_id] = story;
+  for (const auto& item : built_->edition.items) today[label[item.story_id]] = &item;
+  ASSERT_TRUE(today.count("drone-swarm-port") && today.count("frigate-contract"));
+  core::Edition yesterday;
+  yesterday.name = "Sent Yesterday";
+  yesterday.date = core::format_date(now_ - std::chrono::hours(24));
+  yesterday.built_at = now_;  // after every article: nothing published since
+  yesterday.subject = "yesterday";
+  for (const char* story : {"drone-swarm-port", "frigate-contract"}) {
+    core::EditionItem item = *today[story];
+    if (std::string(story) == "frigate-contract") item.outlets -= 2;
+    yesterday.items.push_back(item);
+  }
+  ASSERT_TRUE(store_->editions().save(yesterday, {"<p>y</p>", "y", "{}"}));
+  auto sent = app::sent_stories(*store_, "Sent Yesterday", core::format_date(now_));
+  ASSERT_TRUE(sent);
+  ASSERT_EQ(sent->size(), 2u);
+  auto beat_profile = rank::beat_named(config_.rank.beat, config_.beats);
+  ASSERT_TRUE(beat_profile);
+  rank::BeatMatcher beat(*beat_profile);
+  auto ranked = rank::rank_stories(built_->stories, beat, config_.rank, now_, *sent);
+  auto edition_config = config_.edition;
+  edition_config.name = "Sent Yesterday";
+  auto again = edition::build_edition(built_->stories, ranked, edition_config, now_, core::format_date(now_));
+  std::map<std::string, std::string> section;
+  for (const auto& item : again.items) section[label[item.story_id]] = item.section;
+  EXPECT_EQ(section.count("drone-swarm-port"), 0u) << "sent yesterday and unchanged, yet back";
+  ASSERT_EQ(section.count("frigate-contract"), 1u) << "two more outlets since: it developed";
+  EXPECT_EQ(section["frigate-contract"], "Developing");
 }
 
 TEST_F(DemoPipeline, EditionFilesAreWrittenAndTheEmailIsWellFormed) {

@@ -56,3 +56,36 @@ TEST(Config, MissingFileIsAnError) {
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code, ErrorCode::kIo);
 }
+
+TEST(Config, BeatsAreReadWithTheirTermsAndCheckedForTheirPlace) {
+  auto c = parse_config(R"([rank]
+beat = "energy"
+
+[beats.energy]
+description = "Oil, gas and power"
+terms = { "pipeline" = 3, "oil price" = 2.5, "football" = -2 }
+exclude = ["horoscope"]
+rules = { "\\bNS-\\d\\b" = 3 }
+sources = ["Energy Daily"]
+languages = ["en", "fr"]
+)", "desk.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_EQ(c->beats.size(), 1u);
+  const auto& b = c->beats[0];
+  EXPECT_EQ(b.name, "energy");
+  EXPECT_EQ(b.terms.size(), 3u);
+  EXPECT_EQ(b.rules.size(), 1u);
+  EXPECT_EQ(b.languages, (std::vector<std::string>{"en", "fr"}));
+  EXPECT_EQ(c->rank.beat, "energy");
+
+  auto bad_weight = parse_config("[beats.energy]\nterms = { \"oil\" = \"lots\" }\n", "desk.toml");
+  ASSERT_FALSE(bad_weight);
+  EXPECT_NE(bad_weight.error().message.find("desk.toml:2:"), std::string::npos) << bad_weight.error().message;
+  EXPECT_NE(bad_weight.error().message.find("beats.energy.terms.oil"), std::string::npos) << bad_weight.error().message;
+  auto unknown_key = parse_config("[beats.energy]\nterm = { \"oil\" = 1 }\n", "desk.toml");
+  ASSERT_FALSE(unknown_key);
+  EXPECT_NE(unknown_key.error().message.find("beats.energy.term"), std::string::npos);
+  auto unknown_beat = parse_config("[rank]\nbeat = \"gardening\"\n", "desk.toml");
+  ASSERT_FALSE(unknown_beat);
+  EXPECT_NE(unknown_beat.error().message.find("gardening"), std::string::npos);
+}
