@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -20,6 +21,7 @@
 #include "app/pipeline.hpp"
 #include "app/poller.hpp"
 #include "core/clock.hpp"
+#include "core/strings.hpp"
 #include "core/time.hpp"
 #include "feed/feed.hpp"
 #include "rank/beat.hpp"
@@ -333,17 +335,108 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
   poll->add_flag("--once", poller.once, "One round (the feeds due now), then exit");
   poll->callback([&g] { need(run_poller(load(g), poller)); });
 
-  auto* edition = app.add_subcommand("edition", "Build today's edition");
+  auto* edition = app.add_subcommand("edition", "Build, show and edit editions");
   edition->require_subcommand(1);
-  auto* build = edition->add_subcommand("build", "Rank the recent stories and build today's edition");
+  static std::string edition_date;
+  auto* build = edition->add_subcommand("build", "Rank the recent stories and build the edition (with the editor's changes)");
   static std::string out_dir = "edition";
   build->add_option("--out", out_dir, "Folder for edition.html, .txt, .json and .eml");
+  build->add_option("--date", edition_date, "The edition's date, YYYY-MM-DD (default: today in edition.time_zone)");
   build->callback([&g] {
     auto config = load(g);
     auto store = open_store(config);
-    auto built = need(build_edition(*store, config, core::SystemClock().now()));
+    auto now = core::SystemClock().now();
+    if (!edition_date.empty() && edition_date != need(core::local_date(now, config.edition.time_zone))) {
+      // Another day's edition is built as of that day's send time.
+      now = need(core::local_to_utc(edition_date, config.edition.send_time, config.edition.time_zone));
+    }
+    auto built = need(build_edition(*store, config, now, edition_date));
     need(write_edition_files(built, out_dir));
     std::printf("%s\n\n%s", built.edition.subject.c_str(), format_story_table(built).c_str());
+  });
+
+  auto* show = edition->add_subcommand("show", "Print a stored edition (the latest, or --date)");
+  static std::string show_format = "text";
+  show->add_option("--date", edition_date, "The edition's date, YYYY-MM-DD");
+  show->add_option("--format", show_format, "text, html or json")->check(CLI::IsMember({"text", "html", "json"}));
+  show->callback([&g] {
+    auto config = load(g);
+    auto store = open_store(config);
+    auto found = edition_date.empty() ? need(store->editions().latest(config.edition.name))
+                                      : need(store->editions().by_date(config.edition.name, edition_date));
+    if (!found) fail_with(kExitFailure, fmt::format("no edition of {} {}", config.edition.name, edition_date.empty() ? "yet" : "on " + edition_date));
+    auto rendered = need(store->editions().rendered(found->id));
+    if (!rendered) fail_with(kExitFailure, "the edition has no rendered copy");
+    const std::string& out = show_format == "html" ? rendered->html : show_format == "json" ? rendered->json : rendered->text;
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  });
+
+  // The editor's last word: recorded now, applied when the edition is built.
+  auto* edit_cmd = edition->add_subcommand("edit", "Pin, drop, move or retitle stories of an edition before its send time");
+  edit_cmd->require_subcommand(1);
+  static std::string editor;
+  static long long story = 0;
+  static int position = 0;
+  static std::string title;
+  edit_cmd->add_option("--date", edition_date, "The edition's date, YYYY-MM-DD (default: today in edition.time_zone)");
+  edit_cmd->add_option("--editor", editor, "Who makes the change (default: $USER)");
+  auto record = [&g](core::EditionEdit::Action action) {
+    auto config = load(g);
+    auto store = open_store(config);
+    auto now = core::SystemClock().now();
+    std::string date = edition_date.empty() ? need(core::local_date(now, config.edition.time_zone)) : edition_date;
+    auto deadline = need(core::local_to_utc(date, config.edition.send_time, config.edition.time_zone));
+    if (now >= deadline) {
+      fail_with(kExitFailure, fmt::format("the edition of {} went out at {} {} ({}): too late to change it", date,
+                                          config.edition.send_time, config.edition.time_zone,
+                                          core::format_rfc3339(deadline)));
+    }
+    if (!need(store->stories().get(story))) fail_with(kExitFailure, fmt::format("no story {}", story));
+    core::EditionEdit e;
+    e.edition = config.edition.name;
+    e.date = date;
+    e.action = action;
+    e.story_id = story;
+    e.position = position;
+    e.title = title;
+    const char* user = std::getenv("USER");
+    e.editor = !editor.empty() ? editor : user != nullptr && *user != '\0' ? user : "editor";
+    e.at = now;
+    need(store->editions().add_edit(e));
+    std::printf("%s story %lld in the edition of %s (by %s); it applies when the edition is built\n",
+                core::to_string(action), story, date.c_str(), e.editor.c_str());
+  };
+  auto* pin = edit_cmd->add_subcommand("pin", "Put a story in, whatever the ranking says");
+  pin->add_option("story", story, "Story id")->required();
+  pin->add_option("--at", position, "Its place, 1 = the lead (default: where its score puts it)")->check(CLI::Range(1, 100));
+  pin->callback([record] { record(core::EditionEdit::Action::kPin); });
+  auto* drop = edit_cmd->add_subcommand("drop", "Keep a story out");
+  drop->add_option("story", story, "Story id")->required();
+  drop->callback([record] { record(core::EditionEdit::Action::kDrop); });
+  auto* move = edit_cmd->add_subcommand("move", "Put a story at a place");
+  move->add_option("story", story, "Story id")->required();
+  move->add_option("position", position, "1 = the lead")->required()->check(CLI::Range(1, 100));
+  move->callback([record] { record(core::EditionEdit::Action::kMove); });
+  auto* retitle = edit_cmd->add_subcommand("retitle", "Give a story another headline");
+  retitle->add_option("story", story, "Story id")->required();
+  retitle->add_option("title", title, "The headline")->required();
+  retitle->callback([record] {
+    title = core::collapse_whitespace(title);
+    if (title.empty()) fail_with(kExitUsage, "the headline is empty");
+    record(core::EditionEdit::Action::kRetitle);
+  });
+  auto* list_edits = edit_cmd->add_subcommand("list", "Who changed what in an edition");
+  list_edits->callback([&g] {
+    auto config = load(g);
+    auto store = open_store(config);
+    std::string date = edition_date.empty() ? need(core::local_date(core::SystemClock().now(), config.edition.time_zone))
+                                            : edition_date;
+    for (const auto& e : need(store->editions().edits(config.edition.name, date))) {
+      std::string what = e.action == core::EditionEdit::Action::kRetitle ? " \"" + e.title + "\""
+                         : e.position > 0 ? fmt::format(" at {}", e.position) : "";
+      std::printf("%s  %-8s %-8s story %lld%s\n", core::format_rfc3339(e.at).c_str(), e.editor.c_str(),
+                  core::to_string(e.action), static_cast<long long>(e.story_id), what.c_str());
+    }
   });
 }
 
@@ -364,7 +457,7 @@ void add_rank_command(CLI::App& app, Globals& g) {
     auto now = core::SystemClock().now();
     auto stories = need(load_stories(*store, now - std::chrono::hours(hours)));
     rank::BeatMatcher beat(need(rank::beat_named(config.rank.beat, config.beats)));
-    auto sent = need(sent_stories(*store, config.edition.name, core::format_date(now)));
+    auto sent = need(sent_stories(*store, config.edition.name, need(core::local_date(now, config.edition.time_zone))));
     auto ranked = rank::rank_stories(stories, beat, config.rank, now, sent);
     std::map<core::Id, const rank::StoryBundle*> by_id;
     for (const auto& s : stories) by_id[s.story.id] = &s;

@@ -287,16 +287,23 @@ core::Result<std::map<core::Id, rank::SentRecord>> sent_stories(store::Store& st
   return out;
 }
 
-core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config& config, core::TimePoint now) {
+core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config& config, core::TimePoint now,
+                                         const std::string& date_wanted) {
   BuiltEdition built;
   ND_TRY_ASSIGN(stories, load_stories(store, now - std::chrono::hours(72)));
   built.stories = std::move(*stories);
   ND_TRY_ASSIGN(beat_profile, rank::beat_named(config.rank.beat, config.beats));
   rank::BeatMatcher beat(*beat_profile);
-  std::string date = core::format_date(now);
+  // The edition's date is local to its time zone.
+  std::string date = date_wanted;
+  if (date.empty()) {
+    ND_TRY_ASSIGN(today, core::local_date(now, config.edition.time_zone));
+    date = *today;
+  }
   ND_TRY_ASSIGN(sent, sent_stories(store, config.edition.name, date));
   built.ranked = rank::rank_stories(built.stories, beat, config.rank, now, *sent);
-  built.edition = edition::build_edition(built.stories, built.ranked, config.edition, now, date);
+  ND_TRY_ASSIGN(edits, store.editions().edits(config.edition.name, date));
+  built.edition = edition::build_edition(built.stories, built.ranked, config.edition, now, date, *edits);
   std::string site = config.edition.site_url;
   edition::Links links{site + "/unsubscribe", site + "/preferences", site + "/edition/" + date};
   built.rendered.html = edition::render_html(built.edition, config.edition, links);

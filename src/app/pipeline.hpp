@@ -68,7 +68,8 @@ struct BuiltEdition {
 };
 // Ranks the recent stories for the configured beat and builds, renders and
 // stores today's edition.
-core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config& config, core::TimePoint now);
+core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config& config, core::TimePoint now,
+                                         const std::string& date = "");
 
 // Writes edition.html, edition.txt, edition.json and edition.eml into `dir`.
 core::Result<void> write_edition_files(const BuiltEdition& built, const std::filesystem::path& dir);

@@ -1,5 +1,7 @@
 #include "core/config.hpp"
 
+#include "core/time.hpp"
+
 #include <fstream>
 #include <functional>
 #include <map>
@@ -91,6 +93,19 @@ const std::map<std::string, Setter>& setters() {
       {"edition.name", text(&Config::edition, &EditionConfig::name, false)},
       {"edition.stories", integer(&Config::edition, &EditionConfig::stories, 1, 100)},
       {"edition.max_per_outlet", integer(&Config::edition, &EditionConfig::max_per_outlet, 1, 100)},
+      {"edition.time_zone", [](const toml::node& node, Config& config) -> std::string {
+         auto value = node.value<std::string>();
+         if (!value) return "must be a string";
+         if (!local_date(TimePoint{}, *value)) return "must be an IANA time zone (like \"Europe/Paris\")";
+         config.edition.time_zone = *value;
+         return "";
+       }},
+      {"edition.send_time", [](const toml::node& node, Config& config) -> std::string {
+         auto value = node.value<std::string>();
+         if (!value || !local_to_utc("2026-01-01", *value, "UTC")) return "must be a time as \"HH:MM\"";
+         config.edition.send_time = *value;
+         return "";
+       }},
       {"edition.max_per_country", integer(&Config::edition, &EditionConfig::max_per_country, 0, 100)},
       {"edition.from", text(&Config::edition, &EditionConfig::from, false)},
       {"edition.site_url", text(&Config::edition, &EditionConfig::site_url, false)},

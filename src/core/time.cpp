@@ -5,6 +5,8 @@
 #include <cstdio>
 
 #include <date/date.h>
+#include <date/tz.h>
+#include <fmt/format.h>
 
 namespace newsdesk::core {
 namespace {
@@ -375,5 +377,31 @@ std::string format_human(TimePoint t) {
 }
 
 std::string format_date(TimePoint t) { return date::format("%Y-%m-%d", t); }
+
+Result<std::string> local_date(TimePoint t, std::string_view zone) {
+  try {
+    const date::time_zone* tz = date::locate_zone(std::string(zone));
+    return date::format("%Y-%m-%d", date::make_zoned(tz, t).get_local_time());
+  } catch (const std::exception&) {  // the tz library reports an unknown zone by exception
+    return fail(ErrorCode::kInvalidInput, fmt::format("unknown time zone \"{}\" (an IANA name like Europe/Paris)", zone));
+  }
+}
+
+Result<TimePoint> local_to_utc(std::string_view day, std::string_view hhmm, std::string_view zone) {
+  auto midnight = parse_rfc3339(day);
+  int h = 0, m = 0;
+  if (!midnight || hhmm.size() != 5 || hhmm[2] != ':' || std::sscanf(std::string(hhmm).c_str(), "%2d:%2d", &h, &m) != 2 ||
+      h > 23 || m > 59) {
+    return fail(ErrorCode::kInvalidInput, fmt::format("\"{} {}\" is not a date and an HH:MM time", day, hhmm));
+  }
+  try {
+    const date::time_zone* tz = date::locate_zone(std::string(zone));
+    auto local = date::local_seconds{midnight->time_since_epoch()} + std::chrono::hours(h) + std::chrono::minutes(m);
+    // A time skipped or repeated by a clock change resolves to the earlier instant.
+    return std::chrono::time_point_cast<std::chrono::seconds>(tz->to_sys(local, date::choose::earliest));
+  } catch (const std::exception&) {
+    return fail(ErrorCode::kInvalidInput, fmt::format("unknown time zone \"{}\" (an IANA name like Europe/Paris)", zone));
+  }
+}
 
 }  // namespace newsdesk::core

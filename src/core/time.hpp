@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/error.hpp"
 #include "core/types.hpp"
 
 namespace newsdesk::core {
@@ -47,5 +48,10 @@ std::string format_rfc3339(TimePoint t, int offset_minutes);
 std::string format_rfc822(TimePoint t);   // "Sun, 29 Nov 2026 14:05:00 +0000"
 std::string format_human(TimePoint t);    // "Sunday 29 November 2026, 14:05"
 std::string format_date(TimePoint t);     // "2026-11-29"
+
+// The local date of `t` in an IANA time zone; kInvalidInput for an unknown zone.
+Result<std::string> local_date(TimePoint t, std::string_view zone);
+// The instant a local date and "HH:MM" time name in an IANA zone.
+Result<TimePoint> local_to_utc(std::string_view day, std::string_view hhmm, std::string_view zone);
 
 }  // namespace newsdesk::core

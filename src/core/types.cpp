@@ -30,6 +30,16 @@ const char* to_string(PageType type) {
   return "other";
 }
 
+const char* to_string(EditionEdit::Action action) {
+  switch (action) {
+    case EditionEdit::Action::kPin: return "pin";
+    case EditionEdit::Action::kDrop: return "drop";
+    case EditionEdit::Action::kMove: return "move";
+    case EditionEdit::Action::kRetitle: return "retitle";
+  }
+  return "pin";
+}
+
 PageType page_type_from_string(const std::string& text) {
   for (auto type : {PageType::kArticle, PageType::kLiveblog, PageType::kGallery, PageType::kVideo,
                     PageType::kIndex}) {

@@ -125,6 +125,22 @@ struct EditionItem {
   std::vector<Coverage> coverage;
 };
 
+// The editor's last word on one edition: applied over the ranking when the
+// edition is built, and recorded (who, what, when).
+struct EditionEdit {
+  enum class Action { kPin, kDrop, kMove, kRetitle };
+  Id id = 0;
+  std::string edition;  // the edition's name
+  std::string date;     // YYYY-MM-DD
+  Action action = Action::kPin;
+  Id story_id = 0;
+  int position = 0;     // pin and move: 1-based place; 0 = where the ranking puts it (pin)
+  std::string title;    // retitle
+  std::string editor;
+  TimePoint at{};
+};
+const char* to_string(EditionEdit::Action action);  // "pin", "drop", "move", "retitle"
+
 struct Edition {
   Id id = 0;
   std::string name;  // e.g. "Daily Headlines"
@@ -132,6 +148,7 @@ struct Edition {
   TimePoint built_at{};
   std::string subject;
   std::vector<EditionItem> items;
+  std::vector<EditionEdit> edits;  // the editor's changes this edition carries
 };
 
 enum class SubscriberState { kPending, kConfirmed, kUnsubscribed, kBounced };

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/strings.hpp"
 #include "edition/edition.hpp"
@@ -50,13 +51,36 @@ std::string subject_line(const std::string& name, const std::vector<core::Editio
 }
 
 core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const std::vector<rank::StoryScore>& ranked,
-                            const core::EditionConfig& config, core::TimePoint now, const std::string& date) {
+                            const core::EditionConfig& config, core::TimePoint now, const std::string& date,
+                            const std::vector<core::EditionEdit>& edits) {
   std::map<core::Id, const rank::StoryBundle*> by_id;
   for (const auto& s : stories) by_id[s.story.id] = &s;
+  std::map<core::Id, const rank::StoryScore*> score_of;
+  for (const auto& r : ranked) score_of[r.story_id] = &r;
+  // The editor's word, the latest edit of a kind winning: what is dropped,
+  // pinned (and where), moved, retitled.
+  std::set<core::Id> dropped;
+  std::map<core::Id, int> pinned, moved;
+  std::map<core::Id, std::string> retitled;
+  for (const auto& ed : edits) {
+    switch (ed.action) {
+      case core::EditionEdit::Action::kDrop:
+        dropped.insert(ed.story_id);
+        pinned.erase(ed.story_id);
+        break;
+      case core::EditionEdit::Action::kPin:
+        pinned[ed.story_id] = ed.position;
+        dropped.erase(ed.story_id);
+        break;
+      case core::EditionEdit::Action::kMove: moved[ed.story_id] = ed.position; break;
+      case core::EditionEdit::Action::kRetitle: retitled[ed.story_id] = ed.title; break;
+    }
+  }
   core::Edition e;
   e.name = config.name;
   e.date = date;
   e.built_at = now;
+  e.edits = edits;
   // Diversity: how many stories each outlet and each country already leads.
   std::map<core::Id, int> per_outlet;
   std::map<std::string, int> per_country;
@@ -68,14 +92,11 @@ core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const
     }
     return true;
   };
-  for (const auto& score : ranked) {
-    if (static_cast<int>(e.items.size()) >= config.stories) break;
-    if (!score.on_beat || score.already_sent) continue;
-    auto it = by_id.find(score.story_id);
-    if (it == by_id.end() || it->second->articles.empty()) continue;
-    const rank::StoryBundle& story = *it->second;
+  auto anyone = [](const rank::CoveredArticle&) { return true; };
+  auto make_item = [&](const rank::StoryBundle& story, const rank::StoryScore* score, bool forced) -> bool {
     const rank::CoveredArticle* lead = choose_lead(story, allowed);
-    if (lead == nullptr) continue;  // every outlet covering it already leads its share
+    if (lead == nullptr && forced) lead = choose_lead(story, anyone);  // the editor's pick goes in regardless
+    if (lead == nullptr) return false;  // every outlet covering it already leads its share
     ++per_outlet[lead->source.id];
     if (!lead->source.country.empty()) ++per_country[lead->source.country];
     core::EditionItem item;
@@ -85,15 +106,61 @@ core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const
     if (item.summary.empty()) item.summary = summarise(lead->article.description);
     item.url = lead->article.url;
     item.outlet = lead->source.name;
-    item.score = score.score;
-    item.outlets = score.independent_outlets;
-    item.section = lead->source.own ? "From our newsroom" : score.developing ? "Developing" : "Top stories";
+    item.score = score != nullptr ? score->score : 0;
+    item.outlets = score != nullptr ? score->independent_outlets : 0;
+    bool developing = score != nullptr && score->developing;
+    item.section = lead->source.own ? "From our newsroom" : developing ? "Developing" : "Top stories";
     for (const auto& ca : story.articles) {
       if (&ca == lead) continue;
       item.coverage.push_back({ca.source.name, ca.article.title, ca.article.url, ca.article.published,
                                ca.article.copy_of.has_value()});
     }
     e.items.push_back(std::move(item));
+    return true;
+  };
+  // Pinned stories first claim their places (and their outlets' shares).
+  for (const auto& [story_id, position] : pinned) {
+    auto it = by_id.find(story_id);
+    if (it == by_id.end() || it->second->articles.empty()) continue;  // no longer live: nothing to pin
+    auto sc = score_of.find(story_id);
+    make_item(*it->second, sc == score_of.end() ? nullptr : sc->second, /*forced=*/true);
+  }
+  const size_t pinned_count = e.items.size();
+  for (const auto& score : ranked) {
+    if (static_cast<int>(e.items.size()) >= std::max<int>(config.stories, static_cast<int>(pinned_count))) break;
+    if (!score.on_beat || score.already_sent || dropped.count(score.story_id) || pinned.count(score.story_id)) continue;
+    auto it = by_id.find(score.story_id);
+    if (it == by_id.end() || it->second->articles.empty()) continue;
+    make_item(*it->second, &score, /*forced=*/false);
+  }
+  // Rank order, then the editor's places: pinned and moved stories go where
+  // they were put (1-based), the others keep their order around them.
+  auto rank_of = [&](core::Id id) {
+    auto sc = score_of.find(id);
+    return sc == score_of.end() ? 0.0 : sc->second->score;
+  };
+  std::stable_sort(e.items.begin(), e.items.end(), [&](const core::EditionItem& x, const core::EditionItem& y) {
+    return rank_of(x.story_id) > rank_of(y.story_id);
+  });
+  std::vector<std::pair<int, core::Id>> placed;  // (place, story)
+  for (const auto& [id, position] : pinned) {
+    if (position > 0) placed.emplace_back(position, id);
+  }
+  for (const auto& [id, position] : moved) {
+    if (position > 0 && !dropped.count(id)) placed.emplace_back(position, id);
+  }
+  std::sort(placed.begin(), placed.end());
+  for (const auto& [position, id] : placed) {
+    auto from = std::find_if(e.items.begin(), e.items.end(), [&](const core::EditionItem& i) { return i.story_id == id; });
+    if (from == e.items.end()) continue;
+    core::EditionItem item = std::move(*from);
+    e.items.erase(from);
+    size_t at = std::min(static_cast<size_t>(position - 1), e.items.size());
+    e.items.insert(e.items.begin() + static_cast<long>(at), std::move(item));
+  }
+  for (auto& item : e.items) {
+    auto title = retitled.find(item.story_id);
+    if (title != retitled.end()) item.headline = title->second;
   }
   e.subject = subject_line(e.name, e.items);
   return e;

@@ -20,8 +20,13 @@ namespace newsdesk::edition {
 // the diversity caps (edition.max_per_outlet, edition.max_per_country), a
 // summary of at most two whole sentences, and the coverage around the web.
 // `date` is the edition's local date (YYYY-MM-DD).
+// The editor's `edits`, in the order they were made, have the last word:
+// a pinned story goes in whatever the ranking and the caps say (at its place
+// when one was given), a dropped one stays out, a moved one goes to its place,
+// a retitled one carries the new headline. The edition records them.
 core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const std::vector<rank::StoryScore>& ranked,
-                            const core::EditionConfig& config, core::TimePoint now, const std::string& date);
+                            const core::EditionConfig& config, core::TimePoint now, const std::string& date,
+                            const std::vector<core::EditionEdit>& edits = {});
 
 // At most two whole sentences of `text`, at most `max_chars` unless the first
 // sentence alone is longer (then that one sentence). Never cuts a sentence.

@@ -200,6 +200,14 @@ std::string render_json(const core::Edition& edition) {
     }
     j["items"].push_back(std::move(i));
   }
+  j["edits"] = nlohmann::json::array();
+  for (const auto& ed : edition.edits) {
+    nlohmann::json x = {{"action", core::to_string(ed.action)}, {"story_id", ed.story_id}, {"editor", ed.editor},
+                        {"at", core::format_rfc3339(ed.at)}};
+    if (ed.position > 0) x["position"] = ed.position;
+    if (ed.action == core::EditionEdit::Action::kRetitle) x["title"] = ed.title;
+    j["edits"].push_back(std::move(x));
+  }
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -128,6 +128,20 @@ ALTER TABLE feeds ADD COLUMN polls INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE feeds ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX feeds_next_poll ON feeds(next_poll_at);
 )sql"},
+      {4, "the editor's last word: edits to an edition, who and when", R"sql(
+CREATE TABLE edition_edits (
+  id        INTEGER PRIMARY KEY,
+  edition   TEXT NOT NULL,
+  date      TEXT NOT NULL,
+  action    TEXT NOT NULL CHECK (action IN ('pin', 'drop', 'move', 'retitle')),
+  story_id  INTEGER NOT NULL,
+  position  INTEGER NOT NULL DEFAULT 0,
+  title     TEXT NOT NULL DEFAULT '',
+  editor    TEXT NOT NULL,
+  at        INTEGER NOT NULL
+);
+CREATE INDEX edition_edits_by_edition ON edition_edits(edition, date, id);
+)sql"},
   };
   return kMigrations;
 }

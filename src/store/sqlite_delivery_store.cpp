@@ -53,6 +53,41 @@ class SqliteEditions final : public EditionRepository {
   Result<std::vector<core::Edition>> list(const std::string& name, size_t limit) override {
     return select(fmt::format("WHERE name = ? ORDER BY date DESC LIMIT {}", limit), name, "");
   }
+  Result<Id> add_edit(const core::EditionEdit& e) override {
+    ND_PREPARE(q, db_, R"sql(INSERT INTO edition_edits(edition, date, action, story_id, position, title, editor, at)
+      VALUES (?,?,?,?,?,?,?,?))sql");
+    q.bind(1, e.edition).bind(2, e.date).bind(3, std::string(core::to_string(e.action))).bind(4, e.story_id)
+        .bind(5, e.position).bind(6, e.title).bind(7, e.editor).bind(8, seconds(e.at));
+    ND_TRY(q.run());
+    return db_.last_insert_id();
+  }
+  Result<std::vector<core::EditionEdit>> edits(const std::string& name, const std::string& date) override {
+    ND_PREPARE(q, db_, R"sql(SELECT id, action, story_id, position, title, editor, at FROM edition_edits
+      WHERE edition = ? AND date = ? ORDER BY id)sql");
+    q.bind(1, name).bind(2, date);
+    std::vector<core::EditionEdit> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      core::EditionEdit e;
+      e.id = q.integer(0);
+      e.edition = name;
+      e.date = date;
+      std::string action = q.text(1);
+      e.action = action == "drop" ? core::EditionEdit::Action::kDrop
+                 : action == "move" ? core::EditionEdit::Action::kMove
+                 : action == "retitle" ? core::EditionEdit::Action::kRetitle
+                                       : core::EditionEdit::Action::kPin;
+      e.story_id = q.integer(2);
+      e.position = static_cast<int>(q.integer(3));
+      e.title = q.text(4);
+      e.editor = q.text(5);
+      e.at = time_at(q.integer(6));
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
   Result<std::vector<SentStory>> sent_before(const std::string& name, const std::string& date) override {
     // The latest earlier edition per story (editions of a name are one a day).
     ND_PREPARE(q, db_, R"sql(SELECT i.story_id, e.date, e.built_at, i.outlets FROM edition_items i

@@ -132,6 +132,9 @@ class EditionRepository {
   // The stories earlier editions of `name` (dated before `date`) carried:
   // for each, the latest edition's date, build time and outlet count then.
   virtual Result<std::vector<SentStory>> sent_before(const std::string& name, const std::string& date) = 0;
+  // The editor's last word: recorded in order, read back in order.
+  virtual Result<Id> add_edit(const core::EditionEdit& edit) = 0;
+  virtual Result<std::vector<core::EditionEdit>> edits(const std::string& name, const std::string& date) = 0;
 };
 
 class SubscriberRepository {

@@ -94,3 +94,114 @@ TEST(RenderJson, CarriesTheItems) {
   auto json = edition::render_json(sample_edition(2));
   EXPECT_NE(json.find("\"story_id\": 2"), std::string::npos) << json;
 }
+
+namespace {
+
+// Stories 1..n, each from its own outlet (or `outlet` for all), scored n..1.
+struct Desk {
+  std::vector<rank::StoryBundle> stories;
+  std::vector<rank::StoryScore> ranked;
+};
+
+Desk desk(int n, core::Id shared_outlet = 0) {
+  Desk d;
+  for (int i = 1; i <= n; ++i) {
+    rank::StoryBundle b;
+    b.story.id = i;
+    b.story.headline = "Story " + std::to_string(i);
+    rank::CoveredArticle ca;
+    ca.article.id = 100 + i;
+    ca.article.title = "Story " + std::to_string(i);
+    ca.article.text = "What happened in story " + std::to_string(i) + ". More.";
+    ca.article.url = "https://outlet.example/" + std::to_string(i);
+    ca.source.id = shared_outlet != 0 ? shared_outlet : i;
+    ca.source.name = "Outlet " + std::to_string(ca.source.id);
+    b.articles.push_back(ca);
+    d.stories.push_back(b);
+    rank::StoryScore s;
+    s.story_id = i;
+    s.score = 100.0 * (n - i + 1);
+    s.on_beat = true;
+    s.independent_outlets = 1;
+    d.ranked.push_back(s);
+  }
+  return d;
+}
+
+std::vector<core::Id> ids(const core::Edition& e) {
+  std::vector<core::Id> out;
+  for (const auto& i : e.items) out.push_back(i.story_id);
+  return out;
+}
+
+core::EditionEdit edit(core::EditionEdit::Action action, core::Id story, int position = 0, std::string title = "") {
+  core::EditionEdit e;
+  e.action = action;
+  e.story_id = story;
+  e.position = position;
+  e.title = std::move(title);
+  e.editor = "alice";
+  return e;
+}
+
+}  // namespace
+
+TEST(EditorsLastWord, PinDropMoveAndRetitleApplyOverTheRanking) {
+  auto d = desk(8);
+  core::EditionConfig config;
+  config.stories = 4;
+  auto now = *core::parse_rfc3339("2026-11-29T05:00:00Z");
+  EXPECT_EQ(ids(edition::build_edition(d.stories, d.ranked, config, now, "2026-11-29")), (std::vector<core::Id>{1, 2, 3, 4}));
+  using A = core::EditionEdit::Action;
+  std::vector<core::EditionEdit> edits = {edit(A::kDrop, 2), edit(A::kPin, 7, 1), edit(A::kMove, 4, 2),
+                                          edit(A::kRetitle, 3, 0, "A better headline")};
+  auto e = edition::build_edition(d.stories, d.ranked, config, now, "2026-11-29", edits);
+  EXPECT_EQ(ids(e), (std::vector<core::Id>{7, 4, 1, 3}));  // 7 pinned first, 4 moved second, 2 dropped
+  EXPECT_EQ(e.items[3].headline, "A better headline");
+  EXPECT_EQ(e.edits.size(), 4u);
+  EXPECT_EQ(e.subject, "Daily Headlines: Story 7; Story 4; Story 1");
+  // The edition records who changed what.
+  auto json = edition::render_json(e);
+  EXPECT_NE(json.find("\"editor\": \"alice\""), std::string::npos);
+  EXPECT_NE(json.find("\"action\": \"drop\""), std::string::npos);
+  // The latest word wins: a dropped story pinned again is back.
+  edits.push_back(edit(A::kPin, 2));
+  EXPECT_EQ(ids(edition::build_edition(d.stories, d.ranked, config, now, "2026-11-29", edits)).size(), 4u);
+  auto back = ids(edition::build_edition(d.stories, d.ranked, config, now, "2026-11-29", edits));
+  EXPECT_NE(std::find(back.begin(), back.end(), 2), back.end());
+}
+
+TEST(EditorsLastWord, APinnedStoryGoesInEvenOffTheBeatOrAlreadySent) {
+  auto d = desk(5);
+  d.ranked[4].on_beat = false;
+  d.ranked[3].already_sent = true;
+  core::EditionConfig config;
+  config.stories = 3;
+  using A = core::EditionEdit::Action;
+  auto e = edition::build_edition(d.stories, d.ranked, config, *core::parse_rfc3339("2026-11-29T05:00:00Z"), "2026-11-29",
+                                  {edit(A::kPin, 5), edit(A::kPin, 4)});
+  auto got = ids(e);
+  EXPECT_EQ(got.size(), 3u);
+  EXPECT_NE(std::find(got.begin(), got.end(), 5), got.end());
+  EXPECT_NE(std::find(got.begin(), got.end(), 4), got.end());
+}
+
+TEST(Diversity, OneOutletLeadsAtMostItsShare) {
+  auto d = desk(6, /*shared_outlet=*/42);
+  core::EditionConfig config;
+  config.stories = 6;
+  config.max_per_outlet = 2;
+  auto e = edition::build_edition(d.stories, d.ranked, config, *core::parse_rfc3339("2026-11-29T05:00:00Z"), "2026-11-29");
+  EXPECT_EQ(ids(e), (std::vector<core::Id>{1, 2}));  // only one outlet covers them all
+}
+
+TEST(Diversity, ADevelopingStoryIsMarkedAndASentOneLeftOut) {
+  auto d = desk(3);
+  d.ranked[0].developing = true;
+  d.ranked[1].already_sent = true;
+  core::EditionConfig config;
+  auto e = edition::build_edition(d.stories, d.ranked, config, *core::parse_rfc3339("2026-11-29T05:00:00Z"), "2026-11-29");
+  EXPECT_EQ(ids(e), (std::vector<core::Id>{1, 3}));
+  EXPECT_EQ(e.items[0].section, "Developing");
+  EXPECT_EQ(e.items[1].section, "Top stories");
+}

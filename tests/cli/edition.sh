@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# rank --explain, and the editor's last word: edition edit (pin/drop/move/retitle/list),
+# the deadline, edition build --date and edition show, on the demo's store.
+set -euo pipefail
+bin=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+cd "$dir"
+"$bin" demo --once --out out --work work > /dev/null 2> demo.err || { cat demo.err; exit 1; }
+nd() { "$bin" --db work/newsdesk.db "$@"; }
+
+# rank: best first, every term explained; the drone swarm leads the sample day.
+nd rank --explain --limit 3 > ranked.txt
+head -1 ranked.txt | grep -q "drones" || { cat ranked.txt; echo "the drone swarm does not lead"; exit 1; }
+for term in outlets relevance recency velocity preferred novelty; do
+  grep -q "^ *$term " ranked.txt || { cat ranked.txt; echo "no $term term"; exit 1; }
+done
+nd rank --json --limit 20 > ranked.jsonl
+python3 - ranked.jsonl <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+scores = [r["score"] for r in rows]
+assert scores == sorted(scores, reverse=True), scores
+assert any(not r["on_beat"] for r in rows), "the off-beat stories should be listed, marked"
+PY
+lead=$(python3 -c 'import json,sys; print(json.loads(open("ranked.jsonl").readline())["story"])')
+second=$(python3 -c 'import json,sys; print(json.loads(open("ranked.jsonl").readlines()[1])["story"])')
+
+# Tomorrow's edition can still be changed; a past one cannot.
+tomorrow=$(date -u -d '+1 day' +%F)
+nd edition edit --date "$tomorrow" --editor alice drop "$lead" | grep -q "drop story $lead"
+nd edition edit --date "$tomorrow" --editor bob pin "$second" --at 1 > /dev/null
+nd edition edit --date "$tomorrow" --editor carol retitle "$second" "The editor's headline" > /dev/null
+nd edition edit --date "$tomorrow" list > edits.txt
+grep -q "alice *drop *story $lead" edits.txt && grep -q "bob *pin *story $second at 1" edits.txt \
+  && grep -q "carol *retitle" edits.txt || { cat edits.txt; exit 1; }
+if nd edition edit --date 2020-01-01 drop "$lead" 2> late.err; then echo "a past edition was changed"; exit 1; fi
+grep -q "too late" late.err
+if nd edition edit --date "$tomorrow" drop 999999 2> missing.err; then echo "a missing story was accepted"; exit 1; fi
+
+nd edition build --date "$tomorrow" --out tomorrow > /dev/null
+nd edition show --date "$tomorrow" --format json > tomorrow.json
+python3 - tomorrow.json "$lead" "$second" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))
+lead, second = int(sys.argv[2]), int(sys.argv[3])
+ids = [i["story_id"] for i in e["items"]]
+assert lead not in ids, ids
+assert ids and ids[0] == second, ids
+assert e["items"][0]["headline"] == "The editor's headline", e["items"][0]
+assert [x["editor"] for x in e["edits"]] == ["alice", "bob", "carol"], e["edits"]
+PY
+nd edition show | grep -q "Daily Headlines"
+echo "edition: ok"
