@@ -129,7 +129,10 @@ std::string read_beats(const toml::table& beats, std::string_view source_name, C
     if (table == nullptr) return fmt::format("{}: 'beats.{}' must be a table ([beats.{}])", where(source_name, node.source()), name, name);
     BeatConfig beat;
     beat.name = name;
-    for (const auto& [key_node, value] : *table) {
+    for (const auto& entry : *table) {
+      // Plain references: clang 14 cannot capture structured bindings in lambdas.
+      const toml::key& key_node = entry.first;
+      const toml::node& value = entry.second;
       std::string key(key_node.str());
       std::string place = fmt::format("{}: 'beats.{}.{}'", where(source_name, value.source()), name, key);
       auto strings = [&](std::vector<std::string>& out) -> std::string {

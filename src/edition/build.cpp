@@ -150,7 +150,9 @@ core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const
     if (position > 0 && !dropped.count(id)) placed.emplace_back(position, id);
   }
   std::sort(placed.begin(), placed.end());
-  for (const auto& [position, id] : placed) {
+  for (const auto& place : placed) {
+    const int position = place.first;
+    const core::Id id = place.second;  // a plain variable: clang 14 cannot capture structured bindings
     auto from = std::find_if(e.items.begin(), e.items.end(), [&](const core::EditionItem& i) { return i.story_id == id; });
     if (from == e.items.end()) continue;
     core::EditionItem item = std::move(*from);

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
 
@@ -82,7 +84,12 @@ std::string render_html(const core::Edition& edition, const core::EditionConfig&
   if (core::is_http_url(config.support_url)) root.set("support_url", config.support_url);
   else root.set("support_url", data(false));
   data sections = data::type::list;
-  for (const char* section : {"Top stories", "From our newsroom"}) {
+  // The known sections in their order, then any other an item names: no item is ever left out.
+  std::vector<std::string> order = {"Top stories", "From our newsroom", "Developing"};
+  for (const auto& item : edition.items) {
+    if (std::find(order.begin(), order.end(), item.section) == order.end()) order.push_back(item.section);
+  }
+  for (const auto& section : order) {
     data items = data::type::list;
     for (const auto& item : edition.items) {
       if (item.section != section) continue;

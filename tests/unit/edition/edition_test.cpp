@@ -205,3 +205,16 @@ TEST(Diversity, ADevelopingStoryIsMarkedAndASentOneLeftOut) {
   EXPECT_EQ(e.items[0].section, "Developing");
   EXPECT_EQ(e.items[1].section, "Top stories");
 }
+
+TEST(RenderHtml, EverySectionAndEveryItemIsShown) {
+  auto e = sample_edition(4);
+  e.items[1].section = "Developing";
+  e.items[2].section = "From our newsroom";
+  e.items[3].section = "Around the web";
+  for (size_t i = 0; i < e.items.size(); ++i) e.items[i].headline = "Unique headline " + std::to_string(i);
+  auto html = edition::render_html(e, core::EditionConfig{}, {"https://x.example/u", "https://x.example/p", "https://x.example/w"});
+  for (const auto& item : e.items) EXPECT_NE(html.find(item.headline), std::string::npos) << item.section;
+  for (const char* section : {"Top stories", "Developing", "From our newsroom", "Around the web"}) {
+    EXPECT_NE(html.find(section), std::string::npos) << section;
+  }
+}
