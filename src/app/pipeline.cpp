@@ -305,7 +305,7 @@ core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config
   ND_TRY_ASSIGN(edits, store.editions().edits(config.edition.name, date));
   built.edition = edition::build_edition(built.stories, built.ranked, config.edition, now, date, *edits);
   std::string site = config.edition.site_url;
-  edition::Links links{site + "/unsubscribe", site + "/preferences", site + "/edition/" + date};
+  edition::Links links{site + "/unsubscribe", site + "/preferences", site + "/edition/" + date, ""};
   built.rendered.html = edition::render_html(built.edition, config.edition, links);
   built.rendered.text = edition::render_text(built.edition, config.edition, links);
   built.rendered.json = edition::render_json(built.edition);

@@ -39,7 +39,39 @@ struct Links {
   std::string unsubscribe_url;  // shown in the footer of every copy
   std::string preferences_url;
   std::string web_url;          // the edition's permanent page
+  std::string greeting;         // a first line for the reader ("Good morning, Ada."); "" for none
 };
+
+// One reader's copy of an edition: what differs from copy to copy.
+struct Recipient {
+  std::string name;             // may be empty
+  std::string unsubscribe_url;  // one-click, per reader
+  std::string preferences_url;
+};
+
+// An edition rendered once with holes where each reader's copy differs (the
+// greeting and the per-reader links), so that 100,000 copies cost a splice
+// each rather than a template rendering each.
+class PersonalEdition {
+ public:
+  // Renders HTML and text with markers in the holes, then cuts them there.
+  PersonalEdition(const core::Edition& edition, const core::EditionConfig& config, const std::string& web_url);
+  std::string html(const Recipient& r) const;
+  std::string text(const Recipient& r) const;
+
+ private:
+  enum class Hole { kGreeting, kUnsubscribe, kPreferences };
+  struct Cut {
+    std::vector<std::string> parts;  // parts.size() == holes.size() + 1
+    std::vector<Hole> holes;
+  };
+  static Cut cut(const std::string& rendered);
+  static std::string fill(const Cut& cut, const Recipient& r, bool html);
+  Cut html_, text_;
+};
+
+// "Good morning, Ada." / "Good morning." (no name).
+std::string greeting_for(const std::string& name);
 
 std::string render_html(const core::Edition& edition, const core::EditionConfig& config, const Links& links);
 std::string render_text(const core::Edition& edition, const core::EditionConfig& config, const Links& links);

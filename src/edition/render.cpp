@@ -32,6 +32,7 @@ constexpr const char* kHtmlTemplate = R"(<!DOCTYPE html>
 <tr><td align="center" style="padding:16px 8px;">
 <table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;width:100%;background:#ffffff;border:1px solid #dddddd;">
 <tr><td style="padding:20px 24px 8px 24px;font-family:Georgia,'Times New Roman',serif;color:#111111;">
+{{#greeting}}<p style="margin:0 0 8px 0;font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#333333;">{{greeting}}</p>{{/greeting}}
 <h1 style="margin:0;font-size:28px;line-height:1.2;">{{name}}</h1>
 <p style="margin:4px 0 0 0;font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#555555;">{{date_human}} &middot; {{count}} stories</p>
 </td></tr>
@@ -80,6 +81,8 @@ std::string render_html(const core::Edition& edition, const core::EditionConfig&
   root.set("unsubscribe_url", safe_url(links.unsubscribe_url));
   root.set("preferences_url", safe_url(links.preferences_url));
   root.set("web_url", safe_url(links.web_url));
+  if (!links.greeting.empty()) root.set("greeting", links.greeting);
+  else root.set("greeting", data(false));
   root.set("postal_address", config.postal_address);
   if (core::is_http_url(config.support_url)) root.set("support_url", config.support_url);
   else root.set("support_url", data(false));
@@ -151,11 +154,12 @@ std::string wrap(const std::string& text, size_t width, const std::string& inden
 std::string render_text(const core::Edition& edition, const core::EditionConfig& config, const Links& links) {
   std::vector<std::string> footnotes;
   auto note = [&](const std::string& url) {
-    footnotes.push_back(url);
+    footnotes.push_back(safe_url(url));  // the text copy links nothing the HTML copy would not
     return fmt::format("[{}]", footnotes.size());
   };
   std::string title = fmt::format("{} - {}", edition.name, human_date(edition.date));
-  std::string out = title + "\n" + std::string(std::min<size_t>(title.size(), 72), '=') + "\n\n";
+  std::string out = links.greeting.empty() ? "" : wrap(links.greeting, 72) + "\n\n";
+  out += title + "\n" + std::string(std::min<size_t>(title.size(), 72), '=') + "\n\n";
   int n = 0;
   for (const auto& item : edition.items) {
     ++n;
@@ -179,9 +183,9 @@ std::string render_text(const core::Edition& edition, const core::EditionConfig&
   }
   out += "-- \n";
   out += wrap(fmt::format("You receive {} because you signed up for it.", edition.name), 72) + "\n";
-  out += "Unsubscribe: " + links.unsubscribe_url + "\n";
-  out += "Preferences: " + links.preferences_url + "\n";
-  out += "On the web: " + links.web_url + "\n";
+  out += "Unsubscribe: " + safe_url(links.unsubscribe_url) + "\n";
+  out += "Preferences: " + safe_url(links.preferences_url) + "\n";
+  out += "On the web: " + safe_url(links.web_url) + "\n";
   if (!config.support_url.empty()) out += "Support our newsroom: " + config.support_url + "\n";
   if (!config.postal_address.empty()) out += wrap(config.postal_address, 72) + "\n";
   out += "\nLinks:\n";
@@ -217,5 +221,76 @@ std::string render_json(const core::Edition& edition) {
   }
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
+
+namespace {
+
+// Markers that survive rendering unchanged (safe_url keeps http(s) URLs; the
+// greeting is plain letters) and that no edition text contains.
+constexpr std::string_view kGreetingMark = "NDGREETINGHOLE7f3a";
+constexpr std::string_view kUnsubscribeMark = "https://personal.invalid/unsubscribe-7f3a";
+constexpr std::string_view kPreferencesMark = "https://personal.invalid/preferences-7f3a";
+
+}  // namespace
+
+std::string greeting_for(const std::string& name) {
+  std::string n = core::collapse_whitespace(name);
+  return n.empty() ? "Good morning." : "Good morning, " + n + ".";
+}
+
+PersonalEdition::PersonalEdition(const core::Edition& edition, const core::EditionConfig& config, const std::string& web_url) {
+  Links marks{std::string(kUnsubscribeMark), std::string(kPreferencesMark), web_url, std::string(kGreetingMark)};
+  html_ = cut(render_html(edition, config, marks));
+  text_ = cut(render_text(edition, config, marks));
+}
+
+PersonalEdition::Cut PersonalEdition::cut(const std::string& rendered) {
+  Cut out;
+  size_t from = 0;
+  for (;;) {
+    size_t best = std::string::npos;
+    Hole hole = Hole::kGreeting;
+    size_t length = 0;
+    for (auto [mark, kind] : {std::pair{kGreetingMark, Hole::kGreeting}, std::pair{kUnsubscribeMark, Hole::kUnsubscribe},
+                              std::pair{kPreferencesMark, Hole::kPreferences}}) {
+      size_t at = rendered.find(mark, from);
+      if (at < best) {
+        best = at;
+        hole = kind;
+        length = mark.size();
+      }
+    }
+    if (best == std::string::npos) break;
+    out.parts.push_back(rendered.substr(from, best - from));
+    out.holes.push_back(hole);
+    from = best + length;
+  }
+  out.parts.push_back(rendered.substr(from));
+  return out;
+}
+
+std::string PersonalEdition::fill(const Cut& cut, const Recipient& r, bool html) {
+  const std::string greeting = greeting_for(r.name);
+  // A reader's URL that is not http(s) must not become a link (as render_html does).
+  const std::string unsubscribe = core::is_http_url(r.unsubscribe_url) ? r.unsubscribe_url : "#";
+  const std::string preferences = core::is_http_url(r.preferences_url) ? r.preferences_url : "#";
+  // Escaped exactly as the template engine escapes, so a spliced copy is
+  // byte for byte the copy rendering would give.
+  auto escape = [html](const std::string& s) { return html ? kainjow::mustache::html_escape(s) : s; };
+  const std::string values[3] = {escape(greeting), escape(unsubscribe), escape(preferences)};
+  auto value = [&](Hole h) -> const std::string& { return values[static_cast<int>(h)]; };
+  size_t size = 0;
+  for (const auto& p : cut.parts) size += p.size();
+  std::string out;
+  out.reserve(size + 512);
+  for (size_t i = 0; i < cut.holes.size(); ++i) {
+    out += cut.parts[i];
+    out += value(cut.holes[i]);
+  }
+  out += cut.parts.back();
+  return out;
+}
+
+std::string PersonalEdition::html(const Recipient& r) const { return fill(html_, r, true); }
+std::string PersonalEdition::text(const Recipient& r) const { return fill(text_, r, false); }
 
 }  // namespace newsdesk::edition

@@ -61,7 +61,7 @@ core::Edition sample_edition(size_t n) {
 }  // namespace
 
 TEST(RenderHtml, EscapesEverythingAndRefusesNonHttpLinks) {
-  auto html = edition::render_html(sample_edition(2), core::EditionConfig{}, {"https://d.example/u", "https://d.example/p", "https://d.example/e"});
+  auto html = edition::render_html(sample_edition(2), core::EditionConfig{}, {"https://d.example/u", "https://d.example/p", "https://d.example/e", ""});
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_EQ(html.find("javascript:"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;"), std::string::npos);
@@ -70,13 +70,15 @@ TEST(RenderHtml, EscapesEverythingAndRefusesNonHttpLinks) {
 }
 
 TEST(RenderHtml, TwentyStoriesStayUnderGmailsClippingSize) {
-  auto html = edition::render_html(sample_edition(20), core::EditionConfig{}, {"https://d/u", "https://d/p", "https://d/e"});
+  auto html = edition::render_html(sample_edition(20), core::EditionConfig{}, {"https://d/u", "https://d/p", "https://d/e", ""});
   EXPECT_LT(html.size(), 102u * 1024u);
 }
 
 TEST(RenderText, LinksAreNumberedFootnotesAndLinesFit72) {
-  auto text = edition::render_text(sample_edition(3), core::EditionConfig{}, {"https://d/u", "https://d/p", "https://d/e"});
-  EXPECT_NE(text.find("[1] javascript:alert(1)"), std::string::npos) << "plain text shows the link as it is";
+  auto text = edition::render_text(sample_edition(3), core::EditionConfig{}, {"https://d/u", "https://d/p", "https://d/e", ""});
+  // A link that is not http(s) is not handed to readers in either copy.
+  EXPECT_EQ(text.find("javascript:"), std::string::npos);
+  EXPECT_NE(text.find("[1] #\n"), std::string::npos);
   EXPECT_NE(text.find("Unsubscribe: https://d/u"), std::string::npos);
   size_t start = 0;
   while (start < text.size()) {
@@ -212,9 +214,28 @@ TEST(RenderHtml, EverySectionAndEveryItemIsShown) {
   e.items[2].section = "From our newsroom";
   e.items[3].section = "Around the web";
   for (size_t i = 0; i < e.items.size(); ++i) e.items[i].headline = "Unique headline " + std::to_string(i);
-  auto html = edition::render_html(e, core::EditionConfig{}, {"https://x.example/u", "https://x.example/p", "https://x.example/w"});
+  auto html = edition::render_html(e, core::EditionConfig{}, {"https://x.example/u", "https://x.example/p", "https://x.example/w", ""});
   for (const auto& item : e.items) EXPECT_NE(html.find(item.headline), std::string::npos) << item.section;
   for (const char* section : {"Top stories", "Developing", "From our newsroom", "Around the web"}) {
     EXPECT_NE(html.find(section), std::string::npos) << section;
   }
+}
+
+TEST(PersonalEdition, EachCopyIsExactlyWhatRenderingItAloneWouldGive) {
+  auto e = sample_edition(5);
+  core::EditionConfig config;
+  const std::string web = "https://desk.example/edition/2026-11-29";
+  edition::PersonalEdition personal(e, config, web);
+  std::vector<edition::Recipient> readers = {
+      {"Ada Lovelace", "https://desk.example/u/1?t=a&x=1", "https://desk.example/p/1"},
+      {"", "https://desk.example/u/2", "https://desk.example/p/2"},
+      {"O'Brien <script>", "javascript:alert(1)", "https://desk.example/p/3?a=\"b\""}};
+  for (const auto& r : readers) {
+    edition::Links links{r.unsubscribe_url, r.preferences_url, web, edition::greeting_for(r.name)};
+    EXPECT_EQ(personal.html(r), edition::render_html(e, config, links)) << r.name;
+    EXPECT_EQ(personal.text(r), edition::render_text(e, config, links)) << r.name;
+  }
+  EXPECT_NE(personal.html(readers[0]).find("Good morning, Ada Lovelace."), std::string::npos);
+  EXPECT_EQ(personal.html(readers[2]).find("javascript:"), std::string::npos);
+  EXPECT_EQ(personal.html(readers[2]).find("<script>"), std::string::npos);
 }
