@@ -120,6 +120,8 @@ void add_sources_commands(CLI::App& app, Globals& g) {
   add->add_option("--language", s.language, "Language code (en, fr, ...)");
   add->add_option("--weight", s.weight, "Authority weight used by ranking")->check(CLI::Range(0.0, 100.0));
   add->add_flag("--own", s.own, "The newsroom's own outlet");
+  add->add_option("--excerpt", s.excerpt, "What editions show of its articles: summary (headline, summary, link) or headline")
+      ->check(CLI::IsMember({"summary", "headline"}));
   add->callback([&g] {
     auto store = open_store(load(g));
     if (s.name.empty()) s.name = s.feed_url;
@@ -153,7 +155,7 @@ void add_sources_commands(CLI::App& app, Globals& g) {
       if (as_json) {
         nlohmann::json j = {{"id", src.id}, {"name", src.name}, {"feed_url", src.feed_url}, {"site_url", src.site_url},
                             {"country", src.country}, {"language", src.language}, {"weight", src.weight},
-                            {"own", src.own}, {"health", health}, {"consecutive_failures", st.consecutive_failures},
+                            {"own", src.own}, {"excerpt", src.excerpt}, {"health", health}, {"consecutive_failures", st.consecutive_failures},
                             {"last_error", st.last_error}, {"last_error_class", st.last_error_class},
                             {"failing_since", when(st.failing_since)}, {"last_success", when(st.last_success)},
                             {"last_polled", when(st.last_polled)}, {"next_poll", when(st.next_poll)},

@@ -23,6 +23,10 @@ struct Source {
   std::string language;  // BCP 47, may be empty
   double weight = 1.0;   // authority, used by ranking
   bool own = false;      // the newsroom's own outlet
+  // What an edition may show of its articles: "summary" (headline, a short
+  // summary and a link; the default) or "headline" (headline and link only).
+  // Never the full text of a third party.
+  std::string excerpt = "summary";
 };
 
 // Conditional-GET and health state of a source's feed. Passed in to a poll and

@@ -102,8 +102,12 @@ core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const
     core::EditionItem item;
     item.story_id = story.story.id;
     item.headline = lead->article.title.empty() ? story.story.headline : lead->article.title;
-    item.summary = summarise(lead->article.text);
-    if (item.summary.empty()) item.summary = summarise(lead->article.description);
+    // The source's excerpt policy: a short summary by default, the headline
+    // alone when it asks; never more (no third party's full text).
+    if (lead->source.excerpt != "headline") {
+      item.summary = summarise(lead->article.text);
+      if (item.summary.empty()) item.summary = summarise(lead->article.description);
+    }
     item.url = lead->article.url;
     item.outlet = lead->source.name;
     item.score = score != nullptr ? score->score : 0;

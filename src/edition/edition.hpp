@@ -70,6 +70,12 @@ class PersonalEdition {
   Cut html_, text_;
 };
 
+// The editions (newest first) as feeds of the site at `site_url`: each entry
+// links the edition's page and lists its stories.
+std::string editions_atom(const std::vector<core::Edition>& editions, const std::string& name, const std::string& site_url);
+std::string editions_rss(const std::vector<core::Edition>& editions, const std::string& name, const std::string& site_url);
+std::string editions_json_feed(const std::vector<core::Edition>& editions, const std::string& name, const std::string& site_url);
+
 // "Good morning, Ada." / "Good morning." (no name).
 std::string greeting_for(const std::string& name);
 

@@ -142,6 +142,9 @@ CREATE TABLE edition_edits (
 );
 CREATE INDEX edition_edits_by_edition ON edition_edits(edition, date, id);
 )sql"},
+      {5, "what an edition may show of a source's articles", R"sql(
+ALTER TABLE sources ADD COLUMN excerpt TEXT NOT NULL DEFAULT 'summary' CHECK (excerpt IN ('summary', 'headline'));
+)sql"},
   };
   return kMigrations;
 }

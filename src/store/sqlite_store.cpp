@@ -13,8 +13,9 @@ class SqliteSources final : public SourceRepository {
  public:
   explicit SqliteSources(Database& db) : db_(db) {}
   Result<Id> add(const core::Source& s) override {
-    ND_PREPARE(q, db_, "INSERT INTO sources(name, feed_url, site_url, country, language, weight, own) VALUES (?,?,?,?,?,?,?)");
-    q.bind(1, s.name).bind(2, s.feed_url).bind(3, s.site_url).bind(4, s.country).bind(5, s.language).bind(6, s.weight).bind(7, s.own);
+    ND_PREPARE(q, db_, "INSERT INTO sources(name, feed_url, site_url, country, language, weight, own, excerpt) VALUES (?,?,?,?,?,?,?,?)");
+    q.bind(1, s.name).bind(2, s.feed_url).bind(3, s.site_url).bind(4, s.country).bind(5, s.language).bind(6, s.weight).bind(7, s.own)
+        .bind(8, s.excerpt);
     auto r = q.run();
     if (!r) {
       if (r.error().message.find("UNIQUE") != std::string::npos) {
@@ -69,6 +70,7 @@ class SqliteSources final : public SourceRepository {
       s.language = q.text(5);
       s.weight = q.real(6);
       s.own = q.integer(7) != 0;
+      s.excerpt = q.text(8);
       out.push_back(std::move(s));
     }
     return out;

@@ -19,6 +19,9 @@ constexpr const char* kLayout = R"(<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{page_title}} · {{site_name}}</title>
+<link rel="alternate" type="application/atom+xml" title="{{site_name}}: Atom" href="/editions.atom">
+<link rel="alternate" type="application/rss+xml" title="{{site_name}}: RSS" href="/editions.rss">
+<link rel="alternate" type="application/feed+json" title="{{site_name}}: JSON Feed" href="/editions.json">
 <style>
 body{margin:0;font-family:Georgia,'Times New Roman',serif;color:#111;background:#fafaf7;line-height:1.5}
 header,main,footer{max-width:760px;margin:0 auto;padding:12px 16px}

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "edition/edition.hpp"
 #include "web/pages.hpp"
 
 namespace newsdesk::web {
@@ -77,6 +78,27 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     auto rendered = m->store->editions().rendered((*edition)->id);
     if (!rendered || !*rendered) return html(res, 404, not_found_page(m->site));
     html(res, 200, (*rendered)->html);
+  });
+  // The editions as feeds (Atom, RSS, JSON Feed), newest first.
+  auto feed = [m](httplib::Response& res, const char* type, auto&& render) {
+    std::lock_guard lock(m->store_mutex);
+    auto editions = m->store->editions().list(m->config.edition.name, 30);
+    if (!editions) {
+      res.status = 500;
+      res.set_content("store error: " + editions.error().message, "text/plain; charset=utf-8");
+      return;
+    }
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_content(render(*editions, m->config.edition.name, m->config.edition.site_url), type);
+  };
+  impl.server.Get("/editions.atom", [feed](const httplib::Request&, httplib::Response& res) {
+    feed(res, "application/atom+xml; charset=utf-8", edition::editions_atom);
+  });
+  impl.server.Get("/editions.rss", [feed](const httplib::Request&, httplib::Response& res) {
+    feed(res, "application/rss+xml; charset=utf-8", edition::editions_rss);
+  });
+  impl.server.Get("/editions.json", [feed](const httplib::Request&, httplib::Response& res) {
+    feed(res, "application/feed+json; charset=utf-8", edition::editions_json_feed);
   });
   impl.server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
   impl.server.set_error_handler([m, html](const httplib::Request&, httplib::Response& res) {

@@ -11,6 +11,7 @@
 
 #include "app/pipeline.hpp"
 #include "edition/edition.hpp"
+#include "feed/feed.hpp"
 #include "rank/beat.hpp"
 #include "core/clock.hpp"
 #include "core/time.hpp"
@@ -320,4 +321,18 @@ TEST_F(DemoPipeline, TheWebPagesServeHeadlinesAndStories) {
   EXPECT_EQ(client.Get("/story/999999")->status, 404);
   EXPECT_EQ(client.Get(("/edition/" + built_->edition.date).c_str())->status, 200);
   EXPECT_EQ(client.Get("/healthz")->status, 200);
+  // The editions as feeds, advertised on the home page; our own reader reads them.
+  auto advertised = feed::discover_feeds(home->body, (*server)->base_url() + "/");
+  ASSERT_EQ(advertised.size(), 3u);
+  for (const auto& f : advertised) {
+    auto path = f.url.substr((*server)->base_url().size());
+    auto got = client.Get(path.c_str());
+    ASSERT_TRUE(got) << path;
+    EXPECT_EQ(got->status, 200) << path;
+    auto parsed = feed::parse_feed(got->body, f.url);
+    ASSERT_TRUE(parsed) << path << ": " << parsed.error().message;
+    ASSERT_FALSE(parsed->entries.empty()) << path;
+    EXPECT_EQ(parsed->entries.front().title, built_->edition.subject) << path;
+    EXPECT_NE(parsed->entries.front().url.find("/edition/" + built_->edition.date), std::string::npos) << path;
+  }
 }

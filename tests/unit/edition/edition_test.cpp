@@ -239,3 +239,14 @@ TEST(PersonalEdition, EachCopyIsExactlyWhatRenderingItAloneWouldGive) {
   EXPECT_EQ(personal.html(readers[2]).find("javascript:"), std::string::npos);
   EXPECT_EQ(personal.html(readers[2]).find("<script>"), std::string::npos);
 }
+
+TEST(ExcerptPolicy, ASourceThatAsksForHeadlinesOnlyGetsNoSummary) {
+  auto d = desk(2);
+  d.stories[1].articles[0].source.excerpt = "headline";
+  auto e = edition::build_edition(d.stories, d.ranked, core::EditionConfig{}, *core::parse_rfc3339("2026-11-29T05:00:00Z"),
+                                  "2026-11-29");
+  ASSERT_EQ(e.items.size(), 2u);
+  EXPECT_FALSE(e.items[0].summary.empty());
+  EXPECT_TRUE(e.items[1].summary.empty());
+  EXPECT_EQ(e.items[1].headline, "Story 2");
+}
