@@ -457,10 +457,10 @@ void add_rank_command(CLI::App& app, Globals& g) {
     if (!beat_name.empty()) config.rank.beat = beat_name;
     auto store = open_store(config);
     auto now = core::SystemClock().now();
-    auto stories = need(load_stories(*store, now - std::chrono::hours(hours)));
-    rank::BeatMatcher beat(need(rank::beat_named(config.rank.beat, config.beats)));
-    auto sent = need(sent_stories(*store, config.edition.name, need(core::local_date(now, config.edition.time_zone))));
-    auto ranked = rank::rank_stories(stories, beat, config.rank, now, sent);
+    auto ranking = need(rank_recent(*store, config, now, now - std::chrono::hours(hours),
+                                    need(core::local_date(now, config.edition.time_zone))));
+    const auto& stories = ranking.stories;
+    const auto& ranked = ranking.ranked;
     std::map<core::Id, const rank::StoryBundle*> by_id;
     for (const auto& s : stories) by_id[s.story.id] = &s;
     int shown = 0;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -165,6 +167,8 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
                                          core::TimePoint now) {
   FetchReport report;
   extract::Options options{config.extract.max_html_bytes, config.extract.max_depth};
+  std::unique_ptr<rank::BeatMatcher> beat;
+  if (auto profile = rank::beat_named(config.rank.beat, config.beats)) beat = std::make_unique<rank::BeatMatcher>(*profile);
   constexpr size_t kBatch = 64;
   ND_TRY_ASSIGN(waiting, store.entries().count(store::EntryState::kNew));
   Progress progress("fetching articles", *waiting);
@@ -209,7 +213,12 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
         continue;
       }
       ND_TRY_ASSIGN(added, store.articles().add(a));
-      if (added->inserted) ++report.articles;
+      if (added->inserted) {
+        ++report.articles;
+        // Relevance to the edition's beat, while the text is in hand: ranking
+        // then reads it instead of the text.
+        if (beat) ND_TRY(store.articles().set_relevance(added->id, beat->beat().name, beat->relevance(a.title, a.text, a.language)));
+      }
       ND_TRY(store.entries().mark(entry.id, store::EntryState::kFetched, "", added->id));
     }
   }
@@ -259,26 +268,6 @@ core::Result<ClusterReport> cluster_articles(store::Store& store, const core::Cl
   return report;
 }
 
-core::Result<std::vector<rank::StoryBundle>> load_stories(store::Store& store, core::TimePoint since) {
-  ND_TRY_ASSIGN(sources, store.sources().list());
-  std::map<core::Id, core::Source> by_id;
-  for (const auto& s : *sources) by_id[s.id] = s;
-  ND_TRY_ASSIGN(stories, store.stories().updated_since(since));
-  std::vector<rank::StoryBundle> out;
-  for (const auto& s : *stories) {
-    ND_TRY_ASSIGN(articles, store.articles().by_story(s.id));
-    rank::StoryBundle b;
-    b.story = s;
-    for (auto& a : *articles) {
-      auto src = by_id.find(a.source_id);
-      if (src == by_id.end()) continue;
-      b.articles.push_back({std::move(a), src->second});
-    }
-    if (!b.articles.empty()) out.push_back(std::move(b));
-  }
-  return out;
-}
-
 core::Result<std::map<core::Id, rank::SentRecord>> sent_stories(store::Store& store, const std::string& edition,
                                                                 const std::string& date) {
   ND_TRY_ASSIGN(sent, store.editions().sent_before(edition, date));
@@ -287,22 +276,89 @@ core::Result<std::map<core::Id, rank::SentRecord>> sent_stories(store::Store& st
   return out;
 }
 
+core::Result<Ranking> rank_recent(store::Store& store, const core::Config& config, core::TimePoint now,
+                                  core::TimePoint since, const std::string& edition_date) {
+  ND_TRY_ASSIGN(beat_profile, rank::beat_named(config.rank.beat, config.beats));
+  rank::BeatMatcher beat(*beat_profile);
+  // What ranking needs, without article text; an article's relevance to the
+  // beat is computed once (at ingest, else here) and kept.
+  ND_TRY_ASSIGN(rows, store.articles().rank_rows(since, beat_profile->name));
+  auto filled = store.transaction([&]() -> core::Result<void> {
+    for (auto& r : *rows) {
+      if (r.relevance) continue;
+      ND_TRY_ASSIGN(article, store.articles().get(r.article_id));
+      if (!*article) continue;
+      r.relevance = beat.relevance((*article)->title, (*article)->text, (*article)->language);
+      ND_TRY(store.articles().set_relevance(r.article_id, beat_profile->name, *r.relevance));
+    }
+    return {};
+  });
+  if (!filled) return tl::unexpected(filled.error());
+  ND_TRY_ASSIGN(sources, store.sources().list());
+  std::map<core::Id, core::Source> source_by_id;
+  for (const auto& s : *sources) source_by_id[s.id] = s;
+  ND_TRY_ASSIGN(stories, store.stories().updated_since(since));
+  std::map<core::Id, size_t> at;
+  Ranking out;
+  for (const auto& s : *stories) {
+    at[s.id] = out.stories.size();
+    out.stories.push_back({s, {}});
+  }
+  for (const auto& r : *rows) {
+    auto story = at.find(r.story_id);
+    auto source = source_by_id.find(r.source_id);
+    if (story == at.end() || source == source_by_id.end()) continue;
+    rank::CoveredArticle ca;
+    ca.article.id = r.article_id;
+    ca.article.source_id = r.source_id;
+    ca.article.story_id = r.story_id;
+    ca.article.published = r.published;
+    ca.article.copy_of = r.copy_of;
+    ca.article.language = r.language;
+    ca.source = source->second;
+    ca.relevance = r.relevance;
+    out.stories[story->second].articles.push_back(std::move(ca));
+  }
+  std::erase_if(out.stories, [](const rank::StoryBundle& b) { return b.articles.empty(); });
+  ND_TRY_ASSIGN(sent, sent_stories(store, config.edition.name, edition_date));
+  out.ranked = rank::rank_stories(out.stories, beat, config.rank, now, *sent);
+  return out;
+}
+
 core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config& config, core::TimePoint now,
                                          const std::string& date_wanted) {
   BuiltEdition built;
-  ND_TRY_ASSIGN(stories, load_stories(store, now - std::chrono::hours(72)));
-  built.stories = std::move(*stories);
-  ND_TRY_ASSIGN(beat_profile, rank::beat_named(config.rank.beat, config.beats));
-  rank::BeatMatcher beat(*beat_profile);
   // The edition's date is local to its time zone.
   std::string date = date_wanted;
   if (date.empty()) {
     ND_TRY_ASSIGN(today, core::local_date(now, config.edition.time_zone));
     date = *today;
   }
-  ND_TRY_ASSIGN(sent, sent_stories(store, config.edition.name, date));
-  built.ranked = rank::rank_stories(built.stories, beat, config.rank, now, *sent);
+  ND_TRY_ASSIGN(ranking, rank_recent(store, config, now, now - std::chrono::hours(72), date));
+  built.ranked = std::move(ranking->ranked);
   ND_TRY_ASSIGN(edits, store.editions().edits(config.edition.name, date));
+  // Full articles (text for summaries, titles and links for the coverage) for
+  // the stories that can make the edition: the best on-beat ones, with room
+  // for the caps to pass some over, and every story the editor touched.
+  std::set<core::Id> wanted;
+  for (const auto& e : *edits) wanted.insert(e.story_id);
+  size_t room = static_cast<size_t>(config.edition.stories) * 3;
+  for (const auto& r : built.ranked) {
+    if (wanted.size() >= room + edits->size()) break;
+    if (r.on_beat && !r.already_sent) wanted.insert(r.story_id);
+  }
+  for (auto& light : ranking->stories) {
+    if (!wanted.count(light.story.id)) continue;
+    ND_TRY_ASSIGN(articles, store.articles().by_story(light.story.id));
+    rank::StoryBundle full{light.story, {}};
+    for (auto& a : *articles) {
+      auto same = std::find_if(light.articles.begin(), light.articles.end(),
+                               [&](const rank::CoveredArticle& c) { return c.article.id == a.id; });
+      if (same == light.articles.end()) continue;
+      full.articles.push_back({std::move(a), same->source, same->relevance});
+    }
+    built.stories.push_back(std::move(full));
+  }
   built.edition = edition::build_edition(built.stories, built.ranked, config.edition, now, date, *edits);
   std::string site = config.edition.site_url;
   edition::Links links{site + "/unsubscribe", site + "/preferences", site + "/edition/" + date, ""};

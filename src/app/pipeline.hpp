@@ -53,16 +53,25 @@ struct ClusterReport {
 core::Result<ClusterReport> cluster_articles(store::Store& store, const core::ClusterConfig& config, core::TimePoint now);
 
 // Stories updated since `since`, with their articles and sources.
-core::Result<std::vector<rank::StoryBundle>> load_stories(store::Store& store, core::TimePoint since);
-
 // The stories earlier editions of `edition` (before `date`) carried, as they were then.
 core::Result<std::map<core::Id, rank::SentRecord>> sent_stories(store::Store& store, const std::string& edition,
                                                                 const std::string& date);
 
+// The stories updated since `since`, ranked for the configured beat as of
+// `now` (earlier editions of `edition_date`'s edition counted for novelty).
+// The bundles carry no article text: ranking reads each article's stored
+// relevance (computed and stored here for articles that have none).
+struct Ranking {
+  std::vector<rank::StoryBundle> stories;
+  std::vector<rank::StoryScore> ranked;
+};
+core::Result<Ranking> rank_recent(store::Store& store, const core::Config& config, core::TimePoint now,
+                                  core::TimePoint since, const std::string& edition_date);
+
 struct BuiltEdition {
   core::Edition edition;
   std::vector<rank::StoryScore> ranked;
-  std::vector<rank::StoryBundle> stories;
+  std::vector<rank::StoryBundle> stories;  // full articles of the stories that could make the edition
   store::RenderedEdition rendered;
   std::string eml;
 };

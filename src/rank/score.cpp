@@ -36,7 +36,7 @@ StoryScore score_story(const StoryBundle& bundle, BeatMatcher& beat, const core:
       w = std::max(w, ca.source.weight);
     }
     if (beat.preferred(ca.source) && preferred_sources.insert(ca.source.id).second) ++preferred;
-    relevance_sum += beat.relevance(a.title, a.text, a.language);
+    relevance_sum += ca.relevance ? *ca.relevance : beat.relevance(a.title, a.text, a.language);
     ++counted;
     core::TimePoint when = a.published.value_or(bundle.story.last_updated);
     last = std::max(last, when);

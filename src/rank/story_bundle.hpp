@@ -1,6 +1,7 @@
 // A story with its articles and their outlets: what ranking and editions read.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "core/types.hpp"
@@ -8,8 +9,9 @@
 namespace newsdesk::rank {
 
 struct CoveredArticle {
-  core::Article article;
+  core::Article article;  // for ranking alone only the id, source, dates, copy_of and language are needed
   core::Source source;
+  std::optional<double> relevance;  // to the beat ranked for, when already known (else computed from the text)
 };
 
 struct StoryBundle {

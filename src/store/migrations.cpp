@@ -145,6 +145,14 @@ CREATE INDEX edition_edits_by_edition ON edition_edits(edition, date, id);
       {5, "what an edition may show of a source's articles", R"sql(
 ALTER TABLE sources ADD COLUMN excerpt TEXT NOT NULL DEFAULT 'summary' CHECK (excerpt IN ('summary', 'headline'));
 )sql"},
+      {6, "each article's relevance to each beat, computed once", R"sql(
+CREATE TABLE article_beats (
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  beat       TEXT NOT NULL,
+  relevance  REAL NOT NULL,
+  PRIMARY KEY (article_id, beat)
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

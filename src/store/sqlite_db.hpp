@@ -60,6 +60,9 @@ class Statement {
   std::optional<std::int64_t> optional_integer(int col) const {
     return is_null(col) ? std::nullopt : std::optional<std::int64_t>(integer(col));
   }
+  std::optional<double> optional_real(int col) const {
+    return is_null(col) ? std::nullopt : std::optional<double>(real(col));
+  }
 
  private:
   sqlite3* db_;

@@ -254,6 +254,38 @@ class SqliteArticles final : public ArticleRepository {
     ND_TRY(q.step());
     return static_cast<size_t>(q.integer(0));
   }
+  Result<std::vector<RankRow>> rank_rows(core::TimePoint since, const std::string& beat) override {
+    // Through the stories' last_updated index, then each story's articles:
+    // no article text is read.
+    ND_PREPARE(q, db_, R"sql(SELECT a.id, a.story_id, a.source_id, a.published_at, a.copy_of, a.language, b.relevance
+      FROM stories s JOIN articles a ON a.story_id = s.id
+      LEFT JOIN article_beats b ON b.article_id = a.id AND b.beat = ?
+      WHERE s.last_updated >= ? AND s.merged_into IS NULL
+      ORDER BY a.story_id, a.published_at, a.id)sql");
+    q.bind(1, beat).bind(2, seconds(since));
+    std::vector<RankRow> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      RankRow r;
+      r.article_id = q.integer(0);
+      r.story_id = q.integer(1);
+      r.source_id = q.integer(2);
+      r.published = optional_time(q, 3);
+      if (auto c = q.optional_integer(4)) r.copy_of = *c;
+      r.language = q.text(5);
+      if (auto v = q.optional_real(6)) r.relevance = *v;
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+  Result<void> set_relevance(Id article_id, const std::string& beat, double relevance) override {
+    ND_PREPARE(q, db_, "INSERT INTO article_beats(article_id, beat, relevance) VALUES (?,?,?) "
+                       "ON CONFLICT(article_id, beat) DO UPDATE SET relevance = excluded.relevance");
+    q.bind(1, article_id).bind(2, beat).bind(3, relevance);
+    return q.run();
+  }
 
  private:
   Result<std::vector<core::Article>> select(const std::string& where, std::optional<std::int64_t> arg) {

@@ -89,6 +89,22 @@ class ArticleRepository {
   virtual Result<std::vector<core::Article>> by_story(Id story_id) = 0;
   virtual Result<void> assign(Id article_id, Id story_id, std::optional<Id> copy_of) = 0;
   virtual Result<size_t> count() = 0;
+
+  // What ranking needs of an article, without its text: one row per article
+  // of the stories updated since `since`, with its stored relevance to `beat`
+  // (nullopt when not computed yet).
+  struct RankRow {
+    Id article_id = 0;
+    Id story_id = 0;
+    Id source_id = 0;
+    std::optional<core::TimePoint> published;
+    std::optional<Id> copy_of;
+    std::string language;
+    std::optional<double> relevance;
+  };
+  virtual Result<std::vector<RankRow>> rank_rows(core::TimePoint since, const std::string& beat) = 0;
+  // An article's relevance to a beat, kept so it is computed once.
+  virtual Result<void> set_relevance(Id article_id, const std::string& beat, double relevance) = 0;
 };
 
 class StoryRepository {
