@@ -458,7 +458,7 @@ void add_rank_command(CLI::App& app, Globals& g) {
     auto store = open_store(config);
     auto now = core::SystemClock().now();
     auto ranking = need(rank_recent(*store, config, now, now - std::chrono::hours(hours),
-                                    need(core::local_date(now, config.edition.time_zone))));
+                                    need(core::local_date(now, config.edition.time_zone)), static_cast<size_t>(limit)));
     const auto& stories = ranking.stories;
     const auto& ranked = ranking.ranked;
     std::map<core::Id, const rank::StoryBundle*> by_id;

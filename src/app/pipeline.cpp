@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -277,7 +278,7 @@ core::Result<std::map<core::Id, rank::SentRecord>> sent_stories(store::Store& st
 }
 
 core::Result<Ranking> rank_recent(store::Store& store, const core::Config& config, core::TimePoint now,
-                                  core::TimePoint since, const std::string& edition_date) {
+                                  core::TimePoint since, const std::string& edition_date, size_t explain_top) {
   ND_TRY_ASSIGN(beat_profile, rank::beat_named(config.rank.beat, config.beats));
   rank::BeatMatcher beat(*beat_profile);
   // What ranking needs, without article text; an article's relevance to the
@@ -297,18 +298,25 @@ core::Result<Ranking> rank_recent(store::Store& store, const core::Config& confi
   ND_TRY_ASSIGN(sources, store.sources().list());
   std::map<core::Id, core::Source> source_by_id;
   for (const auto& s : *sources) source_by_id[s.id] = s;
-  ND_TRY_ASSIGN(stories, store.stories().updated_since(since));
-  std::map<core::Id, size_t> at;
+  ND_TRY_ASSIGN(stories, store.stories().headlines_since(since));
+  std::unordered_map<core::Id, size_t> at;
   Ranking out;
-  for (const auto& s : *stories) {
+  out.stories.reserve(stories->size());
+  for (auto& s : *stories) {
     at[s.id] = out.stories.size();
-    out.stories.push_back({s, {}});
+    out.stories.push_back({std::move(s), {}});
   }
+  std::vector<size_t> sizes(out.stories.size(), 0);
+  for (const auto& r : *rows) {
+    auto story = at.find(r.story_id);
+    if (story != at.end()) ++sizes[story->second];
+  }
+  for (size_t i = 0; i < sizes.size(); ++i) out.stories[i].articles.reserve(sizes[i]);
   for (const auto& r : *rows) {
     auto story = at.find(r.story_id);
     auto source = source_by_id.find(r.source_id);
     if (story == at.end() || source == source_by_id.end()) continue;
-    rank::CoveredArticle ca;
+    rank::CoveredArticle& ca = out.stories[story->second].articles.emplace_back();
     ca.article.id = r.article_id;
     ca.article.source_id = r.source_id;
     ca.article.story_id = r.story_id;
@@ -317,11 +325,10 @@ core::Result<Ranking> rank_recent(store::Store& store, const core::Config& confi
     ca.article.language = r.language;
     ca.source = source->second;
     ca.relevance = r.relevance;
-    out.stories[story->second].articles.push_back(std::move(ca));
   }
   std::erase_if(out.stories, [](const rank::StoryBundle& b) { return b.articles.empty(); });
   ND_TRY_ASSIGN(sent, sent_stories(store, config.edition.name, edition_date));
-  out.ranked = rank::rank_stories(out.stories, beat, config.rank, now, *sent);
+  out.ranked = rank::rank_stories(out.stories, beat, config.rank, now, *sent, explain_top);
   return out;
 }
 
@@ -334,7 +341,9 @@ core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config
     ND_TRY_ASSIGN(today, core::local_date(now, config.edition.time_zone));
     date = *today;
   }
-  ND_TRY_ASSIGN(ranking, rank_recent(store, config, now, now - std::chrono::hours(72), date));
+  // Notes for the stories that can make the edition (and some to spare).
+  size_t explained = static_cast<size_t>(config.edition.stories) * 3 + 20;
+  ND_TRY_ASSIGN(ranking, rank_recent(store, config, now, now - std::chrono::hours(72), date, explained));
   built.ranked = std::move(ranking->ranked);
   ND_TRY_ASSIGN(edits, store.editions().edits(config.edition.name, date));
   // Full articles (text for summaries, titles and links for the coverage) for

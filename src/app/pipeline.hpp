@@ -4,6 +4,7 @@
 // any stage can be re-run and a crash loses at most the item in hand.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -65,8 +66,10 @@ struct Ranking {
   std::vector<rank::StoryBundle> stories;
   std::vector<rank::StoryScore> ranked;
 };
+// Only the first `explain_top` scores carry their notes.
 core::Result<Ranking> rank_recent(store::Store& store, const core::Config& config, core::TimePoint now,
-                                  core::TimePoint since, const std::string& edition_date);
+                                  core::TimePoint since, const std::string& edition_date,
+                                  size_t explain_top = SIZE_MAX);
 
 struct BuiltEdition {
   core::Edition edition;

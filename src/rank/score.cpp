@@ -10,7 +10,7 @@
 namespace newsdesk::rank {
 
 StoryScore score_story(const StoryBundle& bundle, BeatMatcher& beat, const core::RankConfig& config,
-                       core::TimePoint now, const SentRecord* sent) {
+                       core::TimePoint now, const SentRecord* sent, bool explain) {
   StoryScore s;
   s.story_id = bundle.story.id;
   // Independent voices: each source once, with its authority weight. Copies
@@ -61,19 +61,23 @@ StoryScore score_story(const StoryBundle& bundle, BeatMatcher& beat, const core:
   double relevance_factor = 0.25 + 0.75 * s.relevance;
   double preference = 1.0 + 0.1 * std::min(preferred, 3);
   s.score = 100.0 * coverage * relevance_factor * recency * velocity * preference;
-  std::string wire_note = wire_weight.empty() ? "" : fmt::format(", {} wire story(ies) counted once", wire_weight.size());
+  // Notes are for people: formatted only when asked (ranking 20,000 stories needs none).
+  auto note = [explain](std::string_view format, const auto&... args) {
+    return explain ? fmt::vformat(format, fmt::make_format_args(args...)) : std::string();
+  };
+  std::string wire_note = wire_weight.empty() ? "" : note(", {} wire story(ies) counted once", wire_weight.size());
   s.terms = {
       {"outlets", coverage,
-       fmt::format("log2(1 + {:.2f} weight + 0.5 x {} follow-up(s)) over {} independent outlet(s){}", weight_sum,
+       note("log2(1 + {:.2f} weight + 0.5 x {} follow-up(s)) over {} independent outlet(s){}", weight_sum,
                    follow_ups, s.independent_outlets, wire_note)},
-      {"relevance", relevance_factor, fmt::format("0.25 + 0.75 x beat relevance {:.2f}", s.relevance)},
+      {"relevance", relevance_factor, note("0.25 + 0.75 x beat relevance {:.2f}", s.relevance)},
       {"recency", recency,
-       fmt::format("0.5^(max(0, {:.1f} h - {:.0f} h fresh) / {:.0f} h)", age_hours, config.fresh_hours, config.half_life_hours)},
-      {"velocity", velocity, fmt::format("1 + 0.15 x {} of {} articles in the last 12 h", recent, counted)},
-      {"preferred", preference, fmt::format("1 + 0.1 x {} preferred source(s) of the beat", std::min(preferred, 3))},
+       note("0.5^(max(0, {:.1f} h - {:.0f} h fresh) / {:.0f} h)", age_hours, config.fresh_hours, config.half_life_hours)},
+      {"velocity", velocity, note("1 + 0.15 x {} of {} articles in the last 12 h", recent, counted)},
+      {"preferred", preference, note("1 + 0.1 x {} preferred source(s) of the beat", std::min(preferred, 3))},
   };
   if (sent == nullptr) {
-    s.terms.push_back({"novelty", 1.0, "in no earlier edition"});
+    s.terms.push_back({"novelty", 1.0, explain ? "in no earlier edition" : ""});
     return s;
   }
   int new_outlets = s.independent_outlets - sent->outlets;
@@ -81,32 +85,42 @@ StoryScore score_story(const StoryBundle& bundle, BeatMatcher& beat, const core:
   for (const auto& ca : bundle.articles) {
     if (ca.article.published && *ca.article.published > sent->at) ++new_articles;
   }
-  std::string since = fmt::format("{:+d} outlet(s), {} new article(s) since the edition of {}", new_outlets,
+  std::string since = note("{:+d} outlet(s), {} new article(s) since the edition of {}", new_outlets,
                                   new_articles, sent->date);
   if (new_outlets >= 2 || new_articles >= 3) {
     s.developing = true;
     s.score *= 0.9;
-    s.terms.push_back({"novelty", 0.9, "developing: " + since});
+    s.terms.push_back({"novelty", 0.9, explain ? "developing: " + since : ""});
   } else {
     s.already_sent = true;
     s.score = 0;
-    s.terms.push_back({"novelty", 0.0, "already sent, no material change: " + since});
+    s.terms.push_back({"novelty", 0.0, explain ? "already sent, no material change: " + since : ""});
   }
   return s;
 }
 
 std::vector<StoryScore> rank_stories(const std::vector<StoryBundle>& stories, BeatMatcher& beat,
                                      const core::RankConfig& config, core::TimePoint now,
-                                     const std::map<core::Id, SentRecord>& sent) {
+                                     const std::map<core::Id, SentRecord>& sent, size_t explain_top) {
+  auto sent_of = [&](core::Id id) {
+    auto it = sent.find(id);
+    return it == sent.end() ? nullptr : &it->second;
+  };
+  std::map<core::Id, const StoryBundle*> by_id;
   std::vector<StoryScore> out;
   out.reserve(stories.size());
+  bool explain_all = explain_top >= stories.size();
   for (const auto& s : stories) {
-    auto it = sent.find(s.story.id);
-    out.push_back(score_story(s, beat, config, now, it == sent.end() ? nullptr : &it->second));
+    by_id[s.story.id] = &s;
+    out.push_back(score_story(s, beat, config, now, sent_of(s.story.id), explain_all));
   }
   std::sort(out.begin(), out.end(), [](const StoryScore& a, const StoryScore& b) {
     return a.score > b.score || (a.score == b.score && a.story_id < b.story_id);
   });
+  // The same scores again, now with their notes, for the stories people will read about.
+  for (size_t i = 0; !explain_all && i < std::min(explain_top, out.size()); ++i) {
+    out[i] = score_story(*by_id.at(out[i].story_id), beat, config, now, sent_of(out[i].story_id), true);
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 // Pure; safe to call concurrently with distinct BeatMatchers.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -49,12 +50,15 @@ struct SentRecord {
 //   has developed since (two more outlets, or three new articles), and then
 //   it is marked developing.
 // More outlets never lower a score; age never raises it.
+// `explain` = false leaves the terms' notes empty (the values are the same).
 StoryScore score_story(const StoryBundle& story, BeatMatcher& beat, const core::RankConfig& config,
-                       core::TimePoint now, const SentRecord* sent = nullptr);
+                       core::TimePoint now, const SentRecord* sent = nullptr, bool explain = true);
 
-// Scores every story and returns them best first (ties by story id).
+// Scores every story and returns them best first (ties by story id). Only
+// the first `explain_top` carry notes.
 std::vector<StoryScore> rank_stories(const std::vector<StoryBundle>& stories, BeatMatcher& beat,
                                      const core::RankConfig& config, core::TimePoint now,
-                                     const std::map<core::Id, SentRecord>& sent = {});
+                                     const std::map<core::Id, SentRecord>& sent = {},
+                                     size_t explain_top = SIZE_MAX);
 
 }  // namespace newsdesk::rank

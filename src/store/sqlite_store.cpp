@@ -260,8 +260,7 @@ class SqliteArticles final : public ArticleRepository {
     ND_PREPARE(q, db_, R"sql(SELECT a.id, a.story_id, a.source_id, a.published_at, a.copy_of, a.language, b.relevance
       FROM stories s JOIN articles a ON a.story_id = s.id
       LEFT JOIN article_beats b ON b.article_id = a.id AND b.beat = ?
-      WHERE s.last_updated >= ? AND s.merged_into IS NULL
-      ORDER BY a.story_id, a.published_at, a.id)sql");
+      WHERE s.last_updated >= ? AND s.merged_into IS NULL)sql");
     q.bind(1, beat).bind(2, seconds(since));
     std::vector<RankRow> out;
     for (;;) {
@@ -352,6 +351,10 @@ class SqliteStories final : public StoryRepository {
   Result<std::vector<core::Story>> updated_since(TimePoint since) override {
     return select("WHERE last_updated >= ? AND merged_into IS NULL ORDER BY last_updated DESC, id", seconds(since));
   }
+  Result<std::vector<core::Story>> headlines_since(TimePoint since) override {
+    return select("WHERE last_updated >= ? AND merged_into IS NULL ORDER BY last_updated DESC, id", seconds(since),
+                  /*with_article_ids=*/false);
+  }
   Result<void> merge(Id from, Id into) override {
     if (from == into) return core::fail(ErrorCode::kInvalidInput, "a story cannot be merged into itself");
     ND_PREPARE(move, db_, "UPDATE articles SET story_id = ? WHERE story_id = ?");
@@ -370,7 +373,7 @@ class SqliteStories final : public StoryRepository {
   }
 
  private:
-  Result<std::vector<core::Story>> select(const std::string& where, std::int64_t arg) {
+  Result<std::vector<core::Story>> select(const std::string& where, std::int64_t arg, bool with_article_ids = true) {
     ND_PREPARE(q, db_, "SELECT id, headline, first_seen, last_updated FROM stories " + where);
     q.bind(1, arg);
     std::vector<core::Story> out;
@@ -385,6 +388,7 @@ class SqliteStories final : public StoryRepository {
       s.last_updated = time_at(q.integer(3));
       out.push_back(std::move(s));
     }
+    if (!with_article_ids) return out;
     ND_PREPARE(members, db_, "SELECT id FROM articles WHERE story_id = ? ORDER BY coalesce(published_at, fetched_at), id");
     for (auto& s : out) {
       members.bind(1, s.id);

@@ -117,6 +117,8 @@ class StoryRepository {
   // Stories updated since `since`, most recently updated first; merged-away
   // stories are not listed.
   virtual Result<std::vector<core::Story>> updated_since(core::TimePoint since) = 0;
+  // The same without each story's article ids (one query, for ranking).
+  virtual Result<std::vector<core::Story>> headlines_since(core::TimePoint since) = 0;
   virtual Result<Id> max_id() = 0;
   // Folds story `from` into `into`: its articles move, and `from` is kept as a
   // pointer so that links to it still resolve (get(from) returns `into`).
