@@ -26,30 +26,40 @@ constexpr const char* kHtmlTemplate = R"(<!DOCTYPE html>
 <meta name="color-scheme" content="light dark">
 <meta name="supported-color-schemes" content="light dark">
 <title>{{subject}}</title>
+<style>
+@media (prefers-color-scheme: dark) {
+  .nd-page { background: #121212 !important; }
+  .nd-card { background: #1e1e1e !important; border-color: #333333 !important; }
+  .nd-text, .nd-text a.nd-head { color: #eeeeee !important; border-color: #333333 !important; }
+  .nd-meta { color: #aaaaaa !important; }
+  .nd-link { color: #8ab4f8 !important; }
+  .nd-section { color: #ff8a80 !important; }
+}
+</style>
 </head>
-<body style="margin:0;padding:0;background:#f3f3f0;">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f3f0;">
+<body class="nd-page" style="margin:0;padding:0;background:#f3f3f0;">
+<table class="nd-page" role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f3f0;">
 <tr><td align="center" style="padding:16px 8px;">
-<table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;width:100%;background:#ffffff;border:1px solid #dddddd;">
-<tr><td style="padding:20px 24px 8px 24px;font-family:Georgia,'Times New Roman',serif;color:#111111;">
+<table class="nd-card" role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;width:100%;background:#ffffff;border:1px solid #dddddd;">
+<tr><td class="nd-text" style="padding:20px 24px 8px 24px;font-family:Georgia,'Times New Roman',serif;color:#111111;">
 {{#greeting}}<p style="margin:0 0 8px 0;font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#333333;">{{greeting}}</p>{{/greeting}}
 <h1 style="margin:0;font-size:28px;line-height:1.2;">{{name}}</h1>
-<p style="margin:4px 0 0 0;font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#555555;">{{date_human}} &middot; {{count}} stories</p>
+<p class="nd-meta" style="margin:4px 0 0 0;font-family:Arial,Helvetica,sans-serif;font-size:13px;color:#555555;">{{date_human}} &middot; {{count}} stories</p>
 </td></tr>
 {{#sections}}
-<tr><td style="padding:16px 24px 0 24px;font-family:Arial,Helvetica,sans-serif;font-size:12px;letter-spacing:1px;text-transform:uppercase;color:#8a1c1c;font-weight:bold;">{{title}}</td></tr>
+<tr><td class="nd-section" style="padding:16px 24px 0 24px;font-family:Arial,Helvetica,sans-serif;font-size:12px;letter-spacing:1px;text-transform:uppercase;color:#8a1c1c;font-weight:bold;">{{title}}</td></tr>
 {{#items}}
-<tr><td style="padding:12px 24px;border-bottom:1px solid #eeeeee;font-family:Arial,Helvetica,sans-serif;color:#222222;">
-<h2 style="margin:0 0 6px 0;font-family:Georgia,'Times New Roman',serif;font-size:20px;line-height:1.3;"><a href="{{url}}" style="color:#111111;text-decoration:none;">{{headline}}</a></h2>
+<tr><td class="nd-text" style="padding:12px 24px;border-bottom:1px solid #eeeeee;font-family:Arial,Helvetica,sans-serif;color:#222222;">
+<h2 style="margin:0 0 6px 0;font-family:Georgia,'Times New Roman',serif;font-size:20px;line-height:1.3;"><a class="nd-head" href="{{url}}" style="color:#111111;text-decoration:none;">{{headline}}</a></h2>
 <p style="margin:0 0 6px 0;font-size:15px;line-height:1.5;">{{summary}}</p>
-<p style="margin:0;font-size:12px;color:#666666;">{{outlet}} &middot; {{outlets_text}}</p>
-{{#has_coverage}}<p style="margin:6px 0 0 0;font-size:12px;line-height:1.6;color:#666666;">Also: {{#coverage}}<a href="{{url}}" style="color:#1a4f8a;">{{outlet}}</a>{{^last}} &middot; {{/last}}{{/coverage}}</p>{{/has_coverage}}
+<p class="nd-meta" style="margin:0;font-size:12px;color:#666666;">{{outlet}} &middot; {{outlets_text}}</p>
+{{#has_coverage}}<p class="nd-meta" style="margin:6px 0 0 0;font-size:12px;line-height:1.6;color:#666666;">Also: {{#coverage}}<a class="nd-link" href="{{url}}" style="color:#1a4f8a;">{{outlet}}</a>{{^last}} &middot; {{/last}}{{/coverage}}</p>{{/has_coverage}}
 </td></tr>
 {{/items}}
 {{/sections}}
-<tr><td style="padding:20px 24px;font-family:Arial,Helvetica,sans-serif;font-size:12px;line-height:1.6;color:#666666;">
-<p style="margin:0 0 8px 0;">You receive {{name}} because you signed up for it. <a href="{{unsubscribe_url}}" style="color:#1a4f8a;">Unsubscribe</a> &middot; <a href="{{preferences_url}}" style="color:#1a4f8a;">Preferences</a> &middot; <a href="{{web_url}}" style="color:#1a4f8a;">Read on the web</a></p>
-{{#support_url}}<p style="margin:0 0 8px 0;"><a href="{{support_url}}" style="color:#1a4f8a;">Support our newsroom</a></p>{{/support_url}}
+<tr><td class="nd-meta" style="padding:20px 24px;font-family:Arial,Helvetica,sans-serif;font-size:12px;line-height:1.6;color:#666666;">
+<p style="margin:0 0 8px 0;">You receive {{name}} because you signed up for it. <a class="nd-link" href="{{unsubscribe_url}}" style="color:#1a4f8a;">Unsubscribe</a> &middot; <a class="nd-link" href="{{preferences_url}}" style="color:#1a4f8a;">Preferences</a> &middot; <a class="nd-link" href="{{web_url}}" style="color:#1a4f8a;">Read on the web</a></p>
+{{#support_url}}<p style="margin:0 0 8px 0;"><a class="nd-link" href="{{support_url}}" style="color:#1a4f8a;">Support our newsroom</a></p>{{/support_url}}
 <p style="margin:0;">{{postal_address}}</p>
 </td></tr>
 </table>
