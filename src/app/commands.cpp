@@ -23,6 +23,7 @@
 #include "core/clock.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
+#include "edition/edition.hpp"
 #include "feed/feed.hpp"
 #include "rank/beat.hpp"
 #include "rank/score.hpp"
@@ -49,7 +50,7 @@ T need(core::Result<T> r) {
   return std::move(*r);
 }
 inline void need(core::Result<void> r) {
-  if (!r) fail_with(kExitFailure, r.error().message);
+  if (!r) fail_with(r.error().code == core::ErrorCode::kConfig ? kExitConfig : kExitFailure, r.error().message);
 }
 
 struct Globals {
@@ -65,6 +66,25 @@ core::Config load(const Globals& g) {
     config = need(core::load_config("newsdesk.toml"));
   }
   if (!g.db_path.empty()) config.store.path = g.db_path;
+  // The operator's edition templates, read and checked once: a broken one
+  // stops the program like any other configuration error.
+  if (!config.edition.templates.empty()) {
+    std::filesystem::path dir = config.edition.templates;
+    if (!std::filesystem::is_directory(dir)) {
+      fail_with(kExitConfig, fmt::format("edition.templates: {} is not a folder", dir.string()));
+    }
+    for (auto [name, slot] : {std::pair{"edition.html.mustache", &config.edition.html_template},
+                              std::pair{"edition.txt.mustache", &config.edition.text_template}}) {
+      auto file = dir / name;
+      if (!std::filesystem::exists(file)) continue;  // the built-in one stays
+      std::ifstream in(file, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      if (!in) fail_with(kExitConfig, fmt::format("{}: cannot read", file.string()));
+      need(edition::check_template(text.str(), file.string()));
+      *slot = text.str();
+    }
+  }
   return config;
 }
 

@@ -93,6 +93,7 @@ const std::map<std::string, Setter>& setters() {
       {"edition.name", text(&Config::edition, &EditionConfig::name, false)},
       {"edition.stories", integer(&Config::edition, &EditionConfig::stories, 1, 100)},
       {"edition.max_per_outlet", integer(&Config::edition, &EditionConfig::max_per_outlet, 1, 100)},
+      {"edition.templates", text(&Config::edition, &EditionConfig::templates, false)},
       {"edition.time_zone", [](const toml::node& node, Config& config) -> std::string {
          auto value = node.value<std::string>();
          if (!value) return "must be a string";

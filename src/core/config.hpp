@@ -76,6 +76,9 @@ struct EditionConfig {
   int stories = 10;
   int max_per_outlet = 3;    // at most this many stories led by one outlet (another outlet's article leads, or the story waits)
   int max_per_country = 0;   // at most this many stories led by one country's outlets; 0: no cap
+  std::string templates;           // a folder with edition.html.mustache / edition.txt.mustache overriding the built-in ones
+  std::string html_template;       // its contents, read when the configuration is loaded ("" = built in)
+  std::string text_template;
   std::string time_zone = "UTC";   // IANA; the edition's date and send time are local to it
   std::string send_time = "06:00"; // HH:MM local: the deadline for the editor's changes
   std::string from = "Daily Headlines <headlines@newsdesk.example>";

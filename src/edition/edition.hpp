@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/error.hpp"
 #include "core/types.hpp"
 #include "rank/score.hpp"
 #include "rank/story_bundle.hpp"
@@ -79,9 +80,14 @@ std::string editions_json_feed(const std::vector<core::Edition>& editions, const
 // "Good morning, Ada." / "Good morning." (no name).
 std::string greeting_for(const std::string& name);
 
+// Rendered with the built-in templates, or the operator's when the config
+// carries them (edition.templates: edition.html.mustache, edition.txt.mustache).
 std::string render_html(const core::Edition& edition, const core::EditionConfig& config, const Links& links);
 std::string render_text(const core::Edition& edition, const core::EditionConfig& config, const Links& links);
 std::string render_json(const core::Edition& edition);
+
+// kConfig naming `where` when `text` is not a valid Mustache template.
+core::Result<void> check_template(const std::string& text, const std::string& where);
 
 // Wraps `text` at `width` columns (UTF-8 aware; words longer than a line stand alone).
 std::string wrap(const std::string& text, size_t width, const std::string& indent = "");

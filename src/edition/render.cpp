@@ -82,7 +82,11 @@ std::string human_date(const std::string& date) {
 
 }  // namespace
 
-std::string render_html(const core::Edition& edition, const core::EditionConfig& config, const Links& links) {
+namespace {
+
+// What the templates see (built-in or the operator's): the edition, its
+// sections and items, the reader's links. Documented in docs/configuration.md.
+data template_data(const core::Edition& edition, const core::EditionConfig& config, const Links& links) {
   data root;
   root.set("name", edition.name);
   root.set("subject", edition.subject);
@@ -107,6 +111,7 @@ std::string render_html(const core::Edition& edition, const core::EditionConfig&
     for (const auto& item : edition.items) {
       if (item.section != section) continue;
       data d;
+      d.set("n", std::to_string(1 + (&item - edition.items.data())));
       d.set("headline", item.headline);
       d.set("summary", item.summary);
       d.set("url", safe_url(item.url));
@@ -132,8 +137,20 @@ std::string render_html(const core::Edition& edition, const core::EditionConfig&
     sections.push_back(s);
   }
   root.set("sections", sections);
-  mustache tmpl(kHtmlTemplate);
-  return tmpl.render(root);
+  return root;
+}
+
+}  // namespace
+
+core::Result<void> check_template(const std::string& text, const std::string& where) {
+  mustache tmpl(text);
+  if (!tmpl.is_valid()) return core::fail(core::ErrorCode::kConfig, fmt::format("{}: {}", where, tmpl.error_message()));
+  return {};
+}
+
+std::string render_html(const core::Edition& edition, const core::EditionConfig& config, const Links& links) {
+  mustache tmpl(config.html_template.empty() ? std::string(kHtmlTemplate) : config.html_template);
+  return tmpl.render(template_data(edition, config, links));
 }
 
 std::string wrap(const std::string& text, size_t width, const std::string& indent) {
@@ -162,6 +179,12 @@ std::string wrap(const std::string& text, size_t width, const std::string& inden
 }
 
 std::string render_text(const core::Edition& edition, const core::EditionConfig& config, const Links& links) {
+  if (!config.text_template.empty()) {
+    // The operator's text template: the same data, nothing escaped.
+    mustache tmpl(config.text_template);
+    tmpl.set_custom_escape([](const std::string& s) { return s; });
+    return tmpl.render(template_data(edition, config, links));
+  }
   std::vector<std::string> footnotes;
   auto note = [&](const std::string& url) {
     footnotes.push_back(safe_url(url));  // the text copy links nothing the HTML copy would not

@@ -11,6 +11,14 @@ code=$?
 [ "$code" -eq 3 ] || { echo "expected exit 3, got $code"; cat "$dir/out"; exit 1; }
 grep -q "bad.toml:3:.*web.prot" "$dir/out" || { cat "$dir/out"; exit 1; }
 test ! -e newsdesk.db || true
+# A broken edition template is a configuration error too, naming the file.
+mkdir -p "$dir/templates"
+printf '<p>{{#sections}}never closed</p>' > "$dir/templates/edition.html.mustache"
+printf '[edition]\ntemplates = "%s"\n' "$dir/templates" > "$dir/tpl.toml"
+"$bin" --config "$dir/tpl.toml" --db "$dir/t.db" sources list > "$dir/out" 2>&1
+code=$?
+[ "$code" -eq 3 ] || { echo "expected exit 3 for a broken template, got $code"; cat "$dir/out"; exit 1; }
+grep -q "edition.html.mustache" "$dir/out" || { cat "$dir/out"; exit 1; }
 "$bin" sources frobnicate > "$dir/out" 2>&1
 code=$?
 [ "$code" -eq 2 ] || { echo "expected exit 2 for bad usage, got $code"; exit 1; }

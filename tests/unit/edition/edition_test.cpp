@@ -250,3 +250,27 @@ TEST(ExcerptPolicy, ASourceThatAsksForHeadlinesOnlyGetsNoSummary) {
   EXPECT_TRUE(e.items[1].summary.empty());
   EXPECT_EQ(e.items[1].headline, "Story 2");
 }
+
+TEST(Templates, AnOperatorsTemplatesReplaceTheBuiltInOnes) {
+  auto e = sample_edition(2);
+  core::EditionConfig config;
+  config.html_template = "<html><body><h1>{{name}}</h1>{{#sections}}<h2>{{title}}</h2>{{#items}}<p>{{n}}. "
+                         "<a href=\"{{url}}\">{{headline}}</a></p>{{/items}}{{/sections}}"
+                         "<a href=\"{{unsubscribe_url}}\">Leave</a></body></html>";
+  config.text_template = "{{name}}\n{{#sections}}{{#items}}{{n}}. {{headline}} <{{url}}>\n{{/items}}{{/sections}}"
+                         "Leave: {{unsubscribe_url}}\n";
+  edition::Links links{"https://desk.example/u?a=1&b=2", "https://desk.example/p", "https://desk.example/w", ""};
+  auto html = edition::render_html(e, config, links);
+  EXPECT_EQ(html.rfind("<html><body><h1>Daily Headlines</h1>", 0), 0u) << html;
+  EXPECT_NE(html.find("&lt;script&gt;"), std::string::npos);  // still escaped
+  EXPECT_NE(html.find("2. <a href=\"https://outlet.example/story/1\">"), std::string::npos) << html;
+  auto text = edition::render_text(e, config, links);
+  EXPECT_NE(text.find("Leave: https://desk.example/u?a=1&b=2\n"), std::string::npos) << text;  // nothing escaped in text
+  EXPECT_NE(text.find("<script>"), std::string::npos);
+  // A personal copy goes through the operator's templates too.
+  edition::PersonalEdition personal(e, config, "https://desk.example/w");
+  EXPECT_NE(personal.html({"Ada", "https://desk.example/u/7", "https://desk.example/p/7"}).find("https://desk.example/u/7"),
+            std::string::npos);
+  EXPECT_FALSE(edition::check_template("{{#sections}}unclosed", "edition.html.mustache"));
+  EXPECT_TRUE(edition::check_template(config.html_template, "edition.html.mustache"));
+}
