@@ -359,13 +359,16 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
 
   auto* edition = app.add_subcommand("edition", "Build, show and edit editions");
   edition->require_subcommand(1);
-  static std::string edition_date;
+  static std::string edition_date, edition_key;
+  // The configuration of the edition asked for: [edition], or [editions.NAME] with --edition NAME.
+  auto load_edition = [&g] { return need(core::for_edition(load(g), edition_key)); };
   auto* build = edition->add_subcommand("build", "Rank the recent stories and build the edition (with the editor's changes)");
   static std::string out_dir = "edition";
   build->add_option("--out", out_dir, "Folder for edition.html, .txt, .json and .eml");
   build->add_option("--date", edition_date, "The edition's date, YYYY-MM-DD (default: today in edition.time_zone)");
-  build->callback([&g] {
-    auto config = load(g);
+  build->add_option("--edition", edition_key, "An edition of the configuration ([editions.NAME]); default [edition]");
+  build->callback([load_edition] {
+    auto config = load_edition();
     auto store = open_store(config);
     auto now = core::SystemClock().now();
     if (!edition_date.empty() && edition_date != need(core::local_date(now, config.edition.time_zone))) {
@@ -381,8 +384,9 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
   static std::string show_format = "text";
   show->add_option("--date", edition_date, "The edition's date, YYYY-MM-DD");
   show->add_option("--format", show_format, "text, html or json")->check(CLI::IsMember({"text", "html", "json"}));
-  show->callback([&g] {
-    auto config = load(g);
+  show->add_option("--edition", edition_key, "An edition of the configuration ([editions.NAME]); default [edition]");
+  show->callback([load_edition] {
+    auto config = load_edition();
     auto store = open_store(config);
     auto found = edition_date.empty() ? need(store->editions().latest(config.edition.name))
                                       : need(store->editions().by_date(config.edition.name, edition_date));
@@ -402,8 +406,9 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
   static std::string title;
   edit_cmd->add_option("--date", edition_date, "The edition's date, YYYY-MM-DD (default: today in edition.time_zone)");
   edit_cmd->add_option("--editor", editor, "Who makes the change (default: $USER)");
-  auto record = [&g](core::EditionEdit::Action action) {
-    auto config = load(g);
+  edit_cmd->add_option("--edition", edition_key, "An edition of the configuration ([editions.NAME]); default [edition]");
+  auto record = [load_edition](core::EditionEdit::Action action) {
+    auto config = load_edition();
     auto store = open_store(config);
     auto now = core::SystemClock().now();
     std::string date = edition_date.empty() ? need(core::local_date(now, config.edition.time_zone)) : edition_date;
@@ -448,8 +453,8 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
     record(core::EditionEdit::Action::kRetitle);
   });
   auto* list_edits = edit_cmd->add_subcommand("list", "Who changed what in an edition");
-  list_edits->callback([&g] {
-    auto config = load(g);
+  list_edits->callback([load_edition] {
+    auto config = load_edition();
     auto store = open_store(config);
     std::string date = edition_date.empty() ? need(core::local_date(core::SystemClock().now(), config.edition.time_zone))
                                             : edition_date;
@@ -566,7 +571,7 @@ void add_demo_command(CLI::App& app, Globals& g) {
   cmd->add_option("--sample", sample, "The sample news web (default: the sample/ folder of the source tree)");
   cmd->add_option("--fixture-port", options.fixture_port, "Port of the sample web (0 = any free port)");
   cmd->callback([&g] {
-    auto config = load(g);
+    auto config = need(core::for_edition(load(g), ""));  // [edition] with its own beat, if any
     options.out_dir = out;
     options.work_dir = work;
     options.sample_dir = sample.empty() ? default_sample_dir() : std::filesystem::path(sample);

@@ -2,6 +2,7 @@
 
 #include "core/time.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -94,6 +95,19 @@ const std::map<std::string, Setter>& setters() {
       {"edition.stories", integer(&Config::edition, &EditionConfig::stories, 1, 100)},
       {"edition.max_per_outlet", integer(&Config::edition, &EditionConfig::max_per_outlet, 1, 100)},
       {"edition.templates", text(&Config::edition, &EditionConfig::templates, false)},
+      {"edition.beat", text(&Config::edition, &EditionConfig::beat, false)},
+      {"edition.sections", [](const toml::node& node, Config& config) -> std::string {
+         const toml::array* list = node.as_array();
+         if (list == nullptr || list->empty()) return "must be a non-empty list of section titles";
+         std::vector<std::string> sections;
+         for (const auto& item : *list) {
+           auto title = item.value<std::string>();
+           if (!title || title->empty()) return "must be a list of non-empty strings";
+           sections.push_back(*title);
+         }
+         config.edition.sections = std::move(sections);
+         return "";
+       }},
       {"edition.time_zone", [](const toml::node& node, Config& config) -> std::string {
          auto value = node.value<std::string>();
          if (!value) return "must be a string";
@@ -201,6 +215,7 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
   for (const auto& [section_key, section_node] : root) {
     std::string section(section_key.str());
     const toml::table* table = section_node.as_table();
+    if (section == "editions" && table != nullptr) continue;  // after [edition], below
     if (section == "beats" && table != nullptr) {
       std::string problem = read_beats(*table, source_name, config);
       if (!problem.empty()) return fail(ErrorCode::kConfig, problem);
@@ -227,19 +242,73 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
       }
     }
   }
+  // [editions.NAME]: [edition] with its own values, checked by the same setters.
+  if (const toml::table* editions = root["editions"].as_table()) {
+    for (const auto& entry : *editions) {
+      std::string key(entry.first.str());
+      const toml::table* table = entry.second.as_table();
+      if (table == nullptr) {
+        return fail(ErrorCode::kConfig, fmt::format("{}: 'editions.{}' must be a table ([editions.{}])",
+                                                    where(source_name, entry.second.source()), key, key));
+      }
+      Config scratch = config;
+      scratch.edition.name = key;
+      for (const auto& field : *table) {
+        std::string name = "edition." + std::string(field.first.str());
+        auto it = setters().find(name);
+        if (it == setters().end()) {
+          return fail(ErrorCode::kConfig, fmt::format("{}: unknown key 'editions.{}.{}'",
+                                                      where(source_name, field.second.source()), key, field.first.str()));
+        }
+        std::string problem = it->second(field.second, scratch);
+        if (!problem.empty()) {
+          return fail(ErrorCode::kConfig, fmt::format("{}: 'editions.{}.{}' {}", where(source_name, field.second.source()),
+                                                      key, field.first.str(), problem));
+        }
+      }
+      config.editions.emplace_back(key, scratch.edition);
+    }
+  }
   if (config.poll.min_interval_minutes > config.poll.max_interval_minutes) {
     return fail(ErrorCode::kConfig, fmt::format("{}: 'poll.min_interval_minutes' ({}) is above 'poll.max_interval_minutes' ({})",
                                                 source_name, config.poll.min_interval_minutes, config.poll.max_interval_minutes));
   }
-  bool known_beat = config.rank.beat == "military";
-  for (const auto& b : config.beats) known_beat = known_beat || b.name == config.rank.beat;
-  if (!known_beat) {
-    std::string names = "\"military\"";
-    for (const auto& b : config.beats) names += ", \"" + b.name + "\"";
+  auto known_beat = [&](const std::string& beat) {
+    bool known = beat == "military";
+    for (const auto& b : config.beats) known = known || b.name == beat;
+    return known;
+  };
+  std::string names = "\"military\"";
+  for (const auto& b : config.beats) names += ", \"" + b.name + "\"";
+  if (!known_beat(config.rank.beat)) {
     return fail(ErrorCode::kConfig, fmt::format("{}: 'rank.beat' must name a known beat ({}), not \"{}\"", source_name,
                                                 names, config.rank.beat));
   }
+  std::vector<std::pair<std::string, const EditionConfig*>> all = {{"edition", &config.edition}};
+  for (const auto& [key, e] : config.editions) all.emplace_back("editions." + key, &e);
+  for (const auto& [place, e] : all) {
+    if (!e->beat.empty() && !known_beat(e->beat)) {
+      return fail(ErrorCode::kConfig, fmt::format("{}: '{}.beat' must name a known beat ({}), not \"{}\"", source_name,
+                                                  place, names, e->beat));
+    }
+  }
   return config;
+}
+
+Result<Config> for_edition(const Config& config, const std::string& key) {
+  Config out = config;
+  if (!key.empty()) {
+    auto it = std::find_if(config.editions.begin(), config.editions.end(), [&](const auto& e) { return e.first == key; });
+    if (it == config.editions.end()) {
+      std::string known;
+      for (const auto& e : config.editions) known += (known.empty() ? "" : ", ") + e.first;
+      return fail(ErrorCode::kConfig, fmt::format("no edition \"{}\" in the configuration ([editions.NAME]: {})", key,
+                                                  known.empty() ? "none" : known));
+    }
+    out.edition = it->second;
+  }
+  if (!out.edition.beat.empty()) out.rank.beat = out.edition.beat;
+  return out;
 }
 
 Result<Config> load_config(const std::filesystem::path& path) {

@@ -76,6 +76,8 @@ struct EditionConfig {
   int stories = 10;
   int max_per_outlet = 3;    // at most this many stories led by one outlet (another outlet's article leads, or the story waits)
   int max_per_country = 0;   // at most this many stories led by one country's outlets; 0: no cap
+  std::string beat;                // the beat it is ranked for; "" = rank.beat
+  std::vector<std::string> sections = {"Top stories", "From our newsroom", "Developing"};  // in this order
   std::string templates;           // a folder with edition.html.mustache / edition.txt.mustache overriding the built-in ones
   std::string html_template;       // its contents, read when the configuration is loaded ("" = built in)
   std::string text_template;
@@ -102,7 +104,15 @@ struct Config {
   EditionConfig edition;
   WebConfig web;
   std::vector<BeatConfig> beats;  // [beats.*], in file order
+  // [editions.NAME]: further editions, each [edition] with its own values
+  // (name defaults to NAME). `newsdesk edition ... --edition NAME` picks one.
+  std::vector<std::pair<std::string, EditionConfig>> editions;
 };
+
+// The configuration for one edition: `key` "" is [edition] itself, else the
+// [editions.KEY] table; rank.beat follows the edition's beat. kConfig naming
+// the known editions when there is no such one.
+Result<Config> for_edition(const Config& config, const std::string& key);
 
 // Parses TOML text; `source_name` is used in error messages ("newsdesk.toml:3:1: ...").
 Result<Config> parse_config(std::string_view toml_text, std::string_view source_name);

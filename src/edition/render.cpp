@@ -102,7 +102,7 @@ data template_data(const core::Edition& edition, const core::EditionConfig& conf
   else root.set("support_url", data(false));
   data sections = data::type::list;
   // The known sections in their order, then any other an item names: no item is ever left out.
-  std::vector<std::string> order = {"Top stories", "From our newsroom", "Developing"};
+  std::vector<std::string> order = config.sections;
   for (const auto& item : edition.items) {
     if (std::find(order.begin(), order.end(), item.section) == order.end()) order.push_back(item.section);
   }

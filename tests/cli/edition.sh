@@ -51,4 +51,12 @@ assert e["items"][0]["headline"] == "The editor's headline", e["items"][0]
 assert [x["editor"] for x in e["edits"]] == ["alice", "bob", "carol"], e["edits"]
 PY
 nd edition show | grep -q "Daily Headlines"
+
+# A further edition of the configuration: its own name and size.
+printf '[editions.brief]\nname = "Morning Brief"\nstories = 3\n' > brief.toml
+"$bin" --config brief.toml --db work/newsdesk.db edition build --edition brief --out brief > /dev/null
+"$bin" --config brief.toml --db work/newsdesk.db edition show --edition brief --format json > brief.json
+python3 -c 'import json; e = json.load(open("brief.json")); assert e["name"] == "Morning Brief" and len(e["items"]) == 3, (e["name"], len(e["items"]))'
+if "$bin" --config brief.toml --db work/newsdesk.db edition build --edition nightly 2> nightly.err; then echo "an unknown edition was built"; exit 1; fi
+grep -q "brief" nightly.err
 echo "edition: ok"

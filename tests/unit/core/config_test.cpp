@@ -89,3 +89,45 @@ languages = ["en", "fr"]
   ASSERT_FALSE(unknown_beat);
   EXPECT_NE(unknown_beat.error().message.find("gardening"), std::string::npos);
 }
+
+TEST(Config, FurtherEditionsHaveTheirOwnBeatSectionsAndTimes) {
+  auto c = parse_config(R"([beats.energy]
+terms = { "pipeline" = 3 }
+
+[edition]
+stories = 8
+sections = ["Top stories", "Developing", "From our newsroom"]
+
+[editions.energy-brief]
+name = "Energy Brief"
+beat = "energy"
+stories = 5
+send_time = "07:15"
+time_zone = "Europe/Paris"
+)", "desk.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_EQ(c->editions.size(), 1u);
+  auto base = for_edition(*c, "");
+  ASSERT_TRUE(base);
+  EXPECT_EQ(base->edition.stories, 8);
+  EXPECT_EQ(base->rank.beat, "military");
+  EXPECT_EQ(base->edition.sections[1], "Developing");
+  auto brief = for_edition(*c, "energy-brief");
+  ASSERT_TRUE(brief) << brief.error().message;
+  EXPECT_EQ(brief->edition.name, "Energy Brief");
+  EXPECT_EQ(brief->edition.stories, 5);
+  EXPECT_EQ(brief->edition.send_time, "07:15");
+  EXPECT_EQ(brief->edition.time_zone, "Europe/Paris");
+  EXPECT_EQ(brief->edition.sections, base->edition.sections);  // inherited from [edition]
+  EXPECT_EQ(brief->rank.beat, "energy");
+  auto missing = for_edition(*c, "sports");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("energy-brief"), std::string::npos);
+
+  auto bad_beat = parse_config("[editions.x]\nbeat = \"gardening\"\n", "desk.toml");
+  ASSERT_FALSE(bad_beat);
+  EXPECT_NE(bad_beat.error().message.find("editions.x.beat"), std::string::npos) << bad_beat.error().message;
+  auto bad_key = parse_config("[editions.x]\nstorys = 3\n", "desk.toml");
+  ASSERT_FALSE(bad_key);
+  EXPECT_NE(bad_key.error().message.find("desk.toml:2:"), std::string::npos) << bad_key.error().message;
+}
