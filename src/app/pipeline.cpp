@@ -168,8 +168,16 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
                                          core::TimePoint now) {
   FetchReport report;
   extract::Options options{config.extract.max_html_bytes, config.extract.max_depth};
-  std::unique_ptr<rank::BeatMatcher> beat;
-  if (auto profile = rank::beat_named(config.rank.beat, config.beats)) beat = std::make_unique<rank::BeatMatcher>(*profile);
+  // Every beat of the configuration (the built-in one and [beats.*]): each
+  // article gets a relevance to each, once, while its text is in hand.
+  std::vector<std::unique_ptr<rank::BeatMatcher>> beats;
+  std::vector<std::string> beat_names = {"military"};
+  for (const auto& b : config.beats) {
+    if (std::find(beat_names.begin(), beat_names.end(), b.name) == beat_names.end()) beat_names.push_back(b.name);
+  }
+  for (const auto& name : beat_names) {
+    if (auto profile = rank::beat_named(name, config.beats)) beats.push_back(std::make_unique<rank::BeatMatcher>(*profile));
+  }
   constexpr size_t kBatch = 64;
   ND_TRY_ASSIGN(waiting, store.entries().count(store::EntryState::kNew));
   Progress progress("fetching articles", *waiting);
@@ -218,7 +226,9 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
         ++report.articles;
         // Relevance to the edition's beat, while the text is in hand: ranking
         // then reads it instead of the text.
-        if (beat) ND_TRY(store.articles().set_relevance(added->id, beat->beat().name, beat->relevance(a.title, a.text, a.language)));
+        for (const auto& beat : beats) {
+          ND_TRY(store.articles().set_relevance(added->id, beat->beat().name, beat->relevance(a.title, a.text, a.language)));
+        }
       }
       ND_TRY(store.entries().mark(entry.id, store::EntryState::kFetched, "", added->id));
     }

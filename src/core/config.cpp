@@ -96,6 +96,7 @@ const std::map<std::string, Setter>& setters() {
       {"edition.max_per_outlet", integer(&Config::edition, &EditionConfig::max_per_outlet, 1, 100)},
       {"edition.templates", text(&Config::edition, &EditionConfig::templates, false)},
       {"edition.beat", text(&Config::edition, &EditionConfig::beat, false)},
+      {"edition.top_stories", integer(&Config::edition, &EditionConfig::top_stories, 0, 100)},
       {"edition.sections", [](const toml::node& node, Config& config) -> std::string {
          const toml::array* list = node.as_array();
          if (list == nullptr || list->empty()) return "must be a non-empty list of section titles";

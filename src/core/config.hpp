@@ -77,7 +77,8 @@ struct EditionConfig {
   int max_per_outlet = 3;    // at most this many stories led by one outlet (another outlet's article leads, or the story waits)
   int max_per_country = 0;   // at most this many stories led by one country's outlets; 0: no cap
   std::string beat;                // the beat it is ranked for; "" = rank.beat
-  std::vector<std::string> sections = {"Top stories", "From our newsroom", "Developing"};  // in this order
+  int top_stories = 5;             // the first this many third-party stories are "Top stories", the rest "Around the web"
+  std::vector<std::string> sections = {"Top stories", "From our newsroom", "Around the web", "Developing"};  // in this order
   std::string templates;           // a folder with edition.html.mustache / edition.txt.mustache overriding the built-in ones
   std::string html_template;       // its contents, read when the configuration is loaded ("" = built in)
   std::string text_template;

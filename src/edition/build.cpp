@@ -168,6 +168,14 @@ core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const
     auto title = retitled.find(item.story_id);
     if (title != retitled.end()) item.headline = title->second;
   }
+  // Sections, in the edition's final order: the newsroom's own stories, the
+  // developing ones, then the first top_stories of the rest as "Top stories"
+  // and the others as "Around the web".
+  int top = 0;
+  for (auto& item : e.items) {
+    if (item.section != "Top stories") continue;
+    item.section = top++ < config.top_stories ? "Top stories" : "Around the web";
+  }
   e.subject = subject_line(e.name, e.items);
   return e;
 }

@@ -274,3 +274,16 @@ TEST(Templates, AnOperatorsTemplatesReplaceTheBuiltInOnes) {
   EXPECT_FALSE(edition::check_template("{{#sections}}unclosed", "edition.html.mustache"));
   EXPECT_TRUE(edition::check_template(config.html_template, "edition.html.mustache"));
 }
+
+TEST(Sections, TheFirstStoriesAreTopStoriesTheRestAroundTheWeb) {
+  auto d = desk(8);
+  d.stories[2].articles[0].source.own = true;  // story 3: our newsroom
+  core::EditionConfig config;
+  config.stories = 8;
+  config.top_stories = 3;
+  auto e = edition::build_edition(d.stories, d.ranked, config, *core::parse_rfc3339("2026-11-29T05:00:00Z"), "2026-11-29");
+  std::vector<std::string> sections;
+  for (const auto& item : e.items) sections.push_back(item.section);
+  EXPECT_EQ(sections, (std::vector<std::string>{"Top stories", "Top stories", "From our newsroom", "Top stories",
+                                                "Around the web", "Around the web", "Around the web", "Around the web"}));
+}
