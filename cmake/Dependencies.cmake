@@ -10,6 +10,8 @@ find_package(CLI11 2.1 REQUIRED)
 find_package(date 3.0 REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(ZLIB 1.2 REQUIRED)
+find_package(OpenSSL 3.0 REQUIRED)  # DKIM signatures
+pkg_check_modules(OPENDKIM REQUIRED IMPORTED_TARGET opendkim)  # tests verify DKIM signatures offline
 find_package(absl REQUIRED)  # flat hash maps on the clustering hot path
 find_package(pugixml 1.13 REQUIRED)  # the fast path of feed parsing (libxml2 recovers the rest)
 

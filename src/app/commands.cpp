@@ -25,6 +25,7 @@
 #include "core/time.hpp"
 #include "edition/edition.hpp"
 #include "feed/feed.hpp"
+#include "mail/dkim.hpp"
 #include "rank/beat.hpp"
 #include "rank/score.hpp"
 #include "store/store.hpp"
@@ -84,6 +85,17 @@ core::Config load(const Globals& g) {
       need(edition::check_template(text.str(), file.string()));
       *slot = text.str();
     }
+  }
+  // The DKIM key, read and checked once.
+  if (!config.mail.dkim_key_file.empty()) {
+    std::ifstream in(config.mail.dkim_key_file, std::ios::binary);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    if (!in) fail_with(kExitConfig, fmt::format("mail.dkim_key_file: {}: cannot read", config.mail.dkim_key_file));
+    if (config.mail.dkim_domain.empty()) fail_with(kExitConfig, "mail.dkim_domain must be set with mail.dkim_key_file");
+    auto signer = mail::DkimSigner::from_pem(pem.str(), config.mail.dkim_domain, config.mail.dkim_selector);
+    if (!signer) fail_with(kExitConfig, fmt::format("mail.dkim_key_file: {}: {}", config.mail.dkim_key_file, signer.error().message));
+    config.mail.dkim_key_pem = pem.str();
   }
   return config;
 }
@@ -511,6 +523,38 @@ void add_rank_command(CLI::App& app, Globals& g) {
   });
 }
 
+void add_dkim_command(CLI::App& app) {
+  auto* dkim = app.add_subcommand("dkim", "DKIM keys for signing the edition's mail");
+  dkim->require_subcommand(1);
+  auto* keygen = dkim->add_subcommand("keygen", "Write a new private key and print the DNS TXT record that publishes it");
+  static std::string algorithm = "rsa", domain, selector = "newsdesk", out;
+  keygen->add_option("--algorithm", algorithm, "rsa (2048-bit, rsa-sha256) or ed25519 (ed25519-sha256)")
+      ->check(CLI::IsMember({"rsa", "ed25519"}));
+  keygen->add_option("--domain", domain, "The signing domain (d=)")->required();
+  keygen->add_option("--selector", selector, "The selector (s=)");
+  keygen->add_option("--out", out, "Where to write the private key (PEM, readable by its owner only)")->required();
+  keygen->callback([] {
+    if (std::filesystem::exists(out)) fail_with(kExitFailure, fmt::format("{} exists: not overwriting a key", out));
+    auto key = need(mail::generate_dkim_key(algorithm == "rsa" ? mail::DkimAlgorithm::kRsaSha256
+                                                               : mail::DkimAlgorithm::kEd25519Sha256));
+    need(mail::DkimSigner::from_pem(key.private_pem, domain, selector));  // the names are usable
+    {
+      std::ofstream file(out, std::ios::binary | std::ios::trunc);
+      file << key.private_pem;
+      if (!file) fail_with(kExitFailure, fmt::format("{}: cannot write", out));
+    }
+    std::filesystem::permissions(out, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::replace);
+    // A TXT string holds at most 255 octets: longer values are given as several strings.
+    std::string quoted;
+    for (size_t at = 0; at < key.dns_txt.size(); at += 255) {
+      quoted += (at == 0 ? "\"" : " \"") + key.dns_txt.substr(at, 255) + "\"";
+    }
+    std::printf("wrote %s\npublish this TXT record:\n%s._domainkey.%s. IN TXT %s\n", out.c_str(), selector.c_str(),
+                domain.c_str(), quoted.c_str());
+  });
+}
+
 void add_cluster_command(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand("cluster", "Group a stream of articles into stories: id<TAB>story-id per line");
   static std::string input;
@@ -594,6 +638,7 @@ int run_cli(int argc, char** argv) {
   add_extract_command(app, g);
   add_feed_command(app, g);
   add_rank_command(app, g);
+  add_dkim_command(app);
   add_pipeline_commands(app, g);
   add_cluster_command(app, g);
   add_demo_command(app, g);

@@ -19,6 +19,7 @@
 #include "extract/extract.hpp"
 #include "feed/feed.hpp"
 #include "feed/schedule.hpp"
+#include "mail/dkim.hpp"
 #include "mail/mime.hpp"
 #include "rank/beat.hpp"
 
@@ -398,6 +399,12 @@ core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config
   message.html = built.rendered.html;
   ND_TRY_ASSIGN(eml, mail::compose(message, fmt::format("{}-{}", date, *id)));
   built.eml = std::move(*eml);
+  if (!config.mail.dkim_key_pem.empty()) {
+    ND_TRY_ASSIGN(signer, mail::DkimSigner::from_pem(config.mail.dkim_key_pem, config.mail.dkim_domain,
+                                                     config.mail.dkim_selector));
+    ND_TRY_ASSIGN(signed_eml, signer->sign(built.eml, now));
+    built.eml = std::move(*signed_eml);
+  }
   return built;
 }
 

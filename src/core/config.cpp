@@ -127,6 +127,9 @@ const std::map<std::string, Setter>& setters() {
       {"edition.site_url", text(&Config::edition, &EditionConfig::site_url, false)},
       {"edition.postal_address", text(&Config::edition, &EditionConfig::postal_address)},
       {"edition.support_url", text(&Config::edition, &EditionConfig::support_url)},
+      {"mail.dkim_key_file", text(&Config::mail, &MailConfig::dkim_key_file, false)},
+      {"mail.dkim_domain", text(&Config::mail, &MailConfig::dkim_domain, false)},
+      {"mail.dkim_selector", text(&Config::mail, &MailConfig::dkim_selector, false)},
       {"web.listen", text(&Config::web, &WebConfig::listen, false)},
       {"web.port", integer(&Config::web, &WebConfig::port, 0, 65535)},
   };

@@ -90,6 +90,14 @@ struct EditionConfig {
   std::string support_url = "";
 };
 
+// Signing the mail (DKIM). No key file: the mail goes out unsigned.
+struct MailConfig {
+  std::string dkim_key_file;      // PEM private key (newsdesk dkim keygen writes one)
+  std::string dkim_domain;        // d=
+  std::string dkim_selector = "newsdesk";  // s=
+  std::string dkim_key_pem;       // the key file's contents, read when the configuration is loaded
+};
+
 struct WebConfig {
   std::string listen = "127.0.0.1";
   int port = 8080;
@@ -104,6 +112,7 @@ struct Config {
   RankConfig rank;
   EditionConfig edition;
   WebConfig web;
+  MailConfig mail;
   std::vector<BeatConfig> beats;  // [beats.*], in file order
   // [editions.NAME]: further editions, each [edition] with its own values
   // (name defaults to NAME). `newsdesk edition ... --edition NAME` picks one.
