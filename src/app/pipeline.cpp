@@ -395,6 +395,7 @@ core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config
   message.message_id = fmt::format("edition-{}-{}@newsdesk.invalid", date, *id);
   message.list_id = fmt::format("{} <{}.newsdesk.invalid>", config.edition.name, core::slugify(config.edition.name));
   message.unsubscribe_url = links.unsubscribe_url;
+  message.feedback_id = fmt::format("{}:{}:edition:newsdesk", date, core::slugify(config.edition.name));
   message.text = built.rendered.text;
   message.html = built.rendered.html;
   ND_TRY_ASSIGN(eml, mail::compose(message, fmt::format("{}-{}", date, *id)));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/strings.hpp"
 #include "core/time.hpp"
 
 namespace newsdesk::mail {
@@ -108,7 +109,8 @@ std::string quoted_printable(std::string_view text) {
 core::Result<std::string> compose(const Message& m, std::string_view boundary_seed) {
   for (auto [name, value] : {std::pair<const char*, const std::string*>{"From", &m.from}, {"To", &m.to},
                              {"Subject", &m.subject}, {"Message-ID", &m.message_id}, {"List-Id", &m.list_id},
-                             {"List-Unsubscribe", &m.unsubscribe_url}, {"List-Unsubscribe mailto", &m.unsubscribe_mailto}}) {
+                             {"List-Unsubscribe", &m.unsubscribe_url}, {"List-Unsubscribe mailto", &m.unsubscribe_mailto},
+                             {"Feedback-ID", &m.feedback_id}}) {
     if (has_line_break(*value)) {
       return core::fail(core::ErrorCode::kInvalidInput, fmt::format("the {} header holds a line break", name));
     }
@@ -128,6 +130,7 @@ core::Result<std::string> compose(const Message& m, std::string_view boundary_se
   header("Subject", encode_header(m.subject));
   header("Message-ID", "<" + m.message_id + ">");
   if (!m.list_id.empty()) header("List-Id", m.list_id);
+  if (!m.feedback_id.empty()) header("Feedback-ID", m.feedback_id);
   if (!m.unsubscribe_url.empty() || !m.unsubscribe_mailto.empty()) {
     std::string value;
     if (!m.unsubscribe_url.empty()) value += "<" + m.unsubscribe_url + ">";
@@ -148,6 +151,37 @@ core::Result<std::string> compose(const Message& m, std::string_view boundary_se
   }
   out += "\r\n--" + boundary + "--\r\n";
   return out;
+}
+
+std::string verp_address(std::string_view local, std::string_view domain, core::Id subscriber, core::Id delivery) {
+  return fmt::format("{}+s{}-d{}@{}", local, subscriber, delivery, domain);
+}
+
+std::optional<VerpTag> parse_verp(std::string_view address, std::string_view local, std::string_view domain) {
+  // local+s<subscriber>-d<delivery>@domain, case-insensitive in the domain.
+  size_t at = address.rfind('@');
+  if (at == std::string_view::npos || core::to_lower_ascii(address.substr(at + 1)) != core::to_lower_ascii(domain)) {
+    return std::nullopt;
+  }
+  std::string_view user = address.substr(0, at);
+  std::string prefix = std::string(local) + "+s";
+  if (user.substr(0, prefix.size()) != prefix) return std::nullopt;
+  user.remove_prefix(prefix.size());
+  size_t dash = user.find("-d");
+  if (dash == std::string_view::npos || dash == 0) return std::nullopt;
+  auto number = [](std::string_view digits) -> std::optional<core::Id> {
+    if (digits.empty() || digits.size() > 18) return std::nullopt;
+    core::Id n = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  };
+  auto s = number(user.substr(0, dash));
+  auto d = number(user.substr(dash + 2));
+  if (!s || !d) return std::nullopt;
+  return VerpTag{*s, *d};
 }
 
 }  // namespace newsdesk::mail

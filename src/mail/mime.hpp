@@ -4,6 +4,7 @@
 // Pure; safe to call concurrently.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,7 @@ struct Message {
   std::string list_id;     // "Daily Headlines <daily.newsdesk.example>", optional
   std::string unsubscribe_url;     // https URL for List-Unsubscribe, optional
   std::string unsubscribe_mailto;  // mailto address, optional
+  std::string feedback_id;         // "campaign:list:type:sender" for mailbox providers' feedback loops, optional
   std::string text;
   std::string html;
 };
@@ -35,5 +37,17 @@ std::string quoted_printable(std::string_view text);
 // An RFC 2047 encoded word (UTF-8, B encoding) when `text` is not plain
 // ASCII; the text itself otherwise.
 std::string encode_header(std::string_view text);
+
+// The per-reader envelope sender (VERP): a bounce comes back to an address
+// that says whose copy it was. "bounce+s42-d1007@news.example".
+std::string verp_address(std::string_view local, std::string_view domain, core::Id subscriber, core::Id delivery);
+
+struct VerpTag {
+  core::Id subscriber = 0;
+  core::Id delivery = 0;
+};
+// The subscriber and delivery a bounce address names; nullopt for any
+// address that is not one of ours.
+std::optional<VerpTag> parse_verp(std::string_view address, std::string_view local, std::string_view domain);
 
 }  // namespace newsdesk::mail

@@ -69,3 +69,32 @@ TEST(EncodedWords, OnlyForNonAscii) {
   EXPECT_EQ(mail::encode_header("Plain subject"), "Plain subject");
   EXPECT_EQ(mail::encode_header("Caf\xC3\xA9"), "=?UTF-8?B?Q2Fmw6k=?=");
 }
+
+TEST(Verp, EachCopyHasAReturnPathThatSaysWhoseItWas) {
+  auto address = mail::verp_address("bounce", "news.example", 42, 1007);
+  EXPECT_EQ(address, "bounce+s42-d1007@news.example");
+  auto tag = mail::parse_verp(address, "bounce", "NEWS.example");
+  ASSERT_TRUE(tag);
+  EXPECT_EQ(tag->subscriber, 42);
+  EXPECT_EQ(tag->delivery, 1007);
+  for (const char* other : {"bounce@news.example", "bounce+s42-d1007@evil.example", "bounce+sx-d1@news.example",
+                            "bounce+s42@news.example", "ada@news.example", "bounce+s-d7@news.example"}) {
+    EXPECT_FALSE(mail::parse_verp(other, "bounce", "news.example")) << other;
+  }
+}
+
+TEST(Mime, FeedbackIdIsAHeaderAndCannotCarryALineBreak) {
+  mail::Message m;
+  m.from = "a@news.example";
+  m.to = "b@reader.example";
+  m.subject = "s";
+  m.message_id = "x@news.example";
+  m.text = "t";
+  m.html = "<p>t</p>";
+  m.feedback_id = "2026-11-29:daily:edition:newsdesk";
+  auto ok = mail::compose(m, "seed");
+  ASSERT_TRUE(ok);
+  EXPECT_NE(ok->find("\r\nFeedback-ID: 2026-11-29:daily:edition:newsdesk\r\n"), std::string::npos);
+  m.feedback_id = "x\r\nBcc: victim@example.com";
+  EXPECT_FALSE(mail::compose(m, "seed"));
+}
