@@ -1,0 +1,155 @@
+// The SMTP client against real servers on 127.0.0.1: Postfix's smtp-sink
+// (which offers PIPELINING) and an aiosmtpd server that refuses and defers
+// some recipients and keeps every message it accepts.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <fmt/format.h>
+
+#include "core/time.hpp"
+#include "mail/mime.hpp"
+#include "mail/smtp.hpp"
+
+#ifndef NEWSDESK_TESTS_DIR
+#define NEWSDESK_TESTS_DIR "tests"
+#endif
+
+using namespace newsdesk;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A server process started by a shell command, its port read from a file.
+struct Server {
+  fs::path dir;
+  int pid = 0;
+  int port = 0;
+  Server(const std::string& name, const std::function<std::string(const fs::path&, const fs::path&, const fs::path&)>& command) {
+    dir = fs::temp_directory_path() / fmt::format("newsdesk-smtp-{}-{}", name, ::getpid());
+    fs::remove_all(dir);
+    fs::create_directories(dir / "mail");
+    fs::permissions(dir / "mail", fs::perms::all);  // smtp-sink writes as nobody
+    fs::path pid_file = dir / "pid", port_file = dir / "port";
+    std::string shell = command(dir / "mail", port_file, pid_file);
+    EXPECT_EQ(std::system(shell.c_str()), 0) << shell;
+    for (int i = 0; i < 200 && !(fs::exists(port_file) && fs::exists(pid_file)); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::ifstream(pid_file) >> pid;
+    std::ifstream(port_file) >> port;
+  }
+  ~Server() {
+    if (pid > 0) ::kill(pid, SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    fs::remove_all(dir);
+  }
+  size_t stored() const {
+    size_t n = 0;
+    for (const auto& f : fs::directory_iterator(dir / "mail")) n += f.is_regular_file() ? 1 : 0;
+    return n;
+  }
+};
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = ntohs(a.sin_port);
+  ::close(fd);
+  return port;
+}
+
+std::string message(int i) {
+  mail::Message m;
+  m.from = "Daily Headlines <headlines@news.example>";
+  m.to = fmt::format("reader{}@reader.example", i);
+  m.subject = fmt::format("Daily Headlines #{}", i);
+  m.date = *core::parse_rfc3339("2026-11-29T06:00:00Z");
+  m.message_id = fmt::format("copy-{}@news.example", i);
+  m.text = ".a line that starts with a dot\nand another\n";
+  m.html = "<p>.hello</p>";
+  return *mail::compose(m, std::to_string(i));
+}
+
+}  // namespace
+
+TEST(Smtp, DotStuffingDoublesLeadingDotsAndEndsTheData) {
+  EXPECT_EQ(mail::dot_stuff(".a\r\nb\r\n..c"), "..a\r\nb\r\n...c\r\n.\r\n");
+  EXPECT_EQ(mail::dot_stuff("x\r\n"), "x\r\n.\r\n");
+}
+
+TEST(Smtp, ManyMessagesGoOverOnePipelinedConnectionToSmtpSink) {
+  int port = free_port();
+  Server sink("sink", [&](const fs::path& mail, const fs::path& port_file, const fs::path& pid_file) {
+    // As root smtp-sink must be told whom to run as; otherwise it runs as the caller.
+    return fmt::format("(smtp-sink $([ \"$(id -u)\" = 0 ] && echo -u nobody) -d '{}/%H%M%S.' 127.0.0.1:{} 64 & "
+                       "echo $! > '{}'; echo {} > '{}') >/dev/null 2>&1",
+                       mail.string(), port, pid_file.string(), port, port_file.string());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // smtp-sink listens at once, but give it a moment
+  std::vector<mail::Envelope> batch;
+  for (int i = 0; i < 40; ++i) batch.push_back({"bounce+s1-d" + std::to_string(i) + "@news.example", fmt::format("reader{}@reader.example", i), message(i)});
+  bool pipelined = false;
+  auto sent = mail::smtp_send({"127.0.0.1", sink.port, "newsdesk.test", std::chrono::milliseconds(5000)}, batch, &pipelined);
+  ASSERT_TRUE(sent) << sent.error().message;
+  EXPECT_TRUE(pipelined);
+  ASSERT_EQ(sent->size(), 40u);
+  for (const auto& o : *sent) EXPECT_EQ(o.kind, mail::SmtpOutcome::Kind::kSent) << o.reply;
+  for (int i = 0; i < 50 && sink.stored() < 40; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(sink.stored(), 40u);
+}
+
+TEST(Smtp, EachRecipientGetsItsOwnOutcomeAndNothingIsLost) {
+  Server server("aiosmtpd", [](const fs::path& mail, const fs::path& port_file, const fs::path& pid_file) {
+    return fmt::format("(/usr/bin/python3 '{}/support/smtp_server.py' '{}' '{}' & echo $! > '{}') >/dev/null 2>&1",
+                       NEWSDESK_TESTS_DIR, mail.string(), port_file.string(), pid_file.string());
+  });
+  ASSERT_GT(server.port, 0);
+  // The first is raw, with a body line that starts with a dot (dot-stuffing must undo to it).
+  const std::string raw = "From: headlines@news.example\r\nTo: ada@reader.example\r\nSubject: raw\r\n\r\n"
+                          ".a line that starts with a dot\r\n..and one with two\r\n";
+  std::vector<mail::Envelope> batch = {{"bounce+s1-d1@news.example", "ada@reader.example", raw},
+                                       {"bounce+s2-d2@news.example", "reject-me@reader.example", message(2)},
+                                       {"bounce+s3-d3@news.example", "later@reader.example", message(3)},
+                                       {"bounce+s4-d4@news.example", "bad address@reader.example", message(4)},
+                                       {"bounce+s5-d5@news.example", "grace@reader.example", message(5)}};
+  auto sent = mail::smtp_send({"127.0.0.1", server.port, "newsdesk.test", std::chrono::milliseconds(5000)}, batch);
+  ASSERT_TRUE(sent) << sent.error().message;
+  using K = mail::SmtpOutcome::Kind;
+  ASSERT_EQ(sent->size(), 5u);
+  EXPECT_EQ((*sent)[0].kind, K::kSent) << (*sent)[0].reply;
+  EXPECT_EQ((*sent)[1].kind, K::kFailed) << (*sent)[1].reply;
+  EXPECT_EQ((*sent)[1].code, 550);
+  EXPECT_EQ((*sent)[2].kind, K::kDeferred) << (*sent)[2].reply;
+  EXPECT_EQ((*sent)[2].code, 451);
+  EXPECT_EQ((*sent)[3].kind, K::kFailed);
+  EXPECT_EQ((*sent)[4].kind, K::kSent) << (*sent)[4].reply;
+  ASSERT_EQ(server.stored(), 2u);
+  std::ifstream first(server.dir / "mail" / "000001.eml");
+  std::string stored((std::istreambuf_iterator<char>(first)), std::istreambuf_iterator<char>());
+  EXPECT_NE(stored.find("X-Envelope-From: bounce+s1-d1@news.example"), std::string::npos);
+  EXPECT_NE(stored.find("\n.a line that starts with a dot\r\n..and one with two"), std::string::npos) << stored;
+  EXPECT_EQ(stored.find("..a line"), std::string::npos);
+}
+
+TEST(Smtp, NoServerIsAnErrorValue) {
+  auto sent = mail::smtp_send({"127.0.0.1", free_port(), "newsdesk.test", std::chrono::milliseconds(1000)},
+                              {{"a@news.example", "b@reader.example", "x"}});
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().code, core::ErrorCode::kNetwork);
+}
