@@ -20,6 +20,7 @@
 #include "cluster/story_clusterer.hpp"
 #include "app/pipeline.hpp"
 #include "app/poller.hpp"
+#include "app/sender.hpp"
 #include "core/clock.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
@@ -407,6 +408,23 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
     if (!rendered) fail_with(kExitFailure, "the edition has no rendered copy");
     const std::string& out = show_format == "html" ? rendered->html : show_format == "json" ? rendered->json : rendered->text;
     std::fwrite(out.data(), 1, out.size(), stdout);
+  });
+
+  auto* send = edition->add_subcommand("send", "Send a stored edition to its confirmed subscribers (resumes a stopped send)");
+  send->add_option("--date", edition_date, "The edition's date, YYYY-MM-DD (default: the latest)");
+  send->add_option("--edition", edition_key, "An edition of the configuration ([editions.NAME]); default [edition]");
+  send->callback([load_edition] {
+    auto config = load_edition();
+    auto store = open_store(config);
+    auto found = edition_date.empty() ? need(store->editions().latest(config.edition.name))
+                                      : need(store->editions().by_date(config.edition.name, edition_date));
+    if (!found) fail_with(kExitFailure, fmt::format("no edition of {} to send", config.edition.name));
+    mail::SmtpOptions relay{config.mail.relay_host, config.mail.relay_port, "newsdesk.invalid", std::chrono::seconds(30)};
+    auto report = need(send_edition(*store, config, found->id, relay, core::SystemClock().now(),
+                                    static_cast<size_t>(config.mail.batch)));
+    std::printf("edition of %s: %zu sent, %zu deferred, %zu failed (%zu newly queued, %zu resumed)\n", found->date.c_str(),
+                report.sent, report.deferred, report.failed, report.queued, report.resumed);
+    if (report.deferred > 0 || report.failed > 0) std::fflush(stdout);
   });
 
   // The editor's last word: recorded now, applied when the edition is built.

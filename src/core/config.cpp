@@ -130,6 +130,9 @@ const std::map<std::string, Setter>& setters() {
       {"mail.dkim_key_file", text(&Config::mail, &MailConfig::dkim_key_file, false)},
       {"mail.dkim_domain", text(&Config::mail, &MailConfig::dkim_domain, false)},
       {"mail.dkim_selector", text(&Config::mail, &MailConfig::dkim_selector, false)},
+      {"mail.relay_host", text(&Config::mail, &MailConfig::relay_host, false)},
+      {"mail.relay_port", integer(&Config::mail, &MailConfig::relay_port, 1, 65535)},
+      {"mail.batch", integer(&Config::mail, &MailConfig::batch, 1, 10000)},
       {"web.listen", text(&Config::web, &WebConfig::listen, false)},
       {"web.port", integer(&Config::web, &WebConfig::port, 0, 65535)},
   };

@@ -96,6 +96,9 @@ struct MailConfig {
   std::string dkim_domain;        // d=
   std::string dkim_selector = "newsdesk";  // s=
   std::string dkim_key_pem;       // the key file's contents, read when the configuration is loaded
+  std::string relay_host = "127.0.0.1";  // the SMTP relay editions go out through
+  int relay_port = 25;
+  int batch = 100;                // copies per SMTP connection
 };
 
 struct WebConfig {

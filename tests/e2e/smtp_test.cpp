@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include <arpa/inet.h>
@@ -19,7 +20,9 @@
 
 #include "core/time.hpp"
 #include "mail/mime.hpp"
+#include "app/sender.hpp"
 #include "mail/smtp.hpp"
+#include "store/store.hpp"
 
 #ifndef NEWSDESK_TESTS_DIR
 #define NEWSDESK_TESTS_DIR "tests"
@@ -152,4 +155,80 @@ TEST(Smtp, NoServerIsAnErrorValue) {
                               {{"a@news.example", "b@reader.example", "x"}});
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().code, core::ErrorCode::kNetwork);
+}
+
+// The whole send: each confirmed subscriber gets one copy; a second run sends
+// nothing; copies a stopped run left in 'sending' go out when it resumes.
+TEST(EditionSend, EveryConfirmedReaderGetsOneCopyAndAStoppedRunResumes) {
+  Server server("send", [](const fs::path& mail, const fs::path& port_file, const fs::path& pid_file) {
+    return fmt::format("(/usr/bin/python3 '{}/support/smtp_server.py' '{}' '{}' & echo $! > '{}') >/dev/null 2>&1",
+                       NEWSDESK_TESTS_DIR, mail.string(), port_file.string(), pid_file.string());
+  });
+  ASSERT_GT(server.port, 0);
+  auto store = store::open_sqlite_store(server.dir / "desk.db");
+  ASSERT_TRUE(store) << store.error().message;
+  auto now = *core::parse_rfc3339("2026-11-29T06:00:00Z");
+  core::Config config;
+  core::Edition edition;
+  edition.name = config.edition.name;
+  edition.date = "2026-11-29";
+  edition.built_at = now;
+  edition.subject = "Daily Headlines: one story";
+  core::EditionItem item;
+  item.story_id = 1;
+  item.headline = "One story";
+  item.summary = "It happened.";
+  item.url = "https://outlet.example/1";
+  item.outlet = "Outlet";
+  item.outlets = 1;
+  item.section = "Top stories";
+  edition.items.push_back(item);
+  // edition_items references stories: the story must exist.
+  core::Story story;
+  story.id = 1;
+  story.headline = "One story";
+  story.first_seen = story.last_updated = now;
+  ASSERT_TRUE((*store)->stories().save(story));
+  auto edition_id = (*store)->editions().save(edition, {"<p>x</p>", "x", "{}"});
+  ASSERT_TRUE(edition_id) << edition_id.error().message;
+  std::vector<core::Id> confirmed;
+  for (int i = 0; i < 7; ++i) {
+    auto id = (*store)->subscribers().add(fmt::format("reader{}@reader.example", i), "", now);
+    ASSERT_TRUE(id);
+    if (i < 5) {
+      ASSERT_TRUE((*store)->subscribers().set_state(*id, core::SubscriberState::kConfirmed, now));
+      confirmed.push_back(*id);
+    }
+  }
+  mail::SmtpOptions relay{"127.0.0.1", server.port, "newsdesk.test", std::chrono::milliseconds(5000)};
+  // A run that stopped after marking two copies 'sending' (as one killed before the relay answered leaves them).
+  ASSERT_TRUE((*store)->deliveries().enqueue(*edition_id, {confirmed[0], confirmed[1]}, now));
+  for (core::Id id : {confirmed[0], confirmed[1]}) {
+    ASSERT_TRUE((*store)->deliveries().set_state(*edition_id, id, core::DeliveryState::kSending, "", now));
+  }
+  auto report = app::send_edition(**store, config, *edition_id, relay, now, /*batch=*/2);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->resumed, 2u);
+  EXPECT_EQ(report->queued, 3u);
+  EXPECT_EQ(report->sent, 5u);
+  EXPECT_EQ(server.stored(), 5u);  // the two pending subscribers got nothing
+  auto again = app::send_edition(**store, config, *edition_id, relay, now);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->sent, 0u);
+  EXPECT_EQ(server.stored(), 5u);
+  auto sent = (*store)->deliveries().in_state(*edition_id, core::DeliveryState::kSent);
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->size(), 5u);
+  // Each copy carries its reader's own unsubscribe link and a Message-ID of its own.
+  std::set<std::string> ids;
+  for (const auto& f : fs::directory_iterator(server.dir / "mail")) {
+    std::ifstream in(f.path());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto at = text.find("Message-ID: <");
+    ASSERT_NE(at, std::string::npos);
+    ids.insert(text.substr(at, text.find('>', at) - at));
+    EXPECT_NE(text.find("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), std::string::npos);
+    EXPECT_NE(text.find("X-Envelope-From: bounce+s"), std::string::npos);
+  }
+  EXPECT_EQ(ids.size(), 5u);
 }
