@@ -398,13 +398,21 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
   show->add_option("--date", edition_date, "The edition's date, YYYY-MM-DD");
   show->add_option("--format", show_format, "text, html or json")->check(CLI::IsMember({"text", "html", "json"}));
   show->add_option("--edition", edition_key, "An edition of the configuration ([editions.NAME]); default [edition]");
-  show->callback([load_edition] {
+  // A stored edition: the one of --date, else the latest.
+  auto stored_edition = [](store::Store& store, const core::Config& config) {
+    auto found = edition_date.empty() ? need(store.editions().latest(config.edition.name))
+                                      : need(store.editions().by_date(config.edition.name, edition_date));
+    if (!found) {
+      fail_with(kExitFailure, fmt::format("no edition of {} {}", config.edition.name,
+                                          edition_date.empty() ? "yet" : "on " + edition_date));
+    }
+    return std::move(*found);
+  };
+  show->callback([load_edition, stored_edition] {
     auto config = load_edition();
     auto store = open_store(config);
-    auto found = edition_date.empty() ? need(store->editions().latest(config.edition.name))
-                                      : need(store->editions().by_date(config.edition.name, edition_date));
-    if (!found) fail_with(kExitFailure, fmt::format("no edition of {} {}", config.edition.name, edition_date.empty() ? "yet" : "on " + edition_date));
-    auto rendered = need(store->editions().rendered(found->id));
+    auto found = stored_edition(*store, config);
+    auto rendered = need(store->editions().rendered(found.id));
     if (!rendered) fail_with(kExitFailure, "the edition has no rendered copy");
     const std::string& out = show_format == "html" ? rendered->html : show_format == "json" ? rendered->json : rendered->text;
     std::fwrite(out.data(), 1, out.size(), stdout);
@@ -413,18 +421,15 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
   auto* send = edition->add_subcommand("send", "Send a stored edition to its confirmed subscribers (resumes a stopped send)");
   send->add_option("--date", edition_date, "The edition's date, YYYY-MM-DD (default: the latest)");
   send->add_option("--edition", edition_key, "An edition of the configuration ([editions.NAME]); default [edition]");
-  send->callback([load_edition] {
+  send->callback([load_edition, stored_edition] {
     auto config = load_edition();
     auto store = open_store(config);
-    auto found = edition_date.empty() ? need(store->editions().latest(config.edition.name))
-                                      : need(store->editions().by_date(config.edition.name, edition_date));
-    if (!found) fail_with(kExitFailure, fmt::format("no edition of {} to send", config.edition.name));
+    auto found = stored_edition(*store, config);
     mail::SmtpOptions relay{config.mail.relay_host, config.mail.relay_port, "newsdesk.invalid", std::chrono::seconds(30)};
-    auto report = need(send_edition(*store, config, found->id, relay, core::SystemClock().now(),
+    auto report = need(send_edition(*store, config, found, relay, core::SystemClock().now(),
                                     static_cast<size_t>(config.mail.batch)));
-    std::printf("edition of %s: %zu sent, %zu deferred, %zu failed (%zu newly queued, %zu resumed)\n", found->date.c_str(),
+    std::printf("edition of %s: %zu sent, %zu deferred, %zu failed (%zu newly queued, %zu resumed)\n", found.date.c_str(),
                 report.sent, report.deferred, report.failed, report.queued, report.resumed);
-    if (report.deferred > 0 || report.failed > 0) std::fflush(stdout);
   });
 
   // The editor's last word: recorded now, applied when the edition is built.

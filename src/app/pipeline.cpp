@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/progress.hpp"
+#include "app/sender.hpp"
 #include "cluster/canonical_url.hpp"
 #include "cluster/story_clusterer.hpp"
 #include "core/strings.hpp"
@@ -19,8 +20,6 @@
 #include "extract/extract.hpp"
 #include "feed/feed.hpp"
 #include "feed/schedule.hpp"
-#include "mail/dkim.hpp"
-#include "mail/mime.hpp"
 #include "rank/beat.hpp"
 
 namespace newsdesk::app {
@@ -387,25 +386,11 @@ core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config
   built.rendered.json = edition::render_json(built.edition);
   ND_TRY_ASSIGN(id, store.editions().save(built.edition, built.rendered));
   built.edition.id = *id;
-  mail::Message message;
-  message.from = config.edition.from;
-  message.to = "Reader <reader@example.com>";
-  message.subject = built.edition.subject;
-  message.date = now;
-  message.message_id = fmt::format("edition-{}-{}@newsdesk.invalid", date, *id);
-  message.list_id = fmt::format("{} <{}.newsdesk.invalid>", config.edition.name, core::slugify(config.edition.name));
-  message.unsubscribe_url = links.unsubscribe_url;
-  message.feedback_id = fmt::format("{}:{}:edition:newsdesk", date, core::slugify(config.edition.name));
-  message.text = built.rendered.text;
-  message.html = built.rendered.html;
-  ND_TRY_ASSIGN(eml, mail::compose(message, fmt::format("{}-{}", date, *id)));
+  // The file copy, addressed to a sample reader.
+  ND_TRY_ASSIGN(signer, dkim_signer(config.mail));
+  ND_TRY_ASSIGN(eml, edition_email(config, built.edition, "Reader <reader@example.com>", "file", links.unsubscribe_url,
+                                   built.rendered.text, built.rendered.html, now, signer->has_value() ? &**signer : nullptr));
   built.eml = std::move(*eml);
-  if (!config.mail.dkim_key_pem.empty()) {
-    ND_TRY_ASSIGN(signer, mail::DkimSigner::from_pem(config.mail.dkim_key_pem, config.mail.dkim_domain,
-                                                     config.mail.dkim_selector));
-    ND_TRY_ASSIGN(signed_eml, signer->sign(built.eml, now));
-    built.eml = std::move(*signed_eml);
-  }
   return built;
 }
 

@@ -24,17 +24,39 @@ std::string domain_of(const std::string& address) {
 
 }  // namespace
 
-core::Result<SendReport> send_edition(store::Store& store, const core::Config& config, core::Id edition_id,
+core::Result<std::optional<mail::DkimSigner>> dkim_signer(const core::MailConfig& mail) {
+  if (mail.dkim_key_pem.empty()) return std::optional<mail::DkimSigner>();
+  ND_TRY_ASSIGN(signer, mail::DkimSigner::from_pem(mail.dkim_key_pem, mail.dkim_domain, mail.dkim_selector));
+  return std::optional<mail::DkimSigner>(std::move(*signer));
+}
+
+core::Result<std::string> edition_email(const core::Config& config, const core::Edition& edition, const std::string& to,
+                                        const std::string& copy, const std::string& unsubscribe_url,
+                                        const std::string& text, const std::string& html, core::TimePoint now,
+                                        const mail::DkimSigner* signer) {
+  const std::string domain = domain_of(config.edition.from);
+  const std::string list = core::slugify(config.edition.name);
+  mail::Message m;
+  m.from = config.edition.from;
+  m.to = to;
+  m.subject = edition.subject;
+  m.date = now;
+  // The same Message-ID for every attempt at a copy: a copy sent twice is recognisably one.
+  m.message_id = fmt::format("edition-{}-{}@{}", edition.id, copy, domain);
+  m.list_id = fmt::format("{} <{}.{}>", config.edition.name, list, domain);
+  m.unsubscribe_url = unsubscribe_url;
+  m.feedback_id = fmt::format("{}:{}:edition:newsdesk", edition.date, list);
+  m.text = text;
+  m.html = html;
+  ND_TRY_ASSIGN(eml, mail::compose(m, fmt::format("{}-{}", edition.id, copy)));
+  if (signer == nullptr) return std::move(*eml);
+  return signer->sign(*eml, now);
+}
+
+core::Result<SendReport> send_edition(store::Store& store, const core::Config& config, const core::Edition& edition,
                                       const mail::SmtpOptions& relay, core::TimePoint now, size_t batch) {
   SendReport report;
-  ND_TRY_ASSIGN(editions, store.editions().list(config.edition.name, 100000));
-  const core::Edition* edition = nullptr;
-  for (const auto& e : *editions) {
-    if (e.id == edition_id) edition = &e;
-  }
-  if (edition == nullptr) {
-    return core::fail(core::ErrorCode::kNotFound, fmt::format("no edition {} of {}", edition_id, config.edition.name));
-  }
+  const core::Id edition_id = edition.id;
   ND_TRY_ASSIGN(confirmed, store.subscribers().list(core::SubscriberState::kConfirmed));
   std::vector<core::Id> ids;
   std::map<core::Id, core::Subscriber> by_id;
@@ -47,12 +69,8 @@ core::Result<SendReport> send_edition(store::Store& store, const core::Config& c
 
   const std::string site = config.edition.site_url;
   const std::string domain = domain_of(config.edition.from);
-  edition::PersonalEdition personal(*edition, config.edition, site + "/edition/" + edition->date);
-  std::optional<mail::DkimSigner> signer;
-  if (!config.mail.dkim_key_pem.empty()) {
-    ND_TRY_ASSIGN(s, mail::DkimSigner::from_pem(config.mail.dkim_key_pem, config.mail.dkim_domain, config.mail.dkim_selector));
-    signer = std::move(*s);
-  }
+  edition::PersonalEdition personal(edition, config.edition, site + "/edition/" + edition.date);
+  ND_TRY_ASSIGN(signer, dkim_signer(config.mail));
   // Copies a stopped run left in 'sending' go first, then the queued ones,
   // then those the relay deferred before.
   std::vector<core::Delivery> work;
@@ -70,25 +88,9 @@ core::Result<SendReport> send_edition(store::Store& store, const core::Config& c
       const core::Subscriber& s = who->second;
       edition::Recipient r{"", fmt::format("{}/unsubscribe?s={}&e={}", site, s.id, edition_id),
                            fmt::format("{}/preferences?s={}", site, s.id)};
-      mail::Message m;
-      m.from = config.edition.from;
-      m.to = s.email;
-      m.subject = edition->subject;
-      m.date = now;
-      // The same Message-ID for every attempt at this copy: a copy sent twice is recognisably one.
-      m.message_id = fmt::format("edition-{}-{}@{}", edition_id, s.id, domain);
-      m.list_id = fmt::format("{} <{}.{}>", config.edition.name, core::slugify(config.edition.name), domain);
-      m.unsubscribe_url = r.unsubscribe_url;
-      m.feedback_id = fmt::format("{}:{}:edition:newsdesk", edition->date, core::slugify(config.edition.name));
-      m.text = personal.text(r);
-      m.html = personal.html(r);
-      ND_TRY_ASSIGN(eml, mail::compose(m, fmt::format("{}-{}", edition_id, s.id)));
-      std::string data = std::move(*eml);
-      if (signer) {
-        ND_TRY_ASSIGN(signed_data, signer->sign(data, now));
-        data = std::move(*signed_data);
-      }
-      envelopes.push_back({mail::verp_address("bounce", domain, s.id, edition_id), s.email, std::move(data)});
+      ND_TRY_ASSIGN(data, edition_email(config, edition, s.email, std::to_string(s.id), r.unsubscribe_url,
+                                        personal.text(r), personal.html(r), now, signer->has_value() ? &**signer : nullptr));
+      envelopes.push_back({mail::verp_address("bounce", domain, s.id, edition_id), s.email, std::move(*data)});
       chunk.push_back(&work[i]);
     }
     if (chunk.empty()) continue;

@@ -10,6 +10,9 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/types.hpp"
+#include <optional>
+
+#include "mail/dkim.hpp"
 #include "mail/smtp.hpp"
 #include "store/store.hpp"
 
@@ -23,9 +26,19 @@ struct SendReport {
   size_t failed = 0;    // the relay refused them for good
 };
 
-// Sends the stored edition `edition_id` through `relay`, `batch` copies per
-// connection.
-core::Result<SendReport> send_edition(store::Store& store, const core::Config& config, core::Id edition_id,
+// Sends the stored `edition` through `relay`, `batch` copies per connection.
+core::Result<SendReport> send_edition(store::Store& store, const core::Config& config, const core::Edition& edition,
                                       const mail::SmtpOptions& relay, core::TimePoint now, size_t batch = 100);
+
+// The configuration's DKIM signer, made once per run; nullopt without a key.
+core::Result<std::optional<mail::DkimSigner>> dkim_signer(const core::MailConfig& mail);
+
+// The edition's email to one reader, as every copy carries it (From, Subject,
+// List-Id, Feedback-ID, List-Unsubscribe), composed and signed with `signer`
+// when there is one. `copy` tells copies apart in the Message-ID.
+core::Result<std::string> edition_email(const core::Config& config, const core::Edition& edition, const std::string& to,
+                                        const std::string& copy, const std::string& unsubscribe_url,
+                                        const std::string& text, const std::string& html, core::TimePoint now,
+                                        const mail::DkimSigner* signer);
 
 }  // namespace newsdesk::app

@@ -110,11 +110,8 @@ std::string encoding_for(std::string_view body, std::string_view http_charset) {
 
 Recovered recover(std::string_view body, const std::string& encoding) {
   Recovered out;
-  struct Collector {
-    Recovered* out;
-  } collector{&out};
-  xmlSetStructuredErrorFunc(&collector, [](void* user, xmlErrorPtr error) {
-    Recovered* r = static_cast<Collector*>(user)->out;
+  xmlSetStructuredErrorFunc(&out, [](void* user, xmlErrorPtr error) {
+    auto* r = static_cast<Recovered*>(user);
     if (error == nullptr || error->level < XML_ERR_ERROR) return;  // warnings are not damage
     ++r->errors;
     if (r->messages.size() >= kKeptMessages) return;

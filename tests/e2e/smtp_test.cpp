@@ -191,6 +191,7 @@ TEST(EditionSend, EveryConfirmedReaderGetsOneCopyAndAStoppedRunResumes) {
   ASSERT_TRUE((*store)->stories().save(story));
   auto edition_id = (*store)->editions().save(edition, {"<p>x</p>", "x", "{}"});
   ASSERT_TRUE(edition_id) << edition_id.error().message;
+  edition.id = *edition_id;
   std::vector<core::Id> confirmed;
   for (int i = 0; i < 7; ++i) {
     auto id = (*store)->subscribers().add(fmt::format("reader{}@reader.example", i), "", now);
@@ -206,13 +207,13 @@ TEST(EditionSend, EveryConfirmedReaderGetsOneCopyAndAStoppedRunResumes) {
   for (core::Id id : {confirmed[0], confirmed[1]}) {
     ASSERT_TRUE((*store)->deliveries().set_state(*edition_id, id, core::DeliveryState::kSending, "", now));
   }
-  auto report = app::send_edition(**store, config, *edition_id, relay, now, /*batch=*/2);
+  auto report = app::send_edition(**store, config, edition, relay, now, /*batch=*/2);
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_EQ(report->resumed, 2u);
   EXPECT_EQ(report->queued, 3u);
   EXPECT_EQ(report->sent, 5u);
   EXPECT_EQ(server.stored(), 5u);  // the two pending subscribers got nothing
-  auto again = app::send_edition(**store, config, *edition_id, relay, now);
+  auto again = app::send_edition(**store, config, edition, relay, now);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->sent, 0u);
   EXPECT_EQ(server.stored(), 5u);
