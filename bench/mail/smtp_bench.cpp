@@ -69,6 +69,10 @@ int main(int argc, char** argv) {
     return newsdesk::mail::Envelope{newsdesk::mail::verp_address("bounce", "news.example", i, 1), m.to,
                                     *newsdesk::mail::compose(m, std::to_string(i))};
   };
+  newsdesk::mail::SmtpOptions relay;
+  relay.port = port;
+  relay.helo_name = "bench.test";
+  relay.tls = newsdesk::mail::TlsMode::kNone;
   std::vector<double> composing, sending;
   size_t bytes = 0;
   for (int pass = 0; pass < 3; ++pass) {
@@ -82,7 +86,7 @@ int main(int argc, char** argv) {
     for (int start = 0; start < copies; start += batch) {
       std::vector<newsdesk::mail::Envelope> envelopes;
       for (int i = start; i < std::min(copies, start + batch); ++i) envelopes.push_back(compose(i));
-      auto outcomes = newsdesk::mail::smtp_send({"127.0.0.1", port, "bench.test", std::chrono::seconds(30)}, envelopes);
+      auto outcomes = newsdesk::mail::smtp_send(relay, envelopes);
       if (!outcomes) {
         std::fprintf(stderr, "smtp_bench: %s\n", outcomes.error().message.c_str());
         return 1;

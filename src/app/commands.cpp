@@ -98,6 +98,15 @@ core::Config load(const Globals& g) {
     if (!signer) fail_with(kExitConfig, fmt::format("mail.dkim_key_file: {}: {}", config.mail.dkim_key_file, signer.error().message));
     config.mail.dkim_key_pem = pem.str();
   }
+  // Relay passwords kept out of the configuration file.
+  for (auto& relay : config.mail.relays) {
+    if (relay.password_file.empty()) continue;
+    std::ifstream in(relay.password_file, std::ios::binary);
+    std::stringstream secret;
+    secret << in.rdbuf();
+    if (!in) fail_with(kExitConfig, fmt::format("mail.relays.{}.password_file: {}: cannot read", relay.name, relay.password_file));
+    relay.password = std::string(core::trim(secret.str()));
+  }
   return config;
 }
 
@@ -347,6 +356,22 @@ void add_feed_command(CLI::App& app, Globals& g) {
   });
 }
 
+void print_send_report(const core::Edition& edition, const SendReport& r, bool dry_run) {
+  for (const auto& check : r.relays) std::printf("relay %s: %s\n", check.relay.c_str(), check.result.c_str());
+  if (dry_run) {
+    std::printf("edition of %s (dry run): %zu copies composed, %.1f KB on average, %zu failed to compose; "
+                "%zu would be newly queued, %zu resumed; nothing sent or recorded\n",
+                edition.date.c_str(), r.composed, r.composed ? static_cast<double>(r.bytes) / r.composed / 1024 : 0.0, r.failed,
+                r.queued, r.resumed);
+    return;
+  }
+  std::printf("edition of %s: %zu sent, %zu deferred, %zu failed (%zu hard bounces); %zu newly queued, %zu resumed\n",
+              edition.date.c_str(), r.sent, r.deferred, r.failed, r.hard_bounces, r.queued, r.resumed);
+  for (const auto& [relay, n] : r.sent_by_relay) std::printf("  through %s: %zu\n", relay.c_str(), n);
+  for (const auto& e : r.relay_errors) std::printf("  relay trouble: %s\n", e.c_str());
+  if (r.next_retry) std::printf("  deferred copies are due again from %s\n", core::format_rfc3339(*r.next_retry).c_str());
+}
+
 void add_pipeline_commands(CLI::App& app, Globals& g) {
   auto* ingest = app.add_subcommand("ingest", "Poll the feeds that are due, fetch new articles, group them into stories");
   static bool every_feed = false;
@@ -418,18 +443,21 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
     std::fwrite(out.data(), 1, out.size(), stdout);
   });
 
-  auto* send = edition->add_subcommand("send", "Send a stored edition to its confirmed subscribers (resumes a stopped send)");
-  send->add_option("--date", edition_date, "The edition's date, YYYY-MM-DD (default: the latest)");
+  // Sending: top-level, as operators run it from cron or by hand.
+  auto* send = app.add_subcommand("send", "Send a stored edition to its confirmed subscribers; resumes a stopped send");
+  static bool dry_run = false;
   send->add_option("--edition", edition_key, "An edition of the configuration ([editions.NAME]); default [edition]");
+  send->add_option("--date", edition_date, "The edition's date, YYYY-MM-DD (default: the latest)");
+  send->add_flag("--dry-run", dry_run, "Compose every copy and greet every relay; send nothing, record nothing");
   send->callback([load_edition, stored_edition] {
     auto config = load_edition();
     auto store = open_store(config);
     auto found = stored_edition(*store, config);
-    mail::SmtpOptions relay{config.mail.relay_host, config.mail.relay_port, "newsdesk.invalid", std::chrono::seconds(30)};
-    auto report = need(send_edition(*store, config, found, relay, core::SystemClock().now(),
-                                    static_cast<size_t>(config.mail.batch)));
-    std::printf("edition of %s: %zu sent, %zu deferred, %zu failed (%zu newly queued, %zu resumed)\n", found.date.c_str(),
-                report.sent, report.deferred, report.failed, report.queued, report.resumed);
+    SendOptions options;
+    options.dry_run = dry_run;
+    auto report = need(send_edition(*store, config, found, core::SystemClock(), options));
+    print_send_report(found, report, dry_run);
+    if (report.stopped) fail_with(kExitFailure, "no relay could take the rest of the edition; they stay queued for the next run");
   });
 
   // The editor's last word: recorded now, applied when the edition is built.

@@ -1,6 +1,10 @@
 #include "app/sender.hpp"
 
+#include <atomic>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -8,6 +12,7 @@
 #include "core/strings.hpp"
 #include "edition/edition.hpp"
 #include "mail/dkim.hpp"
+#include "mail/delivery_policy.hpp"
 #include "mail/mime.hpp"
 
 namespace newsdesk::app {
@@ -53,76 +58,357 @@ core::Result<std::string> edition_email(const core::Config& config, const core::
   return signer->sign(*eml, now);
 }
 
-core::Result<SendReport> send_edition(store::Store& store, const core::Config& config, const core::Edition& edition,
-                                      const mail::SmtpOptions& relay, core::TimePoint now, size_t batch) {
-  SendReport report;
-  const core::Id edition_id = edition.id;
-  ND_TRY_ASSIGN(confirmed, store.subscribers().list(core::SubscriberState::kConfirmed));
-  std::vector<core::Id> ids;
-  std::map<core::Id, core::Subscriber> by_id;
-  for (const auto& s : *confirmed) {
-    ids.push_back(s.id);
-    by_id[s.id] = s;
+std::vector<mail::SmtpOptions> relay_options(const core::MailConfig& mail, const std::string& from_address) {
+  std::vector<mail::SmtpOptions> out;
+  for (const auto& r : mail.relays) {
+    mail::SmtpOptions o;
+    o.host = r.host;
+    o.port = r.port;
+    o.helo_name = mail.helo_name.empty() ? domain_of(from_address) : mail.helo_name;
+    if (r.timeout_seconds > 0) o.timeouts = mail::SmtpTimeouts(std::chrono::seconds(r.timeout_seconds));
+    o.tls = r.tls == "implicit" ? mail::TlsMode::kImplicit : r.tls == "none" ? mail::TlsMode::kNone : mail::TlsMode::kStartTls;
+    o.tls_required = true;
+    o.verify_certificate = r.verify_certificate;
+    o.ca_file = r.ca_file;
+    o.username = r.username;
+    o.password = r.password;
+    out.push_back(std::move(o));
   }
-  ND_TRY_ASSIGN(added, store.deliveries().enqueue(edition_id, ids, now));
-  report.queued = *added;
+  return out;
+}
 
-  const std::string site = config.edition.site_url;
-  const std::string domain = domain_of(config.edition.from);
-  edition::PersonalEdition personal(edition, config.edition, site + "/edition/" + edition.date);
-  ND_TRY_ASSIGN(signer, dkim_signer(config.mail));
-  // Copies a stopped run left in 'sending' go first, then the queued ones,
-  // then those the relay deferred before.
-  std::vector<core::Delivery> work;
-  for (auto state : {core::DeliveryState::kSending, core::DeliveryState::kQueued, core::DeliveryState::kDeferred}) {
-    ND_TRY_ASSIGN(rows, store.deliveries().in_state(edition_id, state));
-    if (state == core::DeliveryState::kSending) report.resumed = rows->size();
-    work.insert(work.end(), rows->begin(), rows->end());
-  }
-  for (size_t start = 0; start < work.size(); start += batch) {
-    std::vector<const core::Delivery*> chunk;
-    std::vector<mail::Envelope> envelopes;
-    for (size_t i = start; i < std::min(work.size(), start + batch); ++i) {
-      auto who = by_id.find(work[i].subscriber_id);
-      if (who == by_id.end()) continue;  // no longer confirmed: left as it is
-      const core::Subscriber& s = who->second;
-      edition::Recipient r{"", fmt::format("{}/unsubscribe?s={}&e={}", site, s.id, edition_id),
-                           fmt::format("{}/preferences?s={}", site, s.id)};
-      ND_TRY_ASSIGN(data, edition_email(config, edition, s.email, std::to_string(s.id), r.unsubscribe_url,
-                                        personal.text(r), personal.html(r), now, signer->has_value() ? &**signer : nullptr));
-      envelopes.push_back({mail::verp_address("bounce", domain, s.id, edition_id), s.email, std::move(*data)});
-      chunk.push_back(&work[i]);
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+// One relay's share of the pool: its sessions, its pace, whether it works.
+struct RelaySlot {
+  const core::RelayConfig* config = nullptr;
+  mail::SmtpOptions options;
+  int open = 0;                  // sessions now open
+  bool broken = false;           // refused us for this run (login, TLS): not tried again
+  Steady::time_point down_until{};  // unreachable: tried again after this
+  mail::Pacer pacer;
+  std::string last_error;
+};
+
+// A session held by one worker, and the relay it belongs to.
+struct Held {
+  std::unique_ptr<mail::SmtpSession> session;
+  size_t relay = 0;
+  int messages = 0;
+};
+
+// One run of send_edition: the workers, and what they share.
+class SendRun {
+ public:
+  SendRun(store::Store& store, const core::Config& config, const core::Edition& edition, const core::Clock& clock,
+          const SendOptions& options)
+      : store_(store), config_(config), edition_(edition), clock_(clock), options_(options),
+        personal_(edition, config.edition, config.edition.site_url + "/edition/" + edition.date),
+        from_domain_(domain_of(config.edition.from)) {
+    auto relays = relay_options(config.mail, config.edition.from);
+    for (size_t i = 0; i < relays.size(); ++i) {
+      RelaySlot slot;
+      slot.config = &config.mail.relays[i];
+      slot.options = relays[i];
+      slot.pacer = mail::Pacer(config.mail.relays[i].messages_per_second);
+      relays_.push_back(std::move(slot));
     }
-    if (chunk.empty()) continue;
-    // Recorded before the relay hears of them: a run that dies now leaves them 'sending'.
-    auto marked = store.transaction([&]() -> core::Result<void> {
-      for (const auto* d : chunk) ND_TRY(store.deliveries().set_state(edition_id, d->subscriber_id, core::DeliveryState::kSending, "", now));
-      return {};
-    });
-    if (!marked) return tl::unexpected(marked.error());
-    auto outcomes = mail::smtp_send(relay, envelopes);
-    auto recorded = store.transaction([&]() -> core::Result<void> {
-      for (size_t k = 0; k < chunk.size(); ++k) {
-        core::DeliveryState state = core::DeliveryState::kDeferred;
-        std::string why;
-        if (!outcomes) {
-          why = outcomes.error().message;
-        } else {
-          const auto& o = (*outcomes)[k];
-          state = o.kind == mail::SmtpOutcome::Kind::kSent     ? core::DeliveryState::kSent
-                  : o.kind == mail::SmtpOutcome::Kind::kFailed ? core::DeliveryState::kFailed
-                                                               : core::DeliveryState::kDeferred;
-          if (state != core::DeliveryState::kSent) why = fmt::format("{} {}", o.code, o.reply);
-        }
-        (state == core::DeliveryState::kSent ? report.sent : state == core::DeliveryState::kFailed ? report.failed : report.deferred)++;
-        ND_TRY(store.deliveries().set_state(edition_id, chunk[k]->subscriber_id, state, why, now));
-      }
-      return {};
-    });
-    if (!recorded) return tl::unexpected(recorded.error());
-    if (!outcomes) spdlog::warn("edition {}: the relay {}:{} could not be reached: {}", edition_id, relay.host, relay.port, outcomes.error().message);
+    policy_.first_wait = std::chrono::minutes(config.mail.retry_base_minutes);
+    policy_.give_up_after = std::chrono::hours(config.mail.retry_hours);
   }
-  return report;
+
+  core::Result<SendReport> run() {
+    if (relays_.empty() && !options_.dry_run) {
+      return core::fail(core::ErrorCode::kConfig, "no relay to send through: add a [mail.relays.NAME] table (host, port, tls)");
+    }
+    ND_TRY_ASSIGN(signer, dkim_signer(config_.mail));
+    signer_ = std::move(*signer);
+    if (options_.dry_run) return dry_run();
+    ND_TRY_ASSIGN(added, store_.deliveries().enqueue_confirmed(edition_.id, clock_.now()));
+    report_.queued = *added;
+    for (int pass = 0; pass < options_.max_passes; ++pass) {
+      cursor_ = 0;
+      exhausted_ = false;
+      first_pass_ = pass == 0;
+      size_t workers = 0;
+      for (const auto& r : relays_) workers += static_cast<size_t>(r.config->connections);
+      workers = std::clamp<size_t>(workers, 1, 256);
+      std::vector<std::thread> threads;
+      for (size_t i = 0; i < workers; ++i) threads.emplace_back([this] { work(); });
+      for (auto& t : threads) t.join();
+      if (fatal_) return tl::unexpected(*fatal_);
+      if (!exhausted_ || !waiting_.empty()) {
+        report_.stopped = true;
+        break;
+      }
+      ND_TRY_ASSIGN(again, store_.deliveries().due(edition_.id, 0, 1, clock_.now()));
+      if (again->empty()) break;
+    }
+    ND_TRY_ASSIGN(counts, store_.deliveries().counts(edition_.id));
+    report_.next_retry = counts->next_retry;
+    for (const auto& r : relays_) {
+      if (!r.last_error.empty()) report_.relay_errors.push_back(fmt::format("{}: {}", r.config->name, r.last_error));
+    }
+    return report_;
+  }
+
+ private:
+  // The next due copy: one handed back by a worker that lost its relay, else
+  // the next of the page, else a new page from the store.
+  std::optional<store::DueDelivery> next_job() {
+    std::lock_guard lock(work_mu_);
+    if (fatal_) return std::nullopt;
+    if (!waiting_.empty()) {
+      auto job = std::move(waiting_.front());
+      waiting_.pop_front();
+      return job;
+    }
+    if (page_.empty() && !exhausted_) {
+      std::lock_guard store_lock(store_mu_);
+      auto rows = store_.deliveries().due(edition_.id, cursor_, options_.page, clock_.now());
+      if (!rows) {
+        fatal_ = rows.error();
+        return std::nullopt;
+      }
+      if (rows->empty()) exhausted_ = true;
+      for (auto& r : *rows) {
+        cursor_ = r.subscriber_id;
+        if (first_pass_ && r.state == core::DeliveryState::kSending) ++report_.resumed;
+        page_.push_back(std::move(r));
+      }
+    }
+    if (page_.empty()) return std::nullopt;
+    auto job = std::move(page_.front());
+    page_.pop_front();
+    return job;
+  }
+
+  void give_back(store::DueDelivery job) {
+    std::lock_guard lock(work_mu_);
+    waiting_.push_front(std::move(job));
+  }
+
+  // A session on the first relay that is up and has a free connection.
+  // nullopt when none can be had now.
+  std::optional<Held> open_session() {
+    for (size_t i = 0; i < relays_.size(); ++i) {
+      {
+        std::lock_guard lock(relay_mu_);
+        RelaySlot& r = relays_[i];
+        if (r.broken || Steady::now() < r.down_until || r.open >= r.config->connections) continue;
+        ++r.open;
+      }
+      auto session = mail::SmtpSession::open(relays_[i].options);
+      std::lock_guard lock(relay_mu_);
+      RelaySlot& r = relays_[i];
+      if (session) return Held{std::move(*session), i, 0};
+      --r.open;
+      r.last_error = session.error().message;
+      // A refusal (login, missing TLS) will not mend itself in this run; an unreachable relay may.
+      if (session.error().code == core::ErrorCode::kRefused) {
+        r.broken = true;
+      } else {
+        r.down_until = Steady::now() + std::chrono::seconds(30);
+      }
+      spdlog::warn("relay {}: {}", r.config->name, session.error().message);
+    }
+    return std::nullopt;
+  }
+
+  void release(std::optional<Held>& held) {
+    if (!held) return;
+    held->session->quit();
+    std::lock_guard lock(relay_mu_);
+    --relays_[held->relay].open;
+    held.reset();
+  }
+
+  // Waits for the relay's and the destination domain's pace.
+  void keep_pace(size_t relay, const std::string& domain) {
+    Steady::time_point at;
+    {
+      std::lock_guard lock(relay_mu_);
+      Steady::time_point now = Steady::now();
+      at = relays_[relay].pacer.reserve(now);
+      double rate = config_.mail.domain_rate;
+      for (const auto& [d, r] : config_.mail.domain_rates) {
+        if (d == domain) rate = r;
+      }
+      if (rate > 0) {
+        auto it = domains_.try_emplace(domain, mail::Pacer(rate)).first;
+        at = std::max(at, it->second.reserve(now));
+      }
+    }
+    std::this_thread::sleep_until(at);
+  }
+
+  core::Result<std::string> compose(const store::DueDelivery& job, core::TimePoint now) {
+    const std::string& site = config_.edition.site_url;
+    edition::Recipient r{"", fmt::format("{}/unsubscribe?s={}&e={}", site, job.subscriber_id, edition_.id),
+                         fmt::format("{}/preferences?s={}", site, job.subscriber_id)};
+    return edition_email(config_, edition_, job.email, std::to_string(job.subscriber_id), r.unsubscribe_url,
+                         personal_.text(r), personal_.html(r), now, signer_ ? &*signer_ : nullptr);
+  }
+
+  // Writes to the ledger under the store's lock; a failing store stops the run.
+  bool record(const std::function<core::Result<void>()>& write) {
+    core::Result<void> done;
+    {
+      std::lock_guard lock(store_mu_);
+      done = store_.transaction(write);
+    }
+    if (done) return true;
+    std::lock_guard work_lock(work_mu_);  // never while holding store_mu_: next_job takes them the other way
+    fatal_ = done.error();
+    return false;
+  }
+
+  void work() {
+    std::optional<Held> held;
+    while (auto job = next_job()) {
+      const int per_connection = held ? relays_[held->relay].config->messages_per_connection : 0;
+      if (held && (!held->session->usable() || held->messages >= per_connection)) release(held);
+      if (!held) held = open_session();
+      if (!held) {
+        // No relay for this worker now: the copy goes back for the others.
+        give_back(std::move(*job));
+        break;
+      }
+      const core::Id who = job->subscriber_id;
+      core::TimePoint now = clock_.now();
+      auto data = compose(*job, now);
+      if (!data) {
+        // A copy that cannot be made costs only itself.
+        std::string why = "cannot compose the copy: " + data.error().message;
+        if (!record([&] { return store_.deliveries().set_state(edition_.id, who, core::DeliveryState::kFailed, why, now); })) break;
+        std::lock_guard lock(store_mu_);
+        ++report_.failed;
+        continue;
+      }
+      mail::Envelope envelope{mail::verp_address(config_.mail.bounce_local, from_domain_, who, edition_.id), job->email,
+                              std::move(*data)};
+      keep_pace(held->relay, mail::address_domain(job->email));
+      const std::string& relay_name = relays_[held->relay].config->name;
+      if (!record([&] {
+            return store_.deliveries().set_state(edition_.id, who, core::DeliveryState::kSending, "", now, std::nullopt, relay_name);
+          })) {
+        break;
+      }
+      mail::SmtpOutcome outcome = held->session->send(envelope);
+      ++held->messages;
+      now = clock_.now();
+      mail::Verdict verdict =
+          mail::judge(outcome, job->attempts + 1, job->first_attempt_at.value_or(now), now, policy_);
+      bool bounced_out = false;
+      if (!record([&]() -> core::Result<void> {
+            ND_TRY(store_.deliveries().set_state(edition_.id, who, verdict.state, verdict.why, now, verdict.retry_at));
+            if (verdict.hard_bounce) {
+              ND_TRY_ASSIGN(count, store_.subscribers().add_hard_bounce(who, config_.mail.hard_bounce_limit, now));
+              bounced_out = *count >= config_.mail.hard_bounce_limit;
+            }
+            return {};
+          })) {
+        break;
+      }
+      std::lock_guard lock(store_mu_);
+      report_.composed++;
+      report_.bytes += envelope.data.size();
+      switch (verdict.state) {
+        case core::DeliveryState::kSent:
+          ++report_.sent;
+          ++report_.sent_by_relay[relay_name];
+          break;
+        case core::DeliveryState::kDeferred: ++report_.deferred; break;
+        default: ++report_.failed; break;
+      }
+      if (verdict.hard_bounce) ++report_.hard_bounces;
+      if (bounced_out) spdlog::info("subscriber {}: suppressed after a hard bounce ({})", who, verdict.why);
+    }
+    release(held);
+  }
+
+  // Composes every copy that is due (as if enqueued now) and greets each
+  // relay; the ledger is left as it was.
+  core::Result<SendReport> dry_run() {
+    for (auto& r : relays_) {
+      auto session = mail::SmtpSession::open(r.options);
+      RelayCheck check{r.config->name, "", static_cast<bool>(session)};
+      if (session) {
+        check.result = fmt::format("ok: {}{}{}", (*session)->encrypted() ? "TLS" : "no TLS",
+                                   (*session)->pipelining() ? ", PIPELINING" : "",
+                                   (*session)->size_limit() > 0 ? fmt::format(", SIZE {}", (*session)->size_limit()) : "");
+        (*session)->quit();
+      } else {
+        check.result = session.error().message;
+      }
+      report_.relays.push_back(std::move(check));
+    }
+    // Enqueue and read in a transaction that is rolled back: what a real run would send.
+    const core::Error rollback{core::ErrorCode::kInvalidInput, "dry run: rolled back"};
+    std::optional<core::Error> failure;
+    auto r = store_.transaction([&]() -> core::Result<void> {
+      auto added = store_.deliveries().enqueue_confirmed(edition_.id, clock_.now());
+      if (!added) return tl::unexpected(added.error());
+      report_.queued = *added;
+      core::Id after = 0;
+      for (;;) {
+        auto rows = store_.deliveries().due(edition_.id, after, options_.page, clock_.now());
+        if (!rows) return tl::unexpected(rows.error());
+        if (rows->empty()) break;
+        for (const auto& job : *rows) {
+          after = job.subscriber_id;
+          if (job.state == core::DeliveryState::kSending) ++report_.resumed;
+          auto data = compose(job, clock_.now());
+          if (!data) {
+            failure = core::Error{data.error().code, fmt::format("subscriber {}: {}", job.subscriber_id, data.error().message)};
+            ++report_.failed;
+            continue;
+          }
+          ++report_.composed;
+          report_.bytes += data->size();
+        }
+      }
+      return tl::unexpected(rollback);
+    });
+    if (!r && r.error().message != rollback.message) return tl::unexpected(r.error());
+    if (failure) spdlog::warn("dry run: {}", failure->message);
+    return report_;
+  }
+
+  store::Store& store_;
+  const core::Config& config_;
+  const core::Edition& edition_;
+  const core::Clock& clock_;
+  SendOptions options_;
+  edition::PersonalEdition personal_;
+  std::string from_domain_;
+  std::optional<mail::DkimSigner> signer_;
+  mail::RetryPolicy policy_;
+
+  std::mutex store_mu_;  // the store, and report_
+  SendReport report_;
+
+  std::mutex work_mu_;  // what is left to send
+  std::deque<store::DueDelivery> page_;
+  std::deque<store::DueDelivery> waiting_;
+  core::Id cursor_ = 0;
+  bool exhausted_ = false;
+  bool first_pass_ = true;
+  std::optional<core::Error> fatal_;
+
+  std::mutex relay_mu_;  // the relays' slots and the domains' pace
+  std::vector<RelaySlot> relays_;
+  std::map<std::string, mail::Pacer> domains_;
+};
+
+}  // namespace
+
+core::Result<SendReport> send_edition(store::Store& store, const core::Config& config, const core::Edition& edition,
+                                      const core::Clock& clock, const SendOptions& options) {
+  SendRun run(store, config, edition, clock, options);
+  return run.run();
 }
 
 }  // namespace newsdesk::app

@@ -1,34 +1,71 @@
-// Sending an edition to its confirmed subscribers, resumably: every copy's
-// state is in the store (deliveries: queued -> sending -> sent | deferred |
-// failed), written before and after each SMTP batch, so a sender killed
-// halfway resumes where it stopped and a finished edition sends nothing more.
-// A copy caught between the relay's acceptance and the store's record (the
-// one window no SMTP client can close) is sent again with the same
-// Message-ID, which mailbox providers and mail clients collapse.
+// Sending an edition to its confirmed subscribers, resumably and at most
+// once per copy. Every copy has a row in the store's delivery ledger:
+// queued -> sending -> sent | deferred(until) | failed | bounced. A copy is
+// marked 'sending' (committed) just before its content goes to the relay and
+// its outcome is committed as soon as the relay answers, so a sender killed
+// at any moment leaves at most one copy per connection in 'sending'; those
+// go again when the send resumes (with the same Message-ID, which mailbox
+// providers and clients collapse). Nothing else can be sent twice.
+//
+// Copies go out over a pool of SMTP sessions: each relay of [mail.relays]
+// gives its `connections`, tried in the file's order, the next taking over
+// when one cannot be reached. Rates are kept per relay and per destination
+// domain. 4xx answers are retried with back-off until mail.retry_hours after
+// the first attempt; 5xx answers fail the copy, and those that refuse the
+// address itself count as hard bounces (mail.hard_bounce_limit suppresses).
 #pragma once
 
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/types.hpp"
-#include <optional>
-
 #include "mail/dkim.hpp"
 #include "mail/smtp.hpp"
 #include "store/store.hpp"
 
 namespace newsdesk::app {
 
+struct SendOptions {
+  bool dry_run = false;  // compose every due copy and greet every relay; send and record nothing
+  size_t page = 500;     // due copies read from the store at a time
+  int max_passes = 3;    // passes over the due copies in one run (a lost connection's copies go again)
+};
+
+struct RelayCheck {
+  std::string relay;
+  std::string result;  // "ok: STARTTLS, PIPELINING, SIZE 10485760" or why not
+  bool ok = false;
+};
+
 struct SendReport {
   size_t queued = 0;    // new deliveries this run added
   size_t resumed = 0;   // copies a stopped run left in 'sending'
   size_t sent = 0;
-  size_t deferred = 0;  // the relay said later (or did not answer): tried again next run
-  size_t failed = 0;    // the relay refused them for good
+  size_t deferred = 0;  // the relay said later (or did not answer): tried again after retry_at
+  size_t failed = 0;    // refused for good, or retried past the deadline
+  size_t hard_bounces = 0;
+  size_t composed = 0;  // copies composed (a dry run composes without sending)
+  size_t bytes = 0;     // their size
+  std::map<std::string, size_t> sent_by_relay;
+  std::vector<RelayCheck> relays;        // a dry run's check of each relay
+  std::vector<std::string> relay_errors;  // relays that could not be used, and why
+  bool stopped = false;                   // no relay could take the rest: they stay queued
+  std::optional<core::TimePoint> next_retry;  // when deferred copies are due again
 };
 
-// Sends the stored `edition` through `relay`, `batch` copies per connection.
+// The relays of the configuration as SMTP options, in order.
+std::vector<mail::SmtpOptions> relay_options(const core::MailConfig& mail, const std::string& from_address);
+
+// Sends the stored `edition` through the configured relays. An error value
+// only when the store fails or no relay is configured; relay trouble is in
+// the report.
 core::Result<SendReport> send_edition(store::Store& store, const core::Config& config, const core::Edition& edition,
-                                      const mail::SmtpOptions& relay, core::TimePoint now, size_t batch = 100);
+                                      const core::Clock& clock, const SendOptions& options = {});
 
 // The configuration's DKIM signer, made once per run; nullopt without a key.
 core::Result<std::optional<mail::DkimSigner>> dkim_signer(const core::MailConfig& mail);

@@ -3,6 +3,7 @@
 #include "core/time.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -130,9 +131,19 @@ const std::map<std::string, Setter>& setters() {
       {"mail.dkim_key_file", text(&Config::mail, &MailConfig::dkim_key_file, false)},
       {"mail.dkim_domain", text(&Config::mail, &MailConfig::dkim_domain, false)},
       {"mail.dkim_selector", text(&Config::mail, &MailConfig::dkim_selector, false)},
-      {"mail.relay_host", text(&Config::mail, &MailConfig::relay_host, false)},
-      {"mail.relay_port", integer(&Config::mail, &MailConfig::relay_port, 1, 65535)},
-      {"mail.batch", integer(&Config::mail, &MailConfig::batch, 1, 10000)},
+      {"mail.helo_name", text(&Config::mail, &MailConfig::helo_name, false)},
+      {"mail.bounce_local", [](const toml::node& node, Config& config) -> std::string {
+         auto value = node.value<std::string>();
+         if (!value || value->empty() || value->find_first_of("@+<> \r\n\"") != std::string::npos) {
+           return "must be a plain local part (no @, +, spaces or brackets)";
+         }
+         config.mail.bounce_local = *value;
+         return "";
+       }},
+      {"mail.retry_hours", integer(&Config::mail, &MailConfig::retry_hours, 0, 24 * 7)},
+      {"mail.retry_base_minutes", integer(&Config::mail, &MailConfig::retry_base_minutes, 1, 24 * 60)},
+      {"mail.hard_bounce_limit", integer(&Config::mail, &MailConfig::hard_bounce_limit, 1, 100)},
+      {"mail.domain_rate", real(&Config::mail, &MailConfig::domain_rate, 0.0, 1e6)},
       {"web.listen", text(&Config::web, &WebConfig::listen, false)},
       {"web.port", integer(&Config::web, &WebConfig::port, 0, 65535)},
   };
@@ -208,6 +219,96 @@ std::string read_beats(const toml::table& beats, std::string_view source_name, C
   return "";
 }
 
+// [mail.relays.NAME]: a relay each, in file order. Returns an error text
+// naming the place, or "".
+std::string read_relays(const toml::table& relays, std::string_view source_name, Config& config) {
+  for (const auto& relay_entry : relays) {
+    std::string name(relay_entry.first.str());
+    const toml::table* table = relay_entry.second.as_table();
+    if (table == nullptr) {
+      return fmt::format("{}: 'mail.relays.{}' must be a table ([mail.relays.{}])", where(source_name, relay_entry.second.source()), name, name);
+    }
+    RelayConfig relay;
+    relay.name = name;
+    for (const auto& entry : *table) {
+      const std::string key(entry.first.str());
+      const toml::node& value = entry.second;
+      const std::string place = fmt::format("{}: 'mail.relays.{}.{}'", where(source_name, value.source()), name, key);
+      auto text = [&](std::string& out, bool allow_empty) -> std::string {
+        auto v = value.value<std::string>();
+        if (!v) return place + " must be a string";
+        if (!allow_empty && v->empty()) return place + " must not be empty";
+        out = *v;
+        return "";
+      };
+      auto whole = [&](int& out, int min, int max) -> std::string {
+        auto v = value.value<std::int64_t>();
+        if (!value.is_integer() || !v) return place + " must be an integer";
+        if (*v < min || *v > max) return fmt::format("{} must be between {} and {}", place, min, max);
+        out = static_cast<int>(*v);
+        return "";
+      };
+      std::string problem;
+      if (key == "host") {
+        problem = text(relay.host, false);
+      } else if (key == "port") {
+        problem = whole(relay.port, 1, 65535);
+      } else if (key == "tls") {
+        problem = text(relay.tls, false);
+        if (problem.empty() && relay.tls != "starttls" && relay.tls != "implicit" && relay.tls != "none") {
+          problem = place + " must be \"starttls\", \"implicit\" or \"none\"";
+        }
+      } else if (key == "verify_certificate") {
+        if (!value.is_boolean()) return place + " must be true or false";
+        relay.verify_certificate = *value.value<bool>();
+      } else if (key == "ca_file") {
+        problem = text(relay.ca_file, false);
+      } else if (key == "username") {
+        problem = text(relay.username, false);
+      } else if (key == "password") {
+        problem = text(relay.password, true);
+      } else if (key == "password_file") {
+        problem = text(relay.password_file, false);
+      } else if (key == "connections") {
+        problem = whole(relay.connections, 1, 256);
+      } else if (key == "messages_per_second") {
+        auto v = value.value<double>();
+        if (!(value.is_floating_point() || value.is_integer()) || !v || *v < 0) return place + " must be a number, 0 or more";
+        relay.messages_per_second = *v;
+      } else if (key == "messages_per_connection") {
+        problem = whole(relay.messages_per_connection, 1, 1000000);
+      } else if (key == "timeout_seconds") {
+        problem = whole(relay.timeout_seconds, 0, 3600);
+      } else {
+        return fmt::format("{}: unknown key 'mail.relays.{}.{}' (host, port, tls, verify_certificate, ca_file, username, "
+                           "password, password_file, connections, messages_per_second, messages_per_connection, timeout_seconds)",
+                           where(source_name, value.source()), name, key);
+      }
+      if (!problem.empty()) return problem;
+    }
+    if (!relay.password.empty() && !relay.password_file.empty()) {
+      return fmt::format("{}: 'mail.relays.{}' has both password and password_file", where(source_name, relay_entry.second.source()), name);
+    }
+    config.mail.relays.push_back(std::move(relay));
+  }
+  return "";
+}
+
+// [mail.domain_rates]: "domain" = messages per second.
+std::string read_domain_rates(const toml::table& rates, std::string_view source_name, Config& config) {
+  for (const auto& entry : rates) {
+    auto v = entry.second.value<double>();
+    if (!(entry.second.is_floating_point() || entry.second.is_integer()) || !v || *v <= 0) {
+      return fmt::format("{}: 'mail.domain_rates.{}' must be a number of messages per second above 0",
+                         where(source_name, entry.second.source()), entry.first.str());
+    }
+    std::string domain(entry.first.str());
+    for (char& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    config.mail.domain_rates.emplace_back(domain, *v);
+  }
+  return "";
+}
+
 }  // namespace
 
 Result<Config> parse_config(std::string_view toml_text, std::string_view source_name) {
@@ -237,6 +338,12 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
     }
     for (const auto& [key, node] : *table) {
       std::string name = section + "." + std::string(key.str());
+      if ((name == "mail.relays" || name == "mail.domain_rates") && node.is_table()) {
+        std::string problem = name == "mail.relays" ? read_relays(*node.as_table(), source_name, config)
+                                                    : read_domain_rates(*node.as_table(), source_name, config);
+        if (!problem.empty()) return fail(ErrorCode::kConfig, problem);
+        continue;
+      }
       auto it = setters().find(name);
       if (it == setters().end()) {
         return fail(ErrorCode::kConfig, fmt::format("{}: unknown key '{}'",

@@ -90,15 +90,40 @@ struct EditionConfig {
   std::string support_url = "";
 };
 
-// Signing the mail (DKIM). No key file: the mail goes out unsigned.
+// One SMTP relay the edition goes out through ([mail.relays.NAME]); relays
+// are tried in the order the file gives them, the next taking over when one
+// cannot be reached or its connections are all in use.
+struct RelayConfig {
+  std::string name;
+  std::string host = "127.0.0.1";
+  int port = 587;
+  std::string tls = "starttls";    // "starttls" (required), "implicit" (port 465) or "none" (a plaintext relay)
+  bool verify_certificate = true;  // the chain and the host name
+  std::string ca_file;             // trusted CAs (PEM) instead of the system's
+  std::string username;            // AUTH PLAIN/LOGIN when set
+  std::string password;
+  std::string password_file;       // read when the configuration is loaded, into password
+  int connections = 4;             // concurrent sessions to this relay
+  double messages_per_second = 0;  // 0: as fast as the relay takes them
+  int messages_per_connection = 1000;  // then QUIT and reconnect
+  int timeout_seconds = 0;         // 0: RFC 5321's timeout for each step
+};
+
+// Sending the edition: DKIM signing (no key file: the mail goes out
+// unsigned), the relays, retries and bounces.
 struct MailConfig {
   std::string dkim_key_file;      // PEM private key (newsdesk dkim keygen writes one)
   std::string dkim_domain;        // d=
   std::string dkim_selector = "newsdesk";  // s=
   std::string dkim_key_pem;       // the key file's contents, read when the configuration is loaded
-  std::string relay_host = "127.0.0.1";  // the SMTP relay editions go out through
-  int relay_port = 25;
-  int batch = 100;                // copies per SMTP connection
+  std::string helo_name;          // what EHLO says; "" = the From address's domain
+  std::string bounce_local = "bounce";  // the envelope sender's local part: bounce+s<subscriber>-d<edition>@<From domain>
+  std::vector<RelayConfig> relays;
+  int retry_hours = 24;           // a 4xx is retried with back-off until this long after the first attempt
+  int retry_base_minutes = 5;     // the first retry's wait; doubled each time (up to an hour)
+  int hard_bounce_limit = 1;      // hard bounces (5xx at sending, or a DSN) that suppress an address
+  double domain_rate = 0;         // messages per second to any one destination domain (0: no limit)
+  std::vector<std::pair<std::string, double>> domain_rates;  // [mail.domain_rates] "gmail.com" = 20: per domain
 };
 
 struct WebConfig {

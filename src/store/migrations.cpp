@@ -153,6 +153,25 @@ CREATE TABLE article_beats (
   PRIMARY KEY (article_id, beat)
 ) WITHOUT ROWID;
 )sql"},
+      {7, "delivery retries, hard bounces and the bounce messages received", R"sql(
+ALTER TABLE deliveries ADD COLUMN retry_at INTEGER;
+ALTER TABLE deliveries ADD COLUMN first_attempt_at INTEGER;
+ALTER TABLE deliveries ADD COLUMN relay TEXT NOT NULL DEFAULT '';
+ALTER TABLE subscribers ADD COLUMN hard_bounces INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE bounces (
+  id            INTEGER PRIMARY KEY,
+  source        TEXT NOT NULL UNIQUE,
+  received_at   INTEGER NOT NULL,
+  kind          TEXT NOT NULL CHECK (kind IN ('hard', 'soft', 'complaint', 'ignore', 'unparsable')),
+  subscriber_id INTEGER REFERENCES subscribers(id) ON DELETE SET NULL,
+  edition_id    INTEGER,
+  recipient     TEXT NOT NULL DEFAULT '',
+  status        TEXT NOT NULL DEFAULT '',
+  detail        TEXT NOT NULL DEFAULT '',
+  raw           BLOB NOT NULL
+);
+CREATE INDEX bounces_by_subscriber ON bounces(subscriber_id);
+)sql"},
   };
   return kMigrations;
 }

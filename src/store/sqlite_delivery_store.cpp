@@ -186,6 +186,22 @@ class SqliteSubscribers final : public SubscriberRepository {
   Result<std::vector<core::Subscriber>> list(std::optional<core::SubscriberState> state) override {
     return state ? select("WHERE state = ? ORDER BY id", core::to_string(*state)) : select("ORDER BY id", std::nullopt);
   }
+  Result<std::optional<core::Subscriber>> find(Id id) override {
+    auto r = select("WHERE id = ?", std::to_string(id));
+    if (!r) return tl::unexpected(r.error());
+    return r->empty() ? std::nullopt : std::optional<core::Subscriber>(r->front());
+  }
+  Result<int> add_hard_bounce(Id id, int limit, TimePoint now) override {
+    ND_PREPARE(q, db_, R"sql(UPDATE subscribers SET hard_bounces = hard_bounces + 1, updated_at = ?2,
+      state = CASE WHEN hard_bounces + 1 >= ?3 AND state IN ('confirmed', 'pending') THEN 'bounced' ELSE state END
+      WHERE id = ?1 RETURNING hard_bounces)sql");
+    q.bind(1, id).bind(2, seconds(now)).bind(3, limit);
+    ND_TRY_ASSIGN(row, q.step());
+    if (!*row) return core::fail(ErrorCode::kNotFound, fmt::format("no subscriber with id {}", id));
+    int count = static_cast<int>(q.integer(0));
+    ND_TRY(q.run());
+    return count;
+  }
 
  private:
   Result<std::vector<core::Subscriber>> select(const std::string& where, std::optional<std::string> arg) {
@@ -232,17 +248,74 @@ class SqliteDeliveries final : public DeliveryRepository {
     }
     return added;
   }
+  Result<size_t> enqueue_confirmed(Id edition_id, TimePoint now) override {
+    ND_PREPARE(q, db_, R"sql(INSERT INTO deliveries(edition_id, subscriber_id, state, updated_at)
+      SELECT ?1, id, 'queued', ?2 FROM subscribers WHERE state = 'confirmed' ORDER BY id ON CONFLICT DO NOTHING)sql");
+    q.bind(1, edition_id).bind(2, seconds(now));
+    ND_TRY(q.run());
+    return static_cast<size_t>(db_.changes());
+  }
   Result<void> set_state(Id edition_id, Id subscriber_id, core::DeliveryState state, const std::string& error,
-                         TimePoint now) override {
-    ND_PREPARE(q, db_, R"sql(UPDATE deliveries SET state = ?, last_error = ?, updated_at = ?,
-      attempts = attempts + CASE WHEN ? = 'sending' THEN 1 ELSE 0 END WHERE edition_id = ? AND subscriber_id = ?)sql");
+                         TimePoint now, std::optional<TimePoint> retry_at, const std::string& relay) override {
+    ND_PREPARE(q, db_, R"sql(UPDATE deliveries SET state = ?1, last_error = ?2, updated_at = ?3,
+      attempts = attempts + CASE WHEN ?1 = 'sending' THEN 1 ELSE 0 END,
+      first_attempt_at = CASE WHEN ?1 = 'sending' THEN COALESCE(first_attempt_at, ?3) ELSE first_attempt_at END,
+      retry_at = ?6, relay = CASE WHEN ?7 = '' THEN relay ELSE ?7 END
+      WHERE edition_id = ?4 AND subscriber_id = ?5)sql");
     const char* name = core::to_string(state);
-    q.bind(1, name).bind(2, error).bind(3, seconds(now)).bind(4, name).bind(5, edition_id).bind(6, subscriber_id);
+    std::optional<std::int64_t> retry;
+    if (retry_at) retry = seconds(*retry_at);
+    q.bind(1, name).bind(2, error).bind(3, seconds(now)).bind(4, edition_id).bind(5, subscriber_id).bind(6, retry).bind(7, relay);
     ND_TRY(q.run());
     if (db_.changes() == 0) {
       return core::fail(ErrorCode::kNotFound, fmt::format("no delivery of edition {} to subscriber {}", edition_id, subscriber_id));
     }
     return {};
+  }
+  Result<std::vector<DueDelivery>> due(Id edition_id, Id after, size_t limit, TimePoint now) override {
+    ND_PREPARE(q, db_, R"sql(SELECT d.subscriber_id, s.email, d.state, d.attempts, d.first_attempt_at
+      FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+      WHERE d.edition_id = ?1 AND d.subscriber_id > ?2 AND s.state = 'confirmed'
+        AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= ?3))
+      ORDER BY d.subscriber_id LIMIT ?4)sql");
+    q.bind(1, edition_id).bind(2, after).bind(3, seconds(now)).bind(4, static_cast<std::int64_t>(limit));
+    std::vector<DueDelivery> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      DueDelivery d;
+      d.subscriber_id = q.integer(0);
+      d.email = q.text(1);
+      d.state = delivery_state(q.text(2));
+      d.attempts = static_cast<int>(q.integer(3));
+      if (auto first = q.optional_integer(4)) d.first_attempt_at = time_at(*first);
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+  Result<DeliveryCounts> counts(Id edition_id) override {
+    ND_PREPARE(q, db_, "SELECT state, COUNT(*), MIN(retry_at) FROM deliveries WHERE edition_id = ? GROUP BY state");
+    q.bind(1, edition_id);
+    DeliveryCounts c;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      auto n = static_cast<size_t>(q.integer(1));
+      switch (delivery_state(q.text(0))) {
+        case core::DeliveryState::kQueued: c.queued = n; break;
+        case core::DeliveryState::kSending: c.sending = n; break;
+        case core::DeliveryState::kSent: c.sent = n; break;
+        case core::DeliveryState::kDeferred:
+          c.deferred = n;
+          if (auto at = q.optional_integer(2)) c.next_retry = time_at(*at);
+          break;
+        case core::DeliveryState::kFailed: c.failed = n; break;
+        case core::DeliveryState::kBounced: c.bounced = n; break;
+      }
+    }
+    return c;
   }
   Result<std::vector<core::Delivery>> in_state(Id edition_id, core::DeliveryState state) override {
     ND_PREPARE(q, db_, "SELECT subscriber_id, state, attempts, last_error, updated_at FROM deliveries WHERE edition_id = ? AND state = ? ORDER BY subscriber_id");
@@ -268,6 +341,50 @@ class SqliteDeliveries final : public DeliveryRepository {
   Database& db_;
 };
 
+class SqliteBounces final : public BounceRepository {
+ public:
+  explicit SqliteBounces(Database& db) : db_(db) {}
+  Result<bool> seen(const std::string& source) override {
+    ND_PREPARE(q, db_, "SELECT 1 FROM bounces WHERE source = ?");
+    q.bind(1, source);
+    return q.step();
+  }
+  Result<Id> add(const BounceRecord& b) override {
+    ND_PREPARE(q, db_, R"sql(INSERT INTO bounces(source, received_at, kind, subscriber_id, edition_id, recipient, status, detail, raw)
+      VALUES (?,?,?,?,?,?,?,?,?))sql");
+    q.bind(1, b.source).bind(2, seconds(b.received_at)).bind(3, b.kind).bind(4, b.subscriber_id).bind(5, b.edition_id)
+        .bind(6, b.recipient).bind(7, b.status).bind(8, b.detail).bind(9, b.raw);
+    ND_TRY(q.run());
+    return db_.last_insert_id();
+  }
+  Result<std::vector<BounceRecord>> for_subscriber(Id subscriber_id) override {
+    ND_PREPARE(q, db_, R"sql(SELECT source, received_at, kind, subscriber_id, edition_id, recipient, status, detail, raw
+      FROM bounces WHERE subscriber_id = ? ORDER BY id)sql");
+    q.bind(1, subscriber_id);
+    std::vector<BounceRecord> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      BounceRecord b;
+      b.source = q.text(0);
+      b.received_at = time_at(q.integer(1));
+      b.kind = q.text(2);
+      b.subscriber_id = q.optional_integer(3);
+      b.edition_id = q.optional_integer(4);
+      b.recipient = q.text(5);
+      b.status = q.text(6);
+      b.detail = q.text(7);
+      b.raw = q.text(8);
+      out.push_back(std::move(b));
+    }
+    return out;
+  }
+
+ private:
+  Database& db_;
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(Database db)
@@ -279,7 +396,8 @@ class SqliteStore final : public Store {
         stories_(make_sqlite_stories(db_)),
         editions_(make_sqlite_editions(db_)),
         subscribers_(make_sqlite_subscribers(db_)),
-        deliveries_(make_sqlite_deliveries(db_)) {}
+        deliveries_(make_sqlite_deliveries(db_)),
+        bounces_(std::make_unique<SqliteBounces>(db_)) {}
 
   SourceRepository& sources() override { return *sources_; }
   FeedRepository& feeds() override { return *feeds_; }
@@ -289,6 +407,7 @@ class SqliteStore final : public Store {
   EditionRepository& editions() override { return *editions_; }
   SubscriberRepository& subscribers() override { return *subscribers_; }
   DeliveryRepository& deliveries() override { return *deliveries_; }
+  BounceRepository& bounces() override { return *bounces_; }
 
   Result<void> transaction(const std::function<Result<void>()>& work) override {
     ND_TRY(db_.exec("BEGIN IMMEDIATE"));
@@ -335,6 +454,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<EditionRepository> editions_;
   std::unique_ptr<SubscriberRepository> subscribers_;
   std::unique_ptr<DeliveryRepository> deliveries_;
+  std::unique_ptr<BounceRepository> bounces_;
 };
 
 }  // namespace

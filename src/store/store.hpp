@@ -163,6 +163,45 @@ class SubscriberRepository {
   virtual Result<std::optional<core::Subscriber>> find_by_email(const std::string& email) = 0;
   virtual Result<void> set_state(Id id, core::SubscriberState state, core::TimePoint now) = 0;
   virtual Result<std::vector<core::Subscriber>> list(std::optional<core::SubscriberState> state) = 0;
+  virtual Result<std::optional<core::Subscriber>> find(Id id) = 0;
+  // One more hard bounce; at `limit` the address is suppressed (state
+  // 'bounced'). Returns the count so far.
+  virtual Result<int> add_hard_bounce(Id id, int limit, core::TimePoint now) = 0;
+};
+
+// A copy that is due: the delivery row with the address it goes to.
+struct DueDelivery {
+  Id subscriber_id = 0;
+  std::string email;
+  core::DeliveryState state = core::DeliveryState::kQueued;
+  int attempts = 0;
+  std::optional<core::TimePoint> first_attempt_at;
+};
+
+struct DeliveryCounts {
+  size_t queued = 0, sending = 0, sent = 0, deferred = 0, failed = 0, bounced = 0;
+  std::optional<core::TimePoint> next_retry;  // the earliest deferred copy's time
+};
+
+// A bounce message as received and what was made of it.
+struct BounceRecord {
+  std::string source;  // where it came from (the Maildir file name): a message is applied once
+  core::TimePoint received_at{};
+  std::string kind;    // hard, soft, complaint, ignore, unparsable
+  std::optional<Id> subscriber_id;
+  std::optional<Id> edition_id;
+  std::string recipient;
+  std::string status;  // e.g. "5.1.1"
+  std::string detail;  // the diagnostic, or why it could not be read
+  std::string raw;
+};
+
+class BounceRepository {
+ public:
+  virtual ~BounceRepository() = default;
+  virtual Result<bool> seen(const std::string& source) = 0;
+  virtual Result<Id> add(const BounceRecord& bounce) = 0;
+  virtual Result<std::vector<BounceRecord>> for_subscriber(Id subscriber_id) = 0;
 };
 
 class DeliveryRepository {
@@ -170,9 +209,19 @@ class DeliveryRepository {
   virtual ~DeliveryRepository() = default;
   // Queues one delivery per subscriber; existing rows are left as they are.
   virtual Result<size_t> enqueue(Id edition_id, const std::vector<Id>& subscriber_ids, core::TimePoint now) = 0;
+  // Queues one delivery per confirmed subscriber who has none for the edition.
+  virtual Result<size_t> enqueue_confirmed(Id edition_id, core::TimePoint now) = 0;
+  // Moves a copy to `state`. 'sending' counts an attempt (and remembers the
+  // first); 'deferred' waits until `retry_at`; `relay` names who took it.
   virtual Result<void> set_state(Id edition_id, Id subscriber_id, core::DeliveryState state,
-                                 const std::string& error, core::TimePoint now) = 0;
+                                 const std::string& error, core::TimePoint now,
+                                 std::optional<core::TimePoint> retry_at = std::nullopt, const std::string& relay = "") = 0;
   virtual Result<std::vector<core::Delivery>> in_state(Id edition_id, core::DeliveryState state) = 0;
+  // Up to `limit` copies to send now, by subscriber id after `after`: those a
+  // stopped run left 'sending', the 'queued', and the 'deferred' whose time
+  // has come; to confirmed subscribers only.
+  virtual Result<std::vector<DueDelivery>> due(Id edition_id, Id after, size_t limit, core::TimePoint now) = 0;
+  virtual Result<DeliveryCounts> counts(Id edition_id) = 0;
 };
 
 class Store {
@@ -186,6 +235,7 @@ class Store {
   virtual EditionRepository& editions() = 0;
   virtual SubscriberRepository& subscribers() = 0;
   virtual DeliveryRepository& deliveries() = 0;
+  virtual BounceRepository& bounces() = 0;
   // Runs `work` in one transaction: committed when it succeeds, rolled back
   // when it returns an error.
   virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;

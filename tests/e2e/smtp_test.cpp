@@ -77,6 +77,16 @@ int free_port() {
   return port;
 }
 
+// A relay on 127.0.0.1 without TLS, as the test servers are.
+mail::SmtpOptions plaintext(int port, int timeout_ms) {
+  mail::SmtpOptions o;
+  o.port = port;
+  o.helo_name = "newsdesk.test";
+  o.timeouts = mail::SmtpTimeouts(std::chrono::milliseconds(timeout_ms));
+  o.tls = mail::TlsMode::kNone;
+  return o;
+}
+
 std::string message(int i) {
   mail::Message m;
   m.from = "Daily Headlines <headlines@news.example>";
@@ -108,7 +118,7 @@ TEST(Smtp, ManyMessagesGoOverOnePipelinedConnectionToSmtpSink) {
   std::vector<mail::Envelope> batch;
   for (int i = 0; i < 40; ++i) batch.push_back({"bounce+s1-d" + std::to_string(i) + "@news.example", fmt::format("reader{}@reader.example", i), message(i)});
   bool pipelined = false;
-  auto sent = mail::smtp_send({"127.0.0.1", sink.port, "newsdesk.test", std::chrono::milliseconds(5000)}, batch, &pipelined);
+  auto sent = mail::smtp_send(plaintext(sink.port, 5000), batch, &pipelined);
   ASSERT_TRUE(sent) << sent.error().message;
   EXPECT_TRUE(pipelined);
   ASSERT_EQ(sent->size(), 40u);
@@ -131,7 +141,7 @@ TEST(Smtp, EachRecipientGetsItsOwnOutcomeAndNothingIsLost) {
                                        {"bounce+s3-d3@news.example", "later@reader.example", message(3)},
                                        {"bounce+s4-d4@news.example", "bad address@reader.example", message(4)},
                                        {"bounce+s5-d5@news.example", "grace@reader.example", message(5)}};
-  auto sent = mail::smtp_send({"127.0.0.1", server.port, "newsdesk.test", std::chrono::milliseconds(5000)}, batch);
+  auto sent = mail::smtp_send(plaintext(server.port, 5000), batch);
   ASSERT_TRUE(sent) << sent.error().message;
   using K = mail::SmtpOutcome::Kind;
   ASSERT_EQ(sent->size(), 5u);
@@ -151,7 +161,7 @@ TEST(Smtp, EachRecipientGetsItsOwnOutcomeAndNothingIsLost) {
 }
 
 TEST(Smtp, NoServerIsAnErrorValue) {
-  auto sent = mail::smtp_send({"127.0.0.1", free_port(), "newsdesk.test", std::chrono::milliseconds(1000)},
+  auto sent = mail::smtp_send(plaintext(free_port(), 1000),
                               {{"a@news.example", "b@reader.example", "x"}});
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().code, core::ErrorCode::kNetwork);
@@ -201,19 +211,26 @@ TEST(EditionSend, EveryConfirmedReaderGetsOneCopyAndAStoppedRunResumes) {
       confirmed.push_back(*id);
     }
   }
-  mail::SmtpOptions relay{"127.0.0.1", server.port, "newsdesk.test", std::chrono::milliseconds(5000)};
+  core::RelayConfig relay;
+  relay.name = "aiosmtpd";
+  relay.port = server.port;
+  relay.tls = "none";
+  relay.connections = 2;
+  relay.timeout_seconds = 5;
+  config.mail.relays.push_back(relay);
+  core::FixedClock clock(now);
   // A run that stopped after marking two copies 'sending' (as one killed before the relay answered leaves them).
   ASSERT_TRUE((*store)->deliveries().enqueue(*edition_id, {confirmed[0], confirmed[1]}, now));
   for (core::Id id : {confirmed[0], confirmed[1]}) {
     ASSERT_TRUE((*store)->deliveries().set_state(*edition_id, id, core::DeliveryState::kSending, "", now));
   }
-  auto report = app::send_edition(**store, config, edition, relay, now, /*batch=*/2);
+  auto report = app::send_edition(**store, config, edition, clock);
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_EQ(report->resumed, 2u);
   EXPECT_EQ(report->queued, 3u);
   EXPECT_EQ(report->sent, 5u);
   EXPECT_EQ(server.stored(), 5u);  // the two pending subscribers got nothing
-  auto again = app::send_edition(**store, config, edition, relay, now);
+  auto again = app::send_edition(**store, config, edition, clock);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->sent, 0u);
   EXPECT_EQ(server.stored(), 5u);
