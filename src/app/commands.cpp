@@ -20,6 +20,7 @@
 #include "cluster/story_clusterer.hpp"
 #include "app/pipeline.hpp"
 #include "app/poller.hpp"
+#include "app/bounces.hpp"
 #include "app/sender.hpp"
 #include "core/clock.hpp"
 #include "core/strings.hpp"
@@ -574,6 +575,82 @@ void add_rank_command(CLI::App& app, Globals& g) {
   });
 }
 
+// Subscribers from the command line: for importing a list kept elsewhere
+// (with the consent it was gathered under) and for looking at who is on it.
+void add_subscribers_command(CLI::App& app, Globals& g) {
+  auto* subs = app.add_subcommand("subscribers", "Add, import and list subscribers");
+  subs->require_subcommand(1);
+  static bool confirmed = false;
+  static std::string file, state_name;
+  auto* import = subs->add_subcommand("import", "Add every address of a file (one per line, or the first column of a CSV)");
+  import->add_option("file", file, "The file, or - for standard input")->required();
+  import->add_flag("--confirmed", confirmed, "They confirmed elsewhere (double opt-in done): mark them confirmed, not pending");
+  import->callback([&g] {
+    auto config = load(g);
+    auto store = open_store(config);
+    std::ifstream in_file;
+    if (file != "-") {
+      in_file.open(file);
+      if (!in_file) fail_with(kExitFailure, fmt::format("{}: cannot read the file", file));
+    }
+    std::istream& in = file == "-" ? std::cin : in_file;
+    auto now = core::SystemClock().now();
+    size_t added = 0, line_no = 0, skipped = 0;
+    std::string line;
+    need(store->transaction([&]() -> core::Result<void> {
+      while (std::getline(in, line)) {
+        ++line_no;
+        std::string address(core::trim(line.substr(0, line.find(','))));
+        if (!address.empty() && address.front() == '"' && address.back() == '"') address = address.substr(1, address.size() - 2);
+        if (address.empty() || address == "email") continue;  // blank lines, a CSV header
+        const size_t at = address.find('@');
+        if (at == std::string::npos || at == 0 || at + 1 == address.size() || address.find_first_of(" <>\r\n\t") != std::string::npos) {
+          spdlog::warn("{}:{}: not an email address: {}", file, line_no, address);
+          ++skipped;
+          continue;
+        }
+        ND_TRY_ASSIGN(id, store->subscribers().add(address, "", now));
+        if (confirmed) ND_TRY(store->subscribers().set_state(*id, core::SubscriberState::kConfirmed, now));
+        ++added;
+      }
+      return {};
+    }));
+    std::printf("%zu addresses imported as %s, %zu lines skipped\n", added, confirmed ? "confirmed" : "pending", skipped);
+  });
+  auto* list = subs->add_subcommand("list", "The subscribers: id, address, state");
+  list->add_option("--state", state_name, "Only those in this state (pending, confirmed, unsubscribed, bounced)")
+      ->check(CLI::IsMember({"pending", "confirmed", "unsubscribed", "bounced"}));
+  list->callback([&g] {
+    auto config = load(g);
+    auto store = open_store(config);
+    std::optional<core::SubscriberState> state;
+    for (auto s : {core::SubscriberState::kPending, core::SubscriberState::kConfirmed, core::SubscriberState::kUnsubscribed,
+                   core::SubscriberState::kBounced}) {
+      if (state_name == core::to_string(s)) state = s;
+    }
+    for (const auto& s : need(store->subscribers().list(state))) {
+      std::printf("%lld\t%s\t%s\n", static_cast<long long>(s.id), s.email.c_str(), core::to_string(s.state));
+    }
+  });
+}
+
+void add_bounces_command(CLI::App& app, Globals& g) {
+  auto* bounces = app.add_subcommand("bounces", "The mail that comes back: bounces and complaints");
+  bounces->require_subcommand(1);
+  auto* process = bounces->add_subcommand("process", "Read a Maildir of bounces and complaints, keep each, and apply it once");
+  static std::string maildir;
+  process->add_option("maildir", maildir, "The Maildir (new/ and cur/) the return path delivers to")->required();
+  process->callback([&g] {
+    auto config = load(g);
+    auto store = open_store(config);
+    auto r = need(process_bounces(*store, config, maildir, core::SystemClock()));
+    for (const auto& p : r.problems) std::fprintf(stderr, "newsdesk: %s\n", p.c_str());
+    std::printf("%zu messages: %zu hard bounces (%zu addresses suppressed), %zu soft, %zu complaints (unsubscribed), "
+                "%zu not bounces, %zu unreadable; %zu applied before\n",
+                r.messages, r.hard, r.suppressed, r.soft, r.complaints, r.ignored, r.unparsable, r.already);
+  });
+}
+
 void add_dkim_command(CLI::App& app) {
   auto* dkim = app.add_subcommand("dkim", "DKIM keys for signing the edition's mail");
   dkim->require_subcommand(1);
@@ -690,6 +767,8 @@ int run_cli(int argc, char** argv) {
   add_feed_command(app, g);
   add_rank_command(app, g);
   add_dkim_command(app);
+  add_bounces_command(app, g);
+  add_subscribers_command(app, g);
   add_pipeline_commands(app, g);
   add_cluster_command(app, g);
   add_demo_command(app, g);
