@@ -450,10 +450,19 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
   send->add_option("--edition", edition_key, "An edition of the configuration ([editions.NAME]); default [edition]");
   send->add_option("--date", edition_date, "The edition's date, YYYY-MM-DD (default: the latest)");
   send->add_flag("--dry-run", dry_run, "Compose every copy and greet every relay; send nothing, record nothing");
+  static bool status_only = false;
+  send->add_flag("--status", status_only, "Print where the edition's copies stand (the ledger's counts); send nothing");
   send->callback([load_edition, stored_edition] {
     auto config = load_edition();
     auto store = open_store(config);
     auto found = stored_edition(*store, config);
+    if (status_only) {
+      auto c = need(store->deliveries().counts(found.id));
+      std::printf("edition of %s: %zu queued, %zu sending, %zu sent, %zu deferred, %zu failed, %zu bounced\n", found.date.c_str(),
+                  c.queued, c.sending, c.sent, c.deferred, c.failed, c.bounced);
+      if (c.next_retry) std::printf("  deferred copies are due again from %s\n", core::format_rfc3339(*c.next_retry).c_str());
+      return;
+    }
     SendOptions options;
     options.dry_run = dry_run;
     auto report = need(send_edition(*store, config, found, core::SystemClock(), options));

@@ -1,6 +1,10 @@
 #include "app/sender.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -126,6 +130,51 @@ class SendRun {
     ND_TRY_ASSIGN(signer, dkim_signer(config_.mail));
     signer_ = std::move(*signer);
     if (options_.dry_run) return dry_run();
+    ND_TRY(take_lease());
+    auto result = send_all();
+    (void)store_.deliveries().release_lease(edition_.id, holder_);
+    return result;
+  }
+
+ private:
+  // This process, as a lease holder: "host:pid".
+  static std::string this_process() {
+    char host[256] = {0};
+    ::gethostname(host, sizeof host - 1);
+    return fmt::format("{}:{}", host, ::getpid());
+  }
+
+  // A holder on this machine whose process has ended (killed, crashed) is gone.
+  static bool gone(const std::string& holder) {
+    size_t colon = holder.rfind(':');
+    if (colon == std::string::npos) return false;
+    std::string mine = this_process();
+    if (holder.substr(0, colon) != mine.substr(0, mine.rfind(':'))) return false;
+    pid_t pid = static_cast<pid_t>(std::atoll(holder.c_str() + colon + 1));
+    return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
+  }
+
+  // One sender per edition: two would send the same copies.
+  core::Result<void> take_lease() {
+    holder_ = this_process();
+    const core::TimePoint now = clock_.now();
+    std::string other;
+    ND_TRY(store_.transaction([&]() -> core::Result<void> {
+      ND_TRY_ASSIGN(held_by, store_.deliveries().take_lease(edition_.id, holder_, now, now - kLeaseStale, &SendRun::gone));
+      other = *held_by;
+      return {};
+    }));
+    if (!other.empty()) {
+      return core::fail(core::ErrorCode::kRefused,
+                        fmt::format("edition {} of {} is being sent by {} (its lease is renewed every {} s; a sender that "
+                                    "died elsewhere frees it after {} s)",
+                                    edition_.date, edition_.name, other, kLeaseRenew.count(), kLeaseStale.count()));
+    }
+    last_renewal_ = Steady::now();
+    return {};
+  }
+
+  core::Result<SendReport> send_all() {
     ND_TRY_ASSIGN(added, store_.deliveries().enqueue_confirmed(edition_.id, clock_.now()));
     report_.queued = *added;
     for (int pass = 0; pass < options_.max_passes; ++pass) {
@@ -154,7 +203,6 @@ class SendRun {
     return report_;
   }
 
- private:
   // The next due copy: one handed back by a worker that lost its relay, else
   // the next of the page, else a new page from the store.
   std::optional<store::DueDelivery> next_job() {
@@ -257,7 +305,12 @@ class SendRun {
     core::Result<void> done;
     {
       std::lock_guard lock(store_mu_);
-      done = store_.transaction(write);
+      done = store_.transaction([&]() -> core::Result<void> {
+        ND_TRY(write());
+        if (Steady::now() - last_renewal_ < kLeaseRenew) return {};
+        last_renewal_ = Steady::now();
+        return store_.deliveries().renew_lease(edition_.id, holder_, clock_.now());
+      });
     }
     if (done) return true;
     std::lock_guard work_lock(work_mu_);  // never while holding store_mu_: next_job takes them the other way
@@ -387,8 +440,13 @@ class SendRun {
   std::optional<mail::DkimSigner> signer_;
   mail::RetryPolicy policy_;
 
-  std::mutex store_mu_;  // the store, and report_
+  static constexpr std::chrono::seconds kLeaseRenew{10};
+  static constexpr std::chrono::seconds kLeaseStale{60};
+  std::string holder_;
+
+  std::mutex store_mu_;  // the store, report_ and the lease's renewal
   SendReport report_;
+  Steady::time_point last_renewal_{};
 
   std::mutex work_mu_;  // what is left to send
   std::deque<store::DueDelivery> page_;

@@ -294,6 +294,34 @@ class SqliteDeliveries final : public DeliveryRepository {
     }
     return out;
   }
+  Result<std::string> take_lease(Id edition_id, const std::string& holder, TimePoint now, TimePoint stale_before,
+                                 const std::function<bool(const std::string&)>& gone) override {
+    ND_PREPARE(q, db_, "SELECT holder, heartbeat_at FROM send_leases WHERE edition_id = ?");
+    q.bind(1, edition_id);
+    ND_TRY_ASSIGN(row, q.step());
+    if (*row) {
+      std::string other = q.text(0);
+      bool stale = q.integer(1) < seconds(stale_before);
+      if (other != holder && !stale && !gone(other)) return other;
+    }
+    ND_PREPARE(put, db_, R"sql(INSERT INTO send_leases(edition_id, holder, heartbeat_at) VALUES (?1, ?2, ?3)
+      ON CONFLICT(edition_id) DO UPDATE SET holder = excluded.holder, heartbeat_at = excluded.heartbeat_at)sql");
+    put.bind(1, edition_id).bind(2, holder).bind(3, seconds(now));
+    ND_TRY(put.run());
+    return std::string();
+  }
+  Result<void> renew_lease(Id edition_id, const std::string& holder, TimePoint now) override {
+    ND_PREPARE(q, db_, "UPDATE send_leases SET heartbeat_at = ? WHERE edition_id = ? AND holder = ?");
+    q.bind(1, seconds(now)).bind(2, edition_id).bind(3, holder);
+    ND_TRY(q.run());
+    if (db_.changes() == 0) return core::fail(ErrorCode::kRefused, fmt::format("the send of edition {} was taken over by another sender", edition_id));
+    return {};
+  }
+  Result<void> release_lease(Id edition_id, const std::string& holder) override {
+    ND_PREPARE(q, db_, "DELETE FROM send_leases WHERE edition_id = ? AND holder = ?");
+    q.bind(1, edition_id).bind(2, holder);
+    return q.run();
+  }
   Result<DeliveryCounts> counts(Id edition_id) override {
     ND_PREPARE(q, db_, "SELECT state, COUNT(*), MIN(retry_at) FROM deliveries WHERE edition_id = ? GROUP BY state");
     q.bind(1, edition_id);

@@ -222,6 +222,15 @@ class DeliveryRepository {
   // has come; to confirmed subscribers only.
   virtual Result<std::vector<DueDelivery>> due(Id edition_id, Id after, size_t limit, core::TimePoint now) = 0;
   virtual Result<DeliveryCounts> counts(Id edition_id) = 0;
+  // One sender per edition at a time. Takes the edition's lease for
+  // `holder` unless another holds it with a heartbeat newer than
+  // `stale_before` and `gone` does not say that holder is gone; returns the
+  // other holder when refused, "" when taken.
+  virtual Result<std::string> take_lease(Id edition_id, const std::string& holder, core::TimePoint now,
+                                         core::TimePoint stale_before,
+                                         const std::function<bool(const std::string&)>& gone) = 0;
+  virtual Result<void> renew_lease(Id edition_id, const std::string& holder, core::TimePoint now) = 0;
+  virtual Result<void> release_lease(Id edition_id, const std::string& holder) = 0;
 };
 
 class Store {

@@ -65,7 +65,10 @@ Options (all may be combined):
                            the content has arrived, without answering it
   --delay SECONDS          sleep before every reply
   --delay-step STEP:SECONDS  (repeatable) sleep before STEP's reply only
-                           (added to --delay), e.g. eom:5
+                           (added to --delay), e.g. eom:5. The message is
+                           stored before the pause, as by a server whose
+                           answer is slow: a client that times out and sends
+                           again makes a duplicate.
   --max-connections N      a session beyond N open at once gets "421 4.7.0
                            too many connections" and is closed
   --rate-limit-per-connection N  after N messages in one session (each whose
@@ -75,14 +78,13 @@ Options (all may be combined):
 
 Events (--log), one a line, in the order they happen (sessions interleave):
   connect, refuse (--max-connections), tls (STARTTLS done or implicit TLS),
-  tls-fail, ehlo NAME, helo NAME, auth ok, auth fail, mail ADDR (<> for
-  the null sender),
-  rcpt ADDR CODE, data CODE, eom CODE, stored NNNNNN.eml, fault STEP CODE
-  (an injected reply), rate-limit, drop (--drop-mid-data), rset, quit,
-  close (the server hung up after a 421), disconnect (the client went away
-  without QUIT), pipelined-batch N (N > 1 commands arrived before the server
-  had to read again: the client pipelined), error (a bug in this server; the
-  traceback goes to stderr).
+  tls-fail, ehlo NAME, helo NAME, auth ok, auth fail, mail ADDR (<> for the
+  null sender), rcpt ADDR CODE, data CODE, eom CODE, stored NNNNNN.eml,
+  fault STEP CODE (an injected reply), rate-limit, drop (--drop-mid-data),
+  rset, quit, close (the server hung up after a 421), disconnect (the client
+  went away without QUIT), pipelined-batch N (N > 1 commands arrived before
+  the server had to read again: the client pipelined), error (a bug in this
+  server; the traceback goes to stderr).
 """
 import argparse
 import asyncio
@@ -224,7 +226,7 @@ def parse_credentials(spec):
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description="An SMTP server that misbehaves on demand (see the module docstring).")
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("dir")
     p.add_argument("portfile")
     p.add_argument("--port", type=int, default=0)
@@ -512,10 +514,7 @@ class Session:
         scan = 0
         while True:
             if drop and self.inbuf:
-                self.note_batch()
-                self.log("drop")
-                self.closed = True
-                self.writer.transport.abort()  # no FIN-after-reply: abrupt
+                await self.drop()
                 return DROPPED, False
             # An empty message: the final dot is the very first line.
             if at_start and self.inbuf.startswith(b".\r\n"):
@@ -547,7 +546,8 @@ class Session:
             await asyncio.sleep(delay)
         last = len(lines) - 1
         for i, line in enumerate(lines):
-            self.outbuf += b"%d%s%s\r\n" % (code, b"-" if i < last else b" ", line.encode("utf-8", "surrogateescape"))
+            separator = b"-" if i < last else b" "  # "250-" lines go on, "250 " ends
+            self.outbuf += b"%d%s%s\r\n" % (code, separator, line.encode("utf-8", "surrogateescape"))
 
     async def flush(self):
         if self.outbuf:
@@ -565,6 +565,16 @@ class Session:
             await self.close_after_421()
             return True
         return False
+
+    async def drop(self):
+        """Hangs up like a crashing server: the replies so far go out, the
+        message is never answered, and the socket is closed at once (a RST,
+        since the client's data is still unread)."""
+        self.note_batch()
+        self.log("drop")
+        self.closed = True
+        await self.flush()
+        self.writer.transport.abort()
 
     async def close_after_421(self):
         self.log("close")

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The crash test: 10,000 confirmed subscribers; `newsdesk send` is killed
+# with SIGKILL at random moments three times and resumed each time, then
+# runs to the end. At the receiving SMTP server (aiosmtpd-free, our fault
+# server in its plain mode) every subscriber has the edition, and copies
+# received twice are no more than the connection pool's size per kill.
+set -euo pipefail
+bin=$1
+tests=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+dir=$(mktemp -d)
+server=""
+trap '[[ -n $server ]] && kill $server 2>/dev/null; rm -rf "$dir"' EXIT
+cd "$dir"
+readers=10000
+pool=4
+kills=3
+
+mkdir mail
+/usr/bin/python3 "$tests/support/smtp_fault_server.py" mail port &
+server=$!
+for _ in $(seq 100); do [[ -s port ]] && break; sleep 0.05; done
+[[ -s port ]] || { echo "the SMTP server did not start"; exit 1; }
+cat > newsdesk.toml <<TOML
+[store]
+path = "desk.db"
+[mail.relays.local]
+host = "127.0.0.1"
+port = $(cat port)
+tls = "none"
+connections = $pool
+timeout_seconds = 20
+TOML
+nd() { "$bin" -c newsdesk.toml "$@"; }
+seq -f "reader%g@example.net" 1 $readers | nd subscribers import - --confirmed > /dev/null
+nd edition build --out edition > /dev/null 2>&1
+
+sent_so_far() { nd send --status | sed -n 's/.* \([0-9]*\) sent,.*/\1/p'; }
+for k in $(seq $kills); do
+  # The binary itself in the background (not a shell function, whose subshell is all kill would reach).
+  "$bin" -c newsdesk.toml send > send.out 2> send.err &
+  sender=$!
+  if [[ $k -eq 1 ]]; then
+    # A second sender of the same edition is refused while the first is alive.
+    sleep 0.3
+    if nd send > second.out 2> second.err; then cat second.out; echo "a second sender ran alongside the first"; exit 1; fi
+    grep -q "is being sent by" second.err || { cat second.err; echo "the second sender was not refused for the lease"; exit 1; }
+  fi
+  # A random moment: somewhere in the first two seconds of this run.
+  sleep "0.$(( RANDOM % 9 + 1 ))$(( RANDOM % 10 ))"
+  [[ $((RANDOM % 2)) -eq 1 ]] && sleep 1
+  kill -9 $sender 2>/dev/null || { echo "the sender finished before kill $k: the test needs more readers"; exit 1; }
+  wait $sender 2>/dev/null || true
+  echo "kill $k: $(sent_so_far) sent so far"
+done
+nd send > send.out 2> send.err || { cat send.out send.err; exit 1; }
+cat send.out
+nd send --status | tee status.txt
+grep -q " $readers sent, 0 deferred, 0 failed" status.txt || { echo "not every copy is recorded as sent"; exit 1; }
+
+# Count at the server: every reader once, at most pool x kills twice.
+/usr/bin/python3 - mail $readers $((pool * kills)) <<'PY'
+import collections, os, sys
+folder, readers, allowed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+seen = collections.Counter()
+for name in (n for n in os.listdir(folder) if n.endswith(".eml")):
+    with open(os.path.join(folder, name), "rb") as f:
+        first = f.readline().decode()  # X-Envelope-From
+        to = f.readline().decode()
+    assert to.startswith("X-Envelope-To: "), to
+    for rcpt in to[len("X-Envelope-To: "):].strip().split(","):
+        seen[rcpt] += 1
+missing = [f"reader{i}@example.net" for i in range(1, readers + 1) if seen[f"reader{i}@example.net"] == 0]
+extra = sum(n - 1 for n in seen.values() if n > 1)
+print(f"received {sum(seen.values())} copies for {len(seen)} readers; missing {len(missing)}; duplicates {extra} (allowed {allowed})")
+assert not missing, missing[:10]
+assert extra <= allowed, f"{extra} duplicates, more than {allowed}"
+PY
