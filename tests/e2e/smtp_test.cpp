@@ -23,6 +23,7 @@
 #include "app/sender.hpp"
 #include "mail/smtp.hpp"
 #include "store/store.hpp"
+#include "smtp_servers.hpp"
 
 #ifndef NEWSDESK_TESTS_DIR
 #define NEWSDESK_TESTS_DIR "tests"
@@ -30,62 +31,9 @@
 
 using namespace newsdesk;
 namespace fs = std::filesystem;
+using namespace smtp_servers;
 
 namespace {
-
-// A server process started by a shell command, its port read from a file.
-struct Server {
-  fs::path dir;
-  int pid = 0;
-  int port = 0;
-  Server(const std::string& name, const std::function<std::string(const fs::path&, const fs::path&, const fs::path&)>& command) {
-    dir = fs::temp_directory_path() / fmt::format("newsdesk-smtp-{}-{}", name, ::getpid());
-    fs::remove_all(dir);
-    fs::create_directories(dir / "mail");
-    fs::permissions(dir / "mail", fs::perms::all);  // smtp-sink writes as nobody
-    fs::path pid_file = dir / "pid", port_file = dir / "port";
-    std::string shell = command(dir / "mail", port_file, pid_file);
-    EXPECT_EQ(std::system(shell.c_str()), 0) << shell;
-    for (int i = 0; i < 200 && !(fs::exists(port_file) && fs::exists(pid_file)); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    std::ifstream(pid_file) >> pid;
-    std::ifstream(port_file) >> port;
-  }
-  ~Server() {
-    if (pid > 0) ::kill(pid, SIGTERM);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    fs::remove_all(dir);
-  }
-  size_t stored() const {
-    size_t n = 0;
-    for (const auto& f : fs::directory_iterator(dir / "mail")) n += f.is_regular_file() ? 1 : 0;
-    return n;
-  }
-};
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
-
-// A relay on 127.0.0.1 without TLS, as the test servers are.
-mail::SmtpOptions plaintext(int port, int timeout_ms) {
-  mail::SmtpOptions o;
-  o.port = port;
-  o.helo_name = "newsdesk.test";
-  o.timeouts = mail::SmtpTimeouts(std::chrono::milliseconds(timeout_ms));
-  o.tls = mail::TlsMode::kNone;
-  return o;
-}
 
 std::string message(int i) {
   mail::Message m;

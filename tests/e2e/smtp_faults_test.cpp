@@ -1,0 +1,377 @@
+// The SMTP client and the sender against a server that misbehaves on demand
+// (tests/support/smtp_fault_server.py on 127.0.0.1): refusals and deferrals
+// at each step, a connection dropped mid-DATA, a slow server, no PIPELINING,
+// STARTTLS and implicit TLS with a certificate the test makes, AUTH, relay
+// failover, retries after a deferral, hard bounces and rate limits.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "app/sender.hpp"
+#include "core/clock.hpp"
+#include "core/time.hpp"
+#include "mail/mime.hpp"
+#include "mail/smtp.hpp"
+#include "smtp_servers.hpp"
+#include "store/store.hpp"
+
+using namespace newsdesk;
+using namespace smtp_servers;
+namespace fs = std::filesystem;
+using Kind = mail::SmtpOutcome::Kind;
+
+namespace {
+
+// A certificate for 127.0.0.1 (and one without the address in it), made once.
+struct Certificates {
+  fs::path dir = fs::temp_directory_path() / fmt::format("newsdesk-certs-{}", ::getpid());
+  fs::path cert = dir / "cert.pem", key = dir / "key.pem";
+  fs::path wrong_cert = dir / "wrong.pem", wrong_key = dir / "wrong-key.pem";
+  Certificates() {
+    fs::create_directories(dir);
+    std::string make = fmt::format(
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+        "-keyout '{}' -out '{}' >/dev/null 2>&1 && "
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=mail.elsewhere.example "
+        "-keyout '{}' -out '{}' >/dev/null 2>&1",
+        key.string(), cert.string(), wrong_key.string(), wrong_cert.string());
+    EXPECT_EQ(std::system(make.c_str()), 0);
+  }
+  ~Certificates() { fs::remove_all(dir); }
+};
+
+const Certificates& certificates() {
+  static Certificates c;
+  return c;
+}
+
+mail::SmtpOptions relay(int port, mail::TlsMode tls = mail::TlsMode::kNone) {
+  mail::SmtpOptions o;
+  o.port = port;
+  o.helo_name = "newsdesk.test";
+  o.timeouts = mail::SmtpTimeouts(std::chrono::milliseconds(3000));
+  o.tls = tls;
+  o.ca_file = certificates().cert.string();
+  return o;
+}
+
+mail::Envelope envelope(int i, const std::string& to = "") {
+  mail::Message m;
+  m.from = "Daily Headlines <headlines@news.example>";
+  m.to = to.empty() ? fmt::format("reader{}@reader.example", i) : to;
+  m.subject = fmt::format("Copy {}", i);
+  m.date = *core::parse_rfc3339("2026-11-29T06:00:00Z");
+  m.message_id = fmt::format("copy-{}@news.example", i);
+  m.text = "Today's stories.\n";
+  m.html = "<p>Today's stories.</p>";
+  return {fmt::format("bounce+s{}-d1@news.example", i), m.to, *mail::compose(m, std::to_string(i))};
+}
+
+std::string tls_options(const std::string& mode) {
+  return fmt::format("--{} '{}' '{}'", mode, certificates().cert.string(), certificates().key.string());
+}
+
+}  // namespace
+
+TEST(SmtpFaults, EachStepsRefusalOrDeferralIsThatMessagesOutcome) {
+  // 550 and 452 at RCPT for chosen recipients, 554 after the final dot for another.
+  auto server = fault_server("steps", "--fail rcpt:550:rcpt~gone --fail rcpt:452:rcpt~full --fail eom:554:rcpt~spammy");
+  ASSERT_GT(server.port, 0);
+  auto sent = mail::smtp_send(relay(server.port), {envelope(1), envelope(2, "gone@reader.example"), envelope(3, "full@reader.example"),
+                                                   envelope(4, "spammy@reader.example"), envelope(5)});
+  ASSERT_TRUE(sent) << sent.error().message;
+  ASSERT_EQ(sent->size(), 5u);
+  EXPECT_EQ((*sent)[0].kind, Kind::kSent);
+  EXPECT_EQ((*sent)[1].kind, Kind::kFailed);
+  EXPECT_EQ((*sent)[1].code, 550);
+  EXPECT_EQ((*sent)[2].kind, Kind::kDeferred);
+  EXPECT_EQ((*sent)[2].code, 452);
+  EXPECT_EQ((*sent)[3].kind, Kind::kFailed);
+  EXPECT_EQ((*sent)[3].code, 554);
+  EXPECT_EQ((*sent)[4].kind, Kind::kSent) << "the session goes on after refusals";
+  EXPECT_EQ(server.stored(), 2u);
+}
+
+TEST(SmtpFaults, A421ClosesTheSessionAndDefersTheRest) {
+  auto server = fault_server("421", "--fail mail:421:2");
+  ASSERT_GT(server.port, 0);
+  auto sent = mail::smtp_send(relay(server.port), {envelope(1), envelope(2), envelope(3)});
+  ASSERT_TRUE(sent);
+  EXPECT_EQ((*sent)[0].kind, Kind::kSent);
+  EXPECT_EQ((*sent)[1].kind, Kind::kDeferred);
+  EXPECT_EQ((*sent)[1].code, 421);
+  EXPECT_TRUE((*sent)[1].connection_lost);
+  EXPECT_EQ((*sent)[2].kind, Kind::kDeferred);
+  EXPECT_EQ(server.stored(), 1u);
+}
+
+TEST(SmtpFaults, AGreetingOf421OrAClosedPortIsAnErrorValue) {
+  auto server = fault_server("greeting", "--fail greeting:421");
+  ASSERT_GT(server.port, 0);
+  auto session = mail::SmtpSession::open(relay(server.port));
+  ASSERT_FALSE(session);
+  EXPECT_EQ(session.error().code, core::ErrorCode::kNetwork);
+  EXPECT_NE(session.error().message.find("421"), std::string::npos) << session.error().message;
+  auto closed = mail::SmtpSession::open(relay(free_port()));
+  ASSERT_FALSE(closed);
+  EXPECT_EQ(closed.error().code, core::ErrorCode::kNetwork);
+}
+
+TEST(SmtpFaults, ADropInTheMiddleOfDataDefersThatMessageAsLost) {
+  auto server = fault_server("drop", "--drop-mid-data 2");
+  ASSERT_GT(server.port, 0);
+  auto sent = mail::smtp_send(relay(server.port), {envelope(1), envelope(2), envelope(3)});
+  ASSERT_TRUE(sent);
+  EXPECT_EQ((*sent)[0].kind, Kind::kSent);
+  EXPECT_EQ((*sent)[1].kind, Kind::kDeferred);
+  EXPECT_TRUE((*sent)[1].connection_lost);
+  EXPECT_EQ((*sent)[2].kind, Kind::kDeferred);
+  EXPECT_EQ(server.stored(), 1u);
+}
+
+TEST(SmtpFaults, ASlowServerTimesOutAtThatStep) {
+  auto server = fault_server("slow", "--delay-step eom:3");
+  ASSERT_GT(server.port, 0);
+  auto options = relay(server.port);
+  options.timeouts.data_term = std::chrono::milliseconds(500);
+  auto sent = mail::smtp_send(options, {envelope(1)});
+  ASSERT_TRUE(sent);
+  EXPECT_EQ((*sent)[0].kind, Kind::kDeferred);
+  EXPECT_EQ((*sent)[0].code, 0);
+  EXPECT_TRUE((*sent)[0].connection_lost);
+}
+
+TEST(SmtpFaults, WithoutPipeliningOrExtensionsEveryStepWaitsItsTurn) {
+  auto plain = fault_server("nopipe", "--no-pipelining");
+  auto old = fault_server("noesmtp", "--no-esmtp");
+  ASSERT_GT(plain.port, 0);
+  ASSERT_GT(old.port, 0);
+  for (int port : {plain.port, old.port}) {
+    bool pipelined = true;
+    auto sent = mail::smtp_send(relay(port), {envelope(1), envelope(2, "x@reader.example")}, &pipelined);
+    ASSERT_TRUE(sent) << sent.error().message;
+    EXPECT_FALSE(pipelined);
+    EXPECT_EQ((*sent)[0].kind, Kind::kSent);
+    EXPECT_EQ((*sent)[1].kind, Kind::kSent);
+  }
+  EXPECT_EQ(plain.stored(), 2u);
+  EXPECT_EQ(old.stored(), 2u);
+}
+
+TEST(SmtpFaults, AMessageOverTheServersSizeIsRefusedWithoutSendingIt) {
+  auto server = fault_server("size", "--size-limit 2000");
+  ASSERT_GT(server.port, 0);
+  auto big = envelope(1);
+  big.data += std::string(3000, 'x') + "\r\n";
+  auto sent = mail::smtp_send(relay(server.port), {big, envelope(2)});
+  ASSERT_TRUE(sent);
+  EXPECT_EQ((*sent)[0].kind, Kind::kFailed);
+  EXPECT_EQ((*sent)[0].code, 552);
+  EXPECT_EQ((*sent)[1].kind, Kind::kSent);
+}
+
+TEST(SmtpTls, StartTlsWithAVerifiedCertificateAndAuth) {
+  auto server = fault_server("starttls", tls_options("starttls") + " --require-tls --auth desk:s3cret");
+  ASSERT_GT(server.port, 0);
+  auto options = relay(server.port, mail::TlsMode::kStartTls);
+  options.username = "desk";
+  options.password = "s3cret";
+  auto session = mail::SmtpSession::open(options);
+  ASSERT_TRUE(session) << session.error().message;
+  EXPECT_TRUE((*session)->encrypted());
+  EXPECT_TRUE((*session)->pipelining());
+  EXPECT_EQ((*session)->send(envelope(1)).kind, Kind::kSent);
+  (*session)->quit();
+  EXPECT_EQ(server.stored(), 1u);
+  // A wrong password is a refusal, not a network trouble: retrying will not mend it.
+  options.password = "wrong";
+  auto refused = mail::SmtpSession::open(options);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kRefused);
+  EXPECT_NE(refused.error().message.find("535"), std::string::npos) << refused.error().message;
+}
+
+TEST(SmtpTls, ACertificateForAnotherNameIsNotTrusted) {
+  auto server = fault_server("wrongcert",
+                             fmt::format("--starttls '{}' '{}'", certificates().wrong_cert.string(), certificates().wrong_key.string()));
+  ASSERT_GT(server.port, 0);
+  auto options = relay(server.port, mail::TlsMode::kStartTls);
+  options.ca_file = certificates().wrong_cert.string();  // trusted, but not for 127.0.0.1
+  auto session = mail::SmtpSession::open(options);
+  ASSERT_FALSE(session);
+  EXPECT_NE(session.error().message.find("not trusted"), std::string::npos) << session.error().message;
+  options.verify_certificate = false;  // the operator's explicit choice
+  auto unverified = mail::SmtpSession::open(options);
+  ASSERT_TRUE(unverified) << unverified.error().message;
+  EXPECT_TRUE((*unverified)->encrypted());
+}
+
+TEST(SmtpTls, StartTlsIsRequiredUnlessTheRelayIsDeclaredPlaintext) {
+  auto server = fault_server("notls", "");
+  ASSERT_GT(server.port, 0);
+  auto session = mail::SmtpSession::open(relay(server.port, mail::TlsMode::kStartTls));
+  ASSERT_FALSE(session);
+  EXPECT_EQ(session.error().code, core::ErrorCode::kRefused);
+  EXPECT_NE(session.error().message.find("does not offer STARTTLS"), std::string::npos);
+  EXPECT_TRUE(mail::SmtpSession::open(relay(server.port, mail::TlsMode::kNone)));
+}
+
+TEST(SmtpTls, ImplicitTlsFromTheFirstByteWithAuthLogin) {
+  auto server = fault_server("implicit", tls_options("implicit-tls") + " --auth desk:pw");
+  ASSERT_GT(server.port, 0);
+  auto options = relay(server.port, mail::TlsMode::kImplicit);
+  options.username = "desk";
+  options.password = "pw";
+  auto sent = mail::smtp_send(options, {envelope(1), envelope(2)});
+  ASSERT_TRUE(sent) << sent.error().message;
+  EXPECT_EQ((*sent)[0].kind, Kind::kSent);
+  EXPECT_EQ((*sent)[1].kind, Kind::kSent);
+  EXPECT_EQ(server.stored(), 2u);
+}
+
+// The sender over the ledger: failover, deferral and retry, hard bounces, pace.
+class SenderFaults : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / fmt::format("newsdesk-sender-{}-{}", ::getpid(),
+                                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto opened = store::open_sqlite_store(dir_ / "desk.db");
+    ASSERT_TRUE(opened) << opened.error().message;
+    store_ = std::move(*opened);
+    edition_.name = config_.edition.name;
+    edition_.date = "2026-11-29";
+    edition_.built_at = now_;
+    edition_.subject = "Daily Headlines";
+    auto id = store_->editions().save(edition_, {"<p>x</p>", "x", "{}"});
+    ASSERT_TRUE(id) << id.error().message;
+    edition_.id = *id;
+    config_.mail.retry_base_minutes = 5;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void readers(const std::vector<std::string>& addresses) {
+    for (const auto& a : addresses) {
+      auto id = store_->subscribers().add(a, "", now_);
+      ASSERT_TRUE(id);
+      ASSERT_TRUE(store_->subscribers().set_state(*id, core::SubscriberState::kConfirmed, now_));
+    }
+  }
+  void add_relay(const std::string& name, int port, int connections = 2, double rate = 0) {
+    core::RelayConfig r;
+    r.name = name;
+    r.port = port;
+    r.tls = "none";
+    r.connections = connections;
+    r.messages_per_second = rate;
+    r.timeout_seconds = 3;
+    config_.mail.relays.push_back(r);
+  }
+  store::DeliveryCounts counts() { return *store_->deliveries().counts(edition_.id); }
+
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+  core::Config config_;
+  core::Edition edition_;
+  core::TimePoint now_ = *core::parse_rfc3339("2026-11-29T06:00:00Z");
+};
+
+TEST_F(SenderFaults, AnUnreachableRelayFailsOverToTheNext) {
+  auto server = fault_server("failover", "");
+  ASSERT_GT(server.port, 0);
+  readers({"a@reader.example", "b@reader.example", "c@reader.example"});
+  add_relay("down", free_port());
+  add_relay("backup", server.port);
+  auto report = app::send_edition(*store_, config_, edition_, core::FixedClock(now_));
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->sent, 3u);
+  EXPECT_EQ(report->sent_by_relay["backup"], 3u);
+  ASSERT_FALSE(report->relay_errors.empty());
+  EXPECT_NE(report->relay_errors[0].find("down"), std::string::npos);
+  EXPECT_EQ(server.stored(), 3u);
+}
+
+TEST_F(SenderFaults, WithNoRelayReachableEverythingStaysQueued) {
+  readers({"a@reader.example", "b@reader.example"});
+  add_relay("down", free_port());
+  auto report = app::send_edition(*store_, config_, edition_, core::FixedClock(now_));
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_TRUE(report->stopped);
+  EXPECT_EQ(report->sent, 0u);
+  EXPECT_EQ(counts().queued, 2u);
+  EXPECT_EQ(counts().sending, 0u) << "nothing may be left in flight when nothing was sent";
+}
+
+TEST_F(SenderFaults, ADeferredCopyWaitsItsTurnAndThenGoes) {
+  auto server = fault_server("defer", "--fail rcpt:451:1");  // only the first RCPT is deferred
+  ASSERT_GT(server.port, 0);
+  readers({"a@reader.example", "b@reader.example"});
+  add_relay("local", server.port, 1);
+  auto first = app::send_edition(*store_, config_, edition_, core::FixedClock(now_));
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->sent, 1u);
+  EXPECT_EQ(first->deferred, 1u);
+  ASSERT_TRUE(first->next_retry);
+  EXPECT_EQ(*first->next_retry, now_ + std::chrono::minutes(5));
+  // Not yet due: nothing goes.
+  auto early = app::send_edition(*store_, config_, edition_, core::FixedClock(now_ + std::chrono::minutes(1)));
+  ASSERT_TRUE(early);
+  EXPECT_EQ(early->sent, 0u);
+  EXPECT_EQ(counts().deferred, 1u);
+  auto later = app::send_edition(*store_, config_, edition_, core::FixedClock(now_ + std::chrono::minutes(6)));
+  ASSERT_TRUE(later);
+  EXPECT_EQ(later->sent, 1u);
+  EXPECT_EQ(counts().sent, 2u);
+  EXPECT_EQ(server.stored(), 2u);
+}
+
+TEST_F(SenderFaults, AnAddressRefusedOutrightIsAHardBounceAndSuppressed) {
+  // 553 5.1.3: the address itself; 550 5.7.1: a policy block, the sender's trouble, not the reader's.
+  auto server = fault_server("hard", "--fail rcpt:553:rcpt~gone --fail rcpt:550:rcpt~blocked");
+  ASSERT_GT(server.port, 0);
+  readers({"gone@reader.example", "blocked@reader.example", "here@reader.example"});
+  add_relay("local", server.port);
+  auto report = app::send_edition(*store_, config_, edition_, core::FixedClock(now_));
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->sent, 1u);
+  EXPECT_EQ(report->failed, 2u);
+  EXPECT_EQ(report->hard_bounces, 1u);
+  auto gone = store_->subscribers().find_by_email("gone@reader.example");
+  ASSERT_TRUE(gone && *gone);
+  EXPECT_EQ((*gone)->state, core::SubscriberState::kBounced);
+  auto blocked = store_->subscribers().find_by_email("blocked@reader.example");
+  ASSERT_TRUE(blocked && *blocked);
+  EXPECT_EQ((*blocked)->state, core::SubscriberState::kConfirmed);
+}
+
+TEST_F(SenderFaults, ALostConnectionsCopyGoesAgainOnANewOneInTheSameRun) {
+  auto server = fault_server("lost", "--drop-mid-data 2");
+  ASSERT_GT(server.port, 0);
+  readers({"a@reader.example", "b@reader.example", "c@reader.example"});
+  add_relay("local", server.port, 1);
+  auto report = app::send_edition(*store_, config_, edition_, core::FixedClock(now_));
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(counts().sent, 3u);
+  EXPECT_EQ(server.stored(), 3u);
+}
+
+TEST_F(SenderFaults, TheRelaysRateSpacesTheCopies) {
+  auto server = fault_server("rate", "");
+  ASSERT_GT(server.port, 0);
+  std::vector<std::string> list;
+  for (int i = 0; i < 10; ++i) list.push_back(fmt::format("r{}@reader.example", i));
+  readers(list);
+  add_relay("local", server.port, 2, /*rate=*/20);
+  auto t0 = std::chrono::steady_clock::now();
+  auto report = app::send_edition(*store_, config_, edition_, core::FixedClock(now_));
+  auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->sent, 10u);
+  // Ten copies at twenty a second cannot take less than nine gaps of 50 ms (a floor, never a ceiling).
+  EXPECT_GE(took, std::chrono::milliseconds(450));
+}
