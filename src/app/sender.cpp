@@ -42,7 +42,7 @@ core::Result<std::optional<mail::DkimSigner>> dkim_signer(const core::MailConfig
 core::Result<std::string> edition_email(const core::Config& config, const core::Edition& edition, const std::string& to,
                                         const std::string& copy, const std::string& unsubscribe_url,
                                         const std::string& text, const std::string& html, core::TimePoint now,
-                                        const mail::DkimSigner* signer) {
+                                        const mail::DkimSigner* signer, bool bodies_encoded) {
   const std::string domain = domain_of(config.edition.from);
   const std::string list = core::slugify(config.edition.name);
   mail::Message m;
@@ -57,6 +57,7 @@ core::Result<std::string> edition_email(const core::Config& config, const core::
   m.feedback_id = fmt::format("{}:{}:edition:newsdesk", edition.date, list);
   m.text = text;
   m.html = html;
+  m.bodies_encoded = bodies_encoded;
   ND_TRY_ASSIGN(eml, mail::compose(m, fmt::format("{}-{}", edition.id, copy)));
   if (signer == nullptr) return std::move(*eml);
   return signer->sign(*eml, now);
@@ -109,7 +110,9 @@ class SendRun {
   SendRun(store::Store& store, const core::Config& config, const core::Edition& edition, const core::Clock& clock,
           const SendOptions& options)
       : store_(store), config_(config), edition_(edition), clock_(clock), options_(options),
-        personal_(edition, config.edition, config.edition.site_url + "/edition/" + edition.date),
+        // Each copy's bodies spliced from pieces encoded once per edition.
+        personal_(edition, config.edition, config.edition.site_url + "/edition/" + edition.date,
+                  edition::PersonalEdition::Encoding{[](std::string_view text) { return mail::quoted_printable(text); }, "=\r\n"}),
         from_domain_(domain_of(config.edition.from)) {
     auto relays = relay_options(config.mail, config.edition.from);
     for (size_t i = 0; i < relays.size(); ++i) {
@@ -297,7 +300,7 @@ class SendRun {
     edition::Recipient r{"", fmt::format("{}/unsubscribe?s={}&e={}", site, job.subscriber_id, edition_.id),
                          fmt::format("{}/preferences?s={}", site, job.subscriber_id)};
     return edition_email(config_, edition_, job.email, std::to_string(job.subscriber_id), r.unsubscribe_url,
-                         personal_.text(r), personal_.html(r), now, signer_ ? &*signer_ : nullptr);
+                         personal_.text(r), personal_.html(r), now, signer_ ? &*signer_ : nullptr, /*bodies_encoded=*/true);
   }
 
   // Writes to the ledger under the store's lock; a failing store stops the run.

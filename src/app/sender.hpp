@@ -72,10 +72,11 @@ core::Result<std::optional<mail::DkimSigner>> dkim_signer(const core::MailConfig
 
 // The edition's email to one reader, as every copy carries it (From, Subject,
 // List-Id, Feedback-ID, List-Unsubscribe), composed and signed with `signer`
-// when there is one. `copy` tells copies apart in the Message-ID.
+// when there is one. `copy` tells copies apart in the Message-ID;
+// `bodies_encoded` says text and html are quoted-printable already.
 core::Result<std::string> edition_email(const core::Config& config, const core::Edition& edition, const std::string& to,
                                         const std::string& copy, const std::string& unsubscribe_url,
                                         const std::string& text, const std::string& html, core::TimePoint now,
-                                        const mail::DkimSigner* signer);
+                                        const mail::DkimSigner* signer, bool bodies_encoded = false);
 
 }  // namespace newsdesk::app

@@ -3,7 +3,10 @@
 // Pure; safe to call concurrently.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config.hpp"
@@ -55,8 +58,18 @@ struct Recipient {
 // each rather than a template rendering each.
 class PersonalEdition {
  public:
-  // Renders HTML and text with markers in the holes, then cuts them there.
-  PersonalEdition(const core::Edition& edition, const core::EditionConfig& config, const std::string& web_url);
+  // Rendering and cutting a copy's transfer encoding once per edition:
+  // `encode` turns text into it, and `joint` is what the encoding reads as
+  // nothing, so that pieces encoded alone join into one valid body
+  // (quoted-printable and its soft line break "=\r\n").
+  struct Encoding {
+    std::function<std::string(std::string_view)> encode;
+    std::string joint;
+  };
+  // Renders HTML and text with markers in the holes, then cuts them there;
+  // with an encoding, the pieces are kept encoded and copies come out encoded.
+  PersonalEdition(const core::Edition& edition, const core::EditionConfig& config, const std::string& web_url,
+                  std::optional<Encoding> encoding = std::nullopt);
   std::string html(const Recipient& r) const;
   std::string text(const Recipient& r) const;
 
@@ -67,8 +80,9 @@ class PersonalEdition {
     std::vector<Hole> holes;
   };
   static Cut cut(const std::string& rendered);
-  static std::string fill(const Cut& cut, const Recipient& r, bool html);
+  std::string fill(const Cut& cut, const Recipient& r, bool html) const;
   Cut html_, text_;
+  std::optional<Encoding> encoding_;
 };
 
 // The editions (newest first) as feeds of the site at `site_url`: each entry

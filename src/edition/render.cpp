@@ -270,10 +270,17 @@ std::string greeting_for(const std::string& name) {
   return n.empty() ? "Good morning." : "Good morning, " + n + ".";
 }
 
-PersonalEdition::PersonalEdition(const core::Edition& edition, const core::EditionConfig& config, const std::string& web_url) {
+PersonalEdition::PersonalEdition(const core::Edition& edition, const core::EditionConfig& config, const std::string& web_url,
+                                 std::optional<Encoding> encoding)
+    : encoding_(std::move(encoding)) {
   Links marks{std::string(kUnsubscribeMark), std::string(kPreferencesMark), web_url, std::string(kGreetingMark)};
   html_ = cut(render_html(edition, config, marks));
   text_ = cut(render_text(edition, config, marks));
+  if (encoding_) {
+    for (Cut* c : {&html_, &text_}) {
+      for (auto& part : c->parts) part = encoding_->encode(part);
+    }
+  }
 }
 
 PersonalEdition::Cut PersonalEdition::cut(const std::string& rendered) {
@@ -301,7 +308,7 @@ PersonalEdition::Cut PersonalEdition::cut(const std::string& rendered) {
   return out;
 }
 
-std::string PersonalEdition::fill(const Cut& cut, const Recipient& r, bool html) {
+std::string PersonalEdition::fill(const Cut& cut, const Recipient& r, bool html) const {
   const std::string greeting = greeting_for(r.name);
   // A reader's URL that is not http(s) must not become a link (as render_html does).
   const std::string unsubscribe = core::is_http_url(r.unsubscribe_url) ? r.unsubscribe_url : "#";
@@ -309,7 +316,11 @@ std::string PersonalEdition::fill(const Cut& cut, const Recipient& r, bool html)
   // Escaped exactly as the template engine escapes, so a spliced copy is
   // byte for byte the copy rendering would give.
   auto escape = [html](const std::string& s) { return html ? kainjow::mustache::html_escape(s) : s; };
-  const std::string values[3] = {escape(greeting), escape(unsubscribe), escape(preferences)};
+  std::string values[3] = {escape(greeting), escape(unsubscribe), escape(preferences)};
+  const std::string joint = encoding_ ? encoding_->joint : std::string();
+  if (encoding_) {
+    for (auto& v : values) v = encoding_->encode(v);
+  }
   auto value = [&](Hole h) -> const std::string& { return values[static_cast<int>(h)]; };
   size_t size = 0;
   for (const auto& p : cut.parts) size += p.size();
@@ -317,7 +328,9 @@ std::string PersonalEdition::fill(const Cut& cut, const Recipient& r, bool html)
   out.reserve(size + 512);
   for (size_t i = 0; i < cut.holes.size(); ++i) {
     out += cut.parts[i];
+    out += joint;
     out += value(cut.holes[i]);
+    out += joint;
   }
   out += cut.parts.back();
   return out;

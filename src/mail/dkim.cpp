@@ -1,5 +1,9 @@
 #include "mail/dkim.hpp"
 
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -99,27 +103,60 @@ std::string relaxed_header(std::string_view name, std::string_view value) {
 }
 
 std::string relaxed_body(std::string_view body) {
+  // One pass (RFC 6376 3.4.4): runs of WSP become one space, WSP before a
+  // line break goes, every line ends in CRLF, empty lines at the end go.
   std::string out;
-  out.reserve(body.size());
-  size_t pos = 0;
-  while (pos < body.size()) {
-    size_t crlf = body.find("\r\n", pos);
-    std::string_view line = body.substr(pos, crlf == std::string_view::npos ? std::string_view::npos : crlf - pos);
-    std::string l;
-    bool space = false;
-    for (char c : line) {
-      if (is_wsp(c)) {
-        space = true;
-        continue;
-      }
-      if (space) l += ' ';
-      space = false;
-      l += c;
+  out.resize(body.size() + 2);
+  char* w = out.data();
+  bool space = false;
+  // Eight bytes at a time while there is nothing to change in them: no tab,
+  // no white space followed by white space or CR (within the word or across
+  // into the next byte). Our own quoted-printable bodies are mostly like that.
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  auto zero_bytes = [](std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7); };  // 0x80 where a byte is 0
+  auto plain_word = [&](size_t i) {
+    std::uint64_t x;
+    std::memcpy(&x, body.data() + i, 8);
+    const std::uint64_t tabs = zero_bytes(x ^ (kOnes * '\t'));
+    const std::uint64_t wsp = zero_bytes(x ^ (kOnes * ' ')) | tabs;
+    const std::uint64_t wsp_or_cr = wsp | zero_bytes(x ^ (kOnes * '\r'));
+    if (tabs != 0 || (wsp & (wsp_or_cr >> 8)) != 0) return false;
+    if ((wsp >> 56) != 0) {  // the last byte is a space: the next one decides
+      if (i + 8 >= body.size()) return false;
+      const char next = body[i + 8];
+      if (is_wsp(next) || next == '\r') return false;
     }
-    out += l + "\r\n";
-    if (crlf == std::string_view::npos) break;
-    pos = crlf + 2;
+    return true;
+  };
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (std::endian::native == std::endian::little && !space && i + 8 <= body.size() && plain_word(i)) {
+      std::memcpy(w, body.data() + i, 8);
+      w += 8;
+      i += 7;
+      continue;
+    }
+    const char c = body[i];
+    if (c == '\r' && i + 1 < body.size() && body[i + 1] == '\n') {
+      space = false;  // trailing white space is dropped
+      *w++ = '\r';
+      *w++ = '\n';
+      ++i;
+      continue;
+    }
+    if (is_wsp(c)) {
+      space = true;
+      continue;
+    }
+    if (space) *w++ = ' ';
+    space = false;
+    *w++ = c;
   }
+  size_t n = static_cast<size_t>(w - out.data());
+  if (n > 0 && !(n >= 2 && out[n - 2] == '\r' && out[n - 1] == '\n')) {
+    out[n++] = '\r';
+    out[n++] = '\n';
+  }
+  out.resize(n);
   // No empty lines at the end; an empty body stays empty.
   while (out.size() >= 4 && out.compare(out.size() - 4, 4, "\r\n\r\n") == 0) out.resize(out.size() - 2);
   if (out == "\r\n") out.clear();

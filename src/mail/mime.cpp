@@ -1,5 +1,7 @@
 #include "mail/mime.hpp"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include "core/strings.hpp"
@@ -64,45 +66,71 @@ std::string encode_header(std::string_view text) {
 }
 
 std::string quoted_printable(std::string_view text) {
+  // Written a byte at a time into a reserved buffer: this runs over every
+  // copy of every edition, so it is kept free of allocations per character.
+  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
+  out.reserve(text.size() + text.size() / 16 + 16);
   size_t column = 0;
-  auto emit = [&](std::string_view piece) {
-    if (column + piece.size() > 75) {
-      out += "=\r\n";
+  auto soft_break_for = [&](size_t width) {
+    if (column + width > 75) {
+      out.append("=\r\n", 3);
       column = 0;
     }
-    out += piece;
-    column += piece.size();
   };
+  auto encode_trailing_space = [&] {
+    // Trailing white space before a line break (or at the end) must be encoded.
+    if (!out.empty() && (out.back() == ' ' || out.back() == '\t')) {
+      char last = out.back();
+      out.pop_back();
+      --column;
+      soft_break_for(3);  // the escape is longer than the byte: it may not fit on the line
+      out.append(last == ' ' ? "=20" : "=09", 3);
+      column += 3;
+    }
+  };
+  // Bytes that always go as they are (not '.', which is escaped at the start
+  // of a line, nor white space, which is escaped at the end of one).
+  static const auto kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 33; c <= 126; ++c) plain[static_cast<size_t>(c)] = c != '=' && c != '.';
+    return plain;
+  }();
   for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
+    // A run of plain bytes is copied at once, up to the line's limit.
+    size_t run = 0;
+    while (i + run < text.size() && column + run < 75 && kPlain[static_cast<unsigned char>(text[i + run])]) ++run;
+    if (run > 0) {
+      out.append(text.data() + i, run);
+      column += run;
+      i += run - 1;
+      continue;
+    }
+    const char ch = text[i];
+    const auto c = static_cast<unsigned char>(ch);
     if (c == '\r') continue;
     if (c == '\n') {
-      // Trailing white space before a line break must be encoded.
-      if (!out.empty() && (out.back() == ' ' || out.back() == '\t')) {
-        char last = out.back();
-        out.pop_back();
-        out += last == ' ' ? "=20" : "=09";
-      }
-      out += "\r\n";
+      encode_trailing_space();
+      out.append("\r\n", 2);
       column = 0;
       continue;
     }
     bool literal = (c >= 33 && c <= 126 && c != '=') || c == ' ' || c == '\t';
-    // A leading '.' is escaped too, so that SMTP dot-stuffing never matters.
+    if (literal) soft_break_for(1);
+    // A '.' that starts a line (after a soft break too) is escaped, so that
+    // SMTP dot-stuffing never matters.
     if (c == '.' && column == 0) literal = false;
     if (literal) {
-      char ch = static_cast<char>(c);
-      emit(std::string_view(&ch, 1));
+      out.push_back(ch);
+      ++column;
     } else {
-      emit(fmt::format("={:02X}", c));
+      soft_break_for(3);
+      const char escaped[3] = {'=', kHex[c >> 4], kHex[c & 15]};
+      out.append(escaped, 3);
+      column += 3;
     }
   }
-  if (!out.empty() && (out.back() == ' ' || out.back() == '\t')) {
-    char last = out.back();
-    out.pop_back();
-    out += last == ' ' ? "=20" : "=09";
-  }
+  encode_trailing_space();
   return out;
 }
 
@@ -146,7 +174,7 @@ core::Result<std::string> compose(const Message& m, std::string_view boundary_se
     out += "\r\n--" + boundary + "\r\n";
     out += std::string("Content-Type: ") + type + "; charset=UTF-8\r\n";
     out += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
-    out += quoted_printable(*body);
+    out += m.bodies_encoded ? *body : quoted_printable(*body);
     out += "\r\n";
   }
   out += "\r\n--" + boundary + "--\r\n";

@@ -25,6 +25,7 @@ struct Message {
   std::string feedback_id;         // "campaign:list:type:sender" for mailbox providers' feedback loops, optional
   std::string text;
   std::string html;
+  bool bodies_encoded = false;  // text and html are quoted-printable already (CRLF line ends)
 };
 
 // The whole message. kInvalidInput when a header value holds CR or LF

@@ -5,11 +5,11 @@
 namespace newsdesk::store {
 
 core::Result<bool> Statement::step() {
-  int rc = sqlite3_step(stmt_.get());
+  int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   return core::fail(core::ErrorCode::kDatabase,
-                    fmt::format("{} (in: {})", sqlite3_errmsg(db_), sqlite3_sql(stmt_.get())));
+                    fmt::format("{} (in: {})", sqlite3_errmsg(db_), sqlite3_sql(stmt_)));
 }
 
 core::Result<void> Statement::run() {
@@ -45,11 +45,20 @@ core::Result<void> Database::exec(std::string_view sql) {
 }
 
 core::Result<Statement> Database::prepare(std::string_view sql) {
+  StatementCache::Entry* cached = cache_->find(sql);
+  if (cached != nullptr && !cached->in_use) {
+    cached->in_use = true;
+    return Statement(db_.get(), cached->stmt, &cached->in_use);
+  }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
     return core::fail(core::ErrorCode::kDatabase, fmt::format("{} (in: {})", sqlite3_errmsg(db_.get()), sql));
   }
-  return Statement(db_.get(), stmt);
+  if (cached != nullptr) return Statement(db_.get(), stmt);  // the cached one is busy (a nested use): one of our own
+  StatementCache::Entry* entry = cache_->add(sql, stmt);
+  if (entry == nullptr) return Statement(db_.get(), stmt);
+  entry->in_use = true;
+  return Statement(db_.get(), stmt, &entry->in_use);
 }
 
 }  // namespace newsdesk::store

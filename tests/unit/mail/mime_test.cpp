@@ -61,6 +61,9 @@ TEST(QuotedPrintable, EncodesNonAsciiTrailingSpaceAndLeadingDots) {
   EXPECT_EQ(mail::quoted_printable("caf\xC3\xA9"), "caf=C3=A9");
   EXPECT_EQ(mail::quoted_printable("a \nb"), "a=20\r\nb");
   EXPECT_EQ(mail::quoted_printable(".x"), "=2Ex");
+  // A dot that a soft line break brings to the start of a line is escaped too.
+  std::string wrapped = mail::quoted_printable(std::string(75, 'a') + ".5em");
+  EXPECT_EQ(wrapped, std::string(75, 'a') + "=\r\n=2E5em");
   std::string longline = mail::quoted_printable(std::string(200, 'z'));
   EXPECT_NE(longline.find("=\r\n"), std::string::npos);
 }
