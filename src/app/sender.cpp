@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -41,7 +42,7 @@ core::Result<std::optional<mail::DkimSigner>> dkim_signer(const core::MailConfig
 
 core::Result<std::string> edition_email(const core::Config& config, const core::Edition& edition, const std::string& to,
                                         const std::string& copy, const std::string& unsubscribe_url,
-                                        const std::string& text, const std::string& html, core::TimePoint now,
+                                        std::string text, std::string html, core::TimePoint now,
                                         const mail::DkimSigner* signer, bool bodies_encoded) {
   const std::string domain = domain_of(config.edition.from);
   const std::string list = core::slugify(config.edition.name);
@@ -55,8 +56,8 @@ core::Result<std::string> edition_email(const core::Config& config, const core::
   m.list_id = fmt::format("{} <{}.{}>", config.edition.name, list, domain);
   m.unsubscribe_url = unsubscribe_url;
   m.feedback_id = fmt::format("{}:{}:edition:newsdesk", edition.date, list);
-  m.text = text;
-  m.html = html;
+  m.text = std::move(text);
+  m.html = std::move(html);
   m.bodies_encoded = bodies_encoded;
   ND_TRY_ASSIGN(eml, mail::compose(m, fmt::format("{}-{}", edition.id, copy)));
   if (signer == nullptr) return std::move(*eml);
@@ -102,6 +103,70 @@ struct Held {
   std::unique_ptr<mail::SmtpSession> session;
   size_t relay = 0;
   int messages = 0;
+};
+
+// A copy composed and ready to go, with the ledger row it is for.
+struct Ready {
+  store::DueDelivery job;
+  mail::Envelope envelope;
+};
+
+// The short queue between composers and senders. Bounded, so memory does
+// not grow with the list; closed when the composers are done (nothing more
+// will come) or the senders are (nobody is left to take what comes).
+class ReadyQueue {
+ public:
+  void open(size_t capacity, size_t composers, size_t senders) {
+    std::lock_guard lock(mu_);
+    capacity_ = capacity;
+    composers_ = composers;
+    senders_ = senders;
+    items_.clear();
+  }
+  // False when no sender is left.
+  bool push(Ready item) {
+    std::unique_lock lock(mu_);
+    space_.wait(lock, [&] { return items_.size() < capacity_ || senders_ == 0; });
+    if (senders_ == 0) return false;
+    items_.push_back(std::move(item));
+    filled_.notify_one();
+    return true;
+  }
+  // A copy a sender could not send: first in line for the others.
+  void push_back_front(Ready item) {
+    std::lock_guard lock(mu_);
+    items_.push_front(std::move(item));
+    filled_.notify_one();
+  }
+  // Empty when the composers are done and nothing is left.
+  std::optional<Ready> pop() {
+    std::unique_lock lock(mu_);
+    filled_.wait(lock, [&] { return !items_.empty() || composers_ == 0; });
+    if (items_.empty()) return std::nullopt;
+    Ready item = std::move(items_.front());
+    items_.pop_front();
+    space_.notify_one();
+    return item;
+  }
+  void composer_done() {
+    std::lock_guard lock(mu_);
+    if (--composers_ == 0) filled_.notify_all();
+  }
+  void sender_done() {
+    std::lock_guard lock(mu_);
+    if (--senders_ == 0) space_.notify_all();
+  }
+  // Copies composed but never sent (every sender gave up): they stay queued in the ledger.
+  size_t leftover() {
+    std::lock_guard lock(mu_);
+    return items_.size();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable space_, filled_;
+  std::deque<Ready> items_;
+  size_t capacity_ = 1, composers_ = 0, senders_ = 0;
 };
 
 // One run of send_edition: the workers, and what they share.
@@ -184,14 +249,20 @@ class SendRun {
       cursor_ = 0;
       exhausted_ = false;
       first_pass_ = pass == 0;
-      size_t workers = 0;
-      for (const auto& r : relays_) workers += static_cast<size_t>(r.config->connections);
-      workers = std::clamp<size_t>(workers, 1, 256);
+      // Composing is CPU work and sending mostly waiting on the relay: a
+      // composer per core fills a short queue that a sender per connection
+      // empties, so neither waits on the other more than it must.
+      size_t senders = 0;
+      for (const auto& r : relays_) senders += static_cast<size_t>(r.config->connections);
+      senders = std::clamp<size_t>(senders, 1, 256);
+      const size_t composers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, senders);
+      ready_.open(2 * senders, composers, senders);
       std::vector<std::thread> threads;
-      for (size_t i = 0; i < workers; ++i) threads.emplace_back([this] { work(); });
+      for (size_t i = 0; i < composers; ++i) threads.emplace_back([this] { compose_work(); });
+      for (size_t i = 0; i < senders; ++i) threads.emplace_back([this] { send_work(); });
       for (auto& t : threads) t.join();
       if (fatal_) return tl::unexpected(*fatal_);
-      if (!exhausted_ || !waiting_.empty()) {
+      if (!exhausted_ || ready_.leftover() > 0) {
         report_.stopped = true;
         break;
       }
@@ -206,16 +277,10 @@ class SendRun {
     return report_;
   }
 
-  // The next due copy: one handed back by a worker that lost its relay, else
-  // the next of the page, else a new page from the store.
+  // The next due copy: the next of the page, else a new page from the store.
   std::optional<store::DueDelivery> next_job() {
     std::lock_guard lock(work_mu_);
     if (fatal_) return std::nullopt;
-    if (!waiting_.empty()) {
-      auto job = std::move(waiting_.front());
-      waiting_.pop_front();
-      return job;
-    }
     if (page_.empty() && !exhausted_) {
       std::lock_guard store_lock(store_mu_);
       auto rows = store_.deliveries().due(edition_.id, cursor_, options_.page, clock_.now());
@@ -234,11 +299,6 @@ class SendRun {
     auto job = std::move(page_.front());
     page_.pop_front();
     return job;
-  }
-
-  void give_back(store::DueDelivery job) {
-    std::lock_guard lock(work_mu_);
-    waiting_.push_front(std::move(job));
   }
 
   // A session on the first relay that is up and has a free connection.
@@ -321,56 +381,88 @@ class SendRun {
     return false;
   }
 
-  void work() {
-    std::optional<Held> held;
+  // The relay's verdict on a copy, written to the ledger with the next
+  // copy's 'sending' (one commit a copy): a worker never has more than one
+  // copy in 'sending', which is what a kill can make it send twice.
+  struct Outcome {
+    core::Id subscriber = 0;
+    mail::Verdict verdict;
+    core::TimePoint at{};
+  };
+
+  core::Result<void> write_outcome(const Outcome& o) {
+    ND_TRY(store_.deliveries().set_state(edition_.id, o.subscriber, o.verdict.state, o.verdict.why, o.at, o.verdict.retry_at));
+    if (!o.verdict.hard_bounce) return {};
+    ND_TRY_ASSIGN(count, store_.subscribers().add_hard_bounce(o.subscriber, config_.mail.hard_bounce_limit, o.at));
+    if (*count == config_.mail.hard_bounce_limit) {
+      spdlog::info("subscriber {}: suppressed after a hard bounce ({})", o.subscriber, o.verdict.why);
+    }
+    return {};
+  }
+
+  // Records the pending outcome (if any) and `then` in one transaction.
+  bool record_with(std::optional<Outcome>& pending, const std::function<core::Result<void>()>& then) {
+    bool ok = record([&]() -> core::Result<void> {
+      if (pending) ND_TRY(write_outcome(*pending));
+      return then ? then() : core::Result<void>{};
+    });
+    if (ok) pending.reset();
+    return ok;
+  }
+
+  // Composers: the next due copy, made ready to send.
+  void compose_work() {
     while (auto job = next_job()) {
-      const int per_connection = held ? relays_[held->relay].config->messages_per_connection : 0;
-      if (held && (!held->session->usable() || held->messages >= per_connection)) release(held);
-      if (!held) held = open_session();
-      if (!held) {
-        // No relay for this worker now: the copy goes back for the others.
-        give_back(std::move(*job));
-        break;
-      }
-      const core::Id who = job->subscriber_id;
-      core::TimePoint now = clock_.now();
+      const core::TimePoint now = clock_.now();
       auto data = compose(*job, now);
       if (!data) {
         // A copy that cannot be made costs only itself.
+        const core::Id who = job->subscriber_id;
         std::string why = "cannot compose the copy: " + data.error().message;
         if (!record([&] { return store_.deliveries().set_state(edition_.id, who, core::DeliveryState::kFailed, why, now); })) break;
         std::lock_guard lock(store_mu_);
         ++report_.failed;
         continue;
       }
-      mail::Envelope envelope{mail::verp_address(config_.mail.bounce_local, from_domain_, who, edition_.id), job->email,
-                              std::move(*data)};
-      keep_pace(held->relay, mail::address_domain(job->email));
+      mail::Envelope envelope{mail::verp_address(config_.mail.bounce_local, from_domain_, job->subscriber_id, edition_.id),
+                              job->email, std::move(*data)};
+      Ready copy{std::move(*job), std::move(envelope)};
+      if (!ready_.push(std::move(copy))) break;  // no sender is left to take it
+    }
+    ready_.composer_done();
+  }
+
+  // Senders: one connection each, a copy at a time.
+  void send_work() {
+    std::optional<Held> held;
+    std::optional<Outcome> pending;
+    while (auto copy = ready_.pop()) {
+      const int per_connection = held ? relays_[held->relay].config->messages_per_connection : 0;
+      if (held && (!held->session->usable() || held->messages >= per_connection)) release(held);
+      if (!held) held = open_session();
+      if (!held) {
+        // No relay for this sender now: the copy goes back for the others.
+        ready_.push_back_front(std::move(*copy));
+        break;
+      }
+      const core::Id who = copy->job.subscriber_id;
+      keep_pace(held->relay, mail::address_domain(copy->job.email));
       const std::string& relay_name = relays_[held->relay].config->name;
-      if (!record([&] {
+      core::TimePoint now = clock_.now();
+      if (!record_with(pending, [&] {
             return store_.deliveries().set_state(edition_.id, who, core::DeliveryState::kSending, "", now, std::nullopt, relay_name);
           })) {
         break;
       }
-      mail::SmtpOutcome outcome = held->session->send(envelope);
+      mail::SmtpOutcome outcome = held->session->send(copy->envelope);
       ++held->messages;
       now = clock_.now();
-      mail::Verdict verdict =
-          mail::judge(outcome, job->attempts + 1, job->first_attempt_at.value_or(now), now, policy_);
-      bool bounced_out = false;
-      if (!record([&]() -> core::Result<void> {
-            ND_TRY(store_.deliveries().set_state(edition_.id, who, verdict.state, verdict.why, now, verdict.retry_at));
-            if (verdict.hard_bounce) {
-              ND_TRY_ASSIGN(count, store_.subscribers().add_hard_bounce(who, config_.mail.hard_bounce_limit, now));
-              bounced_out = *count >= config_.mail.hard_bounce_limit;
-            }
-            return {};
-          })) {
-        break;
-      }
+      const auto& job = copy->job;
+      pending = Outcome{who, mail::judge(outcome, job.attempts + 1, job.first_attempt_at.value_or(now), now, policy_), now};
+      const mail::Verdict& verdict = pending->verdict;
       std::lock_guard lock(store_mu_);
       report_.composed++;
-      report_.bytes += envelope.data.size();
+      report_.bytes += copy->envelope.data.size();
       switch (verdict.state) {
         case core::DeliveryState::kSent:
           ++report_.sent;
@@ -380,9 +472,10 @@ class SendRun {
         default: ++report_.failed; break;
       }
       if (verdict.hard_bounce) ++report_.hard_bounces;
-      if (bounced_out) spdlog::info("subscriber {}: suppressed after a hard bounce ({})", who, verdict.why);
     }
+    if (pending) record_with(pending, nullptr);
     release(held);
+    ready_.sender_done();
   }
 
   // Composes every copy that is due (as if enqueued now) and greets each
@@ -451,9 +544,10 @@ class SendRun {
   SendReport report_;
   Steady::time_point last_renewal_{};
 
+  ReadyQueue ready_;
+
   std::mutex work_mu_;  // what is left to send
   std::deque<store::DueDelivery> page_;
-  std::deque<store::DueDelivery> waiting_;
   core::Id cursor_ = 0;
   bool exhausted_ = false;
   bool first_pass_ = true;

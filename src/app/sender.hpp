@@ -76,7 +76,7 @@ core::Result<std::optional<mail::DkimSigner>> dkim_signer(const core::MailConfig
 // `bodies_encoded` says text and html are quoted-printable already.
 core::Result<std::string> edition_email(const core::Config& config, const core::Edition& edition, const std::string& to,
                                         const std::string& copy, const std::string& unsubscribe_url,
-                                        const std::string& text, const std::string& html, core::TimePoint now,
+                                        std::string text, std::string html, core::TimePoint now,
                                         const mail::DkimSigner* signer, bool bodies_encoded = false);
 
 }  // namespace newsdesk::app

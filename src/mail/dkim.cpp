@@ -245,7 +245,11 @@ core::Result<std::string> DkimSigner::sign(std::string_view message, core::TimeP
   if (EVP_DigestSign(ctx.get(), signature.data(), &length, data, to_sign.size()) != 1) {
     return core::fail(core::ErrorCode::kInvalidInput, "DKIM: signing failed");
   }
-  return "DKIM-Signature:" + value + base64(signature.data(), length) + "\r\n" + std::string(message);
+  const std::string b = base64(signature.data(), length);
+  std::string signed_message;  // built once: the message is tens of kilobytes
+  signed_message.reserve(16 + value.size() + b.size() + 2 + message.size());
+  signed_message.append("DKIM-Signature:").append(value).append(b).append("\r\n").append(message);
+  return signed_message;
 }
 
 core::Result<DkimKey> generate_dkim_key(DkimAlgorithm algorithm) {

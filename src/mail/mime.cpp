@@ -146,6 +146,7 @@ core::Result<std::string> compose(const Message& m, std::string_view boundary_se
   if (m.from.empty() || m.to.empty()) return core::fail(core::ErrorCode::kInvalidInput, "an email needs From and To");
   std::string boundary = fmt::format("=_newsdesk_{}", boundary_seed);
   std::string out;
+  out.reserve(2048 + (m.bodies_encoded ? m.text.size() + m.html.size() : (m.text.size() + m.html.size()) * 11 / 10));
   auto header = [&](std::string_view name, std::string_view value) {
     out += name;
     out += ": ";
