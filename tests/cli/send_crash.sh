@@ -41,16 +41,16 @@ for k in $(seq $kills); do
   sender=$!
   if [[ $k -eq 1 ]]; then
     # A second sender of the same edition is refused while the first is alive.
-    sleep 0.3
+    sleep 0.1
     if nd send > second.out 2> second.err; then cat second.out; echo "a second sender ran alongside the first"; exit 1; fi
     grep -q "is being sent by" second.err || { cat second.err; echo "the second sender was not refused for the lease"; exit 1; }
   fi
-  # A random moment: somewhere in the first two seconds of this run.
-  sleep "0.$(( RANDOM % 9 + 1 ))$(( RANDOM % 10 ))"
-  [[ $((RANDOM % 2)) -eq 1 ]] && sleep 1
-  kill -9 $sender 2>/dev/null || { echo "the sender finished before kill $k: the test needs more readers"; exit 1; }
+  # A random moment: when the ledger has passed a random count in this third of the list.
+  target=$(( (k - 1) * readers * 3 / 10 + RANDOM % (readers / 5) ))
+  while kill -0 $sender 2>/dev/null && [[ $(sent_so_far) -lt $target ]]; do sleep 0.01; done
+  kill -9 $sender 2>/dev/null || { echo "the sender finished before kill $k"; exit 1; }
   wait $sender 2>/dev/null || true
-  echo "kill $k: $(sent_so_far) sent so far"
+  echo "kill $k (aimed past $target): $(sent_so_far) sent so far"
 done
 nd send > send.out 2> send.err || { cat send.out send.err; exit 1; }
 cat send.out
