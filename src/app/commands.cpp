@@ -22,6 +22,7 @@
 #include "app/poller.hpp"
 #include "app/bounces.hpp"
 #include "app/sender.hpp"
+#include "app/serve.hpp"
 #include "core/clock.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
@@ -643,6 +644,21 @@ void add_subscribers_command(CLI::App& app, Globals& g) {
   });
 }
 
+void add_serve_command(CLI::App& app, Globals& g) {
+  auto* cmd = app.add_subcommand("serve", "Run the desk: the web site, the poller, and the editions built and sent on schedule");
+  static ServeOptions options;
+  static bool no_web = false, no_poll = false, no_send = false;
+  cmd->add_flag("--no-web", no_web, "Without the web site");
+  cmd->add_flag("--no-poll", no_poll, "Without reading feeds");
+  cmd->add_flag("--no-send", no_send, "Without building and sending editions");
+  cmd->callback([&g] {
+    options.web = !no_web;
+    options.poll = !no_poll;
+    options.send = !no_send;
+    need(run_serve(load(g), options));
+  });
+}
+
 void add_bounces_command(CLI::App& app, Globals& g) {
   auto* bounces = app.add_subcommand("bounces", "The mail that comes back: bounces and complaints");
   bounces->require_subcommand(1);
@@ -777,6 +793,7 @@ int run_cli(int argc, char** argv) {
   add_rank_command(app, g);
   add_dkim_command(app);
   add_bounces_command(app, g);
+  add_serve_command(app, g);
   add_subscribers_command(app, g);
   add_pipeline_commands(app, g);
   add_cluster_command(app, g);

@@ -21,9 +21,9 @@ std::atomic<bool> g_stop{false};
 
 extern "C" void on_stop_signal(int) { g_stop = true; }
 
-// Sleeps until `until` or a stop signal, in short steps.
-void sleep_until(std::chrono::steady_clock::time_point until) {
-  while (!g_stop && std::chrono::steady_clock::now() < until) {
+// Sleeps until `until` or a stop, in short steps.
+void sleep_until(std::chrono::steady_clock::time_point until, const std::atomic<bool>& stop) {
+  while (!stop && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
 }
@@ -33,11 +33,15 @@ void sleep_until(std::chrono::steady_clock::time_point until) {
 core::Result<void> run_poller(const core::Config& config, const PollerOptions& options) {
   ND_TRY_ASSIGN(store, store::open_sqlite_store(config.store.path));
   auto fetcher = fetch::make_curl_fetcher(config.fetch);
-  g_stop = false;
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
+  const bool own_signals = options.stop == nullptr;
+  const std::atomic<bool>& stop = own_signals ? g_stop : *options.stop;
+  if (own_signals) {
+    g_stop = false;
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+  }
   core::SystemClock clock;
-  while (!g_stop) {
+  while (!stop) {
     auto now = clock.now();
     ND_TRY_ASSIGN(polled, poll_feeds(**store, *fetcher, config.poll, now));
     ND_TRY_ASSIGN(fetched, fetch_articles(**store, *fetcher, config, now));
@@ -54,11 +58,13 @@ core::Result<void> run_poller(const core::Config& config, const PollerOptions& o
       wait = std::clamp(until_due, std::chrono::seconds(1), wait);
       spdlog::info("next feed due at {}", core::format_rfc3339(**next));
     }
-    sleep_until(std::chrono::steady_clock::now() + wait);
+    sleep_until(std::chrono::steady_clock::now() + wait, stop);
   }
-  if (g_stop) spdlog::info("stopped by signal after a finished round");
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  if (stop) spdlog::info("poller: stopped after a finished round");
+  if (own_signals) {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
   return {};
 }
 

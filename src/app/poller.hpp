@@ -5,6 +5,8 @@
 // to the store as it goes, so nothing is lost or done twice).
 #pragma once
 
+#include <atomic>
+
 #include <string>
 #include <vector>
 
@@ -18,6 +20,9 @@ namespace newsdesk::app {
 struct PollerOptions {
   bool once = false;            // one round, then exit
   int max_sleep_seconds = 300;  // wake at least this often to look for new sources
+  // Set by someone else to stop after the round (newsdesk serve). Without
+  // it the poller stops on SIGINT/SIGTERM itself.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 core::Result<void> run_poller(const core::Config& config, const PollerOptions& options);

@@ -262,6 +262,10 @@ class SendRun {
       for (size_t i = 0; i < senders; ++i) threads.emplace_back([this] { send_work(); });
       for (auto& t : threads) t.join();
       if (fatal_) return tl::unexpected(*fatal_);
+      if (interrupted_) {
+        report_.interrupted = true;
+        break;
+      }
       if (!exhausted_ || ready_.leftover() > 0) {
         report_.stopped = true;
         break;
@@ -281,6 +285,10 @@ class SendRun {
   std::optional<store::DueDelivery> next_job() {
     std::lock_guard lock(work_mu_);
     if (fatal_) return std::nullopt;
+    if (options_.stop != nullptr && *options_.stop) {
+      interrupted_ = true;
+      return std::nullopt;
+    }
     if (page_.empty() && !exhausted_) {
       std::lock_guard store_lock(store_mu_);
       auto rows = store_.deliveries().due(edition_.id, cursor_, options_.page, clock_.now());
@@ -550,6 +558,7 @@ class SendRun {
   std::deque<store::DueDelivery> page_;
   core::Id cursor_ = 0;
   bool exhausted_ = false;
+  bool interrupted_ = false;
   bool first_pass_ = true;
   std::optional<core::Error> fatal_;
 

@@ -15,6 +15,7 @@
 // address itself count as hard bounces (mail.hard_bounce_limit suppresses).
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +35,7 @@ struct SendOptions {
   bool dry_run = false;  // compose every due copy and greet every relay; send and record nothing
   size_t page = 500;     // due copies read from the store at a time
   int max_passes = 3;    // passes over the due copies in one run (a lost connection's copies go again)
+  const std::atomic<bool>* stop = nullptr;  // when set: no new copy is started; those in flight finish
 };
 
 struct RelayCheck {
@@ -55,6 +57,7 @@ struct SendReport {
   std::vector<RelayCheck> relays;        // a dry run's check of each relay
   std::vector<std::string> relay_errors;  // relays that could not be used, and why
   bool stopped = false;                   // no relay could take the rest: they stay queued
+  bool interrupted = false;               // SendOptions::stop was set: the rest stay queued, resumable
   std::optional<core::TimePoint> next_retry;  // when deferred copies are due again
 };
 

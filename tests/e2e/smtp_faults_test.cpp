@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "app/scheduler.hpp"
 #include "app/sender.hpp"
 #include "core/clock.hpp"
 #include "core/time.hpp"
@@ -374,4 +375,44 @@ TEST_F(SenderFaults, TheRelaysRateSpacesTheCopies) {
   EXPECT_EQ(report->sent, 10u);
   // Ten copies at twenty a second cannot take less than nine gaps of 50 ms (a floor, never a ceiling).
   EXPECT_GE(took, std::chrono::milliseconds(450));
+}
+
+// Editions on schedule: nothing before the send time; at it, the edition is
+// built and sent; looked at again, nothing more goes.
+TEST_F(SenderFaults, TheSchedulerBuildsAndSendsAtTheLocalSendTime) {
+  auto server = fault_server("schedule", "");
+  ASSERT_GT(server.port, 0);
+  readers({"a@reader.example", "b@reader.example"});
+  add_relay("local", server.port);
+  config_.store.path = (dir_ / "desk.db").string();
+  config_.edition.name = "Evening Brief";  // not the fixture's edition: this one is built by the scheduler
+  config_.edition.time_zone = "America/New_York";
+  config_.edition.send_time = "18:00";
+  // 17:59 in New York on 29 November (EST, UTC-5) is 22:59Z.
+  const auto before = *core::parse_rfc3339("2026-11-29T22:59:00Z");
+  core::FixedClock early(before);
+  app::EditionScheduler not_yet(config_, *store_, early);
+  auto next = not_yet.run_due();
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_EQ(core::format_rfc3339(*next), "2026-11-29T23:00:00Z");
+  EXPECT_EQ(server.stored(), 0u);
+  auto none = store_->editions().by_date("Evening Brief", "2026-11-29");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value());
+
+  core::FixedClock on_time(*core::parse_rfc3339("2026-11-29T23:00:30Z"));
+  app::EditionScheduler scheduler(config_, *store_, on_time);
+  auto sent = scheduler.run_due();
+  ASSERT_TRUE(sent) << sent.error().message;
+  auto built = store_->editions().by_date("Evening Brief", "2026-11-29");
+  ASSERT_TRUE(built && built->has_value());
+  for (int i = 0; i < 50 && server.stored() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(server.stored(), 2u);
+  ASSERT_TRUE(scheduler.run_due());
+  EXPECT_EQ(server.stored(), 2u) << "a finished edition is not sent again";
+  // The next day's slot is the next thing to look at.
+  auto tomorrow = app::send_slot(config_.edition, *core::parse_rfc3339("2026-11-30T12:00:00Z"));
+  ASSERT_TRUE(tomorrow);
+  EXPECT_EQ(tomorrow->date, "2026-11-30");
+  EXPECT_EQ(core::format_rfc3339(tomorrow->send_at), "2026-11-30T23:00:00Z");
 }

@@ -82,3 +82,23 @@ TEST(DateInUrl, ReadsPathDates) {
   EXPECT_FALSE(find_date_in_url("https://x.example/p/123456789"));
   EXPECT_FALSE(find_date_in_url("https://x.example/2025/1234/"));
 }
+
+// Send times are local: a time the spring change skips is taken at the
+// change, one the autumn change repeats at its first occurrence.
+TEST(LocalTime, SendTimesAcrossClockChanges) {
+  // New York, 8 March 2026: 02:00 EST jumps to 03:00 EDT; 02:30 does not exist.
+  auto gap = local_to_utc("2026-03-08", "02:30", "America/New_York");
+  ASSERT_TRUE(gap);
+  EXPECT_EQ(format_rfc3339(*gap), "2026-03-08T07:00:00Z");
+  // 1 November 2026: 01:30 happens twice (EDT, then EST); the first is 05:30Z.
+  auto overlap = local_to_utc("2026-11-01", "01:30", "America/New_York");
+  ASSERT_TRUE(overlap);
+  EXPECT_EQ(format_rfc3339(*overlap), "2026-11-01T05:30:00Z");
+  // Ordinary days on each side of a change keep the local hour.
+  EXPECT_EQ(format_rfc3339(*local_to_utc("2026-03-28", "06:00", "Europe/Paris")), "2026-03-28T05:00:00Z");
+  EXPECT_EQ(format_rfc3339(*local_to_utc("2026-03-29", "06:00", "Europe/Paris")), "2026-03-29T04:00:00Z");
+  // The local date turns at local midnight.
+  EXPECT_EQ(*local_date(*parse_rfc3339("2026-11-29T23:30:00Z"), "Europe/Paris"), "2026-11-30");
+  EXPECT_EQ(*local_date(*parse_rfc3339("2026-11-29T03:30:00Z"), "America/New_York"), "2026-11-28");
+  EXPECT_FALSE(local_to_utc("2026-11-29", "06:00", "Mars/Olympus"));
+}

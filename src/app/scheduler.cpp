@@ -1,0 +1,60 @@
+#include "app/scheduler.hpp"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "app/pipeline.hpp"
+#include "app/sender.hpp"
+#include "core/time.hpp"
+
+namespace newsdesk::app {
+
+core::Result<SendSlot> send_slot(const core::EditionConfig& edition, core::TimePoint now) {
+  ND_TRY_ASSIGN(date, core::local_date(now, edition.time_zone));
+  ND_TRY_ASSIGN(at, core::local_to_utc(*date, edition.send_time, edition.time_zone));
+  return SendSlot{*date, *at};
+}
+
+core::Result<core::TimePoint> EditionScheduler::run_due(const std::atomic<bool>* stop) {
+  const core::TimePoint now = clock_.now();
+  core::TimePoint next = now + std::chrono::hours(1);
+  std::vector<std::string> keys = {""};
+  for (const auto& [key, e] : config_.editions) keys.push_back(key);
+  for (const std::string& key : keys) {
+    if (stop != nullptr && *stop) break;
+    ND_TRY_ASSIGN(config, core::for_edition(config_, key));
+    ND_TRY_ASSIGN(slot, send_slot(config->edition, now));
+    if (now < slot->send_at) {
+      next = std::min(next, slot->send_at);
+      continue;
+    }
+    const std::string name = config->edition.name;
+    const std::string id = name + "/" + slot->date;
+    if (finished_[id]) continue;
+    ND_TRY_ASSIGN(stored, store_.editions().by_date(name, slot->date));
+    if (!*stored) {
+      // Built at its send time, after the editor's last word.
+      ND_TRY_ASSIGN(built, build_edition(store_, *config, now, slot->date));
+      spdlog::info("edition {} of {}: built, {} stories", name, slot->date, built->edition.items.size());
+      ND_TRY_ASSIGN(again, store_.editions().by_date(name, slot->date));
+      *stored = std::move(*again);
+      if (!*stored) return core::fail(core::ErrorCode::kNotFound, "the edition just built is not in the store: " + id);
+    }
+    SendOptions options;
+    options.stop = stop;
+    ND_TRY_ASSIGN(report, send_edition(store_, *config, **stored, clock_, options));
+    spdlog::info("edition {} of {}: {} sent, {} deferred, {} failed", name, slot->date, report->sent, report->deferred,
+                 report->failed);
+    if (report->stopped) {
+      next = std::min(next, now + std::chrono::minutes(1));  // no relay: try again soon
+    } else if (report->next_retry) {
+      next = std::min(next, std::max(*report->next_retry, now + std::chrono::seconds(1)));
+    } else if (!report->interrupted) {
+      finished_[id] = true;
+    }
+  }
+  return next;
+}
+
+}  // namespace newsdesk::app

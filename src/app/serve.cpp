@@ -1,0 +1,75 @@
+#include "app/serve.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "app/poller.hpp"
+#include "app/scheduler.hpp"
+#include "core/clock.hpp"
+#include "core/time.hpp"
+#include "store/store.hpp"
+#include "web/server.hpp"
+
+namespace newsdesk::app {
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_serve_signal(int) { g_stop = true; }
+
+// Sleeps until `until` or the stop, in short steps.
+void sleep_until(core::TimePoint until, const core::Clock& clock) {
+  while (!g_stop && clock.now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+}
+
+}  // namespace
+
+core::Result<void> run_serve(const core::Config& config, const ServeOptions& options) {
+  g_stop = false;
+  std::signal(SIGINT, on_serve_signal);
+  std::signal(SIGTERM, on_serve_signal);
+  std::unique_ptr<web::SiteServer> site;
+  if (options.web) {
+    ND_TRY_ASSIGN(web_store, store::open_sqlite_store(config.store.path));
+    ND_TRY_ASSIGN(started, web::SiteServer::start(config, std::move(*web_store)));
+    site = std::move(*started);
+    spdlog::info("serve: the site is at {}", site->base_url());
+  }
+  std::thread poller;
+  if (options.poll) {
+    poller = std::thread([&config] {
+      PollerOptions p;
+      p.stop = &g_stop;
+      if (auto done = run_poller(config, p); !done) spdlog::error("serve: the poller stopped: {}", done.error().message);
+    });
+  }
+  core::SystemClock clock;
+  if (options.send) {
+    ND_TRY_ASSIGN(store, store::open_sqlite_store(config.store.path));
+    EditionScheduler scheduler(config, **store, clock);
+    while (!g_stop) {
+      auto next = scheduler.run_due(&g_stop);
+      if (!next) {
+        // A failing build or send costs that round, not the service.
+        spdlog::error("serve: editions: {}", next.error().message);
+        sleep_until(clock.now() + std::chrono::minutes(1), clock);
+        continue;
+      }
+      spdlog::info("serve: editions looked at; next look at {}", core::format_rfc3339(*next));
+      sleep_until(std::min(*next, clock.now() + std::chrono::minutes(10)), clock);
+    }
+  } else {
+    while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  spdlog::info("serve: stopping");
+  if (poller.joinable()) poller.join();
+  if (site) site->stop();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  return {};
+}
+
+}  // namespace newsdesk::app

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# newsdesk serve: the site answers, the edition whose send time has passed
+# (in its own time zone) is built and sent to every confirmed reader through
+# the relay, and SIGTERM stops the service cleanly (exit 0).
+set -euo pipefail
+bin=$1
+tests=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+dir=$(mktemp -d)
+server="" desk=""
+trap '[[ -n $desk ]] && kill $desk 2>/dev/null; [[ -n $server ]] && kill $server 2>/dev/null; rm -rf "$dir"' EXIT
+cd "$dir"
+mkdir mail
+/usr/bin/python3 "$tests/support/smtp_fault_server.py" mail port &
+server=$!
+for _ in $(seq 100); do [[ -s port ]] && break; sleep 0.05; done
+web_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# The send time: a minute ago in Tokyo, whatever the machine's zone (a time just after midnight
+# there would belong to yesterday's date, so a fixed early time is used then).
+send_time=$(TZ=Asia/Tokyo date -d '-1 minute' +%H:%M)
+[[ $send_time < "00:05" ]] && send_time="00:00"
+cat > newsdesk.toml <<TOML
+[store]
+path = "desk.db"
+[web]
+listen = "127.0.0.1"
+port = $web_port
+[edition]
+name = "Tokyo Morning"
+time_zone = "Asia/Tokyo"
+send_time = "$send_time"
+from = "Tokyo Morning <desk@news.example>"
+[mail.relays.local]
+host = "127.0.0.1"
+port = $(cat port)
+tls = "none"
+TOML
+printf 'ada@reader.example\ngrace@reader.example\nlin@reader.example\n' | "$bin" -c newsdesk.toml subscribers import - --confirmed > /dev/null
+"$bin" -c newsdesk.toml serve --no-poll > serve.out 2> serve.err &
+desk=$!
+for _ in $(seq 200); do
+  [[ $(ls mail/*.eml 2>/dev/null | wc -l) -ge 3 ]] && break
+  sleep 0.05
+done
+curl -fsS "http://127.0.0.1:$web_port/healthz" | grep -q ok || { cat serve.err; echo "the site does not answer"; exit 1; }
+[[ $(ls mail/*.eml | wc -l) -eq 3 ]] || { cat serve.err; ls mail; echo "the edition did not go to the three readers"; exit 1; }
+grep -q "Subject: Tokyo Morning" mail/000001.eml || { head -30 mail/000001.eml; echo "not the scheduled edition"; exit 1; }
+kill -TERM $desk
+for _ in $(seq 100); do kill -0 $desk 2>/dev/null || break; sleep 0.05; done
+if kill -0 $desk 2>/dev/null; then echo "serve did not stop on SIGTERM"; exit 1; fi
+wait $desk || { cat serve.err; echo "serve exited with an error after SIGTERM"; exit 1; }
+desk=""
+grep -q "serve: stopping" serve.err || { cat serve.err; echo "no clean stop in the log"; exit 1; }
+"$bin" -c newsdesk.toml send --status | grep -q " 3 sent," || { "$bin" -c newsdesk.toml send --status; exit 1; }
+echo "serve: ok"
