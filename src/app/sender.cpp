@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/signed_link.hpp"
 #include "core/strings.hpp"
 #include "edition/edition.hpp"
 #include "mail/dkim.hpp"
@@ -197,6 +198,8 @@ class SendRun {
     }
     ND_TRY_ASSIGN(signer, dkim_signer(config_.mail));
     signer_ = std::move(*signer);
+    ND_TRY_ASSIGN(secret, store_.secret("links"));
+    link_secret_ = std::move(*secret);
     if (options_.dry_run) return dry_run();
     ND_TRY(take_lease());
     auto result = send_all();
@@ -365,8 +368,8 @@ class SendRun {
 
   core::Result<std::string> compose(const store::DueDelivery& job, core::TimePoint now) {
     const std::string& site = config_.edition.site_url;
-    edition::Recipient r{"", fmt::format("{}/unsubscribe?s={}&e={}", site, job.subscriber_id, edition_.id),
-                         fmt::format("{}/preferences?s={}", site, job.subscriber_id)};
+    edition::Recipient r{"", site + "/unsubscribe?t=" + core::sign_link(link_secret_, {"unsubscribe", job.subscriber_id, edition_.id}),
+                         site + "/preferences?t=" + core::sign_link(link_secret_, {"preferences", job.subscriber_id, 0})};
     return edition_email(config_, edition_, job.email, std::to_string(job.subscriber_id), r.unsubscribe_url,
                          personal_.text(r), personal_.html(r), now, signer_ ? &*signer_ : nullptr, /*bodies_encoded=*/true);
   }
@@ -542,6 +545,7 @@ class SendRun {
   edition::PersonalEdition personal_;
   std::string from_domain_;
   std::optional<mail::DkimSigner> signer_;
+  std::string link_secret_;  // signs the readers' unsubscribe and preferences links
   mail::RetryPolicy policy_;
 
   static constexpr std::chrono::seconds kLeaseRenew{10};

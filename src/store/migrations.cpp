@@ -153,7 +153,7 @@ CREATE TABLE article_beats (
   PRIMARY KEY (article_id, beat)
 ) WITHOUT ROWID;
 )sql"},
-      {7, "delivery retries, hard bounces, the bounce messages received, and who is sending an edition", R"sql(
+      {7, "delivery retries, hard bounces, the bounce messages received, who is sending an edition, and settings such as the link secret", R"sql(
 ALTER TABLE deliveries ADD COLUMN retry_at INTEGER;
 ALTER TABLE deliveries ADD COLUMN first_attempt_at INTEGER;
 ALTER TABLE deliveries ADD COLUMN relay TEXT NOT NULL DEFAULT '';
@@ -171,6 +171,10 @@ CREATE TABLE bounces (
   raw           BLOB NOT NULL
 );
 CREATE INDEX bounces_by_subscriber ON bounces(subscriber_id);
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 CREATE TABLE send_leases (
   edition_id   INTEGER PRIMARY KEY REFERENCES editions(id) ON DELETE CASCADE,
   holder       TEXT NOT NULL,

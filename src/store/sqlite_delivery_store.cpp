@@ -1,4 +1,6 @@
 // The SQLite backend of the edition, subscriber and delivery repositories.
+#include <random>
+
 #include <fmt/format.h>
 
 #include "store/migrations.hpp"
@@ -436,6 +438,25 @@ class SqliteStore final : public Store {
   SubscriberRepository& subscribers() override { return *subscribers_; }
   DeliveryRepository& deliveries() override { return *deliveries_; }
   BounceRepository& bounces() override { return *bounces_; }
+
+  Result<std::string> secret(const std::string& name) override {
+    const std::string key = "secret." + name;
+    ND_PREPARE(get, db_, "SELECT value FROM settings WHERE key = ?");
+    get.bind(1, key);
+    ND_TRY_ASSIGN(found, get.step());
+    if (*found) return get.text(0);
+    std::random_device random;  // the system's source (/dev/urandom)
+    std::string value;
+    for (int i = 0; i < 8; ++i) value += fmt::format("{:08x}", random());
+    ND_PREPARE(put, db_, "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING");
+    put.bind(1, key).bind(2, value);
+    ND_TRY(put.run());
+    get.reset();
+    get.bind(1, key);
+    ND_TRY_ASSIGN(again, get.step());
+    if (!*again) return core::fail(ErrorCode::kDatabase, "the secret " + name + " could not be kept");
+    return get.text(0);
+  }
 
   Result<void> transaction(const std::function<Result<void>()>& work) override {
     ND_TRY(db_.exec("BEGIN IMMEDIATE"));

@@ -249,6 +249,10 @@ class Store {
   // when it returns an error.
   virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;
   virtual int schema_version() = 0;
+  // A secret of the desk by name (e.g. "links": the key that signs readers'
+  // links), made from the system's random source the first time it is asked
+  // for and kept, so that every process of the desk agrees on it.
+  virtual Result<std::string> secret(const std::string& name) = 0;
 };
 
 // Opens (creating if needed) an SQLite store in WAL mode with foreign keys on,

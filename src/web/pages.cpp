@@ -148,6 +148,24 @@ std::string story_page(const SiteInfo& site, const core::Story& story, const std
   return layout(site, story.headline, mustache(kStory).render(d));
 }
 
+std::string subscription_page(const SiteInfo& site, const SubscriptionPage& page) {
+  // One button, no script: the form posts back to the same token URL.
+  static constexpr const char* kPage = R"(<h1>{{title}}</h1>
+<p>{{message}}</p>
+{{#button}}<form method="post" action="{{action}}"><button type="submit">{{button}}</button></form>{{/button}}
+)";
+  data d;
+  d.set("title", page.title);
+  d.set("message", page.message);
+  if (!page.button.empty() && page.action.rfind("/", 0) == 0 && page.action.rfind("//", 0) != 0) {
+    d.set("button", page.button);
+    d.set("action", page.action);
+  } else {
+    d.set("button", data(false));
+  }
+  return layout(site, page.title, mustache(kPage).render(d));
+}
+
 std::string not_found_page(const SiteInfo& site) {
   return layout(site, "Not found", "<h1>Not found</h1><p>There is no page at this address.</p>");
 }

@@ -31,4 +31,15 @@ std::string story_page(const SiteInfo& site, const core::Story& story, const std
 
 std::string not_found_page(const SiteInfo& site);
 
+// A reader's page reached from a link in their email: a heading, a message
+// and, when `button` is set, a form with that one button posting to
+// `action` (a path of ours, with the link's token).
+struct SubscriptionPage {
+  std::string title;
+  std::string message;
+  std::string button;  // "" = no form
+  std::string action;
+};
+std::string subscription_page(const SiteInfo& site, const SubscriptionPage& page);
+
 }  // namespace newsdesk::web

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/clock.hpp"
+#include "core/signed_link.hpp"
 #include "edition/edition.hpp"
 #include "web/pages.hpp"
 
@@ -99,6 +101,64 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
   });
   impl.server.Get("/editions.json", [feed](const httplib::Request&, httplib::Response& res) {
     feed(res, "application/feed+json; charset=utf-8", edition::editions_json_feed);
+  });
+  // Readers' links from their email: unsubscribe (RFC 8058 one-click POST, or
+  // a page with one button) and preferences. The token in the link says who;
+  // nothing else is asked.
+  auto link_secret = [m]() -> std::string {
+    auto secret = m->store->secret("links");
+    return secret ? *secret : std::string();
+  };
+  auto unsubscribe = [m, html, link_secret](const httplib::Request& req, httplib::Response& res, bool post) {
+    std::lock_guard lock(m->store_mutex);
+    const std::string token = req.get_param_value("t");
+    auto claims = core::verify_link(link_secret(), "unsubscribe", token);
+    if (!claims) {
+      return html(res, 400, subscription_page(m->site, {"This link does not work", "The unsubscribe link is not valid; it may "
+                                                        "have been cut short. Please use the whole link from the email.", "", ""}));
+    }
+    auto who = m->store->subscribers().find(claims->subscriber);
+    if (!who) return html(res, 500, "store error: " + who.error().message);
+    if (!*who) {
+      return html(res, 200, subscription_page(m->site, {"Unsubscribed", "This address is no longer on the list.", "", ""}));
+    }
+    const core::Subscriber& reader = **who;
+    if (!post) {
+      if (reader.state == core::SubscriberState::kUnsubscribed) {
+        return html(res, 200, subscription_page(m->site, {"Unsubscribed", reader.email + " gets no more editions of " + m->site.name + ".", "", ""}));
+      }
+      return html(res, 200, subscription_page(m->site, {"Unsubscribe from " + m->site.name, "Stop sending editions to " + reader.email + "?",
+                                                        "Unsubscribe", "/unsubscribe?t=" + token}));
+    }
+    if (reader.state != core::SubscriberState::kUnsubscribed) {
+      auto done = m->store->subscribers().set_state(reader.id, core::SubscriberState::kUnsubscribed, core::SystemClock().now());
+      if (!done) return html(res, 500, "store error: " + done.error().message);
+    }
+    if (req.get_param_value("List-Unsubscribe") == "One-Click") {
+      // A mailbox provider's one-click POST: a plain answer, nothing to render.
+      res.set_content("unsubscribed\n", "text/plain; charset=utf-8");
+      return;
+    }
+    html(res, 200, subscription_page(m->site, {"Unsubscribed", reader.email + " gets no more editions of " + m->site.name + ".", "", ""}));
+  };
+  impl.server.Get("/unsubscribe", [unsubscribe](const httplib::Request& req, httplib::Response& res) { unsubscribe(req, res, false); });
+  impl.server.Post("/unsubscribe", [unsubscribe](const httplib::Request& req, httplib::Response& res) { unsubscribe(req, res, true); });
+  impl.server.Get("/preferences", [m, html, link_secret](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m->store_mutex);
+    const std::string secret = link_secret();
+    auto claims = core::verify_link(secret, "preferences", req.get_param_value("t"));
+    if (!claims) {
+      return html(res, 400, subscription_page(m->site, {"This link does not work", "The preferences link is not valid; it may "
+                                                        "have been cut short. Please use the whole link from the email.", "", ""}));
+    }
+    auto who = m->store->subscribers().find(claims->subscriber);
+    if (!who || !*who) return html(res, 404, not_found_page(m->site));
+    const core::Subscriber& reader = **who;
+    const std::string action = "/unsubscribe?t=" + core::sign_link(secret, {"unsubscribe", reader.id, 0});
+    const bool subscribed = reader.state == core::SubscriberState::kConfirmed || reader.state == core::SubscriberState::kPending;
+    html(res, 200, subscription_page(m->site, {"Your subscription", fmt::format("{} is {} to {}.", reader.email,
+                                                                               subscribed ? "subscribed" : "not subscribed", m->site.name),
+                                               subscribed ? "Unsubscribe" : "", action}));
   });
   impl.server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
   impl.server.set_error_handler([m, html](const httplib::Request&, httplib::Response& res) {

@@ -377,6 +377,24 @@ TEST_F(SenderFaults, TheRelaysRateSpacesTheCopies) {
   EXPECT_GE(took, std::chrono::milliseconds(450));
 }
 
+TEST_F(SenderFaults, ADestinationDomainsRateSpacesItsCopiesOnly) {
+  auto server = fault_server("domainrate", "");
+  ASSERT_GT(server.port, 0);
+  std::vector<std::string> list;
+  for (int i = 0; i < 6; ++i) list.push_back(fmt::format("r{}@slow.example", i));
+  for (int i = 0; i < 20; ++i) list.push_back(fmt::format("r{}@fast.example", i));
+  readers(list);
+  add_relay("local", server.port, 4);
+  config_.mail.domain_rates.emplace_back("slow.example", 10);
+  auto t0 = std::chrono::steady_clock::now();
+  auto report = app::send_edition(*store_, config_, edition_, core::FixedClock(now_));
+  auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->sent, 26u);
+  // Six copies to slow.example at ten a second: at least five gaps of 100 ms.
+  EXPECT_GE(took, std::chrono::milliseconds(500));
+}
+
 // Editions on schedule: nothing before the send time; at it, the edition is
 // built and sent; looked at again, nothing more goes.
 TEST_F(SenderFaults, TheSchedulerBuildsAndSendsAtTheLocalSendTime) {
