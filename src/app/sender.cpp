@@ -246,7 +246,7 @@ class SendRun {
   }
 
   core::Result<SendReport> send_all() {
-    ND_TRY_ASSIGN(added, store_.deliveries().enqueue_confirmed(edition_.id, clock_.now()));
+    ND_TRY_ASSIGN(added, store_.deliveries().enqueue_confirmed(edition_.id, edition_.name, clock_.now()));
     report_.queued = *added;
     for (int pass = 0; pass < options_.max_passes; ++pass) {
       cursor_ = 0;
@@ -509,7 +509,7 @@ class SendRun {
     const core::Error rollback{core::ErrorCode::kInvalidInput, "dry run: rolled back"};
     std::optional<core::Error> failure;
     auto r = store_.transaction([&]() -> core::Result<void> {
-      auto added = store_.deliveries().enqueue_confirmed(edition_.id, clock_.now());
+      auto added = store_.deliveries().enqueue_confirmed(edition_.id, edition_.name, clock_.now());
       if (!added) return tl::unexpected(added.error());
       report_.queued = *added;
       core::Id after = 0;

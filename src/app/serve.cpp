@@ -9,6 +9,7 @@
 
 #include "app/poller.hpp"
 #include "app/scheduler.hpp"
+#include "app/transactional.hpp"
 #include "core/clock.hpp"
 #include "core/time.hpp"
 #include "store/store.hpp"
@@ -34,7 +35,7 @@ core::Result<void> run_serve(const core::Config& config, const ServeOptions& opt
   std::unique_ptr<web::SiteServer> site;
   if (options.web) {
     ND_TRY_ASSIGN(web_store, store::open_sqlite_store(config.store.path));
-    ND_TRY_ASSIGN(started, web::SiteServer::start(config, std::move(*web_store)));
+    ND_TRY_ASSIGN(started, web::SiteServer::start(config, std::move(*web_store), confirmation_mailer(config)));
     site = std::move(*started);
     spdlog::info("serve: the site is at {}", site->base_url());
   }
@@ -51,6 +52,9 @@ core::Result<void> run_serve(const core::Config& config, const ServeOptions& opt
     ND_TRY_ASSIGN(store, store::open_sqlite_store(config.store.path));
     EditionScheduler scheduler(config, **store, clock);
     while (!g_stop) {
+      // Sign-ups never confirmed are forgotten after subscribers.pending_days.
+      auto forgotten = (*store)->subscribers().expire_pending(clock.now() - std::chrono::hours(24) * config.subscribers.pending_days);
+      if (forgotten && *forgotten > 0) spdlog::info("serve: {} unconfirmed sign-ups forgotten", *forgotten);
       auto next = scheduler.run_due(&g_stop);
       if (!next) {
         // A failing build or send costs that round, not the service.

@@ -146,6 +146,11 @@ const std::map<std::string, Setter>& setters() {
       {"mail.domain_rate", real(&Config::mail, &MailConfig::domain_rate, 0.0, 1e6)},
       {"web.listen", text(&Config::web, &WebConfig::listen, false)},
       {"web.port", integer(&Config::web, &WebConfig::port, 0, 65535)},
+      {"subscribers.pending_days", integer(&Config::subscribers, &SubscribersConfig::pending_days, 1, 365)},
+      {"subscribers.confirm_hours", integer(&Config::subscribers, &SubscribersConfig::confirm_hours, 1, 24 * 30)},
+      {"subscribers.signups_per_ip_per_hour", integer(&Config::subscribers, &SubscribersConfig::signups_per_ip_per_hour, 1, 100000)},
+      {"subscribers.signups_per_address_per_day",
+       integer(&Config::subscribers, &SubscribersConfig::signups_per_address_per_day, 1, 100)},
   };
   return kSetters;
 }

@@ -131,6 +131,14 @@ struct WebConfig {
   int port = 8080;
 };
 
+// Signing up on the site ([subscribers]).
+struct SubscribersConfig {
+  int pending_days = 7;               // an unconfirmed sign-up is forgotten after this many days
+  int confirm_hours = 48;             // a confirmation link works this long
+  int signups_per_ip_per_hour = 10;   // more from one address of the Internet get 429
+  int signups_per_address_per_day = 3;  // confirmation mails to one inbox a day, at most
+};
+
 struct Config {
   StoreConfig store;
   FetchConfig fetch;
@@ -140,6 +148,7 @@ struct Config {
   RankConfig rank;
   EditionConfig edition;
   WebConfig web;
+  SubscribersConfig subscribers;
   MailConfig mail;
   std::vector<BeatConfig> beats;  // [beats.*], in file order
   // [editions.NAME]: further editions, each [edition] with its own values

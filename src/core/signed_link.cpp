@@ -11,9 +11,20 @@
 namespace newsdesk::core {
 namespace {
 
-// The first 16 bytes of HMAC-SHA256 over "purpose:subscriber:edition", in base64url.
 std::string tag(std::string_view secret, const LinkClaims& c) {
-  const std::string message = fmt::format("{}:{}:{}", c.purpose, c.subscriber, c.edition);
+  return hmac_tag(secret, fmt::format("{}:{}:{}:{}", c.purpose, c.subscriber, c.edition, c.expires));
+}
+
+std::optional<Id> number(std::string_view s) {
+  Id n = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || end != s.data() + s.size() || n < 0) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
+std::string hmac_tag(std::string_view secret, std::string_view message) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(message.data()),
@@ -33,31 +44,47 @@ std::string tag(std::string_view secret, const LinkClaims& c) {
   return out;
 }
 
-std::optional<Id> number(std::string_view s) {
-  Id n = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || end != s.data() + s.size() || n < 0) return std::nullopt;
-  return n;
+std::string sign_link(std::string_view secret, const LinkClaims& claims) {
+  return fmt::format("{}.{}.{}.{}", claims.subscriber, claims.edition, claims.expires, tag(secret, claims));
+}
+
+namespace {
+
+// The claims the token states, if its tag is genuine; expiry not checked.
+std::optional<LinkClaims> genuine(std::string_view secret, std::string_view purpose, std::string_view token) {
+  if (secret.empty() || token.size() > 200) return std::nullopt;
+  std::string_view parts[4];
+  size_t from = 0;
+  for (int i = 0; i < 3; ++i) {
+    size_t dot = token.find('.', from);
+    if (dot == std::string_view::npos) return std::nullopt;
+    parts[i] = token.substr(from, dot - from);
+    from = dot + 1;
+  }
+  parts[3] = token.substr(from);
+  auto subscriber = number(parts[0]);
+  auto edition = number(parts[1]);
+  auto expires = number(parts[2]);
+  if (!subscriber || !edition || !expires) return std::nullopt;
+  LinkClaims claims{std::string(purpose), *subscriber, *edition, *expires};
+  const std::string expected = tag(secret, claims);
+  if (parts[3].size() != expected.size() || CRYPTO_memcmp(parts[3].data(), expected.data(), expected.size()) != 0) {
+    return std::nullopt;
+  }
+  return claims;
 }
 
 }  // namespace
 
-std::string sign_link(std::string_view secret, const LinkClaims& claims) {
-  return fmt::format("{}.{}.{}", claims.subscriber, claims.edition, tag(secret, claims));
+std::optional<LinkClaims> verify_link(std::string_view secret, std::string_view purpose, std::string_view token, TimePoint now) {
+  auto claims = genuine(secret, purpose, token);
+  if (!claims || (claims->expires != 0 && claims->expires < now.time_since_epoch().count())) return std::nullopt;
+  return claims;
 }
 
-std::optional<LinkClaims> verify_link(std::string_view secret, std::string_view purpose, std::string_view token) {
-  if (secret.empty() || token.size() > 200) return std::nullopt;
-  size_t first = token.find('.'), second = first == std::string_view::npos ? first : token.find('.', first + 1);
-  if (second == std::string_view::npos) return std::nullopt;
-  auto subscriber = number(token.substr(0, first));
-  auto edition = number(token.substr(first + 1, second - first - 1));
-  if (!subscriber || !edition) return std::nullopt;
-  LinkClaims claims{std::string(purpose), *subscriber, *edition};
-  const std::string expected = tag(secret, claims);
-  std::string_view given = token.substr(second + 1);
-  if (given.size() != expected.size() || CRYPTO_memcmp(given.data(), expected.data(), given.size()) != 0) return std::nullopt;
-  return claims;
+bool expired_link(std::string_view secret, std::string_view purpose, std::string_view token, TimePoint now) {
+  auto claims = genuine(secret, purpose, token);
+  return claims && claims->expires != 0 && claims->expires < now.time_since_epoch().count();
 }
 
 }  // namespace newsdesk::core

@@ -1,7 +1,8 @@
-// Links a reader can act on without logging in (unsubscribe, preferences):
-// the subscriber (and edition) they are for, bound by an HMAC-SHA256 tag
-// under the desk's secret, so that nobody can forge one for someone else.
-// Pure: the secret is passed in (the store keeps it, store::Store::secret).
+// Links a reader can act on without logging in (confirm, unsubscribe,
+// preferences): the subscriber (and edition) they are for and, for some, an
+// expiry, bound by an HMAC-SHA256 tag under the desk's secret, so that
+// nobody can forge or stretch one. Pure: the secret and the time are passed
+// in (the store keeps the secret, store::Store::secret).
 #pragma once
 
 #include <optional>
@@ -13,16 +14,25 @@
 namespace newsdesk::core {
 
 struct LinkClaims {
-  std::string purpose;  // "unsubscribe", "preferences"
+  std::string purpose;  // "confirm", "unsubscribe", "preferences"
   Id subscriber = 0;
   Id edition = 0;       // 0 when the link is not about one edition
+  std::int64_t expires = 0;  // seconds since the epoch; 0: never
 };
 
-// "<subscriber>.<edition>.<tag>", URL-safe; the purpose is bound in the tag.
+// "<subscriber>.<edition>.<expires>.<tag>", URL-safe; the purpose is bound in the tag.
 std::string sign_link(std::string_view secret, const LinkClaims& claims);
 
-// The claims of a token for `purpose`, or nullopt when it is malformed or
-// its tag does not match (compared in constant time).
-std::optional<LinkClaims> verify_link(std::string_view secret, std::string_view purpose, std::string_view token);
+// The claims of a token for `purpose`, or nullopt when it is malformed, its
+// tag does not match (compared in constant time) or it expired before `now`.
+std::optional<LinkClaims> verify_link(std::string_view secret, std::string_view purpose, std::string_view token,
+                                      TimePoint now);
+
+// Whether a token is for `purpose` and genuine but past its expiry (to tell
+// the reader so, rather than that the link is broken).
+bool expired_link(std::string_view secret, std::string_view purpose, std::string_view token, TimePoint now);
+
+// HMAC-SHA256 of `message` under `secret`, the first 16 bytes in base64url.
+std::string hmac_tag(std::string_view secret, std::string_view message);
 
 }  // namespace newsdesk::core

@@ -47,6 +47,15 @@ std::vector<std::string> split(std::string_view s, char sep) {
   return out;
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
 std::string collapse_whitespace(std::string_view s) {
   // Already collapsed (the usual case): one copy, no rebuilding.
   bool clean = !s.empty() && s.front() != ' ' && s.back() != ' ';

@@ -11,6 +11,7 @@ std::string_view trim(std::string_view s);
 std::string to_lower_ascii(std::string_view s);
 bool starts_with_icase(std::string_view s, std::string_view prefix);
 std::vector<std::string> split(std::string_view s, char sep);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // Collapses every run of white space (ASCII, U+00A0, U+0085, U+2028, U+2029)
 // to one space and trims.
 std::string collapse_whitespace(std::string_view s);

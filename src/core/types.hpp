@@ -165,6 +165,19 @@ struct Subscriber {
   std::string time_zone;  // IANA name, empty = the edition's
   TimePoint created_at{};
   std::optional<TimePoint> confirmed_at;
+  std::vector<std::string> editions;  // the editions they chose by name; empty = every edition
+  bool paused = false;                // no editions until they resume
+};
+
+// Evidence of what a subscriber asked for, when and from where (consent
+// records for sign-up, confirmation, preference changes, unsubscribing).
+struct Consent {
+  Id subscriber_id = 0;
+  std::string action;        // signup, confirm, preferences, unsubscribe, import
+  TimePoint at{};
+  std::string ip;
+  std::string form_version;  // which sign-up form (its wording) they saw
+  std::string detail;
 };
 
 enum class DeliveryState { kQueued, kSending, kSent, kDeferred, kFailed, kBounced };

@@ -181,6 +181,20 @@ CREATE TABLE send_leases (
   heartbeat_at INTEGER NOT NULL
 );
 )sql"},
+      {8, "subscribers' choices (editions, pause) and the evidence of their consent", R"sql(
+ALTER TABLE subscribers ADD COLUMN editions TEXT NOT NULL DEFAULT '';
+ALTER TABLE subscribers ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE consents (
+  id            INTEGER PRIMARY KEY,
+  subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+  action        TEXT NOT NULL,
+  at            INTEGER NOT NULL,
+  ip            TEXT NOT NULL DEFAULT '',
+  form_version  TEXT NOT NULL DEFAULT '',
+  detail        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX consents_by_subscriber ON consents(subscriber_id, id);
+)sql"},
   };
   return kMigrations;
 }

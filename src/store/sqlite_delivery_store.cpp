@@ -193,6 +193,44 @@ class SqliteSubscribers final : public SubscriberRepository {
     if (!r) return tl::unexpected(r.error());
     return r->empty() ? std::nullopt : std::optional<core::Subscriber>(r->front());
   }
+  Result<void> set_preferences(Id id, const std::vector<std::string>& editions, const std::string& time_zone, bool paused,
+                               TimePoint now) override {
+    std::string names;
+    for (const auto& e : editions) names += (names.empty() ? "" : "\n") + e;
+    ND_PREPARE(q, db_, "UPDATE subscribers SET editions = ?, time_zone = ?, paused = ?, updated_at = ? WHERE id = ?");
+    q.bind(1, names).bind(2, time_zone).bind(3, paused).bind(4, seconds(now)).bind(5, id);
+    ND_TRY(q.run());
+    if (db_.changes() == 0) return core::fail(ErrorCode::kNotFound, fmt::format("no subscriber with id {}", id));
+    return {};
+  }
+  Result<void> add_consent(const core::Consent& c) override {
+    ND_PREPARE(q, db_, "INSERT INTO consents(subscriber_id, action, at, ip, form_version, detail) VALUES (?,?,?,?,?,?)");
+    q.bind(1, c.subscriber_id).bind(2, c.action).bind(3, seconds(c.at)).bind(4, c.ip).bind(5, c.form_version).bind(6, c.detail);
+    return q.run();
+  }
+  Result<std::vector<core::Consent>> consents(Id id) override {
+    ND_PREPARE(q, db_, "SELECT action, at, ip, form_version, detail FROM consents WHERE subscriber_id = ? ORDER BY id");
+    q.bind(1, id);
+    std::vector<core::Consent> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      out.push_back({id, q.text(0), time_at(q.integer(1)), q.text(2), q.text(3), q.text(4)});
+    }
+    return out;
+  }
+  Result<void> erase(Id id) override {
+    ND_PREPARE(q, db_, "DELETE FROM subscribers WHERE id = ?");
+    q.bind(1, id);
+    return q.run();
+  }
+  Result<size_t> expire_pending(TimePoint created_before) override {
+    ND_PREPARE(q, db_, "DELETE FROM subscribers WHERE state = 'pending' AND created_at < ?");
+    q.bind(1, seconds(created_before));
+    ND_TRY(q.run());
+    return static_cast<size_t>(db_.changes());
+  }
   Result<int> add_hard_bounce(Id id, int limit, TimePoint now) override {
     ND_PREPARE(q, db_, R"sql(UPDATE subscribers SET hard_bounces = hard_bounces + 1, updated_at = ?2,
       state = CASE WHEN hard_bounces + 1 >= ?3 AND state IN ('confirmed', 'pending') THEN 'bounced' ELSE state END
@@ -207,7 +245,7 @@ class SqliteSubscribers final : public SubscriberRepository {
 
  private:
   Result<std::vector<core::Subscriber>> select(const std::string& where, std::optional<std::string> arg) {
-    ND_PREPARE(q, db_, "SELECT id, email, state, time_zone, created_at, confirmed_at FROM subscribers " + where);
+    ND_PREPARE(q, db_, "SELECT id, email, state, time_zone, created_at, confirmed_at, editions, paused FROM subscribers " + where);
     if (arg) q.bind(1, *arg);
     std::vector<core::Subscriber> out;
     for (;;) {
@@ -221,6 +259,10 @@ class SqliteSubscribers final : public SubscriberRepository {
       s.time_zone = q.text(3);
       s.created_at = time_at(q.integer(4));
       s.confirmed_at = optional_time(q, 5);
+      for (auto& name : core::split(q.text(6), '\n')) {
+        if (!name.empty()) s.editions.push_back(std::move(name));
+      }
+      s.paused = q.integer(7) != 0;
       out.push_back(std::move(s));
     }
     return out;
@@ -250,10 +292,13 @@ class SqliteDeliveries final : public DeliveryRepository {
     }
     return added;
   }
-  Result<size_t> enqueue_confirmed(Id edition_id, TimePoint now) override {
+  Result<size_t> enqueue_confirmed(Id edition_id, const std::string& edition_name, TimePoint now) override {
+    // editions holds one name a line; '' is every edition.
     ND_PREPARE(q, db_, R"sql(INSERT INTO deliveries(edition_id, subscriber_id, state, updated_at)
-      SELECT ?1, id, 'queued', ?2 FROM subscribers WHERE state = 'confirmed' ORDER BY id ON CONFLICT DO NOTHING)sql");
-    q.bind(1, edition_id).bind(2, seconds(now));
+      SELECT ?1, id, 'queued', ?2 FROM subscribers
+      WHERE state = 'confirmed' AND paused = 0 AND (editions = '' OR instr(char(10) || editions || char(10), char(10) || ?3 || char(10)) > 0)
+      ORDER BY id ON CONFLICT DO NOTHING)sql");
+    q.bind(1, edition_id).bind(2, seconds(now)).bind(3, edition_name);
     ND_TRY(q.run());
     return static_cast<size_t>(db_.changes());
   }
@@ -277,7 +322,7 @@ class SqliteDeliveries final : public DeliveryRepository {
   Result<std::vector<DueDelivery>> due(Id edition_id, Id after, size_t limit, TimePoint now) override {
     ND_PREPARE(q, db_, R"sql(SELECT d.subscriber_id, s.email, d.state, d.attempts, d.first_attempt_at
       FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-      WHERE d.edition_id = ?1 AND d.subscriber_id > ?2 AND s.state = 'confirmed'
+      WHERE d.edition_id = ?1 AND d.subscriber_id > ?2 AND s.state = 'confirmed' AND s.paused = 0
         AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= ?3))
       ORDER BY d.subscriber_id LIMIT ?4)sql");
     q.bind(1, edition_id).bind(2, after).bind(3, seconds(now)).bind(4, static_cast<std::int64_t>(limit));

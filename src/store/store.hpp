@@ -164,6 +164,16 @@ class SubscriberRepository {
   virtual Result<void> set_state(Id id, core::SubscriberState state, core::TimePoint now) = 0;
   virtual Result<std::vector<core::Subscriber>> list(std::optional<core::SubscriberState> state) = 0;
   virtual Result<std::optional<core::Subscriber>> find(Id id) = 0;
+  // Their editions (empty = every one), time zone and pause.
+  virtual Result<void> set_preferences(Id id, const std::vector<std::string>& editions, const std::string& time_zone,
+                                       bool paused, core::TimePoint now) = 0;
+  virtual Result<void> add_consent(const core::Consent& consent) = 0;
+  virtual Result<std::vector<core::Consent>> consents(Id id) = 0;
+  // Erases a subscriber and everything kept about them (deliveries and
+  // consents go with them; bounces keep the message without the link).
+  virtual Result<void> erase(Id id) = 0;
+  // Removes sign-ups never confirmed since before `created_before`.
+  virtual Result<size_t> expire_pending(core::TimePoint created_before) = 0;
   // One more hard bounce; at `limit` the address is suppressed (state
   // 'bounced'). Returns the count so far.
   virtual Result<int> add_hard_bounce(Id id, int limit, core::TimePoint now) = 0;
@@ -209,8 +219,9 @@ class DeliveryRepository {
   virtual ~DeliveryRepository() = default;
   // Queues one delivery per subscriber; existing rows are left as they are.
   virtual Result<size_t> enqueue(Id edition_id, const std::vector<Id>& subscriber_ids, core::TimePoint now) = 0;
-  // Queues one delivery per confirmed subscriber who has none for the edition.
-  virtual Result<size_t> enqueue_confirmed(Id edition_id, core::TimePoint now) = 0;
+  // Queues one delivery per confirmed subscriber who has none for the edition
+  // (not paused, and who chose `edition_name` or every edition).
+  virtual Result<size_t> enqueue_confirmed(Id edition_id, const std::string& edition_name, core::TimePoint now) = 0;
   // Moves a copy to `state`. 'sending' counts an attempt (and remembers the
   // first); 'deferred' waits until `retry_at`; `relay` names who took it.
   virtual Result<void> set_state(Id edition_id, Id subscriber_id, core::DeliveryState state,

@@ -43,7 +43,7 @@ a{color:#1a4f8a}
 </style>
 </head>
 <body>
-<header role="banner"><a href="/"><strong>{{site_name}}</strong></a></header>
+<header role="banner"><a href="/"><strong>{{site_name}}</strong></a> <nav aria-label="Site" style="display:inline"><a href="/subscribe">Sign up</a></nav></header>
 <main id="content">
 {{{content}}}
 </main>
@@ -164,6 +164,78 @@ std::string subscription_page(const SiteInfo& site, const SubscriptionPage& page
     d.set("button", data(false));
   }
   return layout(site, page.title, mustache(kPage).render(d));
+}
+
+std::string signup_page(const SiteInfo& site, const std::string& form_token, const std::vector<EditionChoice>& editions,
+                        const std::string& error) {
+  static constexpr const char* kPage = R"(<h1>Sign up for {{site_name}}</h1>
+<p>A daily email of today's top stories from our newsroom and top news outlets from around the world.</p>
+{{#error}}<p role="alert"><strong>{{error}}</strong></p>{{/error}}
+<form method="post" action="/subscribe">
+<p><label for="email">Email address</label><br><input id="email" name="email" type="email" required autocomplete="email" size="32"></p>
+{{#many}}<fieldset><legend>Editions</legend>
+{{#editions}}<label><input type="checkbox" name="edition" value="{{name}}"{{#chosen}} checked{{/chosen}}> {{name}}</label><br>
+{{/editions}}</fieldset>{{/many}}
+<p><label for="time_zone">Time zone (optional, like Europe/Paris)</label><br><input id="time_zone" name="time_zone" type="text" size="24"></p>
+<p class="nd-hp" aria-hidden="true" style="position:absolute;left:-9999px"><label for="website">Leave this empty</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></p>
+<input type="hidden" name="form" value="{{form_token}}">
+<p><button type="submit">Sign up</button></p>
+<p class="meta">We send a link to confirm the address first. Every email has a link to unsubscribe in one click.</p>
+</form>
+)";
+  data d;
+  d.set("site_name", site.name);
+  d.set("form_token", form_token);
+  if (error.empty()) d.set("error", data(false));
+  else d.set("error", error);
+  data list = data::type::list;
+  for (const auto& e : editions) {
+    data item;
+    item.set("name", e.name);
+    item.set("chosen", e.chosen ? data(true) : data(false));
+    list.push_back(item);
+  }
+  d.set("editions", list);
+  d.set("many", editions.size() > 1 ? data(true) : data(false));
+  return layout(site, "Sign up", mustache(kPage).render(d));
+}
+
+std::string preferences_page(const SiteInfo& site, const PreferencesView& view) {
+  static constexpr const char* kPage = R"(<h1>Your subscription</h1>
+<p>{{email}} is {{state}} to {{site_name}}.</p>
+{{#saved}}<p role="status"><strong>{{saved}}</strong></p>{{/saved}}
+<form method="post" action="/preferences?t={{token}}">
+{{#many}}<fieldset><legend>Editions</legend>
+{{#editions}}<label><input type="checkbox" name="edition" value="{{name}}"{{#chosen}} checked{{/chosen}}> {{name}}</label><br>
+{{/editions}}</fieldset>{{/many}}
+<p><label for="time_zone">Time zone (like Europe/Paris; empty: the edition's)</label><br><input id="time_zone" name="time_zone" type="text" size="24" value="{{time_zone}}"></p>
+<p><label><input type="checkbox" name="paused" value="1"{{#paused}} checked{{/paused}}> Pause: send nothing until I come back</label></p>
+<p><button type="submit">Save</button></p>
+</form>
+<form method="post" action="/unsubscribe?t={{unsubscribe_token}}"><p><button type="submit">Unsubscribe</button></p></form>
+<p><a href="/export?t={{token}}">Download everything kept about me</a> (JSON)</p>
+<form method="post" action="/erase?t={{token}}"><p><button type="submit">Erase my data</button> (unsubscribes and forgets the address)</p></form>
+)";
+  data d;
+  d.set("site_name", site.name);
+  d.set("email", view.email);
+  d.set("state", view.state);
+  d.set("token", view.token);
+  d.set("unsubscribe_token", view.unsubscribe_token);
+  d.set("time_zone", view.time_zone);
+  d.set("paused", view.paused ? data(true) : data(false));
+  if (view.saved.empty()) d.set("saved", data(false));
+  else d.set("saved", view.saved);
+  data list = data::type::list;
+  for (const auto& e : view.editions) {
+    data item;
+    item.set("name", e.name);
+    item.set("chosen", e.chosen ? data(true) : data(false));
+    list.push_back(item);
+  }
+  d.set("editions", list);
+  d.set("many", view.editions.size() > 1 ? data(true) : data(false));
+  return layout(site, "Your subscription", mustache(kPage).render(d));
 }
 
 std::string not_found_page(const SiteInfo& site) {

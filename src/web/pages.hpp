@@ -42,4 +42,28 @@ struct SubscriptionPage {
 };
 std::string subscription_page(const SiteInfo& site, const SubscriptionPage& page);
 
+struct EditionChoice {
+  std::string name;
+  bool chosen = true;
+};
+
+// The sign-up form: address, editions, time zone; a hidden form token and a
+// honeypot field that people never see. `error` says what to fix.
+std::string signup_page(const SiteInfo& site, const std::string& form_token, const std::vector<EditionChoice>& editions,
+                        const std::string& error);
+
+// A subscriber's preferences, reached by their signed link: editions, time
+// zone, pause; with their data to export, or to erase, and unsubscribing.
+struct PreferencesView {
+  std::string email;
+  std::string state;  // "subscribed", "not subscribed"
+  std::vector<EditionChoice> editions;
+  std::string time_zone;
+  bool paused = false;
+  std::string token;  // the preferences link's token, for the forms
+  std::string unsubscribe_token;
+  std::string saved;  // "" or what was saved
+};
+std::string preferences_page(const SiteInfo& site, const PreferencesView& view);
+
 }  // namespace newsdesk::web

@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 
 #include "core/clock.hpp"
-#include "core/signed_link.hpp"
 #include "edition/edition.hpp"
 #include "web/pages.hpp"
+#include "web/subscriptions.hpp"
 
 namespace newsdesk::web {
 
@@ -22,6 +22,8 @@ struct SiteServer::Impl {
   SiteInfo site;
   std::thread thread;
   int port = 0;
+  core::SystemClock clock;
+  std::unique_ptr<Subscriptions> subscriptions;
 };
 
 SiteServer::SiteServer() : impl_(std::make_unique<Impl>()) {}
@@ -35,7 +37,8 @@ void SiteServer::stop() {
 
 std::string SiteServer::base_url() const { return fmt::format("http://{}:{}", impl_->config.web.listen, impl_->port); }
 
-core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& config, std::unique_ptr<store::Store> store) {
+core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& config, std::unique_ptr<store::Store> store,
+                                                           ConfirmationMailer mailer) {
   std::unique_ptr<SiteServer> s(new SiteServer());
   Impl& impl = *s->impl_;
   impl.config = config;
@@ -102,64 +105,60 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
   impl.server.Get("/editions.json", [feed](const httplib::Request&, httplib::Response& res) {
     feed(res, "application/feed+json; charset=utf-8", edition::editions_json_feed);
   });
-  // Readers' links from their email: unsubscribe (RFC 8058 one-click POST, or
-  // a page with one button) and preferences. The token in the link says who;
-  // nothing else is asked.
-  auto link_secret = [m]() -> std::string {
-    auto secret = m->store->secret("links");
-    return secret ? *secret : std::string();
-  };
-  auto unsubscribe = [m, html, link_secret](const httplib::Request& req, httplib::Response& res, bool post) {
-    std::lock_guard lock(m->store_mutex);
-    const std::string token = req.get_param_value("t");
-    auto claims = core::verify_link(link_secret(), "unsubscribe", token);
-    if (!claims) {
-      return html(res, 400, subscription_page(m->site, {"This link does not work", "The unsubscribe link is not valid; it may "
-                                                        "have been cut short. Please use the whole link from the email.", "", ""}));
+  // The subscriber's pages (web/subscriptions): sign-up with double opt-in,
+  // confirmation, preferences, one-click unsubscribe, export and erasure.
+  impl.subscriptions = std::make_unique<Subscriptions>(impl.config, impl.site, *impl.store, impl.store_mutex, std::move(mailer),
+                                                       impl.clock);
+  Subscriptions* subs = impl.subscriptions.get();
+  auto adapt = [](const httplib::Request& req) {
+    Request r;
+    for (const auto& [name, value] : req.params) {
+      auto& slot = r.params[name];
+      slot += (slot.empty() ? "" : "\n") + value;  // a field given more than once (checkboxes)
     }
-    auto who = m->store->subscribers().find(claims->subscriber);
-    if (!who) return html(res, 500, "store error: " + who.error().message);
-    if (!*who) {
-      return html(res, 200, subscription_page(m->site, {"Unsubscribed", "This address is no longer on the list.", "", ""}));
-    }
-    const core::Subscriber& reader = **who;
-    if (!post) {
-      if (reader.state == core::SubscriberState::kUnsubscribed) {
-        return html(res, 200, subscription_page(m->site, {"Unsubscribed", reader.email + " gets no more editions of " + m->site.name + ".", "", ""}));
+    const std::string cookies = req.get_header_value("Cookie");
+    const std::string wanted = std::string(Subscriptions::kCookie) + "=";
+    for (size_t at = cookies.find(wanted); at != std::string::npos; at = cookies.find(wanted, at + 1)) {
+      if (at == 0 || cookies[at - 1] == ' ' || cookies[at - 1] == ';') {
+        r.cookie = cookies.substr(at + wanted.size(), cookies.find(';', at) == std::string::npos ? std::string::npos
+                                                                                                   : cookies.find(';', at) - at - wanted.size());
+        break;
       }
-      return html(res, 200, subscription_page(m->site, {"Unsubscribe from " + m->site.name, "Stop sending editions to " + reader.email + "?",
-                                                        "Unsubscribe", "/unsubscribe?t=" + token}));
     }
-    if (reader.state != core::SubscriberState::kUnsubscribed) {
-      auto done = m->store->subscribers().set_state(reader.id, core::SubscriberState::kUnsubscribed, core::SystemClock().now());
-      if (!done) return html(res, 500, "store error: " + done.error().message);
-    }
-    if (req.get_param_value("List-Unsubscribe") == "One-Click") {
-      // A mailbox provider's one-click POST: a plain answer, nothing to render.
-      res.set_content("unsubscribed\n", "text/plain; charset=utf-8");
-      return;
-    }
-    html(res, 200, subscription_page(m->site, {"Unsubscribed", reader.email + " gets no more editions of " + m->site.name + ".", "", ""}));
+    r.ip = req.remote_addr;
+    return r;
   };
-  impl.server.Get("/unsubscribe", [unsubscribe](const httplib::Request& req, httplib::Response& res) { unsubscribe(req, res, false); });
-  impl.server.Post("/unsubscribe", [unsubscribe](const httplib::Request& req, httplib::Response& res) { unsubscribe(req, res, true); });
-  impl.server.Get("/preferences", [m, html, link_secret](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(m->store_mutex);
-    const std::string secret = link_secret();
-    auto claims = core::verify_link(secret, "preferences", req.get_param_value("t"));
-    if (!claims) {
-      return html(res, 400, subscription_page(m->site, {"This link does not work", "The preferences link is not valid; it may "
-                                                        "have been cut short. Please use the whole link from the email.", "", ""}));
-    }
-    auto who = m->store->subscribers().find(claims->subscriber);
-    if (!who || !*who) return html(res, 404, not_found_page(m->site));
-    const core::Subscriber& reader = **who;
-    const std::string action = "/unsubscribe?t=" + core::sign_link(secret, {"unsubscribe", reader.id, 0});
-    const bool subscribed = reader.state == core::SubscriberState::kConfirmed || reader.state == core::SubscriberState::kPending;
-    html(res, 200, subscription_page(m->site, {"Your subscription", fmt::format("{} is {} to {}.", reader.email,
-                                                                               subscribed ? "subscribed" : "not subscribed", m->site.name),
-                                               subscribed ? "Unsubscribe" : "", action}));
-  });
+  auto reply = [html](httplib::Response& res, const Response& out) {
+    if (!out.set_cookie.empty()) res.set_header("Set-Cookie", out.set_cookie);
+    if (!out.disposition.empty()) res.set_header("Content-Disposition", out.disposition);
+    res.set_header("Cache-Control", "no-store");  // pages about one reader are theirs alone
+    if (out.content_type.rfind("text/html", 0) == 0) return html(res, out.status, out.body);
+    res.status = out.status;
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_content(out.body, out.content_type);
+  };
+  using Handler = Response (Subscriptions::*)(const Request&);
+  auto route = [&](const char* path, bool post, Handler h) {
+    auto handler = [subs, adapt, reply, h](const httplib::Request& req, httplib::Response& res) { reply(res, (subs->*h)(adapt(req))); };
+    if (post) impl.server.Post(path, handler);
+    else impl.server.Get(path, handler);
+  };
+  using Handler2 = Response (Subscriptions::*)(const Request&, bool);
+  auto route2 = [&](const char* path, Handler2 h) {
+    impl.server.Get(path, [subs, adapt, reply, h](const httplib::Request& req, httplib::Response& res) {
+      reply(res, (subs->*h)(adapt(req), false));
+    });
+    impl.server.Post(path, [subs, adapt, reply, h](const httplib::Request& req, httplib::Response& res) {
+      reply(res, (subs->*h)(adapt(req), true));
+    });
+  };
+  route("/subscribe", false, &Subscriptions::signup_form);
+  route("/subscribe", true, &Subscriptions::signup);
+  route2("/confirm", &Subscriptions::confirm);
+  route2("/unsubscribe", &Subscriptions::unsubscribe);
+  route2("/preferences", &Subscriptions::preferences);
+  route("/export", false, &Subscriptions::export_data);
+  route("/erase", true, &Subscriptions::erase);
   impl.server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
   impl.server.set_error_handler([m, html](const httplib::Request&, httplib::Response& res) {
     if (res.status == 404) html(res, 404, not_found_page(m->site));

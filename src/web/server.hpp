@@ -8,13 +8,16 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "store/store.hpp"
+#include "web/subscriptions.hpp"
 
 namespace newsdesk::web {
 
 class SiteServer {
  public:
   // Binds config.web.listen:config.web.port and serves on background threads.
-  static core::Result<std::unique_ptr<SiteServer>> start(const core::Config& config, std::unique_ptr<store::Store> store);
+  // `mailer` sends sign-ups their confirmation email; without one, sign-up is closed (503).
+  static core::Result<std::unique_ptr<SiteServer>> start(const core::Config& config, std::unique_ptr<store::Store> store,
+                                                         ConfirmationMailer mailer = nullptr);
   ~SiteServer();
   SiteServer(const SiteServer&) = delete;
   SiteServer& operator=(const SiteServer&) = delete;
