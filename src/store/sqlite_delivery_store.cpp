@@ -460,6 +460,44 @@ class SqliteBounces final : public BounceRepository {
   Database& db_;
 };
 
+class SqliteSearch final : public SearchRepository {
+ public:
+  explicit SqliteSearch(Database& db) : db_(db) {}
+  Result<SearchResults> search(const std::string& query, size_t limit, size_t offset) override {
+    SearchResults out;
+    const std::string match = search_words(query);
+    if (match.empty()) return out;
+    ND_PREPARE(count, db_, "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?");
+    count.bind(1, match);
+    ND_TRY_ASSIGN(counted, count.step());
+    out.total = *counted ? static_cast<size_t>(count.integer(0)) : 0;
+    // bm25 with the title weighted above the text.
+    ND_PREPARE(q, db_, R"sql(SELECT a.id, a.story_id, highlight(articles_fts, 0, char(2), char(3)),
+        snippet(articles_fts, 1, char(2), char(3), ' … ', 24), a.url, COALESCE(s.name, a.site_name), a.published_at
+      FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid LEFT JOIN sources s ON s.id = a.source_id
+      WHERE articles_fts MATCH ?1 ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT ?2 OFFSET ?3)sql");
+    q.bind(1, match).bind(2, static_cast<std::int64_t>(limit)).bind(3, static_cast<std::int64_t>(offset));
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      SearchHit h;
+      h.article_id = q.integer(0);
+      h.story_id = q.optional_integer(1);
+      h.title = q.text(2);
+      h.snippet = q.text(3);
+      h.url = q.text(4);
+      h.outlet = q.text(5);
+      if (auto t = q.optional_integer(6)) h.published = time_at(*t);
+      out.hits.push_back(std::move(h));
+    }
+    return out;
+  }
+
+ private:
+  Database& db_;
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(Database db)
@@ -472,7 +510,8 @@ class SqliteStore final : public Store {
         editions_(make_sqlite_editions(db_)),
         subscribers_(make_sqlite_subscribers(db_)),
         deliveries_(make_sqlite_deliveries(db_)),
-        bounces_(std::make_unique<SqliteBounces>(db_)) {}
+        bounces_(std::make_unique<SqliteBounces>(db_)),
+        search_(std::make_unique<SqliteSearch>(db_)) {}
 
   SourceRepository& sources() override { return *sources_; }
   FeedRepository& feeds() override { return *feeds_; }
@@ -483,6 +522,7 @@ class SqliteStore final : public Store {
   SubscriberRepository& subscribers() override { return *subscribers_; }
   DeliveryRepository& deliveries() override { return *deliveries_; }
   BounceRepository& bounces() override { return *bounces_; }
+  SearchRepository& search() override { return *search_; }
 
   Result<std::string> secret(const std::string& name) override {
     const std::string key = "secret." + name;
@@ -549,6 +589,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<SubscriberRepository> subscribers_;
   std::unique_ptr<DeliveryRepository> deliveries_;
   std::unique_ptr<BounceRepository> bounces_;
+  std::unique_ptr<SearchRepository> search_;
 };
 
 }  // namespace
@@ -556,6 +597,27 @@ class SqliteStore final : public Store {
 std::unique_ptr<EditionRepository> make_sqlite_editions(Database& db) { return std::make_unique<SqliteEditions>(db); }
 std::unique_ptr<SubscriberRepository> make_sqlite_subscribers(Database& db) { return std::make_unique<SqliteSubscribers>(db); }
 std::unique_ptr<DeliveryRepository> make_sqlite_deliveries(Database& db) { return std::make_unique<SqliteDeliveries>(db); }
+
+std::string search_words(const std::string& query) {
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty() && words.size() < 16) words.push_back(word);
+    word.clear();
+  };
+  for (char c : query) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || u >= 0x80) word += c;  // bytes of UTF-8 letters stay in the word
+    else flush();
+  }
+  flush();
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    out += (i ? " " : "") + std::string("\"") + words[i] + "\"";
+    if (i + 1 == words.size() && words[i].size() >= 3) out += "*";  // typing: the last word may be unfinished
+  }
+  return out;
+}
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& path) {
   auto db = Database::open(path.string());

@@ -244,6 +244,38 @@ class DeliveryRepository {
   virtual Result<void> release_lease(Id edition_id, const std::string& holder) = 0;
 };
 
+// Full-text search over articles, for the site. Marked text carries
+// kMarkStart/kMarkEnd around the words that matched, for the page to escape
+// the rest and highlight those. An interface a PostgreSQL backend can
+// implement with tsvector.
+struct SearchHit {
+  Id article_id = 0;
+  std::optional<Id> story_id;
+  std::string title;    // marked
+  std::string snippet;  // marked, a few dozen words around the matches
+  std::string url;
+  std::string outlet;
+  std::optional<core::TimePoint> published;
+};
+struct SearchResults {
+  std::vector<SearchHit> hits;
+  size_t total = 0;  // every match, for pagination
+};
+inline constexpr char kMarkStart = '\x02';
+inline constexpr char kMarkEnd = '\x03';
+
+class SearchRepository {
+ public:
+  virtual ~SearchRepository() = default;
+  // Articles matching every word of `query` (the last may be a prefix), best first.
+  virtual Result<SearchResults> search(const std::string& query, size_t limit, size_t offset) = 0;
+};
+
+// The words of what a reader typed, as a query any backend can run: letters
+// and digits only, each quoted; the last a prefix when long enough. Empty
+// when nothing searchable is left.
+std::string search_words(const std::string& query);
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -256,6 +288,7 @@ class Store {
   virtual SubscriberRepository& subscribers() = 0;
   virtual DeliveryRepository& deliveries() = 0;
   virtual BounceRepository& bounces() = 0;
+  virtual SearchRepository& search() = 0;
   // Runs `work` in one transaction: committed when it succeeds, rolled back
   // when it returns an error.
   virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;

@@ -43,7 +43,7 @@ a{color:#1a4f8a}
 </style>
 </head>
 <body>
-<header role="banner"><a href="/"><strong>{{site_name}}</strong></a> <nav aria-label="Site" style="display:inline"><a href="/subscribe">Sign up</a></nav></header>
+<header role="banner"><a href="/"><strong>{{site_name}}</strong></a> <nav aria-label="Site" style="display:inline"><a href="/editions">Past editions</a> · <a href="/search">Search</a> · <a href="/subscribe">Sign up</a></nav></header>
 <main id="content">
 {{{content}}}
 </main>
@@ -236,6 +236,100 @@ std::string preferences_page(const SiteInfo& site, const PreferencesView& view) 
   d.set("editions", list);
   d.set("many", view.editions.size() > 1 ? data(true) : data(false));
   return layout(site, "Your subscription", mustache(kPage).render(d));
+}
+
+namespace {
+
+// Escaped text with the matches (between \x02 and \x03) in <mark>.
+std::string marked_html(const std::string& text) {
+  std::string out;
+  for (char c : kainjow::mustache::html_escape(text)) {
+    if (c == '\x02') out += "<mark>";
+    else if (c == '\x03') out += "</mark>";
+    else out += c;
+  }
+  return out;
+}
+
+std::string url_encode(const std::string& s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string search_page(const SiteInfo& site, const SearchView& view) {
+  static constexpr const char* kPage = R"(<h1>Search</h1>
+<form method="get" action="/search" role="search"><p><label for="q">Search articles</label>
+<input id="q" name="q" type="search" value="{{query}}" size="32"> <button type="submit">Search</button></p></form>
+{{#asked}}<p class="meta">{{count}}</p>{{/asked}}
+{{#has_hits}}<ol class="stories" start="{{first}}">
+{{#hits}}<li><h2><a href="{{link}}">{{{title}}}</a></h2><p>{{{snippet}}}</p><p class="meta">{{outlet}}{{#when}} · {{when}}{{/when}}</p></li>
+{{/hits}}</ol>{{/has_hits}}
+{{#pages}}<nav aria-label="Pages"><p>{{#previous}}<a href="{{previous}}" rel="prev">Previous</a> {{/previous}}Page {{page}} of {{last}}{{#next}} <a href="{{next}}" rel="next">Next</a>{{/next}}</p></nav>{{/pages}}
+)";
+  data d;
+  d.set("query", view.query);
+  d.set("asked", !view.query.empty() ? data(true) : data(false));
+  d.set("count", view.total == 0 ? std::string("Nothing found.") : fmt::format("{} article(s) found.", view.total));
+  data hits = data::type::list;
+  for (const auto& h : view.hits) {
+    data item;
+    item.set("title", marked_html(h.title.empty() ? "(untitled)" : h.title));
+    item.set("snippet", marked_html(h.snippet));
+    item.set("link", h.link.rfind("/", 0) == 0 && h.link.rfind("//", 0) != 0 ? h.link : safe_url(h.link));
+    item.set("outlet", h.outlet);
+    item.set("when", h.when);
+    hits.push_back(item);
+  }
+  d.set("hits", hits);
+  d.set("has_hits", view.hits.empty() ? data(false) : data(true));
+  d.set("first", std::to_string((view.page - 1) * view.per_page + 1));
+  const size_t last = view.per_page == 0 ? 1 : std::max<size_t>(1, (view.total + view.per_page - 1) / view.per_page);
+  if (last > 1) {
+    data pages;
+    pages.set("page", std::to_string(view.page));
+    pages.set("last", std::to_string(last));
+    const std::string base = "/search?q=" + url_encode(view.query) + "&page=";
+    if (view.page > 1) pages.set("previous", base + std::to_string(view.page - 1));
+    else pages.set("previous", data(false));
+    if (view.page < last) pages.set("next", base + std::to_string(view.page + 1));
+    else pages.set("next", data(false));
+    d.set("pages", pages);
+  } else {
+    d.set("pages", data(false));
+  }
+  return layout(site, view.query.empty() ? "Search" : "Search: " + view.query, mustache(kPage).render(d));
+}
+
+std::string archive_page(const SiteInfo& site, const std::vector<core::Edition>& editions) {
+  static constexpr const char* kPage = R"(<h1>Past editions</h1>
+{{#has}}<ul class="coverage">
+{{#editions}}<li><a href="/edition/{{date}}">{{date}}</a> · {{subject}}</li>
+{{/editions}}</ul>{{/has}}{{^has}}<p>No edition yet.</p>{{/has}}
+)";
+  data d;
+  data list = data::type::list;
+  for (const auto& e : editions) {
+    data item;
+    item.set("date", e.date);
+    item.set("subject", e.subject);
+    list.push_back(item);
+  }
+  d.set("editions", list);
+  d.set("has", editions.empty() ? data(false) : data(true));
+  return layout(site, "Past editions", mustache(kPage).render(d));
 }
 
 std::string not_found_page(const SiteInfo& site) {

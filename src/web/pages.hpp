@@ -31,6 +31,24 @@ std::string story_page(const SiteInfo& site, const core::Story& story, const std
 
 std::string not_found_page(const SiteInfo& site);
 
+// Search results: `query` as typed, page `page` (from 1) of `per_page`.
+// Titles and snippets come marked (store::kMarkStart/kMarkEnd): escaped
+// here, the matches highlighted.
+struct SearchView {
+  std::string query;
+  size_t page = 1;
+  size_t per_page = 20;
+  size_t total = 0;
+  struct Hit {
+    std::string title, snippet, link, outlet, when;
+  };
+  std::vector<Hit> hits;
+};
+std::string search_page(const SiteInfo& site, const SearchView& view);
+
+// Every edition, newest first, each linking its permanent page.
+std::string archive_page(const SiteInfo& site, const std::vector<core::Edition>& editions);
+
 // A reader's page reached from a link in their email: a heading, a message
 // and, when `button` is set, a form with that one button posting to
 // `action` (a path of ours, with the link's token).

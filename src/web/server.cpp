@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/clock.hpp"
+#include "core/time.hpp"
 #include "edition/edition.hpp"
 #include "web/pages.hpp"
 #include "web/subscriptions.hpp"
@@ -159,6 +160,29 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
   route2("/preferences", &Subscriptions::preferences);
   route("/export", false, &Subscriptions::export_data);
   route("/erase", true, &Subscriptions::erase);
+  impl.server.Get("/editions", [m, html](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard lock(m->store_mutex);
+    auto editions = m->store->editions().list(m->config.edition.name, 3660);
+    if (!editions) return html(res, 500, "store error: " + editions.error().message);
+    html(res, 200, archive_page(m->site, *editions));
+  });
+  impl.server.Get("/search", [m, html](const httplib::Request& req, httplib::Response& res) {
+    SearchView view;
+    view.query = req.get_param_value("q").substr(0, 200);
+    const long long page = std::atoll(req.get_param_value("page").c_str());
+    view.page = page >= 1 && page <= 1000 ? static_cast<size_t>(page) : 1;
+    if (!view.query.empty()) {
+      std::lock_guard lock(m->store_mutex);
+      auto found = m->store->search().search(view.query, view.per_page, (view.page - 1) * view.per_page);
+      if (!found) return html(res, 500, "store error: " + found.error().message);
+      view.total = found->total;
+      for (const auto& h : found->hits) {
+        view.hits.push_back({h.title, h.snippet, h.story_id ? fmt::format("/story/{}", *h.story_id) : h.url, h.outlet,
+                             h.published ? core::format_rfc3339(*h.published).substr(0, 10) : ""});
+      }
+    }
+    html(res, 200, search_page(m->site, view));
+  });
   impl.server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
   impl.server.set_error_handler([m, html](const httplib::Request&, httplib::Response& res) {
     if (res.status == 404) html(res, 404, not_found_page(m->site));

@@ -252,3 +252,43 @@ TEST_F(SqliteStoreTest, EditionsSubscribersAndDeliveries) {
   EXPECT_EQ((*sent)[0].attempts, 1);
   EXPECT_FALSE(store_->deliveries().set_state(*id, 999, core::DeliveryState::kSent, "", at("2026-11-29T08:02:00Z")));
 }
+
+TEST_F(SqliteStoreTest, SearchFindsEveryWordRanksTitlesFirstAndMarksTheMatches) {
+  core::Id s = add_source("http://a.example/feed");
+  auto add = [&](const std::string& url, const std::string& title, const std::string& text) {
+    core::Article a;
+    a.source_id = s;
+    a.url = a.canonical_url = url;
+    a.title = title;
+    a.text = text;
+    a.published = at("2026-11-29T09:00:00Z");
+    auto id = store_->articles().add(a);
+    EXPECT_TRUE(id);
+    return id->id;
+  };
+  core::Id festival = add("http://a.example/1", "Harbour festival opens", "The navy band played while boats sailed past.");
+  core::Id drill = add("http://a.example/2", "Navy destroyers drill off the coast", "Three ships tested air defences.");
+  add("http://a.example/3", "Café owners cheer", "Crowds at the café by the harbour.");
+  auto navy = store_->search().search("navy", 10, 0);
+  ASSERT_TRUE(navy) << navy.error().message;
+  ASSERT_EQ(navy->total, 2u);
+  EXPECT_EQ(navy->hits[0].article_id, drill) << "a match in the title ranks first";
+  EXPECT_NE(navy->hits[0].title.find(std::string(1, store::kMarkStart) + "Navy" + std::string(1, store::kMarkEnd)), std::string::npos);
+  EXPECT_EQ(navy->hits[1].article_id, festival);
+  EXPECT_NE(navy->hits[1].snippet.find(std::string(1, store::kMarkStart) + "navy"), std::string::npos);
+  EXPECT_EQ(store_->search().search("navy band", 10, 0)->total, 1u);  // every word
+  EXPECT_EQ(store_->search().search("cafe", 10, 0)->total, 1u);       // accents folded
+  EXPECT_EQ(store_->search().search("destr", 10, 0)->total, 1u);      // the last word as a prefix
+  auto second = store_->search().search("navy", 1, 1);
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->hits.size(), 1u);
+  EXPECT_EQ(second->hits[0].article_id, festival);
+  // What FTS5 would read as syntax is only words here.
+  for (const char* odd : {"\"; DROP TABLE articles; --", "navy OR", "NEAR(", "*", "a:b", ""}) {
+    auto r = store_->search().search(odd, 10, 0);
+    ASSERT_TRUE(r) << odd << ": " << r.error().message;
+  }
+  EXPECT_EQ(*store_->articles().count(), 3u);
+  EXPECT_EQ(store::search_words("  Navy,  band!"), "\"Navy\" \"band\"*");
+  EXPECT_EQ(store::search_words("--"), "");
+}

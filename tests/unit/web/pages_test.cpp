@@ -46,3 +46,21 @@ TEST(Pages, StoryPageMarksCopiesAndShowsTheCaptionOnce) {
   ASSERT_NE(first, std::string::npos);
   EXPECT_EQ(html.find("<figcaption>", first + 1), std::string::npos) << "one caption, however many articles carry it";
 }
+
+TEST(Pages, SearchEscapesWhatWasFoundAndHighlightsOnlyTheMatches) {
+  web::SiteInfo site{"Daily Headlines", "", "1 Example Street"};
+  web::SearchView view;
+  view.query = "<script>alert(1)</script>";
+  view.total = 45;
+  view.page = 2;
+  view.hits.push_back({"Navy \x02" "drill\x03 <img src=x onerror=alert(1)>", "a \x02" "drill\x03 & more", "javascript:alert(1)",
+                       "Outlet <b>", "2026-11-29"});
+  const std::string html = web::search_page(site, view);
+  EXPECT_EQ(html.find("<script>alert(1)"), std::string::npos);
+  EXPECT_EQ(html.find("<img src=x"), std::string::npos);
+  EXPECT_EQ(html.find("href=\"javascript:"), std::string::npos);
+  EXPECT_NE(html.find("Navy <mark>drill</mark> &lt;img"), std::string::npos) << html;
+  EXPECT_NE(html.find("a <mark>drill</mark> &amp; more"), std::string::npos);
+  EXPECT_NE(html.find("Page 2 of 3"), std::string::npos);
+  EXPECT_NE(html.find("/search?q=%3Cscript%3Ealert%281%29%3C%2Fscript%3E&amp;page=3"), std::string::npos) << html;
+}
