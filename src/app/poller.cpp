@@ -10,6 +10,7 @@
 
 #include "app/pipeline.hpp"
 #include "core/clock.hpp"
+#include "core/metrics.hpp"
 #include "core/time.hpp"
 #include "core/url.hpp"
 #include "feed/feed.hpp"
@@ -46,6 +47,17 @@ core::Result<void> run_poller(const core::Config& config, const PollerOptions& o
     ND_TRY_ASSIGN(polled, poll_feeds(**store, *fetcher, config.poll, now));
     ND_TRY_ASSIGN(fetched, fetch_articles(**store, *fetcher, config, now));
     ND_TRY_ASSIGN(clustered, cluster_articles(**store, config.cluster, now));
+    auto& metrics = core::Metrics::global();
+    const std::string polls = "newsdesk_feed_polls_total", polls_help = "Feed polls, by outcome.";
+    metrics.add(polls, polls_help, {{"outcome", "fetched"}}, static_cast<double>(polled->feeds - polled->not_modified - polled->failed));
+    metrics.add(polls, polls_help, {{"outcome", "not_modified"}}, static_cast<double>(polled->not_modified));
+    metrics.add(polls, polls_help, {{"outcome", "failed"}}, static_cast<double>(polled->failed));
+    metrics.add("newsdesk_feed_entries_total", "New feed entries stored.", {}, static_cast<double>(polled->new_entries));
+    metrics.add("newsdesk_page_fetches_total", "Article pages fetched, by outcome.", {{"outcome", "article"}},
+                static_cast<double>(fetched->articles));
+    metrics.add("newsdesk_page_fetches_total", "Article pages fetched, by outcome.", {{"outcome", "failed"}},
+                static_cast<double>(fetched->failed));
+    metrics.add("newsdesk_stories_created_total", "New stories opened by clustering.", {}, static_cast<double>(clustered->new_stories));
     spdlog::info("polled {} feeds ({} not modified, {} failed, {} moved, {} gone), {} new entries; {} new articles; "
                  "{} new stories",
                  polled->feeds, polled->not_modified, polled->failed, polled->moved, polled->gone, polled->new_entries,

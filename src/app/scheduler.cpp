@@ -6,6 +6,7 @@
 
 #include "app/pipeline.hpp"
 #include "app/sender.hpp"
+#include "core/metrics.hpp"
 #include "core/time.hpp"
 
 namespace newsdesk::app {
@@ -35,7 +36,11 @@ core::Result<core::TimePoint> EditionScheduler::run_due(const std::atomic<bool>*
     ND_TRY_ASSIGN(stored, store_.editions().by_date(name, slot->date));
     if (!*stored) {
       // Built at its send time, after the editor's last word.
+      const auto started = std::chrono::steady_clock::now();
       ND_TRY_ASSIGN(built, build_edition(store_, *config, now, slot->date));
+      core::Metrics::global().set("newsdesk_edition_build_seconds", "How long the last build of each edition took.",
+                                  {{"edition", name}},
+                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       spdlog::info("edition {} of {}: built, {} stories", name, slot->date, built->edition.items.size());
       ND_TRY_ASSIGN(again, store_.editions().by_date(name, slot->date));
       *stored = std::move(*again);
@@ -46,6 +51,11 @@ core::Result<core::TimePoint> EditionScheduler::run_due(const std::atomic<bool>*
     ND_TRY_ASSIGN(report, send_edition(store_, *config, **stored, clock_, options));
     spdlog::info("edition {} of {}: {} sent, {} deferred, {} failed", name, slot->date, report->sent, report->deferred,
                  report->failed);
+    auto& metrics = core::Metrics::global();
+    const std::string sends = "newsdesk_copies_sent_total", help = "Edition copies the relays answered, by outcome.";
+    metrics.add(sends, help, {{"edition", name}, {"outcome", "sent"}}, static_cast<double>(report->sent));
+    metrics.add(sends, help, {{"edition", name}, {"outcome", "deferred"}}, static_cast<double>(report->deferred));
+    metrics.add(sends, help, {{"edition", name}, {"outcome", "failed"}}, static_cast<double>(report->failed));
     if (report->stopped) {
       next = std::min(next, now + std::chrono::minutes(1));  // no relay: try again soon
     } else if (report->next_retry) {

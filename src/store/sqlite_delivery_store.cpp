@@ -524,6 +524,36 @@ class SqliteStore final : public Store {
   BounceRepository& bounces() override { return *bounces_; }
   SearchRepository& search() override { return *search_; }
 
+  Result<DeskCounts> counts() override {
+    DeskCounts c;
+    auto one = [&](const char* sql, size_t& out) -> Result<void> {
+      ND_PREPARE(q, db_, sql);
+      ND_TRY_ASSIGN(row, q.step());
+      out = *row ? static_cast<size_t>(q.integer(0)) : 0;
+      return {};
+    };
+    auto grouped = [&](const char* sql, std::vector<std::pair<std::string, size_t>>& out) -> Result<void> {
+      ND_PREPARE(q, db_, sql);
+      for (;;) {
+        auto row = q.step();
+        if (!row) return tl::unexpected(row.error());
+        if (!*row) break;
+        out.emplace_back(q.text(0), static_cast<size_t>(q.integer(1)));
+      }
+      return {};
+    };
+    ND_TRY(one("SELECT COUNT(*) FROM sources", c.sources));
+    ND_TRY(one("SELECT COUNT(*) FROM feeds WHERE gone = 1", c.feeds_gone));
+    ND_TRY(grouped("SELECT CASE last_error_class WHEN '' THEN 'other' ELSE last_error_class END, COUNT(*) FROM feeds "
+                   "WHERE consecutive_failures > 0 AND gone = 0 GROUP BY 1", c.feeds_failing));
+    ND_TRY(one("SELECT COUNT(*) FROM feed_entries WHERE state = 'new'", c.entries_waiting));
+    ND_TRY(one("SELECT COUNT(*) FROM articles", c.articles));
+    ND_TRY(one("SELECT COUNT(*) FROM stories WHERE merged_into IS NULL", c.stories));
+    ND_TRY(grouped("SELECT state, COUNT(*) FROM subscribers GROUP BY state", c.subscribers));
+    ND_TRY(grouped("SELECT state, COUNT(*) FROM deliveries GROUP BY state", c.deliveries));
+    return c;
+  }
+
   Result<std::string> secret(const std::string& name) override {
     const std::string key = "secret." + name;
     ND_PREPARE(get, db_, "SELECT value FROM settings WHERE key = ?");

@@ -276,6 +276,18 @@ class SearchRepository {
 // when nothing searchable is left.
 std::string search_words(const std::string& query);
 
+// The desk's sizes, for /metrics: what is kept and what is waiting.
+struct DeskCounts {
+  size_t sources = 0;
+  size_t feeds_gone = 0;
+  std::vector<std::pair<std::string, size_t>> feeds_failing;  // by error class
+  size_t entries_waiting = 0;  // announced by feeds, page not fetched yet
+  size_t articles = 0;
+  size_t stories = 0;
+  std::vector<std::pair<std::string, size_t>> subscribers;  // by state
+  std::vector<std::pair<std::string, size_t>> deliveries;   // by state, every edition
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -297,6 +309,7 @@ class Store {
   // links), made from the system's random source the first time it is asked
   // for and kept, so that every process of the desk agrees on it.
   virtual Result<std::string> secret(const std::string& name) = 0;
+  virtual Result<DeskCounts> counts() = 0;
 };
 
 // Opens (creating if needed) an SQLite store in WAL mode with foreign keys on,

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/clock.hpp"
+#include "core/metrics.hpp"
 #include "core/time.hpp"
 #include "edition/edition.hpp"
 #include "web/pages.hpp"
@@ -183,7 +184,44 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     }
     html(res, 200, search_page(m->site, view));
   });
+  // Prometheus: the stages' counters, and the store's sizes read now.
+  impl.server.Get("/metrics", [m](const httplib::Request&, httplib::Response& res) {
+    auto& metrics = core::Metrics::global();
+    {
+      std::lock_guard lock(m->store_mutex);
+      auto c = m->store->counts();
+      if (!c) {
+        res.status = 500;
+        res.set_content("store error: " + c.error().message + "\n", "text/plain; charset=utf-8");
+        return;
+      }
+      metrics.clear_gauges("newsdesk_store_");
+      const auto n = [](size_t v) { return static_cast<double>(v); };
+      metrics.set("newsdesk_store_sources", "Sources (outlets' feeds) registered.", {}, n(c->sources));
+      metrics.set("newsdesk_store_feeds_gone", "Feeds that answered 410 and are no longer polled.", {}, n(c->feeds_gone));
+      metrics.set("newsdesk_store_feeds_failing", "Feeds whose last poll failed, by the error's class.", {{"class", "none"}}, 0);
+      for (const auto& [klass, count] : c->feeds_failing) {
+        metrics.set("newsdesk_store_feeds_failing", "Feeds whose last poll failed, by the error's class.", {{"class", klass}}, n(count));
+      }
+      metrics.set("newsdesk_store_entries_waiting", "Feed entries whose page is not fetched yet (the fetch queue).", {},
+                  n(c->entries_waiting));
+      metrics.set("newsdesk_store_articles", "Articles kept.", {}, n(c->articles));
+      metrics.set("newsdesk_store_stories", "Stories kept (merged ones not counted).", {}, n(c->stories));
+      for (const auto& [state, count] : c->subscribers) {
+        metrics.set("newsdesk_store_subscribers", "Subscribers by state.", {{"state", state}}, n(count));
+      }
+      for (const auto& [state, count] : c->deliveries) {
+        metrics.set("newsdesk_store_deliveries", "Edition copies in the delivery ledger by state (the send queue).",
+                    {{"state", state}}, n(count));
+      }
+    }
+    res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
   impl.server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+  impl.server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    core::Metrics::global().add("newsdesk_http_requests_total", "HTTP requests answered, by method and status.",
+                                {{"method", req.method}, {"code", std::to_string(res.status)}});
+  });
   impl.server.set_error_handler([m, html](const httplib::Request&, httplib::Response& res) {
     if (res.status == 404) html(res, 404, not_found_page(m->site));
   });

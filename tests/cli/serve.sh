@@ -44,6 +44,13 @@ done
 curl -fsS "http://127.0.0.1:$web_port/healthz" | grep -q ok || { cat serve.err; echo "the site does not answer"; exit 1; }
 [[ $(ls mail/*.eml | wc -l) -eq 3 ]] || { cat serve.err; ls mail; echo "the edition did not go to the three readers"; exit 1; }
 grep -q "Subject: Tokyo Morning" mail/000001.eml || { head -30 mail/000001.eml; echo "not the scheduled edition"; exit 1; }
+# Prometheus: the ledger's sizes, the sends by outcome, the pages answered.
+curl -fsS "http://127.0.0.1:$web_port/metrics" > metrics.txt
+for line in 'newsdesk_store_deliveries{state="sent"} 3' 'newsdesk_copies_sent_total{edition="Tokyo Morning",outcome="sent"} 3' \
+            'newsdesk_store_subscribers{state="confirmed"} 3' '# TYPE newsdesk_http_requests_total counter' \
+            'newsdesk_http_requests_total{method="GET",code="200"}' 'newsdesk_edition_build_seconds{edition="Tokyo Morning"}'; do
+  grep -qF "$line" metrics.txt || { cat metrics.txt; echo "/metrics lacks: $line"; exit 1; }
+done
 kill -TERM $desk
 for _ in $(seq 100); do kill -0 $desk 2>/dev/null || break; sleep 0.05; done
 if kill -0 $desk 2>/dev/null; then echo "serve did not stop on SIGTERM"; exit 1; fi

@@ -41,3 +41,4 @@ TEST(Strings, RepairMojibakeRestoresUtf8ReadAsWindows1252) {
       << "correct text is left alone";
   EXPECT_EQ(repair_mojibake("\xC3\x82 la carte"), "\xC3\x82 la carte") << "a lone Â is not mojibake";
 }
+
