@@ -27,6 +27,7 @@ body{margin:0;font-family:Georgia,'Times New Roman',serif;color:#111;background:
 header,main,footer{max-width:760px;margin:0 auto;padding:12px 16px}
 header{border-bottom:3px double #111}
 header a{color:#111;text-decoration:none}
+header nav a{text-decoration:underline}
 h1{margin:.2em 0;font-size:2rem}
 .meta{font-family:Arial,Helvetica,sans-serif;font-size:.85rem;color:#555}
 ol.stories{padding-left:1.2em}
@@ -153,6 +154,7 @@ std::string subscription_page(const SiteInfo& site, const SubscriptionPage& page
   static constexpr const char* kPage = R"(<h1>{{title}}</h1>
 <p>{{message}}</p>
 {{#button}}<form method="post" action="{{action}}"><button type="submit">{{button}}</button></form>{{/button}}
+{{#link}}<p><a href="{{link}}">{{link_text}}</a></p>{{/link}}
 )";
   data d;
   d.set("title", page.title);
@@ -162,6 +164,12 @@ std::string subscription_page(const SiteInfo& site, const SubscriptionPage& page
     d.set("action", page.action);
   } else {
     d.set("button", data(false));
+  }
+  if (!page.link.empty() && page.link.rfind("/", 0) == 0 && page.link.rfind("//", 0) != 0) {
+    d.set("link", page.link);
+    d.set("link_text", page.link_text);
+  } else {
+    d.set("link", data(false));
   }
   return layout(site, page.title, mustache(kPage).render(d));
 }

@@ -57,6 +57,8 @@ struct SubscriptionPage {
   std::string message;
   std::string button;  // "" = no form
   std::string action;
+  std::string link_text = {};  // an onward link of ours ("" = none)
+  std::string link = {};
 };
 std::string subscription_page(const SiteInfo& site, const SubscriptionPage& page);
 

@@ -205,7 +205,8 @@ Response Subscriptions::confirm(const Request& r, bool post) {
     return page(500, {"Something went wrong", "Please try again in a moment.", "", ""});
   }
   (void)store_.subscribers().add_consent({reader.id, "confirm", now, r.ip, kFormVersion, ""});
-  return page(200, {"You are subscribed", reader.email + " gets " + site_.name + " from the next edition on.", "", ""});
+  return page(200, {"You are subscribed", reader.email + " gets " + site_.name + " from the next edition on.", "", "",
+                    "Choose editions, time zone or a pause", "/preferences?t=" + core::sign_link(key, {"preferences", reader.id, 0, 0})});
 }
 
 Response Subscriptions::unsubscribe(const Request& r, bool post) {
