@@ -1,7 +1,12 @@
 #include "web/server.hpp"
 
+// cpp-httplib listens with a backlog of 5: a burst of new readers would see
+// their connections dropped and retried a second later.
+#define CPPHTTPLIB_LISTEN_BACKLOG 1024
 #include <httplib.h>
 
+#include <chrono>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -26,7 +31,30 @@ struct SiteServer::Impl {
   int port = 0;
   core::SystemClock clock;
   std::unique_ptr<Subscriptions> subscriptions;
+  // Public pages, rendered once and kept for a moment: the same bytes for
+  // every reader, so a busy front page costs one render per kTtl.
+  struct Cached {
+    int status = 200;
+    std::string body;
+    httplib::Headers headers;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::mutex cache_mutex;
+  std::map<std::string, Cached> cache;
 };
+
+namespace {
+
+constexpr std::chrono::seconds kPageTtl{2};
+
+// The pages that are the same for everyone: the front page, stories, editions, the archive, feeds.
+bool cacheable(const httplib::Request& req) {
+  if (req.method != "GET" || !req.params.empty()) return false;
+  const std::string& p = req.path;
+  return p == "/" || p.rfind("/story/", 0) == 0 || p.rfind("/edition/", 0) == 0 || p.rfind("/editions", 0) == 0;
+}
+
+}  // namespace
 
 SiteServer::SiteServer() : impl_(std::make_unique<Impl>()) {}
 
@@ -218,6 +246,41 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   impl.server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+  // A thread per open connection, up to kMaxConnections: cpp-httplib keeps a
+  // keep-alive connection on its thread, so a pool smaller than the clients
+  // leaves the rest waiting whole keep-alive periods.
+  constexpr size_t kMaxConnections = 128;
+  impl.server.new_task_queue = [] { return new httplib::ThreadPool(kMaxConnections); };
+  impl.server.set_keep_alive_max_count(1000);
+  // Headers and body go in separate writes: without this, the body waits for the client's delayed ACK.
+  impl.server.set_tcp_nodelay(true);
+  impl.server.set_keep_alive_timeout(5);
+  impl.server.set_pre_routing_handler([m](const httplib::Request& req, httplib::Response& res) {
+    if (!cacheable(req)) return httplib::Server::HandlerResponse::Unhandled;
+    std::lock_guard lock(m->cache_mutex);
+    auto it = m->cache.find(req.path);
+    if (it == m->cache.end() || it->second.expires < std::chrono::steady_clock::now()) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    res.status = it->second.status;
+    std::string type = "text/html; charset=utf-8";
+    for (const auto& [name, value] : it->second.headers) {
+      if (name == "Content-Type") type = value;
+      else res.set_header(name, value);
+    }
+    res.set_content(it->second.body, type);
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  impl.server.set_post_routing_handler([m](const httplib::Request& req, httplib::Response& res) {
+    if (!cacheable(req) || (res.status != 200 && res.status != 404)) return;
+    std::lock_guard lock(m->cache_mutex);
+    if (m->cache.size() > 2000) m->cache.clear();  // bounded: story pages are many
+    httplib::Headers kept;  // what the handler set; the connection's own headers are the server's to write
+    for (const auto& [name, value] : res.headers) {
+      if (name != "Content-Length" && name != "Connection" && name != "Keep-Alive") kept.emplace(name, value);
+    }
+    m->cache[req.path] = {res.status, res.body, std::move(kept), std::chrono::steady_clock::now() + kPageTtl};
+  });
   impl.server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     core::Metrics::global().add("newsdesk_http_requests_total", "HTTP requests answered, by method and status.",
                                 {{"method", req.method}, {"code", std::to_string(res.status)}});
