@@ -8,18 +8,11 @@
 #include <spdlog/spdlog.h>
 
 #include "mail/bounce.hpp"
+#include "mail/delivery_policy.hpp"
 
 namespace newsdesk::app {
 namespace fs = std::filesystem;
 namespace {
-
-// The return path's domain: the From address's ("Name <a@news.example>" -> "news.example").
-std::string from_domain(const std::string& from) {
-  size_t at = from.rfind('@');
-  if (at == std::string::npos) return "";
-  std::string d = from.substr(at + 1);
-  return d.substr(0, d.find('>'));
-}
 
 // A Maildir message's unique name: the file name without its ":2,FLAGS" info.
 std::string unique_name(const fs::path& file) {
@@ -45,7 +38,7 @@ core::Result<BounceReport> process_bounces(store::Store& store, const core::Conf
     }
   }
   std::sort(files.begin(), files.end());
-  const std::string domain = from_domain(config.edition.from);
+  const std::string domain = mail::address_domain(config.edition.from);
   for (const fs::path& file : files) {
     const std::string source = unique_name(file);
     ND_TRY_ASSIGN(seen, store.bounces().seen(source));

@@ -24,13 +24,10 @@
 namespace newsdesk::app {
 namespace {
 
-// The domain of an address ("Name <a@news.example>" -> "news.example").
+// The From address's domain, for Message-IDs, the List-Id and the return path.
 std::string domain_of(const std::string& address) {
-  size_t at = address.rfind('@');
-  if (at == std::string::npos) return "newsdesk.invalid";
-  std::string d = address.substr(at + 1);
-  d = d.substr(0, d.find('>'));
-  return std::string(core::trim(d));
+  std::string d = mail::address_domain(address);
+  return d.empty() ? "newsdesk.invalid" : d;
 }
 
 }  // namespace

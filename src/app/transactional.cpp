@@ -7,25 +7,18 @@
 
 #include "app/sender.hpp"
 #include "core/clock.hpp"
+#include "core/strings.hpp"
+#include "mail/delivery_policy.hpp"
 #include "mail/mime.hpp"
 #include "mail/smtp.hpp"
 
 namespace newsdesk::app {
-namespace {
-
-std::string domain_of(const std::string& address) {
-  size_t at = address.rfind('@');
-  if (at == std::string::npos) return "newsdesk.invalid";
-  std::string d = address.substr(at + 1);
-  return d.substr(0, d.find('>'));
-}
-
-}  // namespace
 
 web::ConfirmationMailer confirmation_mailer(const core::Config& config) {
   if (config.mail.relays.empty()) return nullptr;
   return [config](const std::string& to, const std::string& url) -> core::Result<void> {
-    const std::string domain = domain_of(config.edition.from);
+    std::string domain = mail::address_domain(config.edition.from);
+    if (domain.empty()) domain = "newsdesk.invalid";
     std::random_device random;
     mail::Message m;
     m.from = config.edition.from;
@@ -39,19 +32,7 @@ web::ConfirmationMailer confirmation_mailer(const core::Config& config) {
         fmt::arg("name", config.edition.name), fmt::arg("to", to), fmt::arg("url", url),
         fmt::arg("postal", config.edition.postal_address));
     // The values are ours or checked (the address by the form, the URL is our site's): still escaped.
-    auto esc = [](const std::string& s) {
-      std::string out;
-      for (char c : s) {
-        switch (c) {
-          case '&': out += "&amp;"; break;
-          case '<': out += "&lt;"; break;
-          case '>': out += "&gt;"; break;
-          case '"': out += "&quot;"; break;
-          default: out += c;
-        }
-      }
-      return out;
-    };
+    auto esc = [](const std::string& s) { return core::html_escape(s); };
     m.html = fmt::format(
         "<!DOCTYPE html><html><body style=\"font-family:Georgia,serif\"><p>Someone, we hope you, asked to receive "
         "<strong>{name}</strong> at {to}.</p><p><a href=\"{url}\">Confirm my subscription</a></p><p>If it was not you, "

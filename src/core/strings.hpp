@@ -1,6 +1,8 @@
 // Small text helpers shared by every module. Pure; safe to call concurrently.
 #pragma once
 
+#include <cstdint>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +32,8 @@ std::string repair_mojibake(std::string_view s);
 
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(std::string_view s);
+// Appends a code point as UTF-8 (U+FFFD for one that is not a character).
+void append_utf8(std::string& out, uint32_t code_point);
 // Lower-case words joined by '-', for URLs: "Navy awards $4.2B" -> "navy-awards-4-2b".
 std::string slugify(std::string_view s, size_t max_length = 80);
 

@@ -154,21 +154,7 @@ std::string unescape_utf8_xtext(const std::string& a) {
     unsigned long cp = 0;
     if (close != std::string::npos && close - i - 3 >= 1 && close - i - 3 <= 6 &&
         a.find_first_not_of("0123456789abcdefABCDEF", i + 3) == close && (cp = std::stoul(a.substr(i + 3, close - i - 3), nullptr, 16)) <= 0x10FFFF) {
-      if (cp < 0x80) {
-        out += static_cast<char>(cp);
-      } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      }
+      core::append_utf8(out, static_cast<uint32_t>(cp));
       i = close;
     } else {
       out += a[i];
