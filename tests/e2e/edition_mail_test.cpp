@@ -74,10 +74,7 @@ for name in sorted(os.listdir(folder)):
 }  // namespace
 
 TEST(EditionMail, EachCopyParsesVerifiesAndUnsubscribesInOneClick) {
-  Server server("mail", [](const fs::path& mail, const fs::path& port_file, const fs::path& pid_file) {
-    return fmt::format("(/usr/bin/python3 '{}/support/smtp_server.py' '{}' '{}' & echo $! > '{}') >/dev/null 2>&1",
-                       NEWSDESK_TESTS_DIR, mail.string(), port_file.string(), pid_file.string());
-  });
+  Server server = aiosmtpd("mail");
   ASSERT_GT(server.port, 0);
   const fs::path db = server.dir / "desk.db";
   auto store = store::open_sqlite_store(db);

@@ -84,6 +84,14 @@ inline newsdesk::mail::SmtpOptions plaintext(int port, int timeout_ms) {
 }
 
 
+// aiosmtpd (tests/support/smtp_server.py): keeps every message it accepts.
+inline Server aiosmtpd(const std::string& name) {
+  return Server(name, [](const fs::path& mail, const fs::path& port_file, const fs::path& pid_file) {
+    return fmt::format("(/usr/bin/python3 '{}/support/smtp_server.py' '{}' '{}' & echo $! > '{}') >/dev/null 2>&1",
+                       NEWSDESK_TESTS_DIR, mail.string(), port_file.string(), pid_file.string());
+  });
+}
+
 // The fault server with `options` (see its usage text), its pid and port in files.
 inline Server fault_server(const std::string& name, const std::string& options) {
   return Server(name, [&](const fs::path& mail, const fs::path& port_file, const fs::path& pid_file) {

@@ -76,10 +76,7 @@ TEST(Smtp, ManyMessagesGoOverOnePipelinedConnectionToSmtpSink) {
 }
 
 TEST(Smtp, EachRecipientGetsItsOwnOutcomeAndNothingIsLost) {
-  Server server("aiosmtpd", [](const fs::path& mail, const fs::path& port_file, const fs::path& pid_file) {
-    return fmt::format("(/usr/bin/python3 '{}/support/smtp_server.py' '{}' '{}' & echo $! > '{}') >/dev/null 2>&1",
-                       NEWSDESK_TESTS_DIR, mail.string(), port_file.string(), pid_file.string());
-  });
+  Server server = aiosmtpd("aiosmtpd");
   ASSERT_GT(server.port, 0);
   // The first is raw, with a body line that starts with a dot (dot-stuffing must undo to it).
   const std::string raw = "From: headlines@news.example\r\nTo: ada@reader.example\r\nSubject: raw\r\n\r\n"
@@ -118,10 +115,7 @@ TEST(Smtp, NoServerIsAnErrorValue) {
 // The whole send: each confirmed subscriber gets one copy; a second run sends
 // nothing; copies a stopped run left in 'sending' go out when it resumes.
 TEST(EditionSend, EveryConfirmedReaderGetsOneCopyAndAStoppedRunResumes) {
-  Server server("send", [](const fs::path& mail, const fs::path& port_file, const fs::path& pid_file) {
-    return fmt::format("(/usr/bin/python3 '{}/support/smtp_server.py' '{}' '{}' & echo $! > '{}') >/dev/null 2>&1",
-                       NEWSDESK_TESTS_DIR, mail.string(), port_file.string(), pid_file.string());
-  });
+  Server server = aiosmtpd("send");
   ASSERT_GT(server.port, 0);
   auto store = store::open_sqlite_store(server.dir / "desk.db");
   ASSERT_TRUE(store) << store.error().message;

@@ -89,10 +89,7 @@ std::string confirm_path(std::string message) {
 }  // namespace
 
 TEST(Subscribe, DoubleOptInAndEverythingAReaderCanDo) {
-  Server server("subscribe", [](const fs::path& mail, const fs::path& port_file, const fs::path& pid_file) {
-    return fmt::format("(/usr/bin/python3 '{}/support/smtp_server.py' '{}' '{}' & echo $! > '{}') >/dev/null 2>&1",
-                       NEWSDESK_TESTS_DIR, mail.string(), port_file.string(), pid_file.string());
-  });
+  Server server = aiosmtpd("subscribe");
   ASSERT_GT(server.port, 0);
   const fs::path db = server.dir / "desk.db";
   core::Config config;
