@@ -24,6 +24,7 @@
 #include "app/sender.hpp"
 #include "app/serve.hpp"
 #include "core/clock.hpp"
+#include "core/signed_link.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
 #include "edition/edition.hpp"
@@ -659,6 +660,18 @@ void add_serve_command(CLI::App& app, Globals& g) {
   });
 }
 
+void add_api_command(CLI::App& app) {
+  auto* api = app.add_subcommand("api", "The JSON API (docs/api.md)");
+  api->require_subcommand(1);
+  auto* token = api->add_subcommand("token", "Make an API token; print it once, and the hash for [api] token_sha256");
+  token->callback([] {
+    const std::string secret = core::random_hex(32);
+    if (secret.empty()) fail_with(kExitFailure, "the system's random source failed");
+    std::printf("token: %s\n(give it to the API's user; newsdesk keeps only its hash)\n\n[api]\ntoken_sha256 = [\"%s\"]\n",
+                secret.c_str(), core::sha256_hex(secret).c_str());
+  });
+}
+
 void add_bounces_command(CLI::App& app, Globals& g) {
   auto* bounces = app.add_subcommand("bounces", "The mail that comes back: bounces and complaints");
   bounces->require_subcommand(1);
@@ -793,6 +806,7 @@ int run_cli(int argc, char** argv) {
   add_rank_command(app, g);
   add_dkim_command(app);
   add_bounces_command(app, g);
+  add_api_command(app);
   add_serve_command(app, g);
   add_subscribers_command(app, g);
   add_pipeline_commands(app, g);

@@ -146,6 +146,20 @@ const std::map<std::string, Setter>& setters() {
       {"mail.domain_rate", real(&Config::mail, &MailConfig::domain_rate, 0.0, 1e6)},
       {"web.listen", text(&Config::web, &WebConfig::listen, false)},
       {"web.port", integer(&Config::web, &WebConfig::port, 0, 65535)},
+      {"api.token_sha256", [](const toml::node& node, Config& config) -> std::string {
+         const toml::array* list = node.as_array();
+         if (list == nullptr) return "must be a list of SHA-256 hashes (newsdesk api token prints one)";
+         std::vector<std::string> hashes;
+         for (const auto& item : *list) {
+           auto hash = item.value<std::string>();
+           if (!hash || hash->size() != 64 || hash->find_first_not_of("0123456789abcdef") != std::string::npos) {
+             return "must hold 64 lower-case hex digits each (the SHA-256 of a token; newsdesk api token prints one)";
+           }
+           hashes.push_back(*hash);
+         }
+         config.api.token_sha256 = std::move(hashes);
+         return "";
+       }},
       {"subscribers.pending_days", integer(&Config::subscribers, &SubscribersConfig::pending_days, 1, 365)},
       {"subscribers.confirm_hours", integer(&Config::subscribers, &SubscribersConfig::confirm_hours, 1, 24 * 30)},
       {"subscribers.signups_per_ip_per_hour", integer(&Config::subscribers, &SubscribersConfig::signups_per_ip_per_hour, 1, 100000)},

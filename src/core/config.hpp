@@ -131,6 +131,12 @@ struct WebConfig {
   int port = 8080;
 };
 
+// The JSON API ([api]): who may use it. Tokens are kept as SHA-256 hashes
+// (`newsdesk api token` makes one and prints its hash); no hash, no API.
+struct ApiConfig {
+  std::vector<std::string> token_sha256;  // lower-case hex
+};
+
 // Signing up on the site ([subscribers]).
 struct SubscribersConfig {
   int pending_days = 7;               // an unconfirmed sign-up is forgotten after this many days
@@ -149,6 +155,7 @@ struct Config {
   EditionConfig edition;
   WebConfig web;
   SubscribersConfig subscribers;
+  ApiConfig api;
   MailConfig mail;
   std::vector<BeatConfig> beats;  // [beats.*], in file order
   // [editions.NAME]: further editions, each [edition] with its own values

@@ -35,4 +35,13 @@ bool expired_link(std::string_view secret, std::string_view purpose, std::string
 // HMAC-SHA256 of `message` under `secret`, the first 16 bytes in base64url.
 std::string hmac_tag(std::string_view secret, std::string_view message);
 
+// SHA-256 in lower-case hex (API tokens are kept as their hash).
+std::string sha256_hex(std::string_view data);
+
+// Whether two strings are equal, in time that does not depend on where they differ.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+// `bytes` random bytes from the system, in lower-case hex.
+std::string random_hex(size_t bytes);
+
 }  // namespace newsdesk::core

@@ -17,6 +17,7 @@
 #include "core/time.hpp"
 #include "edition/edition.hpp"
 #include "web/pages.hpp"
+#include "web/api.hpp"
 #include "web/subscriptions.hpp"
 
 namespace newsdesk::web {
@@ -31,6 +32,7 @@ struct SiteServer::Impl {
   int port = 0;
   core::SystemClock clock;
   std::unique_ptr<Subscriptions> subscriptions;
+  std::unique_ptr<Api> api;
   // Public pages, rendered once and kept for a moment: the same bytes for
   // every reader, so a busy front page costs one render per kTtl.
   struct Cached {
@@ -161,6 +163,7 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
   auto reply = [html](httplib::Response& res, const Response& out) {
     if (!out.set_cookie.empty()) res.set_header("Set-Cookie", out.set_cookie);
     if (!out.disposition.empty()) res.set_header("Content-Disposition", out.disposition);
+    for (const auto& [name, value] : out.headers) res.set_header(name, value);
     res.set_header("Cache-Control", "no-store");  // pages about one reader are theirs alone
     if (out.content_type.rfind("text/html", 0) == 0) return html(res, out.status, out.body);
     res.status = out.status;
@@ -182,6 +185,21 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
       reply(res, (subs->*h)(adapt(req), true));
     });
   };
+  // The JSON API (web/api, docs/api.md).
+  impl.api = std::make_unique<Api>(impl.config, *impl.store, impl.store_mutex, impl.clock);
+  Api* api = impl.api.get();
+  auto api_handler = [api, reply](const httplib::Request& req, httplib::Response& res) {
+    ApiRequest r;
+    r.method = req.method;
+    r.path = req.path;
+    r.authorization = req.get_header_value("Authorization");
+    r.body = req.body;
+    for (const auto& [name, value] : req.params) r.params[name] = value;
+    r.ip = req.remote_addr;
+    reply(res, api->handle(r));
+  };
+  impl.server.Get(R"(/api/.*)", api_handler);
+  impl.server.Post(R"(/api/.*)", api_handler);
   route("/subscribe", false, &Subscriptions::signup_form);
   route("/subscribe", true, &Subscriptions::signup);
   route2("/confirm", &Subscriptions::confirm);
@@ -286,7 +304,8 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
                                 {{"method", req.method}, {"code", std::to_string(res.status)}});
   });
   impl.server.set_error_handler([m, html](const httplib::Request&, httplib::Response& res) {
-    if (res.status == 404) html(res, 404, not_found_page(m->site));
+    // Only where no handler answered (an API's JSON 404 stays as it is).
+    if (res.status == 404 && res.body.empty()) html(res, 404, not_found_page(m->site));
   });
   impl.port = config.web.port == 0 ? impl.server.bind_to_any_port(config.web.listen)
                                    : (impl.server.bind_to_port(config.web.listen, config.web.port) ? config.web.port : -1);
