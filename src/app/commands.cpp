@@ -672,6 +672,18 @@ void add_api_command(CLI::App& app) {
   });
 }
 
+void add_admin_command(CLI::App& app) {
+  auto* admin = app.add_subcommand("admin", "The admin pages");
+  admin->require_subcommand(1);
+  auto* password = admin->add_subcommand("password", "Hash a password (read from standard input) for [admin] password_hash");
+  password->callback([] {
+    std::string secret;
+    std::getline(std::cin, secret);
+    if (secret.size() < 12) fail_with(kExitFailure, "a password of at least 12 characters, please");
+    std::printf("[admin]\npassword_hash = \"%s\"\n", core::password_hash(secret).c_str());
+  });
+}
+
 void add_bounces_command(CLI::App& app, Globals& g) {
   auto* bounces = app.add_subcommand("bounces", "The mail that comes back: bounces and complaints");
   bounces->require_subcommand(1);
@@ -807,6 +819,7 @@ int run_cli(int argc, char** argv) {
   add_dkim_command(app);
   add_bounces_command(app, g);
   add_api_command(app);
+  add_admin_command(app);
   add_serve_command(app, g);
   add_subscribers_command(app, g);
   add_pipeline_commands(app, g);

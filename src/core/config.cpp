@@ -146,6 +146,13 @@ const std::map<std::string, Setter>& setters() {
       {"mail.domain_rate", real(&Config::mail, &MailConfig::domain_rate, 0.0, 1e6)},
       {"web.listen", text(&Config::web, &WebConfig::listen, false)},
       {"web.port", integer(&Config::web, &WebConfig::port, 0, 65535)},
+      {"admin.password_hash", [](const toml::node& node, Config& config) -> std::string {
+         auto value = node.value<std::string>();
+         if (!value || value->rfind("pbkdf2-sha256$", 0) != 0) return "must be a hash as newsdesk admin password prints it";
+         config.admin.password_hash = *value;
+         return "";
+       }},
+      {"admin.session_hours", integer(&Config::admin, &AdminConfig::session_hours, 1, 24 * 30)},
       {"api.token_sha256", [](const toml::node& node, Config& config) -> std::string {
          const toml::array* list = node.as_array();
          if (list == nullptr) return "must be a list of SHA-256 hashes (newsdesk api token prints one)";

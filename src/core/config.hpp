@@ -137,6 +137,12 @@ struct ApiConfig {
   std::vector<std::string> token_sha256;  // lower-case hex
 };
 
+// The admin pages ([admin]); no password hash, no admin pages.
+struct AdminConfig {
+  std::string password_hash;  // "pbkdf2-sha256$...": newsdesk admin password prints one
+  int session_hours = 12;
+};
+
 // Signing up on the site ([subscribers]).
 struct SubscribersConfig {
   int pending_days = 7;               // an unconfirmed sign-up is forgotten after this many days
@@ -156,6 +162,7 @@ struct Config {
   WebConfig web;
   SubscribersConfig subscribers;
   ApiConfig api;
+  AdminConfig admin;
   MailConfig mail;
   std::vector<BeatConfig> beats;  // [beats.*], in file order
   // [editions.NAME]: further editions, each [edition] with its own values

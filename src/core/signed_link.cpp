@@ -68,6 +68,41 @@ std::string random_hex(size_t bytes) {
   return out;
 }
 
+namespace {
+
+std::string pbkdf2_hex(std::string_view password, const std::string& salt, int iterations) {
+  unsigned char key[32];
+  PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), reinterpret_cast<const unsigned char*>(salt.data()),
+                    static_cast<int>(salt.size()), iterations, EVP_sha256(), sizeof key, key);
+  std::string out;
+  for (unsigned char c : key) out += fmt::format("{:02x}", c);
+  return out;
+}
+
+}  // namespace
+
+std::string password_hash(std::string_view password, int iterations) {
+  const std::string salt = random_hex(16);
+  return fmt::format("pbkdf2-sha256${}${}${}", iterations, salt, pbkdf2_hex(password, salt, iterations));
+}
+
+bool password_matches(std::string_view password, std::string_view hash) {
+  const auto parts = [&] {
+    std::vector<std::string> out;
+    size_t from = 0;
+    for (size_t at = hash.find('$'); at != std::string_view::npos; at = hash.find('$', from)) {
+      out.emplace_back(hash.substr(from, at - from));
+      from = at + 1;
+    }
+    out.emplace_back(hash.substr(from));
+    return out;
+  }();
+  if (parts.size() != 4 || parts[0] != "pbkdf2-sha256") return false;
+  const int iterations = std::atoi(parts[1].c_str());
+  if (iterations < 1000 || iterations > 10000000 || parts[2].empty()) return false;
+  return constant_time_equal(pbkdf2_hex(password, parts[2], iterations), parts[3]);
+}
+
 std::string sign_link(std::string_view secret, const LinkClaims& claims) {
   return fmt::format("{}.{}.{}.{}", claims.subscriber, claims.edition, claims.expires, tag(secret, claims));
 }

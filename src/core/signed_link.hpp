@@ -44,4 +44,9 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 // `bytes` random bytes from the system, in lower-case hex.
 std::string random_hex(size_t bytes);
 
+// A password kept as "pbkdf2-sha256$ITERATIONS$SALT$HASH" (hex), and the check
+// of a password against one (in constant time; false for a malformed hash).
+std::string password_hash(std::string_view password, int iterations = 200000);
+bool password_matches(std::string_view password, std::string_view hash);
+
 }  // namespace newsdesk::core

@@ -432,6 +432,28 @@ class SqliteBounces final : public BounceRepository {
     ND_TRY(q.run());
     return db_.last_insert_id();
   }
+  Result<std::vector<BounceRecord>> recent(size_t limit) override {
+    ND_PREPARE(q, db_, R"sql(SELECT source, received_at, kind, subscriber_id, edition_id, recipient, status, detail
+      FROM bounces ORDER BY id DESC LIMIT ?)sql");
+    q.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<BounceRecord> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      BounceRecord b;
+      b.source = q.text(0);
+      b.received_at = time_at(q.integer(1));
+      b.kind = q.text(2);
+      b.subscriber_id = q.optional_integer(3);
+      b.edition_id = q.optional_integer(4);
+      b.recipient = q.text(5);
+      b.status = q.text(6);
+      b.detail = q.text(7);
+      out.push_back(std::move(b));
+    }
+    return out;
+  }
   Result<std::vector<BounceRecord>> for_subscriber(Id subscriber_id) override {
     ND_PREPARE(q, db_, R"sql(SELECT source, received_at, kind, subscriber_id, edition_id, recipient, status, detail, raw
       FROM bounces WHERE subscriber_id = ? ORDER BY id)sql");

@@ -212,6 +212,7 @@ class BounceRepository {
   virtual Result<bool> seen(const std::string& source) = 0;
   virtual Result<Id> add(const BounceRecord& bounce) = 0;
   virtual Result<std::vector<BounceRecord>> for_subscriber(Id subscriber_id) = 0;
+  virtual Result<std::vector<BounceRecord>> recent(size_t limit) = 0;  // newest first, without the raw message
 };
 
 class DeliveryRepository {

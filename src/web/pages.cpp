@@ -340,6 +340,10 @@ std::string archive_page(const SiteInfo& site, const std::vector<core::Edition>&
   return layout(site, "Past editions", mustache(kPage).render(d));
 }
 
+std::string page_layout(const SiteInfo& site, const std::string& title, const std::string& content_html) {
+  return layout(site, title, content_html);
+}
+
 std::string not_found_page(const SiteInfo& site) {
   return layout(site, "Not found", "<h1>Not found</h1><p>There is no page at this address.</p>");
 }

@@ -17,6 +17,7 @@
 #include "core/time.hpp"
 #include "edition/edition.hpp"
 #include "web/pages.hpp"
+#include "web/admin.hpp"
 #include "web/api.hpp"
 #include "web/subscriptions.hpp"
 
@@ -33,6 +34,7 @@ struct SiteServer::Impl {
   core::SystemClock clock;
   std::unique_ptr<Subscriptions> subscriptions;
   std::unique_ptr<Api> api;
+  std::unique_ptr<Admin> admin;
   // Public pages, rendered once and kept for a moment: the same bytes for
   // every reader, so a busy front page costs one render per kTtl.
   struct Cached {
@@ -142,14 +144,14 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
   impl.subscriptions = std::make_unique<Subscriptions>(impl.config, impl.site, *impl.store, impl.store_mutex, std::move(mailer),
                                                        impl.clock);
   Subscriptions* subs = impl.subscriptions.get();
-  auto adapt = [](const httplib::Request& req) {
+  auto adapt_with = [](const httplib::Request& req, const std::string& cookie_name) {
     Request r;
     for (const auto& [name, value] : req.params) {
       auto& slot = r.params[name];
       slot += (slot.empty() ? "" : "\n") + value;  // a field given more than once (checkboxes)
     }
     const std::string cookies = req.get_header_value("Cookie");
-    const std::string wanted = std::string(Subscriptions::kCookie) + "=";
+    const std::string wanted = cookie_name + "=";
     for (size_t at = cookies.find(wanted); at != std::string::npos; at = cookies.find(wanted, at + 1)) {
       if (at == 0 || cookies[at - 1] == ' ' || cookies[at - 1] == ';') {
         r.cookie = cookies.substr(at + wanted.size(), cookies.find(';', at) == std::string::npos ? std::string::npos
@@ -160,6 +162,7 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     r.ip = req.remote_addr;
     return r;
   };
+  auto adapt = [adapt_with](const httplib::Request& req) { return adapt_with(req, Subscriptions::kCookie); };
   auto reply = [html](httplib::Response& res, const Response& out) {
     if (!out.set_cookie.empty()) res.set_header("Set-Cookie", out.set_cookie);
     if (!out.disposition.empty()) res.set_header("Content-Disposition", out.disposition);
@@ -200,6 +203,14 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
   };
   impl.server.Get(R"(/api/.*)", api_handler);
   impl.server.Post(R"(/api/.*)", api_handler);
+  // The admin pages (web/admin), behind a password and a session cookie.
+  impl.admin = std::make_unique<Admin>(impl.config, impl.site, *impl.store, impl.store_mutex, impl.clock);
+  Admin* admin = impl.admin.get();
+  auto admin_handler = [admin, adapt_with, reply](const httplib::Request& req, httplib::Response& res) {
+    reply(res, admin->handle(req.method, req.path, adapt_with(req, Admin::kCookie)));
+  };
+  impl.server.Get(R"(/admin(/.*)?)", admin_handler);
+  impl.server.Post(R"(/admin(/.*)?)", admin_handler);
   route("/subscribe", false, &Subscriptions::signup_form);
   route("/subscribe", true, &Subscriptions::signup);
   route2("/confirm", &Subscriptions::confirm);

@@ -37,9 +37,9 @@ struct Response {
   int status = 200;
   std::string body;
   std::string content_type = "text/html; charset=utf-8";
-  std::string set_cookie;   // a Set-Cookie value, or ""
-  std::string disposition;  // a Content-Disposition value, or ""
-  std::vector<std::pair<std::string, std::string>> headers;  // any other
+  std::string set_cookie = {};   // a Set-Cookie value, or ""
+  std::string disposition = {};  // a Content-Disposition value, or ""
+  std::vector<std::pair<std::string, std::string>> headers = {};  // any other
 };
 
 // Sends the confirmation email with its link; an error when it could not go.

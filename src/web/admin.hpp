@@ -1,0 +1,57 @@
+// The admin pages, without HTTP types: behind a password (kept hashed in
+// [admin] password_hash) and a signed session cookie (HttpOnly,
+// SameSite=Strict, Secure on https). Sources and their health; editions with
+// the delivery ledger's counts (the page refreshes itself while a send runs);
+// the editor's last word (pin, drop, move, retitle) before the send time;
+// subscribers (search, state, history); bounces. Forms carry a token tied to
+// the session; logins are limited per IP.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "store/store.hpp"
+#include "web/pages.hpp"
+#include "web/subscriptions.hpp"
+
+namespace newsdesk::web {
+
+class Admin {
+ public:
+  Admin(const core::Config& config, const SiteInfo& site, store::Store& store, std::mutex& store_mutex, const core::Clock& clock)
+      : config_(config), site_(site), store_(store), store_mutex_(store_mutex), clock_(clock) {}
+
+  // Every /admin path: `r.cookie` is the session cookie's value.
+  Response handle(const std::string& method, const std::string& path, const Request& r);
+
+  static constexpr const char* kCookie = "nd_admin";
+
+ private:
+  Response login_page(const std::string& error, int status);
+  Response login(const Request& r);
+  Response dashboard();
+  Response subscribers(const Request& r);
+  Response subscriber(core::Id id, const std::string& notice);
+  Response editions(const Request& r, const std::string& notice);
+  Response edit(const Request& r, const std::string& session);
+  Response bounces();
+  Response page(const std::string& title, const std::string& content_html, const std::string& session, int status = 200,
+                bool refresh = false);
+  std::string form_token(const std::string& session);
+  bool session_valid(const std::string& session);
+
+  const core::Config& config_;
+  SiteInfo site_;
+  store::Store& store_;
+  std::mutex& store_mutex_;
+  const core::Clock& clock_;
+  std::mutex limits_mutex_;
+  std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> logins_;
+};
+
+}  // namespace newsdesk::web
