@@ -74,6 +74,11 @@ constexpr const char* kStory = R"(<article>
 <ul class="coverage">
 {{#articles}}<li><a href="{{url}}">{{title}}</a> <span class="meta">{{outlet}} · {{time}}</span>{{#copy}} <span class="copy">copy</span>{{/copy}}</li>
 {{/articles}}</ul>
+{{#why}}<h2>Why it ranks here</h2>
+<p class="meta">Score {{score}} for the {{beat}} beat, the product of:</p>
+<ul class="coverage">{{#terms}}<li><strong>{{name}}</strong>: {{note}}</li>
+{{/terms}}</ul>{{/why}}
+{{#share}}<p class="meta">Share: <a href="{{x}}" rel="noopener noreferrer">on X</a> · <a href="{{mail}}">by email</a></p>{{/share}}
 </article>
 )";
 
@@ -114,8 +119,50 @@ std::string headlines_page(const SiteInfo& site, const std::optional<core::Editi
   return layout(site, "Today's headlines", mustache(kHeadlines).render(d));
 }
 
-std::string story_page(const SiteInfo& site, const core::Story& story, const std::vector<StoryArticle>& articles) {
+std::string url_encode(const std::string& s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+
+std::string story_page(const SiteInfo& site, const core::Story& story, const std::vector<StoryArticle>& articles,
+                       const std::optional<StoryWhy>& why, const std::string& page_url) {
   data d;
+  if (why) {
+    data w;
+    w.set("beat", why->beat);
+    w.set("score", fmt::format("{:.2f}", why->score));
+    data terms = data::type::list;
+    for (const auto& [name, note] : why->terms) {
+      data t;
+      t.set("name", name);
+      t.set("note", note);
+      terms.push_back(t);
+    }
+    w.set("terms", terms);
+    d.set("why", w);
+  } else {
+    d.set("why", data(false));
+  }
+  if (core::is_http_url(page_url)) {
+    data share;
+    share.set("x", "https://twitter.com/intent/tweet?text=" + url_encode(story.headline) + "&url=" + url_encode(page_url));
+    share.set("mail", "mailto:?subject=" + url_encode(story.headline) + "&body=" + url_encode(page_url));
+    d.set("share", share);
+  } else {
+    d.set("share", data(false));
+  }
   d.set("headline", story.headline);
   d.set("first_seen", core::format_human(story.first_seen));
   d.set("last_updated", core::format_human(story.last_updated));
@@ -259,21 +306,6 @@ std::string marked_html(const std::string& text) {
   return out;
 }
 
-std::string url_encode(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -27,7 +27,18 @@ struct StoryArticle {
 
 // One story: every article with outlet, time and link; who reported first;
 // copies marked; the lead image with its caption once.
-std::string story_page(const SiteInfo& site, const core::Story& story, const std::vector<StoryArticle>& articles);
+// Why the story ranks where it does: its score for the site's beat and each
+// term with how it was reached (rank::score_story's explanation).
+struct StoryWhy {
+  std::string beat;
+  double score = 0;
+  std::vector<std::pair<std::string, std::string>> terms;  // name, note
+};
+
+// `page_url` is the story page's own address, for the share links (which load
+// nothing from elsewhere: plain links to X's compose page and to mail).
+std::string story_page(const SiteInfo& site, const core::Story& story, const std::vector<StoryArticle>& articles,
+                       const std::optional<StoryWhy>& why = std::nullopt, const std::string& page_url = "");
 
 std::string not_found_page(const SiteInfo& site);
 

@@ -17,6 +17,7 @@
 #include "core/time.hpp"
 #include "edition/edition.hpp"
 #include "web/pages.hpp"
+#include "rank/score.hpp"
 #include "web/admin.hpp"
 #include "web/api.hpp"
 #include "web/subscriptions.hpp"
@@ -108,7 +109,24 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
       }
       list.push_back({std::move(a), outlet});
     }
-    html(res, 200, story_page(m->site, **story, list));
+    // Why it ranks: the story scored for the site's beat, as of now (the page is kept 2 s).
+    std::optional<StoryWhy> why;
+    if (auto beat = rank::beat_named(m->config.rank.beat, m->config.beats)) {
+      rank::BeatMatcher matcher(*beat);
+      rank::StoryBundle bundle{**story, {}};
+      for (const auto& sa : list) {
+        core::Source source;
+        for (const auto& src : *sources) {
+          if (src.id == sa.article.source_id) source = src;
+        }
+        bundle.articles.push_back({sa.article, source, std::nullopt});
+      }
+      rank::StoryScore score = rank::score_story(bundle, matcher, m->config.rank, core::SystemClock().now());
+      StoryWhy w{m->config.rank.beat, score.score, {}};
+      for (const auto& t : score.terms) w.terms.emplace_back(t.name, t.note);
+      why = std::move(w);
+    }
+    html(res, 200, story_page(m->site, **story, list, why, fmt::format("{}/story/{}", m->config.edition.site_url, id)));
   });
   impl.server.Get(R"(/edition/(\d{4}-\d{2}-\d{2}))", [m, html](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(m->store_mutex);

@@ -117,6 +117,15 @@ TEST(Xss, PayloadsNeverComeOutUnescapedInPagesOrEmail) {
     EXPECT_EQ(raw_payload_in(res->body), "");
     EXPECT_NE(res->get_header_value("Content-Security-Policy").find("default-src 'none'"), std::string::npos);
   }
+  // The story page says why it ranks (every term of its score) and shares without third-party script.
+  auto story_page = client.Get("/story/1");
+  ASSERT_TRUE(story_page);
+  EXPECT_NE(story_page->body.find("Why it ranks here"), std::string::npos);
+  for (const char* term : {"<strong>outlets</strong>", "<strong>relevance</strong>", "<strong>recency</strong>"}) {
+    EXPECT_NE(story_page->body.find(term), std::string::npos) << term;
+  }
+  EXPECT_NE(story_page->body.find("href=\"https://twitter.com/intent/tweet?text=Navy%20drill%20%3Cscript"), std::string::npos);
+  EXPECT_NE(story_page->body.find("href=\"mailto:?subject="), std::string::npos);
   auto found = client.Get("/search?q=navy");
   ASSERT_TRUE(found);
   EXPECT_NE(found->body.find("<mark>Navy</mark>"), std::string::npos) << "the search did find the article";
