@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 
 #include "app/demo.hpp"
@@ -660,6 +661,37 @@ void add_serve_command(CLI::App& app, Globals& g) {
   });
 }
 
+// The message escaped for a JSON string (spdlog's %v is not).
+class JsonMessageFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
+      switch (c) {
+        case '"': dest.append(std::string_view("\\\"")); break;
+        case '\\': dest.append(std::string_view("\\\\")); break;
+        case '\n': dest.append(std::string_view("\\n")); break;
+        case '\r': dest.append(std::string_view("\\r")); break;
+        case '\t': dest.append(std::string_view("\\t")); break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            const std::string escaped = fmt::format("\\u{:04x}", static_cast<int>(c));
+            dest.append(std::string_view(escaped));
+          } else {
+            dest.push_back(c);
+          }
+      }
+    }
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessageFlag>(); }
+};
+
+// One JSON object a line on stderr: {"time", "level", "msg"}, the time in UTC.
+void use_json_log() {
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  formatter->add_flag<JsonMessageFlag>('*').set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%*"})");
+  spdlog::set_formatter(std::move(formatter));
+}
+
 void add_api_command(CLI::App& app) {
   auto* api = app.add_subcommand("api", "The JSON API (docs/api.md)");
   api->require_subcommand(1);
@@ -828,6 +860,7 @@ int run_cli(int argc, char** argv) {
   // Warnings and progress go to stderr; stdout carries results only.
   spdlog::set_default_logger(spdlog::stderr_color_mt("newsdesk"));
   spdlog::set_pattern("%^%l%$: %v");
+  app.add_flag_callback("--log-json", use_json_log, "Log lines as JSON objects (time, level, message), for log collectors");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

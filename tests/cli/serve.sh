@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# newsdesk serve: the site answers, the edition whose send time has passed
+# newsdesk serve (logging JSON lines): the site answers, the edition whose send time has passed
 # (in its own time zone) is built and sent to every confirmed reader through
 # the relay, and SIGTERM stops the service cleanly (exit 0).
 set -euo pipefail
@@ -35,7 +35,7 @@ port = $(cat port)
 tls = "none"
 TOML
 printf 'ada@reader.example\ngrace@reader.example\nlin@reader.example\n' | "$bin" -c newsdesk.toml subscribers import - --confirmed > /dev/null
-"$bin" -c newsdesk.toml serve --no-poll > serve.out 2> serve.err &
+"$bin" -c newsdesk.toml --log-json serve --no-poll > serve.out 2> serve.err &
 desk=$!
 for _ in $(seq 200); do
   [[ $(ls mail/*.eml 2>/dev/null | wc -l) -ge 3 ]] && break
@@ -58,4 +58,13 @@ wait $desk || { cat serve.err; echo "serve exited with an error after SIGTERM"; 
 desk=""
 grep -q "serve: stopping" serve.err || { cat serve.err; echo "no clean stop in the log"; exit 1; }
 "$bin" -c newsdesk.toml send --status | grep -q " 3 sent," || { "$bin" -c newsdesk.toml send --status; exit 1; }
+# --log-json: every line of the log is one JSON object with time, level and message.
+/usr/bin/python3 - serve.err <<'PY'
+import json, sys
+lines = [l for l in open(sys.argv[1]) if l.strip()]
+assert lines, "no log lines"
+for l in lines:
+    o = json.loads(l)
+    assert set(o) == {"time", "level", "msg"} and o["time"].endswith("Z"), o
+PY
 echo "serve: ok"
