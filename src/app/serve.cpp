@@ -3,10 +3,12 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <map>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
+#include "app/pipeline.hpp"
 #include "app/poller.hpp"
 #include "app/scheduler.hpp"
 #include "app/transactional.hpp"
@@ -28,6 +30,26 @@ void sleep_until(core::TimePoint until, const core::Clock& clock) {
 
 }  // namespace
 
+web::LiveStories live_stories(const core::Config& config) {
+  return [config](store::Store& store, const std::string& beat, size_t limit) -> core::Result<std::vector<web::LiveStory>> {
+    core::Config for_beat = config;
+    for_beat.rank.beat = beat;
+    const auto now = core::SystemClock().now();
+    ND_TRY_ASSIGN(ranking, rank_recent(store, for_beat, now, now - std::chrono::hours(24), "", 0));
+    std::map<core::Id, const rank::StoryBundle*> bundles;
+    for (const auto& b : ranking->stories) bundles[b.story.id] = &b;
+    std::vector<web::LiveStory> out;
+    for (const auto& s : ranking->ranked) {
+      if (out.size() >= limit) break;
+      if (!s.on_beat || s.score <= 0) continue;
+      auto b = bundles.find(s.story_id);
+      if (b == bundles.end()) continue;
+      out.push_back({s.story_id, b->second->story.headline, s.independent_outlets, b->second->story.last_updated, s.score});
+    }
+    return out;
+  };
+}
+
 core::Result<void> run_serve(const core::Config& config, const ServeOptions& options) {
   g_stop = false;
   std::signal(SIGINT, on_serve_signal);
@@ -35,7 +57,7 @@ core::Result<void> run_serve(const core::Config& config, const ServeOptions& opt
   std::unique_ptr<web::SiteServer> site;
   if (options.web) {
     ND_TRY_ASSIGN(web_store, store::open_sqlite_store(config.store.path));
-    ND_TRY_ASSIGN(started, web::SiteServer::start(config, std::move(*web_store), confirmation_mailer(config)));
+    ND_TRY_ASSIGN(started, web::SiteServer::start(config, std::move(*web_store), confirmation_mailer(config), live_stories(config)));
     site = std::move(*started);
     spdlog::info("serve: the site is at {}", site->base_url());
   }

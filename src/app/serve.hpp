@@ -7,6 +7,7 @@
 
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "web/server.hpp"
 
 namespace newsdesk::app {
 
@@ -17,5 +18,8 @@ struct ServeOptions {
 };
 
 core::Result<void> run_serve(const core::Config& config, const ServeOptions& options);
+
+// Ranks a beat's stories of the last day for the site (web::LiveStories).
+web::LiveStories live_stories(const core::Config& config);
 
 }  // namespace newsdesk::app

@@ -3,6 +3,7 @@
 #include <kainjow/mustache.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
 #include "core/url.hpp"
@@ -64,6 +65,10 @@ constexpr const char* kHeadlines = R"(<h1>{{title}}</h1>
 <p class="meta">{{outlet}} · {{outlets}} independent outlet(s) · <a href="{{url}}">read at {{outlet}}</a></p></li>
 {{/items}}</ol>{{/has_items}}
 {{^has_items}}<p>No edition has been built yet.</p>{{/has_items}}
+{{#beats}}<section aria-label="Live: {{beat}}"><h2>Live now: {{beat}}</h2>
+<p class="meta">The stories ranking highest on this beat since the edition · <a href="/beats/{{beat}}.atom">Atom</a> · <a href="/beats/{{beat}}.rss">RSS</a> · <a href="/beats/{{beat}}.json">JSON Feed</a></p>
+<ul class="coverage">{{#stories}}<li><a href="/story/{{story_id}}">{{headline}}</a> <span class="meta">{{outlets}} outlet(s) · {{updated}}</span></li>
+{{/stories}}</ul></section>{{/beats}}
 )";
 
 constexpr const char* kStory = R"(<article>
@@ -97,8 +102,26 @@ std::string layout(const SiteInfo& site, const std::string& title, const std::st
 
 }  // namespace
 
-std::string headlines_page(const SiteInfo& site, const std::optional<core::Edition>& edition) {
+std::string headlines_page(const SiteInfo& site, const std::optional<core::Edition>& edition, const std::vector<LiveBeat>& live) {
   data d;
+  data beats = data::type::list;
+  for (const auto& b : live) {
+    if (b.stories.empty()) continue;
+    data beat;
+    beat.set("beat", b.beat);
+    data stories = data::type::list;
+    for (const auto& st : b.stories) {
+      data one;
+      one.set("story_id", std::to_string(st.story_id));
+      one.set("headline", st.headline);
+      one.set("outlets", std::to_string(st.outlets));
+      one.set("updated", core::format_human(st.updated));
+      stories.push_back(one);
+    }
+    beat.set("stories", stories);
+    beats.push_back(beat);
+  }
+  d.set("beats", beats);
   d.set("title", edition ? edition->name : site.name);
   d.set("subtitle", edition ? fmt::format("Edition of {} · {} stories", edition->date, edition->items.size()) : "");
   data items = data::type::list;
@@ -374,6 +397,70 @@ std::string archive_page(const SiteInfo& site, const std::vector<core::Edition>&
 
 std::string page_layout(const SiteInfo& site, const std::string& title, const std::string& content_html) {
   return layout(site, title, content_html);
+}
+
+namespace {
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default:
+        // XML 1.0 has no place for most control characters.
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string beat_atom(const LiveBeat& beat, const std::string& site_name, const std::string& site_url, core::TimePoint now) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
+  out += fmt::format("<title>{}: {}</title>\n<id>{}/beats/{}</id>\n<updated>{}</updated>\n<link rel=\"self\" href=\"{}/beats/{}.atom\"/>\n"
+                     "<link rel=\"alternate\" href=\"{}/\"/>\n<author><name>{}</name></author>\n",
+                     xml_escape(site_name), xml_escape(beat.beat), xml_escape(site_url), xml_escape(beat.beat), core::format_rfc3339(now),
+                     xml_escape(site_url), xml_escape(beat.beat), xml_escape(site_url), xml_escape(site_name));
+  for (const auto& st : beat.stories) {
+    const std::string link = fmt::format("{}/story/{}", site_url, st.story_id);
+    out += fmt::format("<entry><title>{}</title><id>{}</id><link href=\"{}\"/><updated>{}</updated>"
+                       "<summary>Covered by {} independent outlet(s).</summary></entry>\n",
+                       xml_escape(st.headline), xml_escape(link), xml_escape(link), core::format_rfc3339(st.updated), st.outlets);
+  }
+  return out + "</feed>\n";
+}
+
+std::string beat_rss(const LiveBeat& beat, const std::string& site_name, const std::string& site_url, core::TimePoint now) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>\n";
+  out += fmt::format("<title>{}: {}</title>\n<link>{}/</link>\n<description>The stories ranking highest on the {} beat</description>\n"
+                     "<lastBuildDate>{}</lastBuildDate>\n",
+                     xml_escape(site_name), xml_escape(beat.beat), xml_escape(site_url), xml_escape(beat.beat), core::format_rfc822(now));
+  for (const auto& st : beat.stories) {
+    const std::string link = fmt::format("{}/story/{}", site_url, st.story_id);
+    out += fmt::format("<item><title>{}</title><link>{}</link><guid isPermaLink=\"true\">{}</guid><pubDate>{}</pubDate>"
+                       "<description>Covered by {} independent outlet(s).</description></item>\n",
+                       xml_escape(st.headline), xml_escape(link), xml_escape(link), core::format_rfc822(st.updated), st.outlets);
+  }
+  return out + "</channel></rss>\n";
+}
+
+std::string beat_json_feed(const LiveBeat& beat, const std::string& site_name, const std::string& site_url) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& st : beat.stories) {
+    const std::string link = fmt::format("{}/story/{}", site_url, st.story_id);
+    items.push_back({{"id", link}, {"url", link}, {"title", st.headline}, {"date_modified", core::format_rfc3339(st.updated)},
+                     {"content_text", fmt::format("Covered by {} independent outlet(s).", st.outlets)}});
+  }
+  nlohmann::json feed = {{"version", "https://jsonfeed.org/version/1.1"},
+                         {"title", site_name + ": " + beat.beat},
+                         {"home_page_url", site_url + "/"},
+                         {"feed_url", site_url + "/beats/" + beat.beat + ".json"},
+                         {"items", items}};
+  return feed.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string not_found_page(const SiteInfo& site) {

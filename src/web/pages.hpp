@@ -17,8 +17,27 @@ struct SiteInfo {
   std::string postal_address;
 };
 
-// Today's headlines: the latest edition's stories.
-std::string headlines_page(const SiteInfo& site, const std::optional<core::Edition>& edition);
+// A story ranking high on a beat right now (between editions).
+struct LiveStory {
+  core::Id story_id = 0;
+  std::string headline;
+  int outlets = 0;  // independent outlets
+  core::TimePoint updated{};
+  double score = 0;
+};
+struct LiveBeat {
+  std::string beat;
+  std::vector<LiveStory> stories;
+};
+
+// Today's headlines: the latest edition's stories, then each beat's live top stories.
+std::string headlines_page(const SiteInfo& site, const std::optional<core::Edition>& edition,
+                           const std::vector<LiveBeat>& live = {});
+
+// A beat's live top stories as a feed: Atom, RSS 2.0 or JSON Feed 1.1.
+std::string beat_atom(const LiveBeat& beat, const std::string& site_name, const std::string& site_url, core::TimePoint now);
+std::string beat_rss(const LiveBeat& beat, const std::string& site_name, const std::string& site_url, core::TimePoint now);
+std::string beat_json_feed(const LiveBeat& beat, const std::string& site_name, const std::string& site_url);
 
 struct StoryArticle {
   core::Article article;

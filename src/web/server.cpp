@@ -5,6 +5,7 @@
 #define CPPHTTPLIB_LISTEN_BACKLOG 1024
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -36,6 +37,8 @@ struct SiteServer::Impl {
   std::unique_ptr<Subscriptions> subscriptions;
   std::unique_ptr<Api> api;
   std::unique_ptr<Admin> admin;
+  LiveStories live;
+  std::vector<std::string> beats;  // "military" and the configured ones
   // Public pages, rendered once and kept for a moment: the same bytes for
   // every reader, so a busy front page costs one render per kTtl.
   struct Cached {
@@ -56,7 +59,8 @@ constexpr std::chrono::seconds kPageTtl{2};
 bool cacheable(const httplib::Request& req) {
   if (req.method != "GET" || !req.params.empty()) return false;
   const std::string& p = req.path;
-  return p == "/" || p.rfind("/story/", 0) == 0 || p.rfind("/edition/", 0) == 0 || p.rfind("/editions", 0) == 0;
+  return p == "/" || p.rfind("/story/", 0) == 0 || p.rfind("/edition/", 0) == 0 || p.rfind("/editions", 0) == 0 ||
+         p.rfind("/beats/", 0) == 0;
 }
 
 }  // namespace
@@ -73,7 +77,7 @@ void SiteServer::stop() {
 std::string SiteServer::base_url() const { return fmt::format("http://{}:{}", impl_->config.web.listen, impl_->port); }
 
 core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& config, std::unique_ptr<store::Store> store,
-                                                           ConfirmationMailer mailer) {
+                                                           ConfirmationMailer mailer, LiveStories live_stories) {
   std::unique_ptr<SiteServer> s(new SiteServer());
   Impl& impl = *s->impl_;
   impl.config = config;
@@ -87,11 +91,40 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     res.set_header("Content-Security-Policy", "default-src 'none'; img-src http: https:; style-src 'unsafe-inline'; frame-ancestors 'none'");
     res.set_content(body, "text/html; charset=utf-8");
   };
+  impl.live = std::move(live_stories);
+  impl.beats = {"military"};
+  for (const auto& b : config.beats) {
+    if (b.name != "military") impl.beats.push_back(b.name);
+  }
   impl.server.Get("/", [m, html](const httplib::Request&, httplib::Response& res) {
     std::lock_guard lock(m->store_mutex);
     auto edition = m->store->editions().latest(m->config.edition.name);
     if (!edition) return html(res, 500, "store error: " + edition.error().message);
-    html(res, 200, headlines_page(m->site, *edition));
+    std::vector<LiveBeat> live;
+    if (m->live) {
+      for (const auto& beat : m->beats) {
+        auto stories = m->live(*m->store, beat, 5);
+        if (stories) live.push_back({beat, std::move(*stories)});
+      }
+    }
+    html(res, 200, headlines_page(m->site, *edition, live));
+  });
+  // Each beat's live top stories as Atom, RSS and JSON Feed.
+  impl.server.Get(R"(/beats/([a-z0-9_-]+)\.(atom|rss|json))", [m, html](const httplib::Request& req, httplib::Response& res) {
+    const std::string beat = req.matches[1], kind = req.matches[2];
+    if (!m->live || std::find(m->beats.begin(), m->beats.end(), beat) == m->beats.end()) {
+      return html(res, 404, not_found_page(m->site));
+    }
+    std::lock_guard lock(m->store_mutex);
+    auto stories = m->live(*m->store, beat, 20);
+    if (!stories) return html(res, 500, "store error: " + stories.error().message);
+    const LiveBeat live{beat, std::move(*stories)};
+    const auto now = core::SystemClock().now();
+    const std::string& url = m->config.edition.site_url;
+    res.set_header("X-Content-Type-Options", "nosniff");
+    if (kind == "atom") res.set_content(beat_atom(live, m->site.name, url, now), "application/atom+xml; charset=utf-8");
+    else if (kind == "rss") res.set_content(beat_rss(live, m->site.name, url, now), "application/rss+xml; charset=utf-8");
+    else res.set_content(beat_json_feed(live, m->site.name, url), "application/feed+json; charset=utf-8");
   });
   impl.server.Get(R"(/story/(\d+))", [m, html](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(m->store_mutex);

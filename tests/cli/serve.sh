@@ -44,6 +44,9 @@ done
 curl -fsS "http://127.0.0.1:$web_port/healthz" | grep -q ok || { cat serve.err; echo "the site does not answer"; exit 1; }
 [[ $(ls mail/*.eml | wc -l) -eq 3 ]] || { cat serve.err; ls mail; echo "the edition did not go to the three readers"; exit 1; }
 grep -q "Subject: Tokyo Morning" mail/000001.eml || { head -30 mail/000001.eml; echo "not the scheduled edition"; exit 1; }
+# Each beat's live top stories as a feed (none yet here, but a valid JSON Feed); an unknown beat is 404.
+curl -fsS "http://127.0.0.1:$web_port/beats/military.json" | /usr/bin/python3 -c 'import json,sys; f=json.load(sys.stdin); assert f["version"].startswith("https://jsonfeed.org/version/1"), f'
+[[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$web_port/beats/nothing.atom") == 404 ]] || { echo "an unknown beat's feed is not 404"; exit 1; }
 # Prometheus: the ledger's sizes, the sends by outcome, the pages answered.
 curl -fsS "http://127.0.0.1:$web_port/metrics" > metrics.txt
 for line in 'newsdesk_store_deliveries{state="sent"} 3' 'newsdesk_copies_sent_total{edition="Tokyo Morning",outcome="sent"} 3' \

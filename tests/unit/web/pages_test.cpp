@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core/time.hpp"
+#include "feed/feed.hpp"
 #include "web/pages.hpp"
 
 using namespace newsdesk;
@@ -63,4 +64,25 @@ TEST(Pages, SearchEscapesWhatWasFoundAndHighlightsOnlyTheMatches) {
   EXPECT_NE(html.find("a <mark>drill</mark> &amp; more"), std::string::npos);
   EXPECT_NE(html.find("Page 2 of 3"), std::string::npos);
   EXPECT_NE(html.find("/search?q=%3Cscript%3Ealert%281%29%3C%2Fscript%3E&amp;page=3"), std::string::npos) << html;
+}
+
+TEST(Pages, BeatFeedsAreFeedsOurOwnReaderReads) {
+  const auto now = *newsdesk::core::parse_rfc3339("2026-11-29T06:00:00Z");
+  // (Feed readers strip markup from titles, ours too: the round trip uses ampersands and quotes.)
+  web::LiveBeat beat{"military", {{6, "Drones over the bay & \"more\"", 8, now, 3.2}, {12, "Senate passes <b>bill</b>", 6, now, 2.0}}};
+  for (const std::string& text : {web::beat_atom(beat, "Daily Headlines", "https://news.example", now),
+                                  web::beat_rss(beat, "Daily Headlines", "https://news.example", now),
+                                  web::beat_json_feed(beat, "Daily Headlines", "https://news.example")}) {
+    auto feed = newsdesk::feed::parse_feed(text, "https://news.example/beats/military", "");
+    ASSERT_TRUE(feed) << feed.error().message << "\n" << text;
+    ASSERT_EQ(feed->entries.size(), 2u) << text;
+    EXPECT_EQ(feed->entries[0].title, "Drones over the bay & \"more\"");
+    EXPECT_EQ(feed->entries[0].url, "https://news.example/story/6");
+    EXPECT_TRUE(feed->warnings.empty()) << feed->warnings.front();
+  }
+  web::SiteInfo site{"Daily Headlines", "", ""};
+  const std::string page = web::headlines_page(site, std::nullopt, {beat});
+  EXPECT_NE(page.find("Live now: military"), std::string::npos);
+  EXPECT_NE(page.find("Senate passes &lt;b&gt;bill&lt;/b&gt;"), std::string::npos);
+  EXPECT_NE(page.find("href=\"/beats/military.atom\""), std::string::npos);
 }
