@@ -210,6 +210,9 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
 END;
 INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
 )sql"},
+      {10, "the videos feeds attach to their items (for the story page)", R"sql(
+ALTER TABLE feed_entries ADD COLUMN videos TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return kMigrations;
 }

@@ -160,11 +160,36 @@ class SqliteEntries final : public FeedEntryRepository {
  public:
   explicit SqliteEntries(Database& db) : db_(db) {}
   Result<bool> upsert(Id source_id, const core::FeedEntry& e) override {
-    ND_PREPARE(q, db_, "INSERT INTO feed_entries(source_id, guid, url, title, summary, authors, published_at, image) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(source_id, guid) DO NOTHING");
+    // Videos kept as "type<TAB>url" lines: the story page offers them.
+    std::vector<std::string> videos;
+    for (const auto& enc : e.enclosures) {
+      if (enc.type.rfind("video/", 0) == 0 && enc.url.find_first_of("\t\n") == std::string::npos) videos.push_back(enc.type + "\t" + enc.url);
+    }
+    ND_PREPARE(q, db_, "INSERT INTO feed_entries(source_id, guid, url, title, summary, authors, published_at, image, videos) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(source_id, guid) DO NOTHING");
     q.bind(1, source_id).bind(2, e.guid).bind(3, e.url).bind(4, e.title).bind(5, e.summary).bind(6, join_lines(e.authors))
-        .bind(7, seconds(e.published)).bind(8, e.image);
+        .bind(7, seconds(e.published)).bind(8, e.image).bind(9, join_lines(videos));
     ND_TRY(q.run());
     return db_.changes() > 0;
+  }
+  Result<std::vector<core::Enclosure>> videos_for_story(Id story_id) override {
+    ND_PREPARE(q, db_, R"sql(SELECT fe.videos FROM feed_entries fe JOIN articles a ON a.id = fe.article_id
+      WHERE a.story_id = ? AND fe.videos != '' ORDER BY a.published_at, a.id)sql");
+    q.bind(1, story_id);
+    std::vector<core::Enclosure> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      for (const auto& line : split_lines(q.text(0))) {
+        const size_t tab = line.find('\t');
+        if (tab == std::string::npos) continue;
+        core::Enclosure v{line.substr(tab + 1), line.substr(0, tab), std::nullopt};
+        bool seen = false;
+        for (const auto& o : out) seen = seen || o.url == v.url;
+        if (!seen) out.push_back(std::move(v));
+      }
+    }
+    return out;
   }
   Result<std::vector<StoredEntry>> pending(size_t limit) override {
     ND_PREPARE(q, db_, "SELECT id, source_id, guid, url, title, summary, authors, published_at, image FROM feed_entries WHERE state = 'new' ORDER BY published_at, id LIMIT ?");

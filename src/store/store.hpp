@@ -69,6 +69,9 @@ class FeedEntryRepository {
   virtual Result<void> mark(Id entry_id, EntryState state, const std::string& error,
                             std::optional<Id> article_id) = 0;
   virtual Result<size_t> count(EntryState state) = 0;
+  // The videos the feeds attached to the items of a story's articles
+  // (their enclosures with a video type), each once.
+  virtual Result<std::vector<core::Enclosure>> videos_for_story(Id story_id) = 0;
 };
 
 class ArticleRepository {

@@ -37,7 +37,7 @@ ol.stories h2{font-size:1.25rem;margin:0 0 .2em 0}
 ol.stories h2 a{color:#111}
 .coverage li{margin:.4em 0}
 .copy{font-family:Arial,Helvetica,sans-serif;font-size:.75rem;background:#eee;padding:0 .4em;border-radius:3px}
-figure{margin:1em 0}figure img{max-width:100%;height:auto}
+figure{margin:1em 0}figure img,figure video{max-width:100%;height:auto}
 figcaption{font-size:.85rem;color:#555}
 footer{border-top:1px solid #ccc;font-family:Arial,Helvetica,sans-serif;font-size:.8rem;color:#555}
 a{color:#1a4f8a}
@@ -79,6 +79,10 @@ constexpr const char* kStory = R"(<article>
 <ul class="coverage">
 {{#articles}}<li><a href="{{url}}">{{title}}</a> <span class="meta">{{outlet}} · {{time}}</span>{{#copy}} <span class="copy">copy</span>{{/copy}}</li>
 {{/articles}}</ul>
+{{#has_videos}}<h2>Videos</h2>
+{{#videos}}<figure><video controls preload="none" width="640" height="360"><source src="{{url}}" type="{{type}}"><a href="{{url}}">Watch the video</a></video>
+<figcaption><a href="{{url}}">{{url}}</a></figcaption></figure>
+{{/videos}}{{/has_videos}}
 {{#why}}<h2>Why it ranks here</h2>
 <p class="meta">Score {{score}} for the {{beat}} beat, the product of:</p>
 <ul class="coverage">{{#terms}}<li><strong>{{name}}</strong>: {{note}}</li>
@@ -160,8 +164,18 @@ std::string url_encode(const std::string& s) {
 
 
 std::string story_page(const SiteInfo& site, const core::Story& story, const std::vector<StoryArticle>& articles,
-                       const std::optional<StoryWhy>& why, const std::string& page_url) {
+                       const std::optional<StoryWhy>& why, const std::string& page_url, const std::vector<core::Enclosure>& videos) {
   data d;
+  data video_list = data::type::list;
+  for (const auto& v : videos) {
+    if (!core::is_http_url(v.url)) continue;  // only http(s) sources
+    data one;
+    one.set("url", v.url);
+    one.set("type", v.type);
+    video_list.push_back(one);
+  }
+  d.set("videos", video_list);
+  d.set("has_videos", video_list.is_non_empty_list() ? data(true) : data(false));
   if (why) {
     data w;
     w.set("beat", why->beat);

@@ -57,7 +57,8 @@ struct StoryWhy {
 // `page_url` is the story page's own address, for the share links (which load
 // nothing from elsewhere: plain links to X's compose page and to mail).
 std::string story_page(const SiteInfo& site, const core::Story& story, const std::vector<StoryArticle>& articles,
-                       const std::optional<StoryWhy>& why = std::nullopt, const std::string& page_url = "");
+                       const std::optional<StoryWhy>& why = std::nullopt, const std::string& page_url = "",
+                       const std::vector<core::Enclosure>& videos = {});
 
 std::string not_found_page(const SiteInfo& site);
 

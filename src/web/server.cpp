@@ -88,7 +88,7 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     res.status = status;
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
-    res.set_header("Content-Security-Policy", "default-src 'none'; img-src http: https:; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    res.set_header("Content-Security-Policy", "default-src 'none'; img-src http: https:; media-src http: https:; style-src 'unsafe-inline'; frame-ancestors 'none'");
     res.set_content(body, "text/html; charset=utf-8");
   };
   impl.live = std::move(live_stories);
@@ -159,7 +159,9 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
       for (const auto& t : score.terms) w.terms.emplace_back(t.name, t.note);
       why = std::move(w);
     }
-    html(res, 200, story_page(m->site, **story, list, why, fmt::format("{}/story/{}", m->config.edition.site_url, id)));
+    auto videos = m->store->entries().videos_for_story(id);
+    html(res, 200, story_page(m->site, **story, list, why, fmt::format("{}/story/{}", m->config.edition.site_url, id),
+                              videos ? *videos : std::vector<core::Enclosure>{}));
   });
   impl.server.Get(R"(/edition/(\d{4}-\d{2}-\d{2}))", [m, html](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(m->store_mutex);

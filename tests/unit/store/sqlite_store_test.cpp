@@ -292,3 +292,30 @@ TEST_F(SqliteStoreTest, SearchFindsEveryWordRanksTitlesFirstAndMarksTheMatches) 
   EXPECT_EQ(store::search_words("  Navy,  band!"), "\"Navy\" \"band\"*");
   EXPECT_EQ(store::search_words("--"), "");
 }
+
+TEST_F(SqliteStoreTest, VideosTheFeedAttachedReachTheStory) {
+  core::Id s = add_source("http://a.example/feed");
+  core::FeedEntry e;
+  e.guid = e.url = "http://a.example/drill";
+  e.title = "Drill";
+  e.enclosures = {{"http://a.example/drill.mp4", "video/mp4", 1000}, {"http://a.example/drill.jpg", "image/jpeg", std::nullopt}};
+  ASSERT_TRUE(*store_->entries().upsert(s, e));
+  core::Article a;
+  a.source_id = s;
+  a.url = a.canonical_url = "http://a.example/drill";
+  a.published = at("2026-11-29T09:00:00Z");
+  core::Id article = store_->articles().add(a)->id;
+  core::Story story{3, "Drill", at("2026-11-29T09:00:00Z"), at("2026-11-29T09:00:00Z"), {}};
+  ASSERT_TRUE(store_->stories().save(story));
+  ASSERT_TRUE(store_->articles().assign(article, 3, std::nullopt));
+  auto pending = store_->entries().pending(10);
+  ASSERT_TRUE(pending);
+  ASSERT_EQ(pending->size(), 1u);
+  ASSERT_TRUE(store_->entries().mark((*pending)[0].id, store::EntryState::kFetched, "", article));
+  auto videos = store_->entries().videos_for_story(3);
+  ASSERT_TRUE(videos) << videos.error().message;
+  ASSERT_EQ(videos->size(), 1u);
+  EXPECT_EQ((*videos)[0].url, "http://a.example/drill.mp4");
+  EXPECT_EQ((*videos)[0].type, "video/mp4");
+  EXPECT_TRUE(store_->entries().videos_for_story(4)->empty());
+}

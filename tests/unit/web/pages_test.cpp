@@ -86,3 +86,15 @@ TEST(Pages, BeatFeedsAreFeedsOurOwnReaderReads) {
   EXPECT_NE(page.find("Senate passes &lt;b&gt;bill&lt;/b&gt;"), std::string::npos);
   EXPECT_NE(page.find("href=\"/beats/military.atom\""), std::string::npos);
 }
+
+TEST(Pages, StoryVideosPlayInPlaceFromHttpSourcesOnly) {
+  web::SiteInfo site{"Daily Headlines", "", ""};
+  core::Story story{3, "Drill", {}, {}, {}};
+  const std::string html = web::story_page(site, story, {}, std::nullopt, "",
+                                           {{"https://a.example/drill.mp4", "video/mp4", std::nullopt},
+                                            {"javascript:alert(1)", "video/mp4", std::nullopt}});
+  EXPECT_NE(html.find("<video controls preload=\"none\""), std::string::npos);
+  EXPECT_NE(html.find("<source src=\"https://a.example/drill.mp4\" type=\"video/mp4\">"), std::string::npos);
+  EXPECT_EQ(html.find("javascript:"), std::string::npos);
+  EXPECT_EQ(web::story_page(site, story, {}).find("<video"), std::string::npos) << "no videos, no section";
+}
