@@ -14,6 +14,7 @@ find_package(OpenSSL 3.0 REQUIRED)  # DKIM signatures
 pkg_check_modules(OPENDKIM REQUIRED IMPORTED_TARGET opendkim)  # tests verify DKIM signatures offline
 find_package(absl REQUIRED)  # flat hash maps on the clustering hot path
 find_package(pugixml 1.13 REQUIRED)  # the fast path of feed parsing (libxml2 recovers the rest)
+find_package(prometheus-cpp REQUIRED)  # /metrics: families and the text format (core only; 1.0 in Debian 12)
 
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl>=7.88)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0>=2.9.14)

@@ -1,29 +1,32 @@
 #include "core/metrics.hpp"
 
-#include <fmt/format.h>
+#include <algorithm>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
 
 namespace newsdesk::core {
+
+// prometheus-cpp keeps the families and serialises them (text format 0.0.4);
+// this keeps the names to families and the gauges set for one scrape.
+struct Metrics::Impl {
+  prometheus::Registry registry;
+  std::map<std::string, prometheus::Family<prometheus::Counter>*> counters;
+  std::map<std::string, prometheus::Family<prometheus::Gauge>*> gauges;
+  std::map<std::string, std::vector<prometheus::Gauge*>> gauge_series;  // by family, for clear_gauges
+};
+
 namespace {
 
-std::string rendered(const Labels& labels) {
-  if (labels.empty()) return "";
-  std::string out = "{";
-  for (size_t i = 0; i < labels.size(); ++i) {
-    std::string value;
-    for (char c : labels[i].second) {
-      if (c == '\\' || c == '"') value += '\\';
-      if (c == '\n') {
-        value += "\\n";
-        continue;
-      }
-      value += c;
-    }
-    out += fmt::format("{}{}=\"{}\"", i ? "," : "", labels[i].first, value);
-  }
-  return out + "}";
-}
+std::map<std::string, std::string> as_map(const Labels& labels) { return {labels.begin(), labels.end()}; }
 
 }  // namespace
+
+Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
+Metrics::~Metrics() = default;
 
 Metrics& Metrics::global() {
   static Metrics metrics;
@@ -32,36 +35,38 @@ Metrics& Metrics::global() {
 
 void Metrics::add(const std::string& name, const std::string& help, const Labels& labels, double by) {
   std::lock_guard lock(mutex_);
-  Family& f = families_[name];
-  if (f.help.empty()) f.help = help;
-  f.counter = true;
-  f.series[rendered(labels)] += by;
+  auto it = impl_->counters.find(name);
+  if (it == impl_->counters.end()) {
+    it = impl_->counters.emplace(name, &prometheus::BuildCounter().Name(name).Help(help).Register(impl_->registry)).first;
+  }
+  if (by > 0) it->second->Add(as_map(labels)).Increment(by);
+  else it->second->Add(as_map(labels));  // the series exists, at 0
 }
 
 void Metrics::set(const std::string& name, const std::string& help, const Labels& labels, double value) {
   std::lock_guard lock(mutex_);
-  Family& f = families_[name];
-  if (f.help.empty()) f.help = help;
-  f.counter = false;
-  f.series[rendered(labels)] = value;
+  auto it = impl_->gauges.find(name);
+  if (it == impl_->gauges.end()) {
+    it = impl_->gauges.emplace(name, &prometheus::BuildGauge().Name(name).Help(help).Register(impl_->registry)).first;
+  }
+  prometheus::Gauge& g = it->second->Add(as_map(labels));
+  g.Set(value);
+  auto& series = impl_->gauge_series[name];
+  if (std::find(series.begin(), series.end(), &g) == series.end()) series.push_back(&g);
 }
 
 void Metrics::clear_gauges(std::string_view prefix) {
   std::lock_guard lock(mutex_);
-  for (auto& [name, f] : families_) {
-    if (!f.counter && name.rfind(prefix, 0) == 0) f.series.clear();
+  for (auto& [name, family] : impl_->gauges) {
+    if (name.rfind(prefix, 0) != 0) continue;
+    for (prometheus::Gauge* g : impl_->gauge_series[name]) family->Remove(g);
+    impl_->gauge_series[name].clear();
   }
 }
 
 std::string Metrics::render() const {
   std::lock_guard lock(mutex_);
-  std::string out;
-  for (const auto& [name, f] : families_) {
-    if (f.series.empty()) continue;
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, f.help, name, f.counter ? "counter" : "gauge");
-    for (const auto& [labels, value] : f.series) out += fmt::format("{}{} {}\n", name, labels, value);
-  }
-  return out;
+  return prometheus::TextSerializer().Serialize(impl_->registry.Collect());
 }
 
 }  // namespace newsdesk::core
