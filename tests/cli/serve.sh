@@ -51,7 +51,7 @@ curl -fsS "http://127.0.0.1:$web_port/beats/military.json" | /usr/bin/python3 -c
 curl -fsS "http://127.0.0.1:$web_port/metrics" > metrics.txt
 for line in 'newsdesk_store_deliveries{state="sent"} 3' 'newsdesk_copies_sent_total{edition="Tokyo Morning",outcome="sent"} 3' \
             'newsdesk_store_subscribers{state="confirmed"} 3' '# TYPE newsdesk_http_requests_total counter' \
-            'newsdesk_http_requests_total{method="GET",code="200"}' 'newsdesk_edition_build_seconds{edition="Tokyo Morning"}'; do
+            'newsdesk_http_requests_total{code="200",method="GET"}' 'newsdesk_edition_build_seconds{edition="Tokyo Morning"}'; do
   grep -qF "$line" metrics.txt || { cat metrics.txt; echo "/metrics lacks: $line"; exit 1; }
 done
 kill -TERM $desk
