@@ -615,8 +615,7 @@ void add_subscribers_command(CLI::App& app, Globals& g) {
         std::string address(core::trim(line.substr(0, line.find(','))));
         if (!address.empty() && address.front() == '"' && address.back() == '"') address = address.substr(1, address.size() - 2);
         if (address.empty() || address == "email") continue;  // blank lines, a CSV header
-        const size_t at = address.find('@');
-        if (at == std::string::npos || at == 0 || at + 1 == address.size() || address.find_first_of(" <>\r\n\t") != std::string::npos) {
+        if (!core::plausible_email(address)) {
           spdlog::warn("{}:{}: not an email address: {}", file, line_no, address);
           ++skipped;
           continue;

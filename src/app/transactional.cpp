@@ -1,12 +1,11 @@
 #include "app/transactional.hpp"
 
-#include <random>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "app/sender.hpp"
 #include "core/clock.hpp"
+#include "core/signed_link.hpp"
 #include "core/strings.hpp"
 #include "mail/delivery_policy.hpp"
 #include "mail/mime.hpp"
@@ -19,13 +18,12 @@ web::ConfirmationMailer confirmation_mailer(const core::Config& config) {
   return [config](const std::string& to, const std::string& url) -> core::Result<void> {
     std::string domain = mail::address_domain(config.edition.from);
     if (domain.empty()) domain = "newsdesk.invalid";
-    std::random_device random;
     mail::Message m;
     m.from = config.edition.from;
     m.to = to;
     m.subject = "Confirm your subscription to " + config.edition.name;
     m.date = core::SystemClock().now();
-    m.message_id = fmt::format("confirm-{:08x}{:08x}@{}", random(), random(), domain);
+    m.message_id = fmt::format("confirm-{}@{}", core::random_hex(8), domain);
     m.text = fmt::format(
         "Someone, we hope you, asked to receive {name} at {to}.\n\nTo confirm, open this link:\n{url}\n\n"
         "If it was not you, ignore this email: nothing will be sent to you.\n\n{postal}\n",
@@ -39,7 +37,7 @@ web::ConfirmationMailer confirmation_mailer(const core::Config& config) {
         "ignore this email: nothing will be sent to you.</p><p style=\"color:#555\">{postal}</p></body></html>",
         fmt::arg("name", esc(config.edition.name)), fmt::arg("to", esc(to)), fmt::arg("url", esc(url)),
         fmt::arg("postal", esc(config.edition.postal_address)));
-    ND_TRY_ASSIGN(eml, mail::compose(m, fmt::format("{:08x}", random())));
+    ND_TRY_ASSIGN(eml, mail::compose(m, core::random_hex(4)));
     ND_TRY_ASSIGN(signer, dkim_signer(config.mail));
     std::string data = std::move(*eml);
     if (*signer) {

@@ -294,6 +294,25 @@ void append_utf8(std::string& out, uint32_t cp) {
   }
 }
 
+bool plausible_email(std::string_view a) {
+  if (a.size() > 254 || a.size() < 3) return false;
+  const size_t at = a.find('@');
+  if (at == std::string::npos || at == 0 || at > 64 || a.find('@', at + 1) != std::string::npos) return false;
+  const std::string_view local = a.substr(0, at), domain = a.substr(at + 1);
+  for (char c : local) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+/=?^_`{|}~.-").find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string::npos) return false;
+  if (domain.find('.') == std::string::npos || domain.front() == '.' || domain.back() == '.' || domain.find("..") != std::string::npos) {
+    return false;
+  }
+  for (char c : domain) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.')) return false;
+  }
+  return true;
+}
+
 std::string html_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size() + s.size() / 8);

@@ -32,6 +32,9 @@ std::string repair_mojibake(std::string_view s);
 
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(std::string_view s);
+// A syntax check of an email address (RFC 5321's shape, without quoted local
+// parts or IP literals): local@domain.tld, at most 254 octets.
+bool plausible_email(std::string_view address);
 // Appends a code point as UTF-8 (U+FFFD for one that is not a character).
 void append_utf8(std::string& out, uint32_t code_point);
 // Lower-case words joined by '-', for URLs: "Navy awards $4.2B" -> "navy-awards-4-2b".

@@ -25,6 +25,8 @@ std::optional<UrlParts> parse_http_url(std::string_view url);
 
 // "%2F2025-12-15%2B" -> "/2025-12-15+"; malformed escapes stay as they are.
 std::string percent_decode(std::string_view s);
+// Everything but RFC 3986's unreserved characters as %XX (for a query value).
+std::string percent_encode(std::string_view s);
 
 // True for absolute http:// and https:// URLs (what a page or email may link to).
 bool is_http_url(std::string_view url);

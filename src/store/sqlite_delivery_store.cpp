@@ -1,8 +1,9 @@
 // The SQLite backend of the edition, subscriber and delivery repositories.
-#include <random>
+#include <map>
 
 #include <fmt/format.h>
 
+#include "core/signed_link.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_repositories.hpp"
 
@@ -433,31 +434,20 @@ class SqliteBounces final : public BounceRepository {
     return db_.last_insert_id();
   }
   Result<std::vector<BounceRecord>> recent(size_t limit) override {
-    ND_PREPARE(q, db_, R"sql(SELECT source, received_at, kind, subscriber_id, edition_id, recipient, status, detail
-      FROM bounces ORDER BY id DESC LIMIT ?)sql");
+    ND_PREPARE(q, db_, "SELECT " + std::string(kColumns) + ", '' FROM bounces ORDER BY id DESC LIMIT ?");
     q.bind(1, static_cast<std::int64_t>(limit));
-    std::vector<BounceRecord> out;
-    for (;;) {
-      auto row = q.step();
-      if (!row) return tl::unexpected(row.error());
-      if (!*row) break;
-      BounceRecord b;
-      b.source = q.text(0);
-      b.received_at = time_at(q.integer(1));
-      b.kind = q.text(2);
-      b.subscriber_id = q.optional_integer(3);
-      b.edition_id = q.optional_integer(4);
-      b.recipient = q.text(5);
-      b.status = q.text(6);
-      b.detail = q.text(7);
-      out.push_back(std::move(b));
-    }
-    return out;
+    return rows(q);
   }
   Result<std::vector<BounceRecord>> for_subscriber(Id subscriber_id) override {
-    ND_PREPARE(q, db_, R"sql(SELECT source, received_at, kind, subscriber_id, edition_id, recipient, status, detail, raw
-      FROM bounces WHERE subscriber_id = ? ORDER BY id)sql");
+    ND_PREPARE(q, db_, "SELECT " + std::string(kColumns) + ", raw FROM bounces WHERE subscriber_id = ? ORDER BY id");
     q.bind(1, subscriber_id);
+    return rows(q);
+  }
+
+ private:
+  static constexpr const char* kColumns = "source, received_at, kind, subscriber_id, edition_id, recipient, status, detail";
+  // Rows of kColumns and then the raw message ('' when not asked for).
+  static Result<std::vector<BounceRecord>> rows(Statement& q) {
     std::vector<BounceRecord> out;
     for (;;) {
       auto row = q.step();
@@ -477,8 +467,6 @@ class SqliteBounces final : public BounceRepository {
     }
     return out;
   }
-
- private:
   Database& db_;
 };
 
@@ -577,14 +565,15 @@ class SqliteStore final : public Store {
   }
 
   Result<std::string> secret(const std::string& name) override {
+    // A secret never changes once kept: read once per store, not per request.
+    if (auto known = secrets_.find(name); known != secrets_.end()) return known->second;
     const std::string key = "secret." + name;
     ND_PREPARE(get, db_, "SELECT value FROM settings WHERE key = ?");
     get.bind(1, key);
     ND_TRY_ASSIGN(found, get.step());
-    if (*found) return get.text(0);
-    std::random_device random;  // the system's source (/dev/urandom)
-    std::string value;
-    for (int i = 0; i < 8; ++i) value += fmt::format("{:08x}", random());
+    if (*found) return secrets_[name] = get.text(0);
+    const std::string value = core::random_hex(32);
+    if (value.empty()) return core::fail(ErrorCode::kDatabase, "the system's random source failed");
     ND_PREPARE(put, db_, "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING");
     put.bind(1, key).bind(2, value);
     ND_TRY(put.run());
@@ -592,7 +581,7 @@ class SqliteStore final : public Store {
     get.bind(1, key);
     ND_TRY_ASSIGN(again, get.step());
     if (!*again) return core::fail(ErrorCode::kDatabase, "the secret " + name + " could not be kept");
-    return get.text(0);
+    return secrets_[name] = get.text(0);
   }
 
   Result<void> transaction(const std::function<Result<void>()>& work) override {
@@ -641,6 +630,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<SubscriberRepository> subscribers_;
   std::unique_ptr<DeliveryRepository> deliveries_;
   std::unique_ptr<BounceRepository> bounces_;
+  std::map<std::string, std::string> secrets_;  // kept secrets read so far
   std::unique_ptr<SearchRepository> search_;
 };
 

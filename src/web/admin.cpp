@@ -57,10 +57,8 @@ Response Admin::page(const std::string& title, const std::string& content, const
   }
   Response r;
   r.status = status;
-  std::string body = page_layout(site_, "Admin: " + title, nav + filled);
   // Send progress without script: the dashboard reloads itself.
-  if (refresh) body.replace(body.find("<meta charset=\"utf-8\">"), 22, "<meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"10\">");
-  r.body = std::move(body);
+  r.body = page_layout(site_, "Admin: " + title, nav + filled, refresh ? 10 : 0);
   return r;
 }
 
@@ -134,7 +132,7 @@ Response Admin::handle(const std::string& method, const std::string& path, const
     return page("Subscriber", out.body, r.cookie, out.status);
   }
   if (path == "/admin/editions" && method == "POST") {
-    Response out = edit(r, r.cookie);
+    Response out = edit(r);
     return page("Editions", out.body, r.cookie, out.status);
   }
   if (path == "/admin/editions") return page("Editions", editions(r, "").body, r.cookie);
@@ -272,7 +270,7 @@ Response Admin::editions(const Request& r, const std::string& notice) {
   html += "<h2>The editor's changes</h2><ul>";
   if (auto edits = store_.editions().edits(config_.edition.name, date)) {
     for (const auto& e : *edits) {
-      html += fmt::format("<li>{} {} story {}{}{} · {} at {}</li>", "", core::to_string(e.action), e.story_id,
+      html += fmt::format("<li>{} story {}{}{} · {} at {}</li>", core::to_string(e.action), e.story_id,
                           e.position > 0 ? fmt::format(" at {}", e.position) : "", e.title.empty() ? "" : " as “" + html_escape(e.title) + "”",
                           html_escape(e.editor), core::format_rfc3339(e.at));
     }
@@ -281,8 +279,7 @@ Response Admin::editions(const Request& r, const std::string& notice) {
   return {200, html};
 }
 
-Response Admin::edit(const Request& r, const std::string& session) {
-  (void)session;
+Response Admin::edit(const Request& r) {
   const auto now = clock_.now();
   const std::string date = param(r, "date");
   auto deadline = core::local_to_utc(date, config_.edition.send_time, config_.edition.time_zone);

@@ -38,7 +38,7 @@ class Admin {
   Response subscribers(const Request& r);
   Response subscriber(core::Id id, const std::string& notice);
   Response editions(const Request& r, const std::string& notice);
-  Response edit(const Request& r, const std::string& session);
+  Response edit(const Request& r);
   Response bounces();
   Response page(const std::string& title, const std::string& content_html, const std::string& session, int status = 200,
                 bool refresh = false);

@@ -166,7 +166,7 @@ Response Api::handle(const ApiRequest& r) {
       return problem(400, "the body must be a JSON object with \"email\" (and optionally \"confirmed\": true, \"editions\": [...])");
     }
     const std::string email = core::to_lower_ascii(core::trim(body["email"].get<std::string>()));
-    if (!plausible_email(email)) return problem(400, "\"" + email + "\" is not an email address");
+    if (!core::plausible_email(email)) return problem(400, "\"" + email + "\" is not an email address");
     const bool confirmed = body.value("confirmed", false);
     const auto now = clock_.now();
     auto existing = store_.subscribers().find_by_email(email);

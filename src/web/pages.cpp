@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/strings.hpp"
 #include "core/time.hpp"
 #include "core/url.hpp"
 
@@ -18,7 +19,8 @@ constexpr const char* kLayout = R"(<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+{{#refresh}}<meta http-equiv="refresh" content="{{refresh}}">
+{{/refresh}}<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{page_title}} · {{site_name}}</title>
 <link rel="alternate" type="application/atom+xml" title="{{site_name}}: Atom" href="/editions.atom">
 <link rel="alternate" type="application/rss+xml" title="{{site_name}}: RSS" href="/editions.rss">
@@ -93,8 +95,10 @@ constexpr const char* kStory = R"(<article>
 
 std::string safe_url(const std::string& url) { return core::is_http_url(url) ? url : "#"; }
 
-std::string layout(const SiteInfo& site, const std::string& title, const std::string& content) {
+std::string layout(const SiteInfo& site, const std::string& title, const std::string& content, int refresh_seconds = 0) {
   data d;
+  if (refresh_seconds > 0) d.set("refresh", std::to_string(refresh_seconds));
+  else d.set("refresh", data(false));
   d.set("site_name", site.name);
   d.set("page_title", title);
   d.set("content", content);
@@ -146,21 +150,6 @@ std::string headlines_page(const SiteInfo& site, const std::optional<core::Editi
   return layout(site, "Today's headlines", mustache(kHeadlines).render(d));
 }
 
-std::string url_encode(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 
 std::string story_page(const SiteInfo& site, const core::Story& story, const std::vector<StoryArticle>& articles,
@@ -194,8 +183,8 @@ std::string story_page(const SiteInfo& site, const core::Story& story, const std
   }
   if (core::is_http_url(page_url)) {
     data share;
-    share.set("x", "https://twitter.com/intent/tweet?text=" + url_encode(story.headline) + "&url=" + url_encode(page_url));
-    share.set("mail", "mailto:?subject=" + url_encode(story.headline) + "&body=" + url_encode(page_url));
+    share.set("x", "https://twitter.com/intent/tweet?text=" + core::percent_encode(story.headline) + "&url=" + core::percent_encode(page_url));
+    share.set("mail", "mailto:?subject=" + core::percent_encode(story.headline) + "&body=" + core::percent_encode(page_url));
     d.set("share", share);
   } else {
     d.set("share", data(false));
@@ -378,7 +367,7 @@ std::string search_page(const SiteInfo& site, const SearchView& view) {
     data pages;
     pages.set("page", std::to_string(view.page));
     pages.set("last", std::to_string(last));
-    const std::string base = "/search?q=" + url_encode(view.query) + "&page=";
+    const std::string base = "/search?q=" + core::percent_encode(view.query) + "&page=";
     if (view.page > 1) pages.set("previous", base + std::to_string(view.page - 1));
     else pages.set("previous", data(false));
     if (view.page < last) pages.set("next", base + std::to_string(view.page + 1));
@@ -409,41 +398,22 @@ std::string archive_page(const SiteInfo& site, const std::vector<core::Edition>&
   return layout(site, "Past editions", mustache(kPage).render(d));
 }
 
-std::string page_layout(const SiteInfo& site, const std::string& title, const std::string& content_html) {
-  return layout(site, title, content_html);
+std::string page_layout(const SiteInfo& site, const std::string& title, const std::string& content_html, int refresh_seconds) {
+  return layout(site, title, content_html, refresh_seconds);
 }
 
-namespace {
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default:
-        // XML 1.0 has no place for most control characters.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string beat_atom(const LiveBeat& beat, const std::string& site_name, const std::string& site_url, core::TimePoint now) {
   std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
   out += fmt::format("<title>{}: {}</title>\n<id>{}/beats/{}</id>\n<updated>{}</updated>\n<link rel=\"self\" href=\"{}/beats/{}.atom\"/>\n"
                      "<link rel=\"alternate\" href=\"{}/\"/>\n<author><name>{}</name></author>\n",
-                     xml_escape(site_name), xml_escape(beat.beat), xml_escape(site_url), xml_escape(beat.beat), core::format_rfc3339(now),
-                     xml_escape(site_url), xml_escape(beat.beat), xml_escape(site_url), xml_escape(site_name));
+                     core::html_escape(site_name), core::html_escape(beat.beat), core::html_escape(site_url), core::html_escape(beat.beat), core::format_rfc3339(now),
+                     core::html_escape(site_url), core::html_escape(beat.beat), core::html_escape(site_url), core::html_escape(site_name));
   for (const auto& st : beat.stories) {
     const std::string link = fmt::format("{}/story/{}", site_url, st.story_id);
     out += fmt::format("<entry><title>{}</title><id>{}</id><link href=\"{}\"/><updated>{}</updated>"
                        "<summary>Covered by {} independent outlet(s).</summary></entry>\n",
-                       xml_escape(st.headline), xml_escape(link), xml_escape(link), core::format_rfc3339(st.updated), st.outlets);
+                       core::html_escape(st.headline), core::html_escape(link), core::html_escape(link), core::format_rfc3339(st.updated), st.outlets);
   }
   return out + "</feed>\n";
 }
@@ -452,12 +422,12 @@ std::string beat_rss(const LiveBeat& beat, const std::string& site_name, const s
   std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>\n";
   out += fmt::format("<title>{}: {}</title>\n<link>{}/</link>\n<description>The stories ranking highest on the {} beat</description>\n"
                      "<lastBuildDate>{}</lastBuildDate>\n",
-                     xml_escape(site_name), xml_escape(beat.beat), xml_escape(site_url), xml_escape(beat.beat), core::format_rfc822(now));
+                     core::html_escape(site_name), core::html_escape(beat.beat), core::html_escape(site_url), core::html_escape(beat.beat), core::format_rfc822(now));
   for (const auto& st : beat.stories) {
     const std::string link = fmt::format("{}/story/{}", site_url, st.story_id);
     out += fmt::format("<item><title>{}</title><link>{}</link><guid isPermaLink=\"true\">{}</guid><pubDate>{}</pubDate>"
                        "<description>Covered by {} independent outlet(s).</description></item>\n",
-                       xml_escape(st.headline), xml_escape(link), xml_escape(link), core::format_rfc822(st.updated), st.outlets);
+                       core::html_escape(st.headline), core::html_escape(link), core::html_escape(link), core::format_rfc822(st.updated), st.outlets);
   }
   return out + "</channel></rss>\n";
 }

@@ -63,8 +63,8 @@ std::string story_page(const SiteInfo& site, const core::Story& story, const std
 std::string not_found_page(const SiteInfo& site);
 
 // The site's frame (header, footer, styles) around `content_html`, which must
-// already be escaped.
-std::string page_layout(const SiteInfo& site, const std::string& title, const std::string& content_html);
+// already be escaped; with `refresh_seconds`, the page reloads itself (no script).
+std::string page_layout(const SiteInfo& site, const std::string& title, const std::string& content_html, int refresh_seconds = 0);
 
 // Search results: `query` as typed, page `page` (from 1) of `per_page`.
 // Titles and snippets come marked (store::kMarkStart/kMarkEnd): escaped

@@ -1,7 +1,6 @@
 #include "web/subscriptions.hpp"
 
 #include <algorithm>
-#include <random>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -29,35 +28,11 @@ std::vector<std::string> params(const Request& r, const std::string& name) {
   return out;
 }
 
-std::string random_hex(size_t bytes) {
-  std::random_device random;
-  std::string out;
-  for (size_t i = 0; i < bytes; i += 4) out += fmt::format("{:08x}", random());
-  return out;
-}
 
 std::int64_t epoch(core::TimePoint t) { return t.time_since_epoch().count(); }
 
 }  // namespace
 
-bool plausible_email(const std::string& a) {
-  if (a.size() > 254 || a.size() < 3) return false;
-  const size_t at = a.find('@');
-  if (at == std::string::npos || at == 0 || at > 64 || a.find('@', at + 1) != std::string::npos) return false;
-  const std::string local = a.substr(0, at), domain = a.substr(at + 1);
-  for (char c : local) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+/=?^_`{|}~.-").find(c) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string::npos) return false;
-  if (domain.find('.') == std::string::npos || domain.front() == '.' || domain.back() == '.' || domain.find("..") != std::string::npos) {
-    return false;
-  }
-  for (char c : domain) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.')) return false;
-  }
-  return true;
-}
 
 Subscriptions::Subscriptions(const core::Config& config, const SiteInfo& site, store::Store& store, std::mutex& store_mutex,
                              ConfirmationMailer mailer, const core::Clock& clock)
@@ -87,6 +62,12 @@ Response Subscriptions::page(int status, const SubscriptionPage& p) {
   return r;
 }
 
+std::vector<EditionChoice> Subscriptions::every_edition() const {
+  std::vector<EditionChoice> choices;
+  for (const auto& name : edition_names()) choices.push_back({name, true});
+  return choices;
+}
+
 std::vector<std::string> Subscriptions::edition_names() const {
   std::vector<std::string> names = {config_.edition.name};
   for (const auto& [key, e] : config_.editions) names.push_back(e.name);
@@ -96,13 +77,11 @@ std::vector<std::string> Subscriptions::edition_names() const {
 Response Subscriptions::signup_form(const Request& r) {
   std::lock_guard lock(store_mutex_);
   // The form's token is bound to a fresh cookie: a page elsewhere cannot post it for someone.
-  const std::string nonce = r.cookie.size() == 32 ? r.cookie : random_hex(16);
+  const std::string nonce = r.cookie.size() == 32 ? r.cookie : core::random_hex(16);
   const std::int64_t expires = epoch(clock_.now()) + 6 * 3600;
   const std::string token = fmt::format("{}.{}", expires, core::hmac_tag(secret(), fmt::format("form:{}:{}", nonce, expires)));
-  std::vector<EditionChoice> choices;
-  for (const auto& name : edition_names()) choices.push_back({name, true});
   Response out;
-  out.body = signup_page(site_, token, choices, param(r, "error"));
+  out.body = signup_page(site_, token, every_edition(), param(r, "error"));
   const bool https = config_.edition.site_url.rfind("https://", 0) == 0;
   out.set_cookie = fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=21600{}", kCookie, nonce, https ? "; Secure" : "");
   return out;
@@ -128,12 +107,10 @@ Response Subscriptions::signup(const Request& r) {
   if (!param(r, "website").empty()) return page(200, check_inbox);
   std::string email(core::trim(param(r, "email")));
   email = core::to_lower_ascii(email);
-  if (!plausible_email(email)) {
-    std::vector<EditionChoice> choices;
-    for (const auto& name : edition_names()) choices.push_back({name, true});
+  if (!core::plausible_email(email)) {
     Response out;
     out.status = 400;
-    out.body = signup_page(site_, token, choices, "That does not look like an email address (like name@example.com).");
+    out.body = signup_page(site_, token, every_edition(), "That does not look like an email address (like name@example.com).");
     return out;
   }
   if (!allowed(by_ip_, r.ip, config_.subscribers.signups_per_ip_per_hour, std::chrono::hours(1))) {

@@ -68,6 +68,7 @@ class Subscriptions {
                int limit, std::chrono::seconds window);
   Response page(int status, const SubscriptionPage& p);
   std::vector<std::string> edition_names() const;
+  std::vector<EditionChoice> every_edition() const;  // each edition, chosen
 
   const core::Config& config_;
   SiteInfo site_;
@@ -79,8 +80,5 @@ class Subscriptions {
   std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> by_ip_, by_address_;
 };
 
-// A syntax check of an address (RFC 5321's shape, without quoted local
-// parts or IP literals): local@domain.tld, at most 254 octets.
-bool plausible_email(const std::string& address);
 
 }  // namespace newsdesk::web
