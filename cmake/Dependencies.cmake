@@ -19,7 +19,7 @@ find_package(prometheus-cpp REQUIRED)  # /metrics: families and the text format 
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl>=7.88)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0>=2.9.14)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3>=3.40)
-pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)  # HTTP clients and fixture servers in tests and benches
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash>=0.8)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc>=72)
 pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl>=0.21)
@@ -31,6 +31,11 @@ find_path(STEMMER_INCLUDE_DIR NAMES libstemmer.h REQUIRED)
 add_library(newsdesk_stemmer INTERFACE)
 target_link_libraries(newsdesk_stemmer INTERFACE ${STEMMER_LIBRARY})
 target_include_directories(newsdesk_stemmer SYSTEM INTERFACE ${STEMMER_INCLUDE_DIR})
+
+# The site's server: standalone Asio (header-only) with nodejs's http-parser (no .pc).
+find_library(HTTP_PARSER_LIBRARY NAMES http_parser REQUIRED)
+find_path(HTTP_PARSER_INCLUDE_DIR NAMES http_parser.h REQUIRED)
+find_path(ASIO_INCLUDE_DIR NAMES asio.hpp REQUIRED)
 
 find_library(CLD2_LIBRARY NAMES cld2 REQUIRED)
 find_path(CLD2_INCLUDE_DIR NAMES cld2/public/compact_lang_det.h REQUIRED)

@@ -1,15 +1,11 @@
 #include "web/server.hpp"
 
-// cpp-httplib listens with a backlog of 5: a burst of new readers would see
-// their connections dropped and retried a second later.
-#define CPPHTTPLIB_LISTEN_BACKLOG 1024
-#include <httplib.h>
-
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
-#include <thread>
+#include <regex>
+#include <shared_mutex>
 
 #include <fmt/format.h>
 
@@ -21,18 +17,56 @@
 #include "rank/score.hpp"
 #include "web/admin.hpp"
 #include "web/api.hpp"
+#include "web/http_server.hpp"
 #include "web/subscriptions.hpp"
 
 namespace newsdesk::web {
 
+namespace {
+
+using Matches = std::vector<std::string>;  // the route pattern's groups; [0] is the whole path
+using RouteHandler = std::function<void(const HttpRequest&, const Matches&, HttpResponse&)>;
+
+// The site's routes: a method and a pattern over the whole path, first match wins.
+class Router {
+ public:
+  void get(const char* pattern, RouteHandler h) { routes_.push_back({"GET", std::regex(pattern), std::move(h)}); }
+  void post(const char* pattern, RouteHandler h) { routes_.push_back({"POST", std::regex(pattern), std::move(h)}); }
+  // False when no route has the path (a 404); `allowed` names the methods
+  // the path has when only the method was wrong (a 405).
+  bool route(const HttpRequest& req, HttpResponse& res, std::string& allowed) const {
+    std::smatch m;
+    for (const auto& r : routes_) {
+      if (!std::regex_match(req.path, m, r.pattern)) continue;
+      if (r.method != req.method) {
+        if (allowed.find(r.method) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + r.method;
+        continue;
+      }
+      Matches matches(m.begin(), m.end());
+      r.handler(req, matches, res);
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  struct Route {
+    std::string method;
+    std::regex pattern;
+    RouteHandler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace
+
 struct SiteServer::Impl {
-  httplib::Server server;
+  std::unique_ptr<HttpServer> http;
+  Router router;
   std::mutex store_mutex;
   std::unique_ptr<store::Store> store;
   core::Config config;
   SiteInfo site;
-  std::thread thread;
-  int port = 0;
   core::SystemClock clock;
   std::unique_ptr<Subscriptions> subscriptions;
   std::unique_ptr<Api> api;
@@ -42,13 +76,11 @@ struct SiteServer::Impl {
   // Public pages, rendered once and kept for a moment: the same bytes for
   // every reader, so a busy front page costs one render per kTtl.
   struct Cached {
-    int status = 200;
-    std::string body;
-    httplib::Headers headers;
+    std::shared_ptr<const PreparedResponse> response;
     std::chrono::steady_clock::time_point expires;
   };
-  std::mutex cache_mutex;
-  std::map<std::string, Cached> cache;
+  std::shared_mutex cache_mutex;
+  std::map<std::string, Cached, std::less<>> cache;
 };
 
 namespace {
@@ -56,11 +88,25 @@ namespace {
 constexpr std::chrono::seconds kPageTtl{2};
 
 // The pages that are the same for everyone: the front page, stories, editions, the archive, feeds.
-bool cacheable(const httplib::Request& req) {
+bool cacheable(const HttpRequest& req) {
   if (req.method != "GET" || !req.params.empty()) return false;
   const std::string& p = req.path;
   return p == "/" || p.rfind("/story/", 0) == 0 || p.rfind("/edition/", 0) == 0 || p.rfind("/editions", 0) == 0 ||
          p.rfind("/beats/", 0) == 0;
+}
+
+void set_content(HttpResponse& res, std::string body, const char* type) {
+  res.body = std::move(body);
+  res.content_type = type;
+}
+void set_content(HttpResponse& res, std::string body, const std::string& type) {
+  res.body = std::move(body);
+  res.content_type = type;
+}
+
+void count_request(const std::string& method, int status) {
+  core::Metrics::global().add("newsdesk_http_requests_total", "HTTP requests answered, by method and status.",
+                              {{"method", method}, {"code", std::to_string(status)}});
 }
 
 }  // namespace
@@ -70,11 +116,12 @@ SiteServer::SiteServer() : impl_(std::make_unique<Impl>()) {}
 SiteServer::~SiteServer() { stop(); }
 
 void SiteServer::stop() {
-  impl_->server.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  if (impl_->http) impl_->http->stop();
 }
 
-std::string SiteServer::base_url() const { return fmt::format("http://{}:{}", impl_->config.web.listen, impl_->port); }
+std::string SiteServer::base_url() const {
+  return fmt::format("http://{}:{}", impl_->config.web.listen, impl_->http ? impl_->http->port() : 0);
+}
 
 core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& config, std::unique_ptr<store::Store> store,
                                                            ConfirmationMailer mailer, LiveStories live_stories) {
@@ -84,19 +131,20 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
   impl.store = std::move(store);
   impl.site = SiteInfo{config.edition.name, config.edition.support_url, config.edition.postal_address};
   Impl* m = &impl;
-  auto html = [](httplib::Response& res, int status, const std::string& body) {
+  auto html = [](HttpResponse& res, int status, const std::string& body) {
     res.status = status;
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
-    res.set_header("Content-Security-Policy", "default-src 'none'; img-src http: https:; media-src http: https:; style-src 'unsafe-inline'; frame-ancestors 'none'");
-    res.set_content(body, "text/html; charset=utf-8");
+    res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    res.headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
+    res.headers.emplace_back("Content-Security-Policy", "default-src 'none'; img-src http: https:; media-src http: https:; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    res.content_type = "text/html; charset=utf-8";
+    res.body = body;
   };
   impl.live = std::move(live_stories);
   impl.beats = {"military"};
   for (const auto& b : config.beats) {
     if (b.name != "military") impl.beats.push_back(b.name);
   }
-  impl.server.Get("/", [m, html](const httplib::Request&, httplib::Response& res) {
+  impl.router.get("/", [m, html](const HttpRequest&, const Matches&, HttpResponse& res) {
     std::lock_guard lock(m->store_mutex);
     auto edition = m->store->editions().latest(m->config.edition.name);
     if (!edition) return html(res, 500, "store error: " + edition.error().message);
@@ -110,8 +158,8 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     html(res, 200, headlines_page(m->site, *edition, live));
   });
   // Each beat's live top stories as Atom, RSS and JSON Feed.
-  impl.server.Get(R"(/beats/([a-z0-9_-]+)\.(atom|rss|json))", [m, html](const httplib::Request& req, httplib::Response& res) {
-    const std::string beat = req.matches[1], kind = req.matches[2];
+  impl.router.get(R"(/beats/([a-z0-9_-]+)\.(atom|rss|json))", [m, html](const HttpRequest&, const Matches& match, HttpResponse& res) {
+    const std::string beat = match[1], kind = match[2];
     if (!m->live || std::find(m->beats.begin(), m->beats.end(), beat) == m->beats.end()) {
       return html(res, 404, not_found_page(m->site));
     }
@@ -121,14 +169,14 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     const LiveBeat live{beat, std::move(*stories)};
     const auto now = core::SystemClock().now();
     const std::string& url = m->config.edition.site_url;
-    res.set_header("X-Content-Type-Options", "nosniff");
-    if (kind == "atom") res.set_content(beat_atom(live, m->site.name, url, now), "application/atom+xml; charset=utf-8");
-    else if (kind == "rss") res.set_content(beat_rss(live, m->site.name, url, now), "application/rss+xml; charset=utf-8");
-    else res.set_content(beat_json_feed(live, m->site.name, url), "application/feed+json; charset=utf-8");
+    res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    if (kind == "atom") set_content(res, beat_atom(live, m->site.name, url, now), "application/atom+xml; charset=utf-8");
+    else if (kind == "rss") set_content(res, beat_rss(live, m->site.name, url, now), "application/rss+xml; charset=utf-8");
+    else set_content(res, beat_json_feed(live, m->site.name, url), "application/feed+json; charset=utf-8");
   });
-  impl.server.Get(R"(/story/(\d+))", [m, html](const httplib::Request& req, httplib::Response& res) {
+  impl.router.get(R"(/story/(\d+))", [m, html](const HttpRequest&, const Matches& match, HttpResponse& res) {
     std::lock_guard lock(m->store_mutex);
-    core::Id id = std::stoll(req.matches[1]);
+    core::Id id = std::stoll(match[1]);
     auto story = m->store->stories().get(id);
     if (!story || !*story) return html(res, 404, not_found_page(m->site));
     auto articles = m->store->articles().by_story(id);
@@ -163,33 +211,33 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     html(res, 200, story_page(m->site, **story, list, why, fmt::format("{}/story/{}", m->config.edition.site_url, id),
                               videos ? *videos : std::vector<core::Enclosure>{}));
   });
-  impl.server.Get(R"(/edition/(\d{4}-\d{2}-\d{2}))", [m, html](const httplib::Request& req, httplib::Response& res) {
+  impl.router.get(R"(/edition/(\d{4}-\d{2}-\d{2}))", [m, html](const HttpRequest&, const Matches& match, HttpResponse& res) {
     std::lock_guard lock(m->store_mutex);
-    auto edition = m->store->editions().by_date(m->config.edition.name, req.matches[1]);
+    auto edition = m->store->editions().by_date(m->config.edition.name, match[1]);
     if (!edition || !*edition) return html(res, 404, not_found_page(m->site));
     auto rendered = m->store->editions().rendered((*edition)->id);
     if (!rendered || !*rendered) return html(res, 404, not_found_page(m->site));
     html(res, 200, (*rendered)->html);
   });
   // The editions as feeds (Atom, RSS, JSON Feed), newest first.
-  auto feed = [m](httplib::Response& res, const char* type, auto&& render) {
+  auto feed = [m](HttpResponse& res, const char* type, auto&& render) {
     std::lock_guard lock(m->store_mutex);
     auto editions = m->store->editions().list(m->config.edition.name, 30);
     if (!editions) {
       res.status = 500;
-      res.set_content("store error: " + editions.error().message, "text/plain; charset=utf-8");
+      set_content(res, "store error: " + editions.error().message, "text/plain; charset=utf-8");
       return;
     }
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_content(render(*editions, m->config.edition.name, m->config.edition.site_url), type);
+    res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    set_content(res, render(*editions, m->config.edition.name, m->config.edition.site_url), type);
   };
-  impl.server.Get("/editions.atom", [feed](const httplib::Request&, httplib::Response& res) {
+  impl.router.get("/editions.atom", [feed](const HttpRequest&, const Matches&, HttpResponse& res) {
     feed(res, "application/atom+xml; charset=utf-8", edition::editions_atom);
   });
-  impl.server.Get("/editions.rss", [feed](const httplib::Request&, httplib::Response& res) {
+  impl.router.get("/editions.rss", [feed](const HttpRequest&, const Matches&, HttpResponse& res) {
     feed(res, "application/rss+xml; charset=utf-8", edition::editions_rss);
   });
-  impl.server.Get("/editions.json", [feed](const httplib::Request&, httplib::Response& res) {
+  impl.router.get("/editions.json", [feed](const HttpRequest&, const Matches&, HttpResponse& res) {
     feed(res, "application/feed+json; charset=utf-8", edition::editions_json_feed);
   });
   // The subscriber's pages (web/subscriptions): sign-up with double opt-in,
@@ -197,13 +245,13 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
   impl.subscriptions = std::make_unique<Subscriptions>(impl.config, impl.site, *impl.store, impl.store_mutex, std::move(mailer),
                                                        impl.clock);
   Subscriptions* subs = impl.subscriptions.get();
-  auto adapt_with = [](const httplib::Request& req, const std::string& cookie_name) {
+  auto adapt_with = [](const HttpRequest& req, const std::string& cookie_name) {
     Request r;
     for (const auto& [name, value] : req.params) {
       auto& slot = r.params[name];
       slot += (slot.empty() ? "" : "\n") + value;  // a field given more than once (checkboxes)
     }
-    const std::string cookies = req.get_header_value("Cookie");
+    const std::string cookies = req.header("Cookie");
     const std::string wanted = cookie_name + "=";
     for (size_t at = cookies.find(wanted); at != std::string::npos; at = cookies.find(wanted, at + 1)) {
       if (at == 0 || cookies[at - 1] == ' ' || cookies[at - 1] == ';') {
@@ -215,55 +263,55 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     r.ip = req.remote_addr;
     return r;
   };
-  auto adapt = [adapt_with](const httplib::Request& req) { return adapt_with(req, Subscriptions::kCookie); };
-  auto reply = [html](httplib::Response& res, const Response& out) {
-    if (!out.set_cookie.empty()) res.set_header("Set-Cookie", out.set_cookie);
-    if (!out.disposition.empty()) res.set_header("Content-Disposition", out.disposition);
-    for (const auto& [name, value] : out.headers) res.set_header(name, value);
-    res.set_header("Cache-Control", "no-store");  // pages about one reader are theirs alone
+  auto adapt = [adapt_with](const HttpRequest& req) { return adapt_with(req, Subscriptions::kCookie); };
+  auto reply = [html](HttpResponse& res, const Response& out) {
+    if (!out.set_cookie.empty()) res.headers.emplace_back("Set-Cookie", out.set_cookie);
+    if (!out.disposition.empty()) res.headers.emplace_back("Content-Disposition", out.disposition);
+    for (const auto& [name, value] : out.headers) res.headers.emplace_back(name, value);
+    res.headers.emplace_back("Cache-Control", "no-store");  // pages about one reader are theirs alone
     if (out.content_type.rfind("text/html", 0) == 0) return html(res, out.status, out.body);
     res.status = out.status;
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_content(out.body, out.content_type);
+    res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    set_content(res, out.body, out.content_type);
   };
   using Handler = Response (Subscriptions::*)(const Request&);
   auto route = [&](const char* path, bool post, Handler h) {
-    auto handler = [subs, adapt, reply, h](const httplib::Request& req, httplib::Response& res) { reply(res, (subs->*h)(adapt(req))); };
-    if (post) impl.server.Post(path, handler);
-    else impl.server.Get(path, handler);
+    auto handler = [subs, adapt, reply, h](const HttpRequest& req, const Matches&, HttpResponse& res) { reply(res, (subs->*h)(adapt(req))); };
+    if (post) impl.router.post(path, handler);
+    else impl.router.get(path, handler);
   };
   using Handler2 = Response (Subscriptions::*)(const Request&, bool);
   auto route2 = [&](const char* path, Handler2 h) {
-    impl.server.Get(path, [subs, adapt, reply, h](const httplib::Request& req, httplib::Response& res) {
+    impl.router.get(path, [subs, adapt, reply, h](const HttpRequest& req, const Matches&, HttpResponse& res) {
       reply(res, (subs->*h)(adapt(req), false));
     });
-    impl.server.Post(path, [subs, adapt, reply, h](const httplib::Request& req, httplib::Response& res) {
+    impl.router.post(path, [subs, adapt, reply, h](const HttpRequest& req, const Matches&, HttpResponse& res) {
       reply(res, (subs->*h)(adapt(req), true));
     });
   };
   // The JSON API (web/api, docs/api.md).
   impl.api = std::make_unique<Api>(impl.config, *impl.store, impl.store_mutex, impl.clock);
   Api* api = impl.api.get();
-  auto api_handler = [api, reply](const httplib::Request& req, httplib::Response& res) {
+  auto api_handler = [api, reply](const HttpRequest& req, const Matches&, HttpResponse& res) {
     ApiRequest r;
     r.method = req.method;
     r.path = req.path;
-    r.authorization = req.get_header_value("Authorization");
+    r.authorization = req.header("Authorization");
     r.body = req.body;
     for (const auto& [name, value] : req.params) r.params[name] = value;
     r.ip = req.remote_addr;
     reply(res, api->handle(r));
   };
-  impl.server.Get(R"(/api/.*)", api_handler);
-  impl.server.Post(R"(/api/.*)", api_handler);
+  impl.router.get(R"(/api/.*)", api_handler);
+  impl.router.post(R"(/api/.*)", api_handler);
   // The admin pages (web/admin), behind a password and a session cookie.
   impl.admin = std::make_unique<Admin>(impl.config, impl.site, *impl.store, impl.store_mutex, impl.clock);
   Admin* admin = impl.admin.get();
-  auto admin_handler = [admin, adapt_with, reply](const httplib::Request& req, httplib::Response& res) {
+  auto admin_handler = [admin, adapt_with, reply](const HttpRequest& req, const Matches&, HttpResponse& res) {
     reply(res, admin->handle(req.method, req.path, adapt_with(req, Admin::kCookie)));
   };
-  impl.server.Get(R"(/admin(/.*)?)", admin_handler);
-  impl.server.Post(R"(/admin(/.*)?)", admin_handler);
+  impl.router.get(R"(/admin(/.*)?)", admin_handler);
+  impl.router.post(R"(/admin(/.*)?)", admin_handler);
   route("/subscribe", false, &Subscriptions::signup_form);
   route("/subscribe", true, &Subscriptions::signup);
   route2("/confirm", &Subscriptions::confirm);
@@ -271,16 +319,16 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
   route2("/preferences", &Subscriptions::preferences);
   route("/export", false, &Subscriptions::export_data);
   route("/erase", true, &Subscriptions::erase);
-  impl.server.Get("/editions", [m, html](const httplib::Request&, httplib::Response& res) {
+  impl.router.get("/editions", [m, html](const HttpRequest&, const Matches&, HttpResponse& res) {
     std::lock_guard lock(m->store_mutex);
     auto editions = m->store->editions().list(m->config.edition.name, 3660);
     if (!editions) return html(res, 500, "store error: " + editions.error().message);
     html(res, 200, archive_page(m->site, *editions));
   });
-  impl.server.Get("/search", [m, html](const httplib::Request& req, httplib::Response& res) {
+  impl.router.get("/search", [m, html](const HttpRequest& req, const Matches&, HttpResponse& res) {
     SearchView view;
-    view.query = req.get_param_value("q").substr(0, 200);
-    const long long page = std::atoll(req.get_param_value("page").c_str());
+    view.query = req.param("q").substr(0, 200);
+    const long long page = std::atoll(req.param("page").c_str());
     view.page = page >= 1 && page <= 1000 ? static_cast<size_t>(page) : 1;
     if (!view.query.empty()) {
       std::lock_guard lock(m->store_mutex);
@@ -295,14 +343,14 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     html(res, 200, search_page(m->site, view));
   });
   // Prometheus: the stages' counters, and the store's sizes read now.
-  impl.server.Get("/metrics", [m](const httplib::Request&, httplib::Response& res) {
+  impl.router.get("/metrics", [m](const HttpRequest&, const Matches&, HttpResponse& res) {
     auto& metrics = core::Metrics::global();
     {
       std::lock_guard lock(m->store_mutex);
       auto c = m->store->counts();
       if (!c) {
         res.status = 500;
-        res.set_content("store error: " + c.error().message + "\n", "text/plain; charset=utf-8");
+        set_content(res, "store error: " + c.error().message + "\n", "text/plain; charset=utf-8");
         return;
       }
       metrics.clear_gauges("newsdesk_store_");
@@ -325,60 +373,49 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
                     {{"state", state}}, n(count));
       }
     }
-    res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+    set_content(res, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
-  impl.server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
-  // A thread per open connection, up to kMaxConnections: cpp-httplib keeps a
-  // keep-alive connection on its thread, so a pool smaller than the clients
-  // leaves the rest waiting whole keep-alive periods.
-  constexpr size_t kMaxConnections = 128;
-  impl.server.new_task_queue = [] { return new httplib::ThreadPool(kMaxConnections); };
-  impl.server.set_keep_alive_max_count(1000);
-  // Headers and body go in separate writes: without this, the body waits for the client's delayed ACK.
-  impl.server.set_tcp_nodelay(true);
-  impl.server.set_keep_alive_timeout(5);
-  impl.server.set_pre_routing_handler([m](const httplib::Request& req, httplib::Response& res) {
-    if (!cacheable(req)) return httplib::Server::HandlerResponse::Unhandled;
-    std::lock_guard lock(m->cache_mutex);
-    auto it = m->cache.find(req.path);
-    if (it == m->cache.end() || it->second.expires < std::chrono::steady_clock::now()) {
-      return httplib::Server::HandlerResponse::Unhandled;
+  impl.router.get("/healthz", [](const HttpRequest&, const Matches&, HttpResponse& res) { set_content(res, "ok\n", "text/plain"); });
+  // Answers on the event loop: a public page rendered less than kPageTtl ago.
+  auto ready = [m](const HttpRequest& req) -> std::shared_ptr<const PreparedResponse> {
+    if (!cacheable(req)) return nullptr;
+    std::shared_ptr<const PreparedResponse> hit;
+    {
+      std::shared_lock lock(m->cache_mutex);
+      auto it = m->cache.find(req.path);
+      if (it == m->cache.end() || it->second.expires < std::chrono::steady_clock::now()) return nullptr;
+      hit = it->second.response;
     }
-    res.status = it->second.status;
-    std::string type = "text/html; charset=utf-8";
-    for (const auto& [name, value] : it->second.headers) {
-      if (name == "Content-Type") type = value;
-      else res.set_header(name, value);
+    count_request(req.method, hit->status);
+    return hit;
+  };
+  // Everything else, on a worker: route, render, keep a public page for the next readers.
+  auto handle = [m, html](const HttpRequest& req) -> std::shared_ptr<const PreparedResponse> {
+    HttpResponse res;
+    std::string allowed;
+    if (!m->router.route(req, res, allowed)) {
+      if (!allowed.empty()) {
+        res.headers.emplace_back("Allow", allowed);
+        set_content(res, "method not allowed\n", "text/plain; charset=utf-8");
+        res.status = 405;
+      } else {
+        html(res, 404, not_found_page(m->site));
+      }
     }
-    res.set_content(it->second.body, type);
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  impl.server.set_post_routing_handler([m](const httplib::Request& req, httplib::Response& res) {
-    if (!cacheable(req) || (res.status != 200 && res.status != 404)) return;
-    std::lock_guard lock(m->cache_mutex);
-    if (m->cache.size() > 2000) m->cache.clear();  // bounded: story pages are many
-    httplib::Headers kept;  // what the handler set; the connection's own headers are the server's to write
-    for (const auto& [name, value] : res.headers) {
-      if (name != "Content-Length" && name != "Connection" && name != "Keep-Alive") kept.emplace(name, value);
+    count_request(req.method, res.status);
+    auto prepared = prepare(std::move(res));
+    if (cacheable(req) && (prepared->status == 200 || prepared->status == 404)) {
+      std::unique_lock lock(m->cache_mutex);
+      if (m->cache.size() > 2000) m->cache.clear();  // bounded: story pages are many
+      m->cache[req.path] = {prepared, std::chrono::steady_clock::now() + kPageTtl};
     }
-    m->cache[req.path] = {res.status, res.body, std::move(kept), std::chrono::steady_clock::now() + kPageTtl};
-  });
-  impl.server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    core::Metrics::global().add("newsdesk_http_requests_total", "HTTP requests answered, by method and status.",
-                                {{"method", req.method}, {"code", std::to_string(res.status)}});
-  });
-  impl.server.set_error_handler([m, html](const httplib::Request&, httplib::Response& res) {
-    // Only where no handler answered (an API's JSON 404 stays as it is).
-    if (res.status == 404 && res.body.empty()) html(res, 404, not_found_page(m->site));
-  });
-  impl.port = config.web.port == 0 ? impl.server.bind_to_any_port(config.web.listen)
-                                   : (impl.server.bind_to_port(config.web.listen, config.web.port) ? config.web.port : -1);
-  if (impl.port <= 0) {
-    return core::fail(core::ErrorCode::kNetwork,
-                      fmt::format("cannot listen on {}:{} (in use?)", config.web.listen, config.web.port));
-  }
-  impl.thread = std::thread([m] { m->server.listen_after_bind(); });
-  for (int i = 0; i < 5000 && !impl.server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return prepared;
+  };
+  HttpServerOptions options;
+  options.listen = config.web.listen;
+  options.port = config.web.port;
+  ND_TRY_ASSIGN(http, HttpServer::start(options, ready, handle));
+  impl.http = std::move(*http);
   return s;
 }
 
