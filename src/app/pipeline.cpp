@@ -342,8 +342,8 @@ core::Result<Ranking> rank_recent(store::Store& store, const core::Config& confi
   return out;
 }
 
-core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config& config, core::TimePoint now,
-                                         const std::string& date_wanted) {
+core::Result<BuiltEdition> compose_edition(store::Store& store, const core::Config& config, core::TimePoint now,
+                                           const std::string& date_wanted) {
   BuiltEdition built;
   // The edition's date is local to its time zone.
   std::string date = date_wanted;
@@ -384,8 +384,17 @@ core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config
   built.rendered.html = edition::render_html(built.edition, config.edition, links);
   built.rendered.text = edition::render_text(built.edition, config.edition, links);
   built.rendered.json = edition::render_json(built.edition);
+  return built;
+}
+
+core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config& config, core::TimePoint now,
+                                         const std::string& date_wanted) {
+  ND_TRY_ASSIGN(composed, compose_edition(store, config, now, date_wanted));
+  BuiltEdition built = std::move(*composed);
   ND_TRY_ASSIGN(id, store.editions().save(built.edition, built.rendered));
   built.edition.id = *id;
+  const std::string site = config.edition.site_url;
+  edition::Links links{site + "/unsubscribe", site + "/preferences", site + "/edition/" + built.edition.date, ""};
   // The file copy, addressed to a sample reader.
   ND_TRY_ASSIGN(signer, dkim_signer(config.mail));
   ND_TRY_ASSIGN(eml, edition_email(config, built.edition, "Reader <reader@example.com>", "file", links.unsubscribe_url,

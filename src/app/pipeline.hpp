@@ -78,8 +78,12 @@ struct BuiltEdition {
   store::RenderedEdition rendered;
   std::string eml;
 };
-// Ranks the recent stories for the configured beat and builds, renders and
-// stores today's edition.
+// Ranks the recent stories for the configured beat and builds and renders the
+// edition of `date` (today's when empty) as it would be now, the editor's
+// changes applied, storing nothing (the admin's preview; no `eml`).
+core::Result<BuiltEdition> compose_edition(store::Store& store, const core::Config& config, core::TimePoint now,
+                                           const std::string& date = "");
+// compose_edition, then stores the edition and makes its file copy (`eml`).
 core::Result<BuiltEdition> build_edition(store::Store& store, const core::Config& config, core::TimePoint now,
                                          const std::string& date = "");
 

@@ -50,6 +50,13 @@ web::LiveStories live_stories(const core::Config& config) {
   };
 }
 
+web::EditionPreview edition_preview(const core::Config& config) {
+  return [config](store::Store& store, const std::string& date) -> core::Result<web::EditionDraft> {
+    ND_TRY_ASSIGN(built, compose_edition(store, config, core::SystemClock().now(), date));
+    return web::EditionDraft{std::move(built->edition), std::move(built->rendered.html)};
+  };
+}
+
 core::Result<void> run_serve(const core::Config& config, const ServeOptions& options) {
   g_stop = false;
   std::signal(SIGINT, on_serve_signal);
@@ -57,7 +64,8 @@ core::Result<void> run_serve(const core::Config& config, const ServeOptions& opt
   std::unique_ptr<web::SiteServer> site;
   if (options.web) {
     ND_TRY_ASSIGN(web_store, store::open_sqlite_store(config.store.path));
-    ND_TRY_ASSIGN(started, web::SiteServer::start(config, std::move(*web_store), confirmation_mailer(config), live_stories(config)));
+    ND_TRY_ASSIGN(started, web::SiteServer::start(config, std::move(*web_store), confirmation_mailer(config),
+                                                          live_stories(config), edition_preview(config)));
     site = std::move(*started);
     spdlog::info("serve: the site is at {}", site->base_url());
   }

@@ -21,5 +21,7 @@ core::Result<void> run_serve(const core::Config& config, const ServeOptions& opt
 
 // Ranks a beat's stories of the last day for the site (web::LiveStories).
 web::LiveStories live_stories(const core::Config& config);
+// The admin's preview: the edition of a date as `edition build` would make it now, stored nowhere.
+web::EditionPreview edition_preview(const core::Config& config);
 
 }  // namespace newsdesk::app

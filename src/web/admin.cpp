@@ -136,6 +136,7 @@ Response Admin::handle(const std::string& method, const std::string& path, const
     return page("Editions", out.body, r.cookie, out.status);
   }
   if (path == "/admin/editions") return page("Editions", editions(r, "").body, r.cookie);
+  if (path == "/admin/editions/preview") return draft_email(r);
   if (path == "/admin/bounces") return page("Bounces", bounces().body, r.cookie);
   return page("Not found", "<h1>Not found</h1>", r.cookie, 404);
 }
@@ -256,6 +257,19 @@ Response Admin::editions(const Request& r, const std::string& notice) {
     html += "</ol><p><a href=\"/edition/" + html_escape(date) + "\">The edition's page</a></p>";
   } else {
     html += "<p>Not built yet; changes made now apply when it is.</p>";
+    if (preview_) {
+      auto draft = preview_(store_, date);
+      if (!draft) {
+        html += "<p role=\"alert\">No preview: " + html_escape(draft.error().message) + "</p>";
+      } else {
+        html += "<h2>As it would be built now</h2><ol>";
+        for (const auto& item : draft->edition.items) {
+          html += fmt::format("<li>{} <small>(story {}, {} outlets)</small></li>", html_escape(item.headline), item.story_id,
+                              item.outlets);
+        }
+        html += "</ol><p><a href=\"/admin/editions/preview?date=" + html_escape(date) + "\">The email as it would go</a></p>";
+      }
+    }
   }
   if (open) {
     html += "<h2>Change</h2><form method=\"post\" action=\"/admin/editions\"><input type=\"hidden\" name=\"csrf\" value=\"{{csrf}}\">"
@@ -277,6 +291,19 @@ Response Admin::editions(const Request& r, const std::string& notice) {
   }
   html += "</ul>";
   return {200, html};
+}
+
+// The HTML email of an edition as it would be built now, on a page of its own.
+Response Admin::draft_email(const Request& r) {
+  const std::string date = param(r, "date");
+  if (!preview_ || !core::local_to_utc(date, config_.edition.send_time, config_.edition.time_zone)) {
+    return page("Not found", "<h1>Not found</h1>", r.cookie, 404);
+  }
+  auto draft = preview_(store_, date);
+  if (!draft) return page("Editions", "<h1>No preview</h1><p>" + html_escape(draft.error().message) + "</p>", r.cookie, 500);
+  Response out;
+  out.body = std::move(draft->html);
+  return out;
 }
 
 Response Admin::edit(const Request& r) {

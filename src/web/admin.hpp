@@ -2,12 +2,14 @@
 // [admin] password_hash) and a signed session cookie (HttpOnly,
 // SameSite=Strict, Secure on https). Sources and their health; editions with
 // the delivery ledger's counts (the page refreshes itself while a send runs);
-// the editor's last word (pin, drop, move, retitle) before the send time;
+// the editor's last word (pin, drop, move, retitle) before the send time, with
+// a preview of an edition not built yet (as it would be built now);
 // subscribers (search, state, history); bounces. Forms carry a token tied to
 // the session; logins are limited per IP.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -21,10 +23,20 @@
 
 namespace newsdesk::web {
 
+// An edition as it would be built now (the app ranks and composes it; the
+// store keeps nothing of it): its stories and its HTML email.
+struct EditionDraft {
+  core::Edition edition;
+  std::string html;
+};
+using EditionPreview = std::function<core::Result<EditionDraft>(store::Store& store, const std::string& date)>;
+
 class Admin {
  public:
-  Admin(const core::Config& config, const SiteInfo& site, store::Store& store, std::mutex& store_mutex, const core::Clock& clock)
-      : config_(config), site_(site), store_(store), store_mutex_(store_mutex), clock_(clock) {}
+  // Without `preview`, an edition not built yet shows the editor's changes only.
+  Admin(const core::Config& config, const SiteInfo& site, store::Store& store, std::mutex& store_mutex, const core::Clock& clock,
+        EditionPreview preview = nullptr)
+      : config_(config), site_(site), store_(store), store_mutex_(store_mutex), clock_(clock), preview_(std::move(preview)) {}
 
   // Every /admin path: `r.cookie` is the session cookie's value.
   Response handle(const std::string& method, const std::string& path, const Request& r);
@@ -39,6 +51,7 @@ class Admin {
   Response subscriber(core::Id id, const std::string& notice);
   Response editions(const Request& r, const std::string& notice);
   Response edit(const Request& r);
+  Response draft_email(const Request& r);
   Response bounces();
   Response page(const std::string& title, const std::string& content_html, const std::string& session, int status = 200,
                 bool refresh = false);
@@ -50,6 +63,7 @@ class Admin {
   store::Store& store_;
   std::mutex& store_mutex_;
   const core::Clock& clock_;
+  EditionPreview preview_;
   std::mutex limits_mutex_;
   std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> logins_;
 };

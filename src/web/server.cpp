@@ -124,7 +124,8 @@ std::string SiteServer::base_url() const {
 }
 
 core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& config, std::unique_ptr<store::Store> store,
-                                                           ConfirmationMailer mailer, LiveStories live_stories) {
+                                                           ConfirmationMailer mailer, LiveStories live_stories,
+                                                           EditionPreview preview) {
   std::unique_ptr<SiteServer> s(new SiteServer());
   Impl& impl = *s->impl_;
   impl.config = config;
@@ -305,7 +306,7 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
   impl.router.get(R"(/api/.*)", api_handler);
   impl.router.post(R"(/api/.*)", api_handler);
   // The admin pages (web/admin), behind a password and a session cookie.
-  impl.admin = std::make_unique<Admin>(impl.config, impl.site, *impl.store, impl.store_mutex, impl.clock);
+  impl.admin = std::make_unique<Admin>(impl.config, impl.site, *impl.store, impl.store_mutex, impl.clock, std::move(preview));
   Admin* admin = impl.admin.get();
   auto admin_handler = [admin, adapt_with, reply](const HttpRequest& req, const Matches&, HttpResponse& res) {
     reply(res, admin->handle(req.method, req.path, adapt_with(req, Admin::kCookie)));

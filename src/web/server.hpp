@@ -9,6 +9,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "store/store.hpp"
+#include "web/admin.hpp"
 #include "web/pages.hpp"
 #include "web/subscriptions.hpp"
 
@@ -23,8 +24,10 @@ class SiteServer {
   // `mailer` sends sign-ups their confirmation email; without one, sign-up is
   // closed (503). `live` ranks a beat's stories now (with the site's store);
   // without it the front page shows the edition alone and beat feeds are 404.
+  // `preview` composes an edition not built yet for the admin pages.
   static core::Result<std::unique_ptr<SiteServer>> start(const core::Config& config, std::unique_ptr<store::Store> store,
-                                                         ConfirmationMailer mailer = nullptr, LiveStories live = nullptr);
+                                                         ConfirmationMailer mailer = nullptr, LiveStories live = nullptr,
+                                                         EditionPreview preview = nullptr);
   ~SiteServer();
   SiteServer(const SiteServer&) = delete;
   SiteServer& operator=(const SiteServer&) = delete;

@@ -12,6 +12,7 @@
 
 #include "core/signed_link.hpp"
 #include "core/time.hpp"
+#include "app/serve.hpp"
 #include "store/store.hpp"
 #include "web/server.hpp"
 
@@ -28,9 +29,19 @@ TEST(Admin, PasswordSessionDashboardSubscribersAndEdits) {
   core::Source source;
   source.name = "Harbour <Times>";
   source.feed_url = "https://harbour.example/feed";
-  ASSERT_TRUE((*store)->sources().add(source));
+  auto source_id = (*store)->sources().add(source);
+  ASSERT_TRUE(source_id);
   core::Story story{5, "Navy drill", now, now, {}};
   ASSERT_TRUE((*store)->stories().save(story));
+  core::Article article;
+  article.source_id = *source_id;
+  article.url = article.canonical_url = "https://harbour.example/drill";
+  article.title = "Navy frigates drill with marines in the strait";
+  article.text = "The navy's frigates and the marines held a drill in the strait on Sunday, the defense ministry said.";
+  article.published = now;
+  auto added = (*store)->articles().add(article);
+  ASSERT_TRUE(added);
+  ASSERT_TRUE((*store)->articles().assign(added->id, 5, std::nullopt));
   auto ada = (*store)->subscribers().add("ada@reader.example", "", now);
   ASSERT_TRUE(ada);
   ASSERT_TRUE((*store)->subscribers().add_consent({*ada, "signup", now, "192.0.2.7", "signup-2026-11", ""}));
@@ -42,7 +53,7 @@ TEST(Admin, PasswordSessionDashboardSubscribersAndEdits) {
   config.web.port = 0;
   auto site_store = store::open_sqlite_store(dir / "desk.db");
   ASSERT_TRUE(site_store);
-  auto site = web::SiteServer::start(config, std::move(*site_store));
+  auto site = web::SiteServer::start(config, std::move(*site_store), nullptr, nullptr, app::edition_preview(config));
   ASSERT_TRUE(site) << site.error().message;
   httplib::Client client((*site)->base_url());
 
@@ -103,6 +114,20 @@ TEST(Admin, PasswordSessionDashboardSubscribersAndEdits) {
     EXPECT_TRUE(edits->empty());
     EXPECT_NE(pinned->body.find("Too late"), std::string::npos);
   }
+  // Not built yet: the edition as it would be built now, pinned story first, and its email.
+  auto editions = client.Get(fmt::format("/admin/editions?date={}", today), session);
+  ASSERT_TRUE(editions);
+  EXPECT_NE(editions->body.find("Not built yet"), std::string::npos);
+  EXPECT_NE(editions->body.find("As it would be built now"), std::string::npos) << editions->body;
+  EXPECT_NE(editions->body.find("(story 5, 1 outlets)"), std::string::npos) << editions->body;
+  auto email = client.Get(fmt::format("/admin/editions/preview?date={}", today), session);
+  ASSERT_TRUE(email);
+  EXPECT_EQ(email->status, 200);
+  EXPECT_NE(email->body.find("Navy frigates drill"), std::string::npos) << email->body.substr(0, 2000);
+  EXPECT_EQ(client.Get(fmt::format("/admin/editions/preview?date={}", today))->status, 303) << "the preview needs a session";
+  auto stored = (*store)->editions().by_date(config.edition.name, today);
+  ASSERT_TRUE(stored);
+  EXPECT_FALSE(stored->has_value()) << "a preview stores no edition";
   // Unsubscribing someone keeps a record of who did it.
   auto removed = client.Post(fmt::format("/admin/subscribers/{}", *ada), session, "csrf=" + csrf + "&action=unsubscribe",
                              "application/x-www-form-urlencoded");
