@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -172,6 +173,14 @@ const std::map<std::string, Setter>& setters() {
       {"subscribers.signups_per_ip_per_hour", integer(&Config::subscribers, &SubscribersConfig::signups_per_ip_per_hour, 1, 100000)},
       {"subscribers.signups_per_address_per_day",
        integer(&Config::subscribers, &SubscribersConfig::signups_per_address_per_day, 1, 100)},
+      {"subscribers.check_mx", boolean(&Config::subscribers, &SubscribersConfig::check_mx)},
+      {"subscribers.dns_server", [](const toml::node& node, Config& config) -> std::string {
+         auto value = node.value<std::string>();
+         static const std::regex kServer(R"((\d{1,3}\.){3}\d{1,3}(:\d{1,5})?)");
+         if (!value || !std::regex_match(*value, kServer)) return "must be an IPv4 address, with a port if not 53 (\"127.0.0.1:5353\")";
+         config.subscribers.dns_server = *value;
+         return "";
+       }},
   };
   return kSetters;
 }

@@ -149,6 +149,8 @@ struct SubscribersConfig {
   int confirm_hours = 48;             // a confirmation link works this long
   int signups_per_ip_per_hour = 10;   // more from one address of the Internet get 429
   int signups_per_address_per_day = 3;  // confirmation mails to one inbox a day, at most
+  bool check_mx = false;              // refuse an address whose domain takes no mail (DNS: MX, else A/AAAA)
+  std::string dns_server;             // "IPv4[:PORT]" to ask instead of /etc/resolv.conf's
 };
 
 struct Config {

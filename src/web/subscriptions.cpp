@@ -36,7 +36,13 @@ std::int64_t epoch(core::TimePoint t) { return t.time_since_epoch().count(); }
 
 Subscriptions::Subscriptions(const core::Config& config, const SiteInfo& site, store::Store& store, std::mutex& store_mutex,
                              ConfirmationMailer mailer, const core::Clock& clock)
-    : config_(config), site_(site), store_(store), store_mutex_(store_mutex), mailer_(std::move(mailer)), clock_(clock) {}
+    : config_(config), site_(site), store_(store), store_mutex_(store_mutex), mailer_(std::move(mailer)), clock_(clock) {
+  if (config.subscribers.check_mx) {
+    mail_domain_ = std::make_unique<MailDomainCheck>(DnsOptions{config.subscribers.dns_server, std::chrono::seconds(2)});
+  }
+}
+
+Subscriptions::~Subscriptions() = default;
 
 std::string Subscriptions::secret() {
   auto s = store_.secret("links");
@@ -91,7 +97,7 @@ Response Subscriptions::signup(const Request& r) {
   const auto now = clock_.now();
   const std::string token = param(r, "form");
   const size_t dot = token.find('.');
-  std::lock_guard lock(store_mutex_);
+  std::unique_lock lock(store_mutex_);
   const std::string key = secret();
   const std::int64_t expires = dot == std::string::npos ? 0 : std::atoll(token.substr(0, dot).c_str());
   if (r.cookie.empty() || dot == std::string::npos || expires < epoch(now) ||
@@ -112,6 +118,18 @@ Response Subscriptions::signup(const Request& r) {
     out.status = 400;
     out.body = signup_page(site_, token, every_edition(), "That does not look like an email address (like name@example.com).");
     return out;
+  }
+  if (mail_domain_) {  // DNS may take a moment: the rest of the site goes on meanwhile
+    lock.unlock();
+    const MailDomain verdict = (*mail_domain_)(email.substr(email.rfind('@') + 1));
+    lock.lock();
+    if (verdict == MailDomain::kNoMail) {
+      Response out;
+      out.status = 400;
+      out.body = signup_page(site_, token, every_edition(),
+                             "The part after the @ is not a domain that receives email. Please check the address.");
+      return out;
+    }
   }
   if (!allowed(by_ip_, r.ip, config_.subscribers.signups_per_ip_per_hour, std::chrono::hours(1))) {
     return page(429, {"Too many sign-ups", "Too many sign-ups came from your network in the last hour. Please try again later.", "",

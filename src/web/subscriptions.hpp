@@ -15,6 +15,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "store/store.hpp"
+#include "web/mail_domain.hpp"
 #include "web/pages.hpp"
 
 namespace newsdesk::web {
@@ -50,6 +52,7 @@ class Subscriptions {
   // `store` is shared with the rest of the site: every call takes `store_mutex`.
   Subscriptions(const core::Config& config, const SiteInfo& site, store::Store& store, std::mutex& store_mutex,
                 ConfirmationMailer mailer, const core::Clock& clock);
+  ~Subscriptions();
 
   Response signup_form(const Request& r);  // GET /subscribe
   Response signup(const Request& r);       // POST /subscribe
@@ -76,6 +79,7 @@ class Subscriptions {
   std::mutex& store_mutex_;
   ConfirmationMailer mailer_;
   const core::Clock& clock_;
+  std::unique_ptr<MailDomainCheck> mail_domain_;  // with [subscribers] check_mx
   std::mutex limits_mutex_;
   std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> by_ip_, by_address_;
 };

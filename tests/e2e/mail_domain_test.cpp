@@ -1,0 +1,84 @@
+// The sign-up's optional MX check (web/mail_domain) against a real DNS server
+// on 127.0.0.1 (tests/support/dns_stub.py, invented domains), and the form
+// refusing an address whose domain takes no mail.
+#include <filesystem>
+#include <regex>
+
+#include <gtest/gtest.h>
+
+#include "core/clock.hpp"
+#include "smtp_servers.hpp"
+#include "store/store.hpp"
+#include "web/mail_domain.hpp"
+#include "web/subscriptions.hpp"
+
+using namespace newsdesk;
+namespace fs = std::filesystem;
+
+namespace {
+
+smtp_servers::Server dns_stub() {
+  return smtp_servers::Server("dns", [](const fs::path&, const fs::path& port_file, const fs::path& pid_file) {
+    return fmt::format("(/usr/bin/python3 '{}/support/dns_stub.py' '{}' & echo $! > '{}') >/dev/null 2>&1", NEWSDESK_TESTS_DIR,
+                       port_file.string(), pid_file.string());
+  });
+}
+
+}  // namespace
+
+TEST(MailDomain, MxThenAddressNullMxNoDomainAndTroubleAreToldApart) {
+  auto dns = dns_stub();
+  ASSERT_GT(dns.port, 0);
+  const web::DnsOptions options{fmt::format("127.0.0.1:{}", dns.port), std::chrono::seconds(1)};
+  EXPECT_EQ(web::mail_domain("mail.example", options), web::MailDomain::kReceives);
+  EXPECT_EQ(web::mail_domain("MAIL.example", options), web::MailDomain::kReceives) << "names are case-blind";
+  EXPECT_EQ(web::mail_domain("aonly.example", options), web::MailDomain::kReceives) << "no MX: the A record is the implicit MX";
+  EXPECT_EQ(web::mail_domain("nullmx.example", options), web::MailDomain::kNoMail) << "RFC 7505's null MX";
+  EXPECT_EQ(web::mail_domain("noaddr.example", options), web::MailDomain::kNoMail) << "neither MX nor address";
+  EXPECT_EQ(web::mail_domain("typo.example", options), web::MailDomain::kNoMail) << "NXDOMAIN";
+  EXPECT_EQ(web::mail_domain("servfail.example", options), web::MailDomain::kUnknown) << "the resolver's trouble is not the reader's";
+  EXPECT_EQ(web::mail_domain("silent.example", options), web::MailDomain::kUnknown) << "a timeout is not a no";
+  EXPECT_EQ(web::mail_domain("", options), web::MailDomain::kNoMail);
+}
+
+TEST(MailDomain, TheSignUpFormRefusesADomainThatTakesNoMailAndGoesOnForOthers) {
+  auto dns = dns_stub();
+  ASSERT_GT(dns.port, 0);
+  const fs::path dir = fs::temp_directory_path() / fmt::format("newsdesk-mx-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto store = store::open_sqlite_store(dir / "desk.db");
+  ASSERT_TRUE(store) << store.error().message;
+  core::Config config;
+  config.subscribers.check_mx = true;
+  config.subscribers.dns_server = fmt::format("127.0.0.1:{}", dns.port);
+  std::mutex mutex;
+  core::SystemClock clock;
+  std::vector<std::string> mailed;
+  web::Subscriptions subs(config, web::SiteInfo{"Daily Headlines", "", ""}, **store, mutex,
+                          [&](const std::string& to, const std::string&) -> core::Result<void> {
+                            mailed.push_back(to);
+                            return {};
+                          },
+                          clock);
+  web::Request ask;
+  ask.cookie = std::string(32, 'c');
+  ask.ip = "192.0.2.9";
+  const auto form = subs.signup_form(ask);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(form.body, m, std::regex("name=\"form\" value=\"([^\"]+)\"")));
+  auto sign_up = [&](const std::string& email) {
+    web::Request r = ask;
+    r.params = {{"form", m[1]}, {"email", email}};
+    return subs.signup(r);
+  };
+  const auto refused = sign_up("ada@nullmx.example");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("not a domain that receives email"), std::string::npos);
+  EXPECT_EQ(sign_up("bob@typo.example").status, 400);
+  EXPECT_EQ(sign_up("cy@mail.example").status, 200);
+  EXPECT_EQ(sign_up("di@servfail.example").status, 200) << "DNS trouble never turns a reader away";
+  EXPECT_EQ(mailed, (std::vector<std::string>{"cy@mail.example", "di@servfail.example"}));
+  EXPECT_FALSE(*(*store)->subscribers().find_by_email("ada@nullmx.example")) << "a refused address is not kept";
+  fs::remove_all(dir);
+}
