@@ -73,3 +73,24 @@ TEST(Language, FallsBackToTheHintWhenUnsure) {
   EXPECT_EQ(detect_language("", "", ""), "");
   EXPECT_EQ(detect_language("ok", "x", "English"), "en") << "a hint is cut to two letters";
 }
+
+// Offsets, capitals and digits of each token, across ASCII runs, joiners and
+// other scripts in one word: the fast path for ASCII runs must agree with
+// the code-point path at every boundary.
+TEST(Words, TokensKeepOffsetsCapitalsAndDigitsAcrossScripts) {
+  const std::string text = "US-led drills: Straße42 ÉCOLE x1,200 U.S. don't Ab.cd 7.5kg naïve--end";
+  auto tokens = tokenize(text);
+  std::vector<std::string> got;
+  for (const auto& t : tokens) {
+    got.push_back(t.folded + "@" + std::to_string(t.begin) + "-" + std::to_string(t.end) + (t.capitalised ? "C" : "") +
+                  (t.has_digit ? "D" : ""));
+    EXPECT_LE(t.end, text.size());
+  }
+  const std::vector<std::string> want = {
+      "us-led@0-6C", "drills@7-13", "straße42@15-24CD", "école@25-31C", "x1200@32-38D",
+      "u.s@39-42C",  // the closing dot is not part of the word
+      "don@44-47",   "t@48-49",
+      "ab@50-52C",   "cd@53-55",  // a dot joins only before a capital: "U.S.", not "Ab.cd"
+      "7.5kg@56-61D", "naïve@62-68", "end@70-73"};
+  EXPECT_EQ(got, want);
+}
