@@ -26,7 +26,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr size_t kMaxUrlBytes = 8192;
 constexpr size_t kMaxHeaders = 100;
-constexpr size_t kReadChunk = 16384;
+constexpr size_t kReadBuffer = 8192;  // per connection; requests of any size stream through it
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -176,13 +176,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     return -1;
   }
 
+  // Reads only once the parser has taken every byte (it stops early only at
+  // the end of a request, which is answered before reading on), so the
+  // whole buffer is free each time.
   void read() {
-    if (used_ == have_) used_ = have_ = 0;
-    if (buffer_.size() - have_ < kReadChunk / 2) {  // make room: move the unparsed rest to the front
-      std::memmove(buffer_.data(), buffer_.data() + used_, have_ - used_);
-      have_ -= used_;
-      used_ = 0;
-    }
+    used_ = have_ = 0;
     socket_.async_read_some(asio::buffer(buffer_.data() + have_, buffer_.size() - have_),
                             [self = shared_from_this()](const asio::error_code& ec, size_t n) {
                               if (ec) return self->close();
@@ -276,7 +274,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Loop& loop_;
   Shared& shared_;
   http_parser parser_{};
-  std::array<char, 2 * kReadChunk> buffer_{};
+  std::array<char, kReadBuffer> buffer_{};
   size_t have_ = 0, used_ = 0;  // bytes read; bytes of them parsed
   HttpRequest request_;
   std::string url_, remote_, tail_;
@@ -337,6 +335,7 @@ struct HttpServer::Impl {
   std::unique_ptr<Shared> shared;
   std::vector<std::unique_ptr<Loop>> loops;
   std::unique_ptr<tcp::acceptor> acceptor;  // on loops[0]
+  std::unique_ptr<asio::steady_timer> retry_timer;
   size_t next = 0;
   int port = 0;
   bool stopped = false;
@@ -354,11 +353,14 @@ struct HttpServer::Impl {
             std::make_shared<Connection>(std::move(s), loop, *shared)->start();
           });
         }
+        accept();
       } else {
-        // Out of descriptors or the like: wait a moment rather than spin.
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        // Out of descriptors or the like: try again in a moment rather than spin.
+        retry_timer->expires_after(std::chrono::milliseconds(50));
+        retry_timer->async_wait([this](const asio::error_code& e) {
+          if (!e) accept();
+        });
       }
-      accept();
     });
   }
 
@@ -391,6 +393,7 @@ core::Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOpti
   const auto address = asio::ip::make_address(options.listen, ec);
   if (ec) return core::fail(core::ErrorCode::kConfig, fmt::format("web.listen: {:?} is not an IP address", options.listen));
   impl.acceptor = std::make_unique<tcp::acceptor>(impl.loops[0]->ctx);
+  impl.retry_timer = std::make_unique<asio::steady_timer>(impl.loops[0]->ctx);
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(options.port));
   impl.acceptor->open(endpoint.protocol(), ec);
   if (!ec) impl.acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
@@ -422,6 +425,7 @@ void HttpServer::stop() {
   asio::error_code ec;
   impl.acceptor->close(ec);
   impl.acceptor.reset();
+  impl.retry_timer.reset();
   impl.loops.clear();  // closes every connection
 }
 

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -152,6 +153,25 @@ TEST(HttpServer, PipelinedRequestsAreAnsweredInOrderAndHeadHasNoBody) {
   EXPECT_LT(head, two);
   EXPECT_EQ(all.find("page /head"), std::string::npos) << "a HEAD answer carried its body";
   EXPECT_NE(all.find("Connection: close\r\n"), std::string::npos);
+}
+
+TEST(HttpServer, BodiesAndPipelinesLargerThanTheReadBufferStreamThrough) {
+  auto server = HttpServer::start({}, nullptr, [](const HttpRequest& req) {
+    return text(200, req.method + " " + req.path + " " + std::to_string(req.body.size()) + " " +
+                         std::to_string(std::count(req.body.begin(), req.body.end(), 'x')));
+  });
+  ASSERT_TRUE(server);
+  Client c((*server)->port());
+  c.send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 300000\r\n\r\n" + std::string(300000, 'x'));
+  ASSERT_EQ(c.responses(1).size(), 1u) << c.buffer.substr(0, 200);
+  EXPECT_NE(c.buffer.find("POST /big 300000 300000"), std::string::npos);
+  c.buffer.clear();
+  std::string many;
+  for (int i = 0; i < 120; ++i) many += "GET /" + std::to_string(i) + "/" + std::string(100, 'p') + " HTTP/1.1\r\nHost: t\r\n\r\n";
+  c.send(many);  // about 15 KB in one go
+  auto answers = c.responses(120);
+  ASSERT_EQ(answers.size(), 120u);
+  for (int i = 0; i < 120; ++i) EXPECT_NE(answers[static_cast<size_t>(i)].find("GET /" + std::to_string(i) + "/p"), std::string::npos) << i;
 }
 
 TEST(HttpServer, LimitsAnswerWithTheirStatusAndCloseTheConnection) {
