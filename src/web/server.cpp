@@ -78,6 +78,7 @@ struct SiteServer::Impl {
   struct Cached {
     std::shared_ptr<const PreparedResponse> response;
     std::chrono::steady_clock::time_point expires;
+    bool refreshing = false;  // one reader's request is rendering it anew
   };
   std::shared_mutex cache_mutex;
   std::map<std::string, Cached, std::less<>> cache;
@@ -86,6 +87,10 @@ struct SiteServer::Impl {
 namespace {
 
 constexpr std::chrono::seconds kPageTtl{2};
+// Past kPageTtl, one request renders the page anew while the others still get
+// the copy they had, for at most this long: a busy page never sends every
+// reader to the store at once when its copy runs out.
+constexpr std::chrono::seconds kStaleFor{30};
 
 // The pages that are the same for everyone: the front page, stories, editions, the archive, feeds.
 bool cacheable(const HttpRequest& req) {
@@ -377,15 +382,29 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     set_content(res, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   impl.router.get("/healthz", [](const HttpRequest&, const Matches&, HttpResponse& res) { set_content(res, "ok\n", "text/plain"); });
-  // Answers on the event loop: a public page rendered less than kPageTtl ago.
+  // Answers on the event loop: a public page rendered less than kPageTtl ago,
+  // or, while one request renders it anew, the copy before.
   auto ready = [m](const HttpRequest& req) -> std::shared_ptr<const PreparedResponse> {
     if (!cacheable(req)) return nullptr;
+    const auto now = std::chrono::steady_clock::now();
     std::shared_ptr<const PreparedResponse> hit;
     {
       std::shared_lock lock(m->cache_mutex);
       auto it = m->cache.find(req.path);
-      if (it == m->cache.end() || it->second.expires < std::chrono::steady_clock::now()) return nullptr;
-      hit = it->second.response;
+      if (it == m->cache.end()) return nullptr;
+      if (now <= it->second.expires) hit = it->second.response;
+    }
+    if (!hit) {
+      std::unique_lock lock(m->cache_mutex);
+      auto it = m->cache.find(req.path);
+      if (it == m->cache.end()) return nullptr;
+      Impl::Cached& entry = it->second;
+      if (now > entry.expires + kStaleFor) return nullptr;  // too old to show: render it now
+      if (now > entry.expires && !entry.refreshing) {
+        entry.refreshing = true;  // this request goes to a worker and renders it anew
+        return nullptr;
+      }
+      hit = entry.response;
     }
     count_request(req.method, hit->status);
     return hit;
@@ -405,10 +424,14 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     }
     count_request(req.method, res.status);
     auto prepared = prepare(std::move(res));
-    if (cacheable(req) && (prepared->status == 200 || prepared->status == 404)) {
+    if (cacheable(req)) {
       std::unique_lock lock(m->cache_mutex);
-      if (m->cache.size() > 2000) m->cache.clear();  // bounded: story pages are many
-      m->cache[req.path] = {prepared, std::chrono::steady_clock::now() + kPageTtl};
+      if (prepared->status == 200 || prepared->status == 404) {
+        if (m->cache.size() > 2000) m->cache.clear();  // bounded: story pages are many
+        m->cache[req.path] = {prepared, std::chrono::steady_clock::now() + kPageTtl, false};
+      } else if (auto it = m->cache.find(req.path); it != m->cache.end()) {
+        it->second.refreshing = false;  // it failed: the next reader tries again
+      }
     }
     return prepared;
   };
