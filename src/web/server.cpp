@@ -5,7 +5,6 @@
 #include <map>
 #include <mutex>
 #include <regex>
-#include <shared_mutex>
 
 #include <fmt/format.h>
 
@@ -18,6 +17,7 @@
 #include "web/admin.hpp"
 #include "web/api.hpp"
 #include "web/http_server.hpp"
+#include "web/page_cache.hpp"
 #include "web/subscriptions.hpp"
 
 namespace newsdesk::web {
@@ -60,6 +60,11 @@ class Router {
 
 }  // namespace
 
+// Public pages are kept rendered for kPageTtl; past it, the old copy is
+// answered for at most kStaleFor while one request renders it anew (web/page_cache).
+constexpr std::chrono::seconds kPageTtl{2};
+constexpr std::chrono::seconds kStaleFor{30};
+
 struct SiteServer::Impl {
   std::unique_ptr<HttpServer> http;
   Router router;
@@ -75,22 +80,11 @@ struct SiteServer::Impl {
   std::vector<std::string> beats;  // "military" and the configured ones
   // Public pages, rendered once and kept for a moment: the same bytes for
   // every reader, so a busy front page costs one render per kTtl.
-  struct Cached {
-    std::shared_ptr<const PreparedResponse> response;
-    std::chrono::steady_clock::time_point expires;
-    bool refreshing = false;  // one reader's request is rendering it anew
-  };
-  std::shared_mutex cache_mutex;
-  std::map<std::string, Cached, std::less<>> cache;
+  PageCache pages{kPageTtl, kStaleFor};
 };
 
 namespace {
 
-constexpr std::chrono::seconds kPageTtl{2};
-// Past kPageTtl, one request renders the page anew while the others still get
-// the copy they had, for at most this long: a busy page never sends every
-// reader to the store at once when its copy runs out.
-constexpr std::chrono::seconds kStaleFor{30};
 
 // The pages that are the same for everyone: the front page, stories, editions, the archive, feeds.
 bool cacheable(const HttpRequest& req) {
@@ -386,26 +380,8 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
   // or, while one request renders it anew, the copy before.
   auto ready = [m](const HttpRequest& req) -> std::shared_ptr<const PreparedResponse> {
     if (!cacheable(req)) return nullptr;
-    const auto now = std::chrono::steady_clock::now();
-    std::shared_ptr<const PreparedResponse> hit;
-    {
-      std::shared_lock lock(m->cache_mutex);
-      auto it = m->cache.find(req.path);
-      if (it == m->cache.end()) return nullptr;
-      if (now <= it->second.expires) hit = it->second.response;
-    }
-    if (!hit) {
-      std::unique_lock lock(m->cache_mutex);
-      auto it = m->cache.find(req.path);
-      if (it == m->cache.end()) return nullptr;
-      Impl::Cached& entry = it->second;
-      if (now > entry.expires + kStaleFor) return nullptr;  // too old to show: render it now
-      if (now > entry.expires && !entry.refreshing) {
-        entry.refreshing = true;  // this request goes to a worker and renders it anew
-        return nullptr;
-      }
-      hit = entry.response;
-    }
+    auto hit = m->pages.lookup(req.path, std::chrono::steady_clock::now());
+    if (!hit) return nullptr;
     count_request(req.method, hit->status);
     return hit;
   };
@@ -424,15 +400,7 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
     }
     count_request(req.method, res.status);
     auto prepared = prepare(std::move(res));
-    if (cacheable(req)) {
-      std::unique_lock lock(m->cache_mutex);
-      if (prepared->status == 200 || prepared->status == 404) {
-        if (m->cache.size() > 2000) m->cache.clear();  // bounded: story pages are many
-        m->cache[req.path] = {prepared, std::chrono::steady_clock::now() + kPageTtl, false};
-      } else if (auto it = m->cache.find(req.path); it != m->cache.end()) {
-        it->second.refreshing = false;  // it failed: the next reader tries again
-      }
-    }
+    if (cacheable(req)) m->pages.store(req.path, prepared, std::chrono::steady_clock::now());
     return prepared;
   };
   HttpServerOptions options;
