@@ -231,7 +231,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (auto answer = shared_.ready(request_)) return write(std::move(answer), !head_only_);
     }
     busy_ = true;  // a worker has it: no deadline while the page is made
-    asio::post(shared_.workers, [self = shared_from_this()] {
+    asio::post(shared_.workers, [self = shared_from_this()]() mutable {
       std::shared_ptr<const PreparedResponse> answer;
       try {
         answer = self->shared_.handle(self->request_);
@@ -239,7 +239,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
         answer = plain(500, fmt::format("internal error: {}", e.what()));
       }
       if (!answer) answer = plain(500, "internal error: no answer");
-      asio::post(self->socket_.get_executor(), [self, answer = std::move(answer)]() mutable {
+      // The worker hands its reference over: a connection is only ever
+      // destroyed on its own loop's thread (it leaves the loop's list then).
+      auto loop_executor = self->socket_.get_executor();
+      asio::post(loop_executor, [self = std::move(self), answer = std::move(answer)]() mutable {
         self->busy_ = false;
         self->write(std::move(answer), !self->head_only_);
       });
