@@ -79,6 +79,7 @@ struct Shared {
   WorkHandler handle;
   asio::thread_pool workers;
   std::atomic<size_t> open{0};
+  std::atomic<bool> draining{false};  // stopping: answer what is being answered, then close
   explicit Shared(const HttpServerOptions& o, ReadyHandler r, WorkHandler h)
       : options(o), ready(std::move(r)), handle(std::move(h)), workers(std::max<size_t>(1, o.workers)) {}
 };
@@ -101,6 +102,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     socket_.set_option(tcp::no_delay(true), ec);  // the answer goes in one write; never wait for the client's ACK
     remote_ = socket_.remote_endpoint(ec).address().to_string();
     deadline_ = Clock::now() + shared_.options.request_timeout;
+    if (shared_.draining.load(std::memory_order_relaxed)) return close();  // accepted as the server began to stop
     read();
   }
 
@@ -108,6 +110,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // client, an idle keep-alive, a reader that does not take its answer).
   void expire(Clock::time_point now) {
     if (!busy_ && now > deadline_) close();
+  }
+
+  // The server is stopping: a connection whose answer is being made or
+  // written closes after it; any other (idle, or a request still arriving)
+  // closes now.
+  void drain() {
+    if (busy_ || writing_) keep_alive_ = false;
+    else close();
   }
 
  private:
@@ -250,6 +260,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void write(std::shared_ptr<const PreparedResponse> answer, bool with_body) {
+    if (shared_.draining.load(std::memory_order_relaxed)) keep_alive_ = false;
+    writing_ = true;
     answer_ = std::move(answer);
     tail_ = fmt::format("Content-Length: {}\r\nDate: {}\r\nConnection: {}\r\n\r\n", answer_->body.size(), http_date(),
                         keep_alive_ ? "keep-alive" : "close");
@@ -258,6 +270,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     deadline_ = Clock::now() + shared_.options.request_timeout;
     asio::async_write(socket_, parts, [self = shared_from_this()](const asio::error_code& ec, size_t) {
       self->answer_.reset();
+      self->writing_ = false;
       if (ec || !self->keep_alive_) return self->close();
       self->deadline_ = Clock::now() + self->shared_.options.keep_alive;
       self->complete_ = false;
@@ -281,7 +294,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t have_ = 0, used_ = 0;  // bytes read; bytes of them parsed
   HttpRequest request_;
   std::string url_, remote_, tail_;
-  bool in_value_ = false, complete_ = false, expect_continue_ = false, keep_alive_ = true, head_only_ = false, busy_ = false;
+  bool in_value_ = false, complete_ = false, expect_continue_ = false, keep_alive_ = true, head_only_ = false, busy_ = false, writing_ = false;
   int failure_ = 0;
   Clock::time_point deadline_;
   std::shared_ptr<const PreparedResponse> answer_;
@@ -420,6 +433,22 @@ void HttpServer::stop() {
   Impl& impl = *impl_;
   if (impl.stopped || !impl.shared) return;
   impl.stopped = true;
+  // Drain: no new connections; answers being made or written go out (with
+  // Connection: close), for at most drain_timeout; every other connection closes now.
+  impl.shared->draining = true;
+  asio::post(impl.loops[0]->ctx, [&impl] {
+    asio::error_code ignored;
+    impl.acceptor->close(ignored);
+  });
+  for (auto& loop : impl.loops) {
+    Loop* l = loop.get();
+    asio::post(l->ctx, [l] {
+      std::vector<Connection*> all(l->connections.begin(), l->connections.end());
+      for (Connection* c : all) c->drain();
+    });
+  }
+  const auto give_up = Clock::now() + impl.shared->options.drain_timeout;
+  while (impl.shared->open.load() > 0 && Clock::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   for (auto& loop : impl.loops) loop->ctx.stop();
   for (auto& loop : impl.loops) {
     if (loop->thread.joinable()) loop->thread.join();

@@ -11,7 +11,8 @@
 //   answer.
 // Clients get 5 s between requests on a kept-alive connection and 15 s to send
 // a request or take an answer; a request over the limits is answered 413/414/431/400
-// and its connection closed. Nothing here knows the site's pages.
+// and its connection closed. Stopping lets the answers in progress go out
+// first. Nothing here knows the site's pages.
 #pragma once
 
 #include <chrono>
@@ -70,6 +71,7 @@ struct HttpServerOptions {
   size_t max_connections = 10000;
   std::chrono::seconds keep_alive{5};
   std::chrono::seconds request_timeout{15};
+  std::chrono::seconds drain_timeout{5};  // stop(): how long answers in progress may take to go out
 };
 
 using ReadyHandler = std::function<std::shared_ptr<const PreparedResponse>(const HttpRequest&)>;
@@ -85,7 +87,8 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   int port() const;
-  // Stops accepting, closes every connection, waits for the workers. Idempotent.
+  // Stops accepting, lets the answers being made or written go out (at most
+  // drain_timeout), closes every connection, waits for the workers. Idempotent.
   void stop();
 
  private:

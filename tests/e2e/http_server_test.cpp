@@ -320,6 +320,33 @@ TEST(HttpServer, HeadersThatWouldSplitTheAnswerAreDropped) {
   EXPECT_EQ(p->head.find("X-Evil"), std::string::npos);
 }
 
+TEST(HttpServer, StopLetsAnAnswerInTheMakingGoOutAndClosesTheRest) {
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  auto server = HttpServer::start({}, nullptr, [&](const HttpRequest& req) {
+    if (req.path == "/slow") {
+      entered.set_value();
+      released.wait();
+    }
+    return text(200, "made " + req.path);
+  });
+  ASSERT_TRUE(server);
+  Client slow((*server)->port()), idle((*server)->port());
+  idle.send("GET /first HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_EQ(idle.responses(1).size(), 1u);  // now an idle kept-alive connection
+  slow.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
+  entered.get_future().wait();
+  std::thread stopper([&] { (*server)->stop(); });
+  EXPECT_TRUE(idle.closed_within(std::chrono::milliseconds(3000))) << "an idle connection is closed at once";
+  release.set_value();  // the page in the making is finished after the stop began
+  EXPECT_TRUE(slow.closed_within(std::chrono::milliseconds(5000)));
+  stopper.join();
+  EXPECT_NE(slow.buffer.find("made /slow"), std::string::npos) << slow.buffer;
+  EXPECT_NE(slow.buffer.find("Connection: close\r\n"), std::string::npos);
+  Client late((*server)->port());
+  EXPECT_FALSE(late.connected()) << "a stopped server takes no one";
+}
+
 TEST(HttpServer, StopIsPromptWithConnectionsOpenAndAPortInUseIsAnError) {
   auto server = HttpServer::start({}, nullptr, echo);
   ASSERT_TRUE(server);
