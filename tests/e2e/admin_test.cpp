@@ -13,6 +13,7 @@
 #include "core/signed_link.hpp"
 #include "core/time.hpp"
 #include "app/serve.hpp"
+#include "desk_fixture.hpp"
 #include "store/store.hpp"
 #include "web/server.hpp"
 
@@ -20,28 +21,19 @@ using namespace newsdesk;
 namespace fs = std::filesystem;
 
 TEST(Admin, PasswordSessionDashboardSubscribersAndEdits) {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("newsdesk-admin-{}", ::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  auto store = store::open_sqlite_store(dir / "desk.db");
+  const desk_fixture::TestDir dir("admin");
+  auto store = store::open_sqlite_store(dir.db());
   ASSERT_TRUE(store) << store.error().message;
   const auto now = core::SystemClock().now();
   core::Source source;
   source.name = "Harbour <Times>";
   source.feed_url = "https://harbour.example/feed";
-  auto source_id = (*store)->sources().add(source);
-  ASSERT_TRUE(source_id);
-  core::Story story{5, "Navy drill", now, now, {}};
-  ASSERT_TRUE((*store)->stories().save(story));
   core::Article article;
-  article.source_id = *source_id;
   article.url = article.canonical_url = "https://harbour.example/drill";
   article.title = "Navy frigates drill with marines in the strait";
   article.text = "The navy's frigates and the marines held a drill in the strait on Sunday, the defense ministry said.";
   article.published = now;
-  auto added = (*store)->articles().add(article);
-  ASSERT_TRUE(added);
-  ASSERT_TRUE((*store)->articles().assign(added->id, 5, std::nullopt));
+  ASSERT_NE(desk_fixture::seed_story(**store, source, {5, "Navy drill", now, now, {}}, article), 0);
   auto ada = (*store)->subscribers().add("ada@reader.example", "", now);
   ASSERT_TRUE(ada);
   ASSERT_TRUE((*store)->subscribers().add_consent({*ada, "signup", now, "192.0.2.7", "signup-2026-11", ""}));
@@ -51,7 +43,7 @@ TEST(Admin, PasswordSessionDashboardSubscribersAndEdits) {
   config.edition.time_zone = "UTC";
   config.edition.send_time = "23:59";
   config.web.port = 0;
-  auto site_store = store::open_sqlite_store(dir / "desk.db");
+  auto site_store = store::open_sqlite_store(dir.db());
   ASSERT_TRUE(site_store);
   auto site = web::SiteServer::start(config, std::move(*site_store), nullptr, nullptr, app::edition_preview(config));
   ASSERT_TRUE(site) << site.error().message;
@@ -138,5 +130,4 @@ TEST(Admin, PasswordSessionDashboardSubscribersAndEdits) {
   EXPECT_EQ(logout->status, 303);
   EXPECT_NE(logout->get_header_value("Set-Cookie").find("Max-Age=0"), std::string::npos);
   (*site)->stop();
-  fs::remove_all(dir);
 }

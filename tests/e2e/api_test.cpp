@@ -11,6 +11,7 @@
 
 #include "core/signed_link.hpp"
 #include "core/time.hpp"
+#include "desk_fixture.hpp"
 #include "store/store.hpp"
 #include "web/server.hpp"
 
@@ -19,27 +20,18 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 TEST(Api, TokenSourcesStoriesEditionsSubscribers) {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("newsdesk-api-{}", ::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  auto store = store::open_sqlite_store(dir / "desk.db");
+  const desk_fixture::TestDir dir("api");
+  auto store = store::open_sqlite_store(dir.db());
   ASSERT_TRUE(store) << store.error().message;
   const auto now = core::SystemClock().now();
   core::Source source;
   source.name = "Harbour Times";
   source.feed_url = "https://harbour.example/feed";
-  auto source_id = (*store)->sources().add(source);
-  ASSERT_TRUE(source_id);
-  core::Story story{1, "Navy drill off the coast", now, now, {}};
-  ASSERT_TRUE((*store)->stories().save(story));
   core::Article a;
-  a.source_id = *source_id;
   a.url = a.canonical_url = "https://harbour.example/drill";
   a.title = "Navy drill";
   a.published = now;
-  auto article = (*store)->articles().add(a);
-  ASSERT_TRUE(article);
-  ASSERT_TRUE((*store)->articles().assign(article->id, 1, std::nullopt));
+  ASSERT_NE(desk_fixture::seed_story(**store, source, {1, "Navy drill off the coast", now, now, {}}, a), 0);
   core::Config config;
   core::Edition edition;
   edition.name = config.edition.name;
@@ -54,7 +46,7 @@ TEST(Api, TokenSourcesStoriesEditionsSubscribers) {
   const std::string token = core::random_hex(32);
   config.api.token_sha256 = {core::sha256_hex(token)};
   config.web.port = 0;
-  auto site_store = store::open_sqlite_store(dir / "desk.db");
+  auto site_store = store::open_sqlite_store(dir.db());
   ASSERT_TRUE(site_store);
   auto site = web::SiteServer::start(config, std::move(*site_store));
   ASSERT_TRUE(site) << site.error().message;
@@ -123,5 +115,4 @@ TEST(Api, TokenSourcesStoriesEditionsSubscribers) {
   EXPECT_EQ((*consents)[0].action, "import");
   EXPECT_EQ(get("/api/v1/nothing").first, 404);
   (*site)->stop();
-  fs::remove_all(dir);
 }

@@ -91,12 +91,7 @@ TEST(EditionMail, EachCopyParsesVerifiesAndUnsubscribesInOneClick) {
   config.mail.dkim_key_pem = key->private_pem;
   config.mail.dkim_domain = "news.example";
   config.mail.dkim_selector = "s1";
-  core::RelayConfig relay;
-  relay.name = "aiosmtpd";
-  relay.port = server.port;
-  relay.tls = "none";
-  relay.timeout_seconds = 5;
-  config.mail.relays.push_back(relay);
+  config.mail.relays.push_back(smtp_servers::plaintext_relay("aiosmtpd", server.port, 5));
 
   // The site first: the links in the mail point at it.
   auto site_store = store::open_sqlite_store(db);

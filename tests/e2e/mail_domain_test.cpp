@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "core/clock.hpp"
+#include "desk_fixture.hpp"
 #include "smtp_servers.hpp"
 #include "store/store.hpp"
 #include "web/mail_domain.hpp"
@@ -44,10 +45,8 @@ TEST(MailDomain, MxThenAddressNullMxNoDomainAndTroubleAreToldApart) {
 TEST(MailDomain, TheSignUpFormRefusesADomainThatTakesNoMailAndGoesOnForOthers) {
   auto dns = dns_stub();
   ASSERT_GT(dns.port, 0);
-  const fs::path dir = fs::temp_directory_path() / fmt::format("newsdesk-mx-{}", ::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  auto store = store::open_sqlite_store(dir / "desk.db");
+  const desk_fixture::TestDir dir("mx");
+  auto store = store::open_sqlite_store(dir.db());
   ASSERT_TRUE(store) << store.error().message;
   core::Config config;
   config.subscribers.check_mx = true;
@@ -80,5 +79,4 @@ TEST(MailDomain, TheSignUpFormRefusesADomainThatTakesNoMailAndGoesOnForOthers) {
   EXPECT_EQ(sign_up("di@servfail.example").status, 200) << "DNS trouble never turns a reader away";
   EXPECT_EQ(mailed, (std::vector<std::string>{"cy@mail.example", "di@servfail.example"}));
   EXPECT_FALSE(*(*store)->subscribers().find_by_email("ada@nullmx.example")) << "a refused address is not kept";
-  fs::remove_all(dir);
 }

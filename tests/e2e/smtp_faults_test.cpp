@@ -264,14 +264,7 @@ class SenderFaults : public ::testing::Test {
     }
   }
   void add_relay(const std::string& name, int port, int connections = 2, double rate = 0) {
-    core::RelayConfig r;
-    r.name = name;
-    r.port = port;
-    r.tls = "none";
-    r.connections = connections;
-    r.messages_per_second = rate;
-    r.timeout_seconds = 3;
-    config_.mail.relays.push_back(r);
+    config_.mail.relays.push_back(smtp_servers::plaintext_relay(name, port, 3, connections, rate));
   }
   store::DeliveryCounts counts() { return *store_->deliveries().counts(edition_.id); }
 

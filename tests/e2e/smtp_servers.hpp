@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "core/config.hpp"
 #include "mail/smtp.hpp"
 
 #ifndef NEWSDESK_TESTS_DIR
@@ -83,6 +84,18 @@ inline newsdesk::mail::SmtpOptions plaintext(int port, int timeout_ms) {
   return o;
 }
 
+// The same relay as [mail.relays.NAME] sees it: plaintext on 127.0.0.1.
+inline newsdesk::core::RelayConfig plaintext_relay(const std::string& name, int port, int timeout_seconds,
+                                                   int connections = 4, double messages_per_second = 0) {
+  newsdesk::core::RelayConfig relay;
+  relay.name = name;
+  relay.port = port;
+  relay.tls = "none";
+  relay.timeout_seconds = timeout_seconds;
+  relay.connections = connections;
+  relay.messages_per_second = messages_per_second;
+  return relay;
+}
 
 // aiosmtpd (tests/support/smtp_server.py): keeps every message it accepts.
 inline Server aiosmtpd(const std::string& name) {

@@ -153,13 +153,7 @@ TEST(EditionSend, EveryConfirmedReaderGetsOneCopyAndAStoppedRunResumes) {
       confirmed.push_back(*id);
     }
   }
-  core::RelayConfig relay;
-  relay.name = "aiosmtpd";
-  relay.port = server.port;
-  relay.tls = "none";
-  relay.connections = 2;
-  relay.timeout_seconds = 5;
-  config.mail.relays.push_back(relay);
+  config.mail.relays.push_back(smtp_servers::plaintext_relay("aiosmtpd", server.port, 5, 2));
   core::FixedClock clock(now);
   // A run that stopped after marking two copies 'sending' (as one killed before the relay answered leaves them).
   ASSERT_TRUE((*store)->deliveries().enqueue(*edition_id, {confirmed[0], confirmed[1]}, now));

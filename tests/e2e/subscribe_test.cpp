@@ -97,12 +97,7 @@ TEST(Subscribe, DoubleOptInAndEverythingAReaderCanDo) {
   config.web.port = free_port();
   config.edition.site_url = fmt::format("http://127.0.0.1:{}", config.web.port);
   config.subscribers.signups_per_ip_per_hour = 8;
-  core::RelayConfig relay;
-  relay.name = "aiosmtpd";
-  relay.port = server.port;
-  relay.tls = "none";
-  relay.timeout_seconds = 5;
-  config.mail.relays.push_back(relay);
+  config.mail.relays.push_back(smtp_servers::plaintext_relay("aiosmtpd", server.port, 5));
   auto site_store = store::open_sqlite_store(db);
   ASSERT_TRUE(site_store);
   auto site = web::SiteServer::start(config, std::move(*site_store), app::confirmation_mailer(config));

@@ -13,6 +13,7 @@
 #include "core/time.hpp"
 #include "edition/edition.hpp"
 #include "smtp_servers.hpp"
+#include "desk_fixture.hpp"
 #include "store/store.hpp"
 #include "web/server.hpp"
 
@@ -45,22 +46,15 @@ std::string raw_payload_in(const std::string& page) {
 }  // namespace
 
 TEST(Xss, PayloadsNeverComeOutUnescapedInPagesOrEmail) {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("newsdesk-xss-{}", ::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  auto store = store::open_sqlite_store(dir / "desk.db");
+  const desk_fixture::TestDir dir("xss");
+  auto store = store::open_sqlite_store(dir.db());
   ASSERT_TRUE(store) << store.error().message;
   const auto now = *core::parse_rfc3339("2026-11-29T06:00:00Z");
   const std::string all = fmt::format("{}", fmt::join(kPayloads, " "));
   core::Source source;
   source.name = "Outlet " + kPayloads[1];
   source.feed_url = "https://outlet.example/feed";
-  auto source_id = (*store)->sources().add(source);
-  ASSERT_TRUE(source_id);
-  core::Story story{1, "Navy drill " + kPayloads[0], now, now, {}};
-  ASSERT_TRUE((*store)->stories().save(story));
   core::Article a;
-  a.source_id = *source_id;
   a.url = a.canonical_url = "https://outlet.example/drill";
   a.title = "Navy drill " + kPayloads[2];
   a.text = "Navy ships sailed. " + all;
@@ -68,9 +62,7 @@ TEST(Xss, PayloadsNeverComeOutUnescapedInPagesOrEmail) {
   a.image_url = "javascript:alert('img')";
   a.image_caption = kPayloads[4];
   a.published = now;
-  auto article = (*store)->articles().add(a);
-  ASSERT_TRUE(article);
-  ASSERT_TRUE((*store)->articles().assign(article->id, 1, std::nullopt));
+  ASSERT_NE(desk_fixture::seed_story(**store, source, {1, "Navy drill " + kPayloads[0], now, now, {}}, a), 0);
 
   core::Config config;
   core::Edition edition;
@@ -102,7 +94,7 @@ TEST(Xss, PayloadsNeverComeOutUnescapedInPagesOrEmail) {
   EXPECT_EQ(eml->substr(0, eml->find("\r\n\r\n")).find("\n<"), std::string::npos);
 
   config.web.port = 0;
-  auto site_store = store::open_sqlite_store(dir / "desk.db");
+  auto site_store = store::open_sqlite_store(dir.db());
   ASSERT_TRUE(site_store);
   auto site = web::SiteServer::start(config, std::move(*site_store));
   ASSERT_TRUE(site) << site.error().message;
@@ -130,5 +122,4 @@ TEST(Xss, PayloadsNeverComeOutUnescapedInPagesOrEmail) {
   ASSERT_TRUE(found);
   EXPECT_NE(found->body.find("<mark>Navy</mark>"), std::string::npos) << "the search did find the article";
   (*site)->stop();
-  fs::remove_all(dir);
 }
