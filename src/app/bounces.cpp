@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/strings.hpp"
 #include "mail/bounce.hpp"
 #include "mail/delivery_policy.hpp"
 
@@ -38,7 +39,7 @@ core::Result<BounceReport> process_bounces(store::Store& store, const core::Conf
     }
   }
   std::sort(files.begin(), files.end());
-  const std::string domain = mail::address_domain(config.edition.from);
+  const std::string domain = core::address_domain(config.edition.from);
   for (const fs::path& file : files) {
     const std::string source = unique_name(file);
     ND_TRY_ASSIGN(seen, store.bounces().seen(source));

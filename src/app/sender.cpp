@@ -26,7 +26,7 @@ namespace {
 
 // The From address's domain, for Message-IDs, the List-Id and the return path.
 std::string domain_of(const std::string& address) {
-  std::string d = mail::address_domain(address);
+  std::string d = core::address_domain(address);
   return d.empty() ? "newsdesk.invalid" : d;
 }
 
@@ -454,7 +454,7 @@ class SendRun {
         break;
       }
       const core::Id who = copy->job.subscriber_id;
-      keep_pace(held->relay, mail::address_domain(copy->job.email));
+      keep_pace(held->relay, core::address_domain(copy->job.email));
       const std::string& relay_name = relays_[held->relay].config->name;
       core::TimePoint now = clock_.now();
       if (!record_with(pending, [&] {

@@ -16,7 +16,7 @@ namespace newsdesk::app {
 web::ConfirmationMailer confirmation_mailer(const core::Config& config) {
   if (config.mail.relays.empty()) return nullptr;
   return [config](const std::string& to, const std::string& url) -> core::Result<void> {
-    std::string domain = mail::address_domain(config.edition.from);
+    std::string domain = core::address_domain(config.edition.from);
     if (domain.empty()) domain = "newsdesk.invalid";
     mail::Message m;
     m.from = config.edition.from;

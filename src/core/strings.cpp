@@ -294,6 +294,15 @@ void append_utf8(std::string& out, uint32_t cp) {
   }
 }
 
+std::string address_domain(std::string_view address) {
+  const size_t at = address.rfind('@');
+  if (at == std::string_view::npos) return "";
+  std::string_view d = address.substr(at + 1);
+  d = d.substr(0, d.find('>'));  // "Name <a@news.example>"
+  while (!d.empty() && (d.back() == ' ' || d.back() == '\t')) d.remove_suffix(1);
+  return to_lower_ascii(d);
+}
+
 bool plausible_email(std::string_view a) {
   if (a.size() > 254 || a.size() < 3) return false;
   const size_t at = a.find('@');

@@ -35,6 +35,9 @@ std::string html_escape(std::string_view s);
 // A syntax check of an email address (RFC 5321's shape, without quoted local
 // parts or IP literals): local@domain.tld, at most 254 octets.
 bool plausible_email(std::string_view address);
+// The domain of an address, lower-cased ("Ada@Mail.Example" -> "mail.example",
+// "Desk <desk@News.Example>" -> "news.example"); "" without one.
+std::string address_domain(std::string_view address);
 // Appends a code point as UTF-8 (U+FFFD for one that is not a character).
 void append_utf8(std::string& out, uint32_t code_point);
 // Lower-case words joined by '-', for URLs: "Navy awards $4.2B" -> "navy-awards-4-2b".

@@ -69,13 +69,4 @@ Pacer::Clock::time_point Pacer::reserve(Clock::time_point now) {
   return at;
 }
 
-std::string address_domain(const std::string& address) {
-  size_t at = address.rfind('@');
-  std::string d = at == std::string::npos ? "" : address.substr(at + 1);
-  d = d.substr(0, d.find('>'));  // "Name <a@news.example>"
-  while (!d.empty() && (d.back() == ' ' || d.back() == '\t')) d.pop_back();
-  for (char& c : d) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return d;
-}
-
 }  // namespace newsdesk::mail

@@ -49,8 +49,4 @@ class Pacer {
   Clock::time_point next_{};
 };
 
-// The domain of an address, lower-cased ("Ada@Mail.Example" -> "mail.example",
-// "Desk <desk@News.Example>" -> "news.example"); "" without one.
-std::string address_domain(const std::string& address);
-
 }  // namespace newsdesk::mail

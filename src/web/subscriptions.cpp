@@ -121,7 +121,7 @@ Response Subscriptions::signup(const Request& r) {
   }
   if (mail_domain_) {  // DNS may take a moment: the rest of the site goes on meanwhile
     lock.unlock();
-    const MailDomain verdict = (*mail_domain_)(email.substr(email.rfind('@') + 1));
+    const MailDomain verdict = (*mail_domain_)(core::address_domain(email));
     lock.lock();
     if (verdict == MailDomain::kNoMail) {
       Response out;

@@ -1,6 +1,7 @@
 // The ledger's verdicts on SMTP outcomes, and the pacing of copies.
 #include <gtest/gtest.h>
 
+#include "core/strings.hpp"
 #include "core/time.hpp"
 #include "mail/delivery_policy.hpp"
 
@@ -79,6 +80,7 @@ TEST(DeliveryPolicy, APacerSpacesEventsAtItsRate) {
 }
 
 TEST(DeliveryPolicy, AddressDomainIsLowerCased) {
-  EXPECT_EQ(mail::address_domain("Ada@Mail.Example"), "mail.example");
-  EXPECT_EQ(mail::address_domain("nobody"), "");
+  EXPECT_EQ(core::address_domain("Ada@Mail.Example"), "mail.example");
+  EXPECT_EQ(core::address_domain("nobody"), "");
+  EXPECT_EQ(core::address_domain("Desk <desk@News.Example>"), "news.example");
 }
