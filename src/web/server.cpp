@@ -1,10 +1,12 @@
 #include "web/server.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <regex>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -94,11 +96,7 @@ bool cacheable(const HttpRequest& req) {
          p.rfind("/beats/", 0) == 0;
 }
 
-void set_content(HttpResponse& res, std::string body, const char* type) {
-  res.body = std::move(body);
-  res.content_type = type;
-}
-void set_content(HttpResponse& res, std::string body, const std::string& type) {
+void set_content(HttpResponse& res, std::string body, std::string_view type) {
   res.body = std::move(body);
   res.content_type = type;
 }
@@ -176,19 +174,23 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
   });
   impl.router.get(R"(/story/(\d+))", [m, html](const HttpRequest&, const Matches& match, HttpResponse& res) {
     std::lock_guard lock(m->store_mutex);
-    core::Id id = std::stoll(match[1]);
+    core::Id id = 0;
+    const std::string& digits = match[1];
+    if (std::from_chars(digits.data(), digits.data() + digits.size(), id).ec != std::errc()) {
+      return html(res, 404, not_found_page(m->site));  // more digits than an id has
+    }
     auto story = m->store->stories().get(id);
     if (!story || !*story) return html(res, 404, not_found_page(m->site));
     auto articles = m->store->articles().by_story(id);
     auto sources = m->store->sources().list();
     if (!articles || !sources) return html(res, 500, "store error");
+    std::map<core::Id, const core::Source*> source_of;
+    for (const auto& src : *sources) source_of[src.id] = &src;
     std::vector<StoryArticle> list;
     for (auto& a : *articles) {
-      std::string outlet = a.site_name;
-      for (const auto& src : *sources) {
-        if (src.id == a.source_id) outlet = src.name;
-      }
-      list.push_back({std::move(a), outlet});
+      auto src = source_of.find(a.source_id);
+      std::string outlet = src != source_of.end() ? src->second->name : a.site_name;
+      list.push_back({std::move(a), std::move(outlet)});
     }
     // Why it ranks: the story scored for the site's beat, as of now (the page is kept 2 s).
     std::optional<StoryWhy> why;
@@ -196,11 +198,8 @@ core::Result<std::unique_ptr<SiteServer>> SiteServer::start(const core::Config& 
       rank::BeatMatcher matcher(*beat);
       rank::StoryBundle bundle{**story, {}};
       for (const auto& sa : list) {
-        core::Source source;
-        for (const auto& src : *sources) {
-          if (src.id == sa.article.source_id) source = src;
-        }
-        bundle.articles.push_back({sa.article, source, std::nullopt});
+        auto src = source_of.find(sa.article.source_id);
+        bundle.articles.push_back({sa.article, src != source_of.end() ? *src->second : core::Source{}, std::nullopt});
       }
       rank::StoryScore score = rank::score_story(bundle, matcher, m->config.rank, core::SystemClock().now());
       StoryWhy w{m->config.rank.beat, score.score, {}};

@@ -319,6 +319,7 @@ TEST_F(DemoPipeline, TheWebPagesServeHeadlinesAndStories) {
   EXPECT_EQ(story->status, 200);
   EXPECT_NE(story->body.find("Coverage around the web"), std::string::npos);
   EXPECT_EQ(client.Get("/story/999999")->status, 404);
+  EXPECT_EQ(client.Get("/story/99999999999999999999999")->status, 404) << "an id too long for any story";
   EXPECT_EQ(client.Get(("/edition/" + built_->edition.date).c_str())->status, 200);
   EXPECT_EQ(client.Get("/healthz")->status, 200);
   // The editions as feeds, advertised on the home page; our own reader reads them.
