@@ -61,7 +61,7 @@ struct Story {
   // Sum of members' normalised term frequencies, sorted by term: sums over
   // it run in one order (deterministic), and comparisons are merge joins.
   Vector terms;
-  absl::flat_hash_map<std::uint32_t, int> entities;  // entity id -> members naming it
+  absl::flat_hash_map<std::uint64_t, int> entities;  // entity hash -> members naming it
   int members = 0;
   // The centroid's squared tf-idf norm, cached: updated as members join,
   // recomputed after a merge or when the collection has grown by a tenth
@@ -77,11 +77,13 @@ using StringMap = absl::flat_hash_map<std::string, Value>;  // looked up by absl
 absl::string_view key(std::string_view s) { return {s.data(), s.size()}; }
 
 // What a language needs to turn words into terms: its stemmer, and each
-// word's term remembered (one lookup per word instead of stopword, stem, term).
+// word's term remembered by the hash of its folded form (one lookup per word
+// instead of stopword, stem, term; 64-bit hashes of distinct words collide
+// about once in 10^8 streams of a million words).
 struct LanguageTerms {
   explicit LanguageTerms(const std::string& language) : stemmer(language) {}
   text::Stemmer stemmer;
-  StringMap<std::uint32_t> word_terms;  // folded word -> term id (or none)
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> word_terms;  // folded word's hash -> term id (or none)
 };
 
 struct ArticleRecord {
@@ -89,26 +91,30 @@ struct ArticleRecord {
   std::vector<std::uint64_t> shingles;  // sampled word 4-shingle hashes, sorted
 };
 
-// A sample of the text's word 4-shingles (hash % kShingleSample == 0): the
-// same sample for the same text, so shared samples estimate shared text.
-// An article cut into words once; terms, entities and shingles all come from these.
+// An article cut into words once; terms, entities and shingles all come
+// from these. The clusterer keeps one and refills it for each article, so
+// cutting an article allocates nothing once the lists have grown.
 struct Analysed {
-  std::string_view body;             // the text read (the first 20,000 bytes)
-  std::vector<text::Token> title;
-  std::vector<text::Token> tokens;   // of `body`
+  std::string_view title;
+  std::string_view body;  // the text read (the first 20,000 bytes)
+  std::string language;
+  text::WordList title_words;
+  text::WordList words;  // of `body`
+
+  void analyse(const ClusterInput& a, std::string_view lang) {
+    title = a.title;
+    body = std::string_view(a.text).substr(0, 20000);
+    language = lang;
+    text::tokenize(title, title_words);
+    text::tokenize(body, words);
+  }
 };
 
-Analysed analyse(const ClusterInput& a) {
-  Analysed an;
-  an.body = std::string_view(a.text).substr(0, 20000);
-  an.title = text::tokenize(a.title);
-  an.tokens = text::tokenize(an.body);
-  return an;
-}
-
+// A sample of the text's word 4-shingles (hash % kShingleSample == 0): the
+// same sample for the same text, so shared samples estimate shared text.
 std::vector<std::uint64_t> sampled_shingles(const Analysed& an) {
   std::vector<std::uint64_t> out;
-  for (std::uint64_t h : text::shingle_hashes(an.tokens, 4)) {
+  for (std::uint64_t h : text::shingle_hashes(an.words, 4)) {
     if (h % kShingleSample == 0) out.push_back(h);
   }
   std::sort(out.begin(), out.end());
@@ -122,7 +128,6 @@ struct StoryClusterer::Impl {
   core::ClusterConfig config;
   core::Id next_story_id;
   StringMap<TermId> term_ids;
-  StringMap<std::uint32_t> entity_ids;
   std::vector<std::uint32_t> document_frequency;
   std::uint32_t documents = 0;
   std::map<core::Id, Story> stories;  // ordered: deterministic iteration
@@ -133,6 +138,7 @@ struct StoryClusterer::Impl {
   std::map<std::string, std::unique_ptr<LanguageTerms>> languages;
   core::TimePoint latest{};
   core::TimePoint last_sweep{};
+  Analysed analysed;  // the article being added, its word lists reused from one to the next
 
   Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
 
@@ -145,15 +151,16 @@ struct StoryClusterer::Impl {
 
   // A word straight to its term id (kNoTerm for stopwords and scraps).
   static constexpr TermId kNoTerm = UINT32_MAX;
-  TermId word_term(const text::Token& token, LanguageTerms& language) {
-    auto it = language.word_terms.find(key(token.folded));
+  TermId word_term(const text::WordList& list, const text::Word& word, LanguageTerms& language) {
+    auto it = language.word_terms.find(word.hash);
     if (it != language.word_terms.end()) return it->second;
     TermId id = kNoTerm;
-    if ((token.folded.size() >= 2 || token.has_digit) && !text::is_stopword(token.folded)) {
-      id = term_id(token.has_digit ? std::string_view(token.folded) : std::string_view(language.stemmer.stem(token.folded)));
+    std::string_view folded = list.folded_of(word);
+    if ((folded.size() >= 2 || word.has_digit) && !text::is_stopword(folded)) {
+      id = term_id(word.has_digit ? folded : language.stemmer.stem_once(folded));
     }
     if (language.word_terms.size() > 500000) language.word_terms.clear();  // bounded over a long stream
-    language.word_terms.emplace(token.folded, id);
+    language.word_terms.emplace(word.hash, id);
     return id;
   }
 
@@ -181,21 +188,21 @@ struct StoryClusterer::Impl {
   }
 
   // Term frequencies with the headline and the lead weighted up, L2-normalised.
-  Vector term_vector(const ClusterInput& a, const Analysed& an) {
-    auto& language = language_terms(a.language);
+  Vector term_vector(const Analysed& an) {
+    auto& language = language_terms(an.language);
     Vector v;
-    v.reserve(an.title.size() + an.tokens.size());
-    for (const auto& token : an.title) {
-      TermId id = word_term(token, language);
+    v.reserve(an.title_words.words.size() + an.words.words.size());
+    for (const auto& word : an.title_words.words) {
+      TermId id = word_term(an.title_words, word, language);
       if (id != kNoTerm) v.emplace_back(id, 3.0f);
     }
     // The lead (the first two paragraphs) counts twice.
     size_t lead_end = 0;
     for (int k = 0; k < 2 && lead_end != std::string::npos; ++k) lead_end = an.body.find('\n', lead_end + 1);
     lead_end = std::min(lead_end, an.body.size());
-    for (const auto& token : an.tokens) {
-      TermId id = word_term(token, language);
-      if (id != kNoTerm) v.emplace_back(id, token.begin < lead_end ? 2.0f : 1.0f);
+    for (const auto& word : an.words.words) {
+      TermId id = word_term(an.words, word, language);
+      if (id != kNoTerm) v.emplace_back(id, word.begin < lead_end ? 2.0f : 1.0f);
     }
     // Sum the occurrences of each term: sort by term, fold runs.
     std::sort(v.begin(), v.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
@@ -219,19 +226,14 @@ struct StoryClusterer::Impl {
   }
 
   // Named things of the headline and the opening (first 3,000 bytes), as
-  // sorted entity ids.
-  std::vector<std::uint32_t> entity_set(const ClusterInput& a, const Analysed& an) {
-    std::vector<std::uint32_t> out;
-    auto add = [&](const std::string& e) {
-      auto it = entity_ids.find(key(e));
-      if (it == entity_ids.end()) it = entity_ids.emplace(e, static_cast<std::uint32_t>(entity_ids.size())).first;
-      out.push_back(it->second);
-    };
-    for (const auto& e : text::entities(a.title, an.title)) add(e);
+  // sorted hashes.
+  static std::vector<std::uint64_t> entity_set(const Analysed& an) {
+    std::vector<std::uint64_t> out;
+    text::entity_hashes(an.title, an.title_words, an.title_words.words.size(), out);
+    const auto& words = an.words.words;
     size_t opening = 0;
-    while (opening < an.tokens.size() && an.tokens[opening].end <= 3000) ++opening;
-    std::vector<text::Token> first(an.tokens.begin(), an.tokens.begin() + static_cast<long>(opening));
-    for (const auto& e : text::entities(an.body, first)) add(e);
+    while (opening < words.size() && words[opening].end <= 3000) ++opening;
+    text::entity_hashes(an.body, an.words, opening, out);
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
@@ -363,7 +365,7 @@ struct StoryClusterer::Impl {
     return dot / std::sqrt(a2 * s2);
   }
 
-  static double entity_overlap(const std::vector<std::uint32_t>& e, const Story& s) {
+  static double entity_overlap(const std::vector<std::uint64_t>& e, const Story& s) {
     if (e.empty() || s.entities.empty()) return 0;
     int shared = 0;
     for (const auto& x : e) shared += s.entities.count(x) > 0 ? 1 : 0;
@@ -417,15 +419,15 @@ struct StoryClusterer::Impl {
     }
   }
 
-  void join(Story& s, const ClusterInput& a, const Vector& v, const std::vector<std::uint32_t>& ents,
-            core::TimePoint t) {
+  void join(Story& s, const ClusterInput& a, const std::string& language, const Vector& v,
+            const std::vector<std::uint64_t>& ents, core::TimePoint t) {
     add_to_centroid(s, v);
     prune(s);
     for (const auto& e : ents) ++s.entities[e];
     if (s.members == 0) {
       s.first_seen = t;
       s.headline = a.title;
-      s.language = a.language;
+      s.language = language;
     }
     s.first_seen = std::min(s.first_seen, t);
     s.last_updated = std::max(s.last_updated, t);
@@ -485,11 +487,11 @@ StoryClusterer::StoryClusterer(const core::ClusterConfig& config, core::Id first
 
 StoryClusterer::~StoryClusterer() = default;
 
-Assignment StoryClusterer::add(const ClusterInput& input) {
+Assignment StoryClusterer::add(const ClusterInput& a) {
   Impl& m = *impl_;
   // An article is clustered with articles in its own language.
-  ClusterInput a = input;
-  if (a.language.empty()) a.language = text::detect_language(a.title, a.text);
+  Analysed& an = m.analysed;
+  an.analyse(a, a.language.empty() ? text::detect_language(a.title, a.text) : a.language);
   Assignment out;
   m.merge_candidates.clear();
   // An absurd date is not believed, and the article is placed at the
@@ -498,18 +500,18 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
   // a desk that was down comes back to a later stream.
   static const core::TimePoint kEarliest = *core::parse_rfc3339("1990-01-01");
   static const core::TimePoint kLatest = *core::parse_rfc3339("2100-01-01");
-  if (a.time && (*a.time < kEarliest || *a.time > kLatest ||
-                 (m.latest != core::TimePoint{} && *a.time > m.latest + std::chrono::hours(24 * 30)))) {
-    out.note = "date " + core::format_rfc3339(*a.time) + " is far from the stream's (" +
+  std::optional<core::TimePoint> time = a.time;
+  if (time && (*time < kEarliest || *time > kLatest ||
+               (m.latest != core::TimePoint{} && *time > m.latest + std::chrono::hours(24 * 30)))) {
+    out.note = "date " + core::format_rfc3339(*time) + " is far from the stream's (" +
                core::format_rfc3339(m.latest) + "); clustered at the stream's time";
-    a.time.reset();
+    time.reset();
   }
-  core::TimePoint t = a.time.value_or(m.latest);
+  core::TimePoint t = time.value_or(m.latest);
   m.latest = std::max(m.latest, t);
   m.sweep();
-  const Analysed an = analyse(a);
-  Vector v = m.term_vector(a, an);
-  auto ents = m.entity_set(a, an);
+  Vector v = m.term_vector(an);
+  auto ents = Impl::entity_set(an);
 
   // 1. A near-verbatim copy joins its original's story.
   auto shingles = sampled_shingles(an);
@@ -550,7 +552,7 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
       auto it = m.stories.find(sid);
       if (it == m.stories.end()) continue;
       const Story& s = it->second;
-      if (!s.language.empty() && !a.language.empty() && s.language != a.language) continue;
+      if (!s.language.empty() && !an.language.empty() && s.language != an.language) continue;
       if (m.time_factor(t, s) <= 0) continue;
       double dot = 0;
       for (size_t q = 0; q < query; ++q) {
@@ -593,7 +595,7 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
     out.new_story = true;
     m.stories[out.story_id].id = out.story_id;
   }
-  m.join(m.stories[out.story_id], a, v, ents, t);
+  m.join(m.stories[out.story_id], a, an.language, v, ents, t);
   m.remember(a, out.story_id, v, std::move(shingles));
   // The story grew: did it converge with another live one?
   if (!out.new_story && !out.copy_of) {
@@ -615,18 +617,17 @@ Assignment StoryClusterer::add(const ClusterInput& input) {
   return out;
 }
 
-void StoryClusterer::add_known(const ClusterInput& input, core::Id story_id, std::optional<core::Id>) {
+void StoryClusterer::add_known(const ClusterInput& a, core::Id story_id, std::optional<core::Id>) {
   Impl& m = *impl_;
-  ClusterInput a = input;
-  if (a.language.empty()) a.language = text::detect_language(a.title, a.text);
+  Analysed& an = m.analysed;
+  an.analyse(a, a.language.empty() ? text::detect_language(a.title, a.text) : a.language);
   core::TimePoint t = a.time.value_or(m.latest);
   m.latest = std::max(m.latest, t);
-  const Analysed an = analyse(a);
-  Vector v = m.term_vector(a, an);
-  auto ents = m.entity_set(a, an);
+  Vector v = m.term_vector(an);
+  auto ents = Impl::entity_set(an);
   Story& s = m.stories[story_id];
   s.id = story_id;
-  m.join(s, a, v, ents, t);
+  m.join(s, a, an.language, v, ents, t);
   m.remember(a, story_id, v, sampled_shingles(an));
   m.next_story_id = std::max(m.next_story_id, story_id + 1);
 }

@@ -14,20 +14,6 @@
 namespace newsdesk::text {
 namespace {
 
-// Calls fn(start, end, code_point) for each code point; invalid bytes get -1.
-template <class Fn>
-void for_each_code_point(std::string_view s, Fn&& fn) {
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  int32_t length = static_cast<int32_t>(std::min<size_t>(s.size(), INT32_MAX));
-  int32_t i = 0;
-  while (i < length) {
-    int32_t start = i;
-    UChar32 c;
-    U8_NEXT(p, i, length, c);
-    fn(static_cast<size_t>(start), static_cast<size_t>(i), c);
-  }
-}
-
 void append_folded(std::string& out, UChar32 c) {
   if (c >= 0 && c < 0x80) {
     out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
@@ -54,49 +40,78 @@ bool is_digit(UChar32 c) { return c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(
 // stand on both sides.
 bool is_joiner(UChar32 c) { return c == '.' || c == '-' || c == ',' || c == '\''; }
 
-using RawWord = Token;
+}  // namespace
 
-std::vector<RawWord> raw_words(std::string_view text) {
-  std::vector<RawWord> out;
-  out.reserve(text.size() / 6);
-  RawWord current{0, 0, {}, false, false};
+void tokenize(std::string_view text, WordList& out) {
+  out.folded.clear();
+  out.words.clear();
+  text = text.substr(0, UINT32_MAX);
+  out.folded.reserve(text.size() + 16);
+  out.words.reserve(text.size() / 6);
+  Word current;
   bool in_word = false;
-  size_t pending_joiner = std::string_view::npos;
+  bool pending_joiner = false;
   UChar32 joiner = 0;
-  for_each_code_point(text, [&](size_t start, size_t end, UChar32 c) {
+  auto start_word = [&](size_t begin, UChar32 c) {
+    current = Word{static_cast<std::uint32_t>(begin), 0, static_cast<std::uint32_t>(out.folded.size()), 0, 0,
+                   is_upper(c), false};
+  };
+  auto finish_word = [&] {
+    current.folded_size = static_cast<std::uint32_t>(out.folded.size()) - current.folded_begin;
+    current.hash = XXH3_64bits(out.folded.data() + current.folded_begin, current.folded_size);
+    out.words.push_back(current);
+  };
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  const auto length = static_cast<int32_t>(text.size());
+  int32_t i = 0;
+  while (i < length) {
+    const int32_t start = i;
+    UChar32 c = p[i];
+    if (c < 0x80) {
+      ++i;  // ASCII without the decoder: most news text is ASCII
+    } else {
+      U8_NEXT(p, i, length, c);  // invalid bytes give c < 0
+    }
     if (is_word_char(c)) {
       if (!in_word) {
-        current = RawWord{start, end, {}, is_upper(c), false};
+        start_word(static_cast<size_t>(start), c);
         in_word = true;
-      } else if (pending_joiner != std::string_view::npos) {
+      } else if (pending_joiner) {
         // Keep numeric joiners (4.2, 1,200) and hyphens/dots inside words.
         bool digit_join = (joiner == '.' || joiner == ',') && is_digit(c) && current.has_digit;
-        bool word_join = joiner == '-' || (joiner == '.' && u_isupper(c));
+        bool word_join = joiner == '-' || (joiner == '.' && is_upper(c));
         if (digit_join || word_join) {
-          if (joiner != ',') current.folded += static_cast<char>(joiner);
+          if (joiner != ',') out.folded += static_cast<char>(joiner);
         } else {
-          out.push_back(current);
-          current = RawWord{start, end, {}, is_upper(c), false};
+          finish_word();
+          start_word(static_cast<size_t>(start), c);
         }
       }
-      pending_joiner = std::string_view::npos;
-      append_folded(current.folded, c);
+      pending_joiner = false;
+      append_folded(out.folded, c);
       current.has_digit |= is_digit(c);
-      current.end = end;
-      return;
+      current.end = static_cast<std::uint32_t>(i);
+      continue;
     }
-    if (in_word && pending_joiner == std::string_view::npos && is_joiner(c)) {
-      pending_joiner = start;
+    if (in_word && !pending_joiner && is_joiner(c)) {
+      pending_joiner = true;
       joiner = c;
-      return;
+      continue;
     }
-    if (in_word) out.push_back(current);
+    if (in_word) finish_word();
     in_word = false;
-    pending_joiner = std::string_view::npos;
-  });
-  if (in_word) out.push_back(current);
+    pending_joiner = false;
+  }
+  if (in_word) finish_word();
+}
+
+WordList tokenize(std::string_view text) {
+  WordList out;
+  tokenize(text, out);
   return out;
 }
+
+namespace {
 
 const std::unordered_set<std::string_view>& stopwords() {
   static const std::unordered_set<std::string_view> kWords = {
@@ -121,11 +136,11 @@ const std::unordered_set<std::string_view>& stopwords() {
 
 }  // namespace
 
-std::vector<Token> tokenize(std::string_view text) { return raw_words(text); }
-
 std::vector<std::string> words(std::string_view text) {
+  const WordList list = tokenize(text);
   std::vector<std::string> out;
-  for (auto& w : raw_words(text)) out.push_back(std::move(w.folded));
+  out.reserve(list.words.size());
+  for (const auto& w : list.words) out.emplace_back(list.folded_of(w));
   return out;
 }
 
@@ -154,55 +169,93 @@ const std::string& Stemmer::stem(std::string_view folded_word) {
   return cache_.emplace(std::move(key), std::move(stemmed)).first->second;
 }
 
-std::vector<std::string> terms(const std::vector<Token>& tokens, Stemmer& stemmer) {
+std::string_view Stemmer::stem_once(std::string_view folded_word) {
+  if (stemmer_ == nullptr) return folded_word;
+  const sb_symbol* s = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(folded_word.data()),
+                                       static_cast<int>(folded_word.size()));
+  if (s == nullptr) return folded_word;
+  return {reinterpret_cast<const char*>(s), static_cast<size_t>(sb_stemmer_length(stemmer_))};
+}
+
+std::vector<std::string> terms(const WordList& list, Stemmer& stemmer) {
   std::vector<std::string> out;
-  out.reserve(tokens.size());
-  for (const auto& w : tokens) {
-    if (w.folded.size() < 2 && !w.has_digit) continue;
-    if (is_stopword(w.folded)) continue;
-    out.push_back(w.has_digit ? w.folded : stemmer.stem(w.folded));
+  out.reserve(list.words.size());
+  for (const auto& w : list.words) {
+    std::string_view folded = list.folded_of(w);
+    if (folded.size() < 2 && !w.has_digit) continue;
+    if (is_stopword(folded)) continue;
+    out.emplace_back(w.has_digit ? folded : std::string_view(stemmer.stem(folded)));
   }
   return out;
 }
 
-std::vector<std::string> terms(std::string_view text, Stemmer& stemmer) { return terms(raw_words(text), stemmer); }
+std::vector<std::string> terms(std::string_view text, Stemmer& stemmer) { return terms(tokenize(text), stemmer); }
 
-std::vector<std::string> entities(std::string_view text) { return entities(text, raw_words(text)); }
+namespace {
 
-std::vector<std::string> entities(std::string_view text, const std::vector<Token>& ws) {
-  std::vector<std::string> out;
-  std::string phrase;
-  size_t phrase_words = 0;
-  size_t previous_end = 0;
+// Calls on_entity(first, last) for each named thing among the first `count`
+// words: a run [first, last) of capitalised words joined by plain spaces, less
+// a leading capitalised stopword ("The Navy"), or one word with a digit. A
+// lone stopword or single letter is not one.
+template <class Fn>
+void for_each_entity(std::string_view text, const WordList& list, size_t count, Fn&& on_entity) {
+  const auto& ws = list.words;
+  count = std::min(count, ws.size());
+  size_t first = 0, words = 0;
   auto flush = [&] {
-    if (phrase_words > 1 || (phrase_words == 1 && !is_stopword(phrase) && phrase.size() > 1)) {
-      out.push_back(phrase);
+    if (words > 1) {
+      on_entity(first, first + words);
+    } else if (words == 1) {
+      std::string_view only = list.folded_of(ws[first]);
+      if (only.size() > 1 && !is_stopword(only)) on_entity(first, first + 1);
     }
-    phrase.clear();
-    phrase_words = 0;
+    words = 0;
   };
-  for (const auto& w : ws) {
+  for (size_t k = 0; k < count; ++k) {
+    const Word& w = ws[k];
     // A phrase continues only across plain spaces.
-    bool adjacent = phrase_words > 0 && w.begin == previous_end + 1 && text[previous_end] == ' ';
+    bool adjacent = words > 0 && w.begin == ws[k - 1].end + 1 && text[ws[k - 1].end] == ' ';
     if (w.has_digit) {
       flush();
-      out.push_back(w.folded);
+      on_entity(k, k + 1);
     } else if (w.capitalised) {
       if (!adjacent) flush();
-      if (phrase_words == 0 && is_stopword(w.folded)) {
+      if (words == 0 && is_stopword(list.folded_of(w))) {
         // "The Navy": skip the leading article.
       } else {
-        if (!phrase.empty()) phrase += ' ';
-        phrase += w.folded;
-        ++phrase_words;
+        if (words == 0) first = k;
+        ++words;
       }
     } else {
       flush();
     }
-    previous_end = w.end;
   }
   flush();
+}
+
+}  // namespace
+
+std::vector<std::string> entities(std::string_view text) { return entities(text, tokenize(text)); }
+
+std::vector<std::string> entities(std::string_view text, const WordList& list) {
+  std::vector<std::string> out;
+  for_each_entity(text, list, list.words.size(), [&](size_t first, size_t last) {
+    std::string phrase;
+    for (size_t k = first; k < last; ++k) {
+      if (k > first) phrase += ' ';
+      phrase += list.folded_of(list.words[k]);
+    }
+    out.push_back(std::move(phrase));
+  });
   return out;
+}
+
+void entity_hashes(std::string_view text, const WordList& list, size_t count, std::vector<std::uint64_t>& out) {
+  for_each_entity(text, list, count, [&](size_t first, size_t last) {
+    std::uint64_t h = list.words[first].hash;
+    for (size_t k = first + 1; k < last; ++k) h = XXH3_64bits_withSeed(&list.words[k].hash, sizeof h, h);
+    out.push_back(h);
+  });
 }
 
 std::vector<std::string> sentences(std::string_view text) {
@@ -252,15 +305,16 @@ std::vector<std::string> sentences(std::string_view text) {
   return out;
 }
 
-std::vector<std::uint64_t> shingle_hashes(std::string_view text, size_t k) { return shingle_hashes(raw_words(text), k); }
+std::vector<std::uint64_t> shingle_hashes(std::string_view text, size_t k) { return shingle_hashes(tokenize(text), k); }
 
-std::vector<std::uint64_t> shingle_hashes(const std::vector<Token>& ws, size_t k) {
+std::vector<std::uint64_t> shingle_hashes(const WordList& list, size_t k) {
   std::vector<std::uint64_t> out;
+  const auto& ws = list.words;
   if (ws.empty() || k == 0) return out;
-  // Each word is hashed once; a shingle is the hash of its words' hashes
-  // (order matters), not of a rebuilt string.
+  // A shingle is the hash of its words' hashes (order matters), not of a
+  // rebuilt string; the words were hashed as they were cut.
   std::vector<std::uint64_t> word(ws.size());
-  for (size_t i = 0; i < ws.size(); ++i) word[i] = XXH3_64bits(ws[i].folded.data(), ws[i].folded.size());
+  for (size_t i = 0; i < ws.size(); ++i) word[i] = ws[i].hash;
   size_t count = ws.size() < k ? 1 : ws.size() - k + 1;
   out.reserve(count);
   for (size_t i = 0; i < count; ++i) {

@@ -14,16 +14,27 @@ struct sb_stemmer;
 
 namespace newsdesk::text {
 
-// One word of a text: where it stands, its case-folded form, and the two
-// facts entity finding needs. Tokenise once, derive terms, entities and
-// shingles from the same tokens.
-struct Token {
-  size_t begin = 0, end = 0;  // byte offsets in the text
-  std::string folded;
+// One word of a text: where it stands, where its case-folded form lies in
+// its WordList's buffer, a hash of that form, and the two facts entity
+// finding needs. No string of its own: a text is cut into words without an
+// allocation per word.
+struct Word {
+  std::uint32_t begin = 0, end = 0;                // byte offsets in the text
+  std::uint32_t folded_begin = 0, folded_size = 0;  // in WordList::folded
+  std::uint64_t hash = 0;                           // XXH3 of the folded form
   bool capitalised = false;
   bool has_digit = false;
 };
-std::vector<Token> tokenize(std::string_view text);
+
+// The words of one text, cut once: terms, entities and shingles all derive
+// from it. Cutting another text into the same list reuses its memory.
+struct WordList {
+  std::string folded;  // every word's folded form, back to back
+  std::vector<Word> words;
+  std::string_view folded_of(const Word& w) const { return std::string_view(folded).substr(w.folded_begin, w.folded_size); }
+};
+void tokenize(std::string_view text, WordList& out);  // texts over 4 GiB are cut at 4 GiB
+WordList tokenize(std::string_view text);
 
 // Case-folded words: runs of letters and digits (any script), split at
 // punctuation and spaces; "4.2" and "F-35" stay whole. Invalid UTF-8 is skipped.
@@ -44,6 +55,9 @@ class Stemmer {
   // Stems are remembered (news repeats its words); the memory is bounded,
   // so the reference is good only until the next call.
   const std::string& stem(std::string_view folded_word);
+  // The stem, not remembered: for callers that keep their own memory of
+  // words. Good until the next call.
+  std::string_view stem_once(std::string_view folded_word);
 
  private:
   sb_stemmer* stemmer_ = nullptr;
@@ -52,14 +66,18 @@ class Stemmer {
 
 // Stemmed words without stopwords: the features of TF-IDF.
 std::vector<std::string> terms(std::string_view text, Stemmer& stemmer);
-std::vector<std::string> terms(const std::vector<Token>& tokens, Stemmer& stemmer);
+std::vector<std::string> terms(const WordList& words, Stemmer& stemmer);
 
 // Named things as written: runs of capitalised words ("Kessel Bay", "Helen
 // Voss") and numbers ("4.2", "81–17"), case-folded. A lone capitalised
 // stopword ("The") is not an entity.
 std::vector<std::string> entities(std::string_view text);
-// The same from the text's tokens (`text` is the string they were cut from).
-std::vector<std::string> entities(std::string_view text, const std::vector<Token>& tokens);
+// The same from the text's words (`text` is the string they were cut from).
+std::vector<std::string> entities(std::string_view text, const WordList& words);
+// The same named things as hashes, from the first `count` words only:
+// phrase hashes combine their words' hashes, so no string is built. Appends
+// to `out`.
+void entity_hashes(std::string_view text, const WordList& words, size_t count, std::vector<std::uint64_t>& out);
 
 // Sentences: split after . ! ? (and their closing quotes) followed by a space
 // and an upper-case letter or digit; abbreviations like "Adm." and "U.S." hold.
@@ -68,6 +86,6 @@ std::vector<std::string> sentences(std::string_view text);
 // 64-bit hashes of every run of `k` consecutive folded words ("shingles"),
 // in text order. Texts with fewer than k words give one hash of all of them.
 std::vector<std::uint64_t> shingle_hashes(std::string_view text, size_t k);
-std::vector<std::uint64_t> shingle_hashes(const std::vector<Token>& tokens, size_t k);
+std::vector<std::uint64_t> shingle_hashes(const WordList& words, size_t k);
 
 }  // namespace newsdesk::text

@@ -79,10 +79,10 @@ TEST(Language, FallsBackToTheHintWhenUnsure) {
 // the code-point path at every boundary.
 TEST(Words, TokensKeepOffsetsCapitalsAndDigitsAcrossScripts) {
   const std::string text = "US-led drills: Straße42 ÉCOLE x1,200 U.S. don't Ab.cd 7.5kg naïve--end";
-  auto tokens = tokenize(text);
+  const WordList tokens = tokenize(text);
   std::vector<std::string> got;
-  for (const auto& t : tokens) {
-    got.push_back(t.folded + "@" + std::to_string(t.begin) + "-" + std::to_string(t.end) + (t.capitalised ? "C" : "") +
+  for (const auto& t : tokens.words) {
+    got.push_back(std::string(tokens.folded_of(t)) + "@" + std::to_string(t.begin) + "-" + std::to_string(t.end) + (t.capitalised ? "C" : "") +
                   (t.has_digit ? "D" : ""));
     EXPECT_LE(t.end, text.size());
   }
