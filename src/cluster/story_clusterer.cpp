@@ -5,6 +5,7 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
+#include <absl/container/inlined_vector.h>
 
 #include "core/strings.hpp"
 #include "core/time.hpp"
@@ -134,11 +135,23 @@ struct StoryClusterer::Impl {
   absl::flat_hash_map<TermId, std::vector<core::Id>> postings;  // term -> stories
   std::vector<core::Id> merge_candidates;  // the stories the last article was compared with
   absl::flat_hash_map<core::Id, ArticleRecord> articles;
-  absl::flat_hash_map<std::uint64_t, std::vector<core::Id>> shingle_index;  // sampled shingle -> articles
+  // sampled shingle -> articles; most shingles are one article's, kept inline
+  absl::flat_hash_map<std::uint64_t, absl::InlinedVector<core::Id, 2>> shingle_index;
   std::map<std::string, std::unique_ptr<LanguageTerms>> languages;
   core::TimePoint latest{};
   core::TimePoint last_sweep{};
   Analysed analysed;  // the article being added, its word lists reused from one to the next
+  // Working space reused from one article to the next, so that adding an
+  // article allocates next to nothing once these have grown.
+  struct Scratch {
+    std::vector<float> weight_by_term;  // indexed by term id; all 0 between articles
+    std::vector<TermId> touched;        // the terms the article set in weight_by_term
+    Vector vector;                      // the article's terms
+    std::vector<std::uint64_t> entities;
+    std::vector<double> idfs;
+    std::vector<std::pair<double, TermId>> ranked;  // terms by tf-idf, strongest first (the first kQueryTerms)
+    Vector merged;                      // a centroid being grown
+  } scratch;
 
   Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
 
@@ -168,6 +181,7 @@ struct StoryClusterer::Impl {
     auto it = term_ids.find(key(term));
     if (it != term_ids.end()) return it->second;
     document_frequency.push_back(0);
+    scratch.weight_by_term.push_back(0);
     return term_ids.emplace(std::string(term), static_cast<TermId>(term_ids.size())).first->second;
   }
 
@@ -187,37 +201,34 @@ struct StoryClusterer::Impl {
     return log_documents - log_plus_one(document_frequency[t]) + 1.0;
   }
 
-  // Term frequencies with the headline and the lead weighted up, L2-normalised.
-  Vector term_vector(const Analysed& an) {
+  // Term frequencies with the headline and the lead weighted up, sublinear,
+  // L2-normalised, sorted by term: into `scratch.vector`. Occurrences are
+  // summed in a table indexed by term id, not by sorting every occurrence.
+  const Vector& term_vector(const Analysed& an) {
     auto& language = language_terms(an.language);
-    Vector v;
-    v.reserve(an.title_words.words.size() + an.words.words.size());
-    for (const auto& word : an.title_words.words) {
-      TermId id = word_term(an.title_words, word, language);
-      if (id != kNoTerm) v.emplace_back(id, 3.0f);
-    }
+    auto& weight = scratch.weight_by_term;
+    auto& touched = scratch.touched;
+    touched.clear();
+    auto count = [&](const text::WordList& list, const text::Word& word, float w) {
+      TermId id = word_term(list, word, language);
+      if (id == kNoTerm) return;
+      if (weight[id] == 0) touched.push_back(id);
+      weight[id] += w;
+    };
+    for (const auto& word : an.title_words.words) count(an.title_words, word, 3.0f);
     // The lead (the first two paragraphs) counts twice.
     size_t lead_end = 0;
     for (int k = 0; k < 2 && lead_end != std::string::npos; ++k) lead_end = an.body.find('\n', lead_end + 1);
     lead_end = std::min(lead_end, an.body.size());
-    for (const auto& word : an.words.words) {
-      TermId id = word_term(an.words, word, language);
-      if (id != kNoTerm) v.emplace_back(id, word.begin < lead_end ? 2.0f : 1.0f);
-    }
-    // Sum the occurrences of each term: sort by term, fold runs.
-    std::sort(v.begin(), v.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-    size_t out = 0;
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (out > 0 && v[out - 1].first == v[i].first) {
-        v[out - 1].second += v[i].second;
-      } else {
-        v[out++] = v[i];
-      }
-    }
-    v.resize(out);
+    for (const auto& word : an.words.words) count(an.words, word, word.begin < lead_end ? 2.0f : 1.0f);
+    std::sort(touched.begin(), touched.end());
+    Vector& v = scratch.vector;
+    v.clear();
     double norm = 0;
-    for (auto& [t, w] : v) {
-      w = static_cast<float>(1.0 + std::log(w));  // sublinear tf
+    for (TermId t : touched) {
+      float w = static_cast<float>(1.0 + std::log(weight[t]));  // sublinear tf
+      weight[t] = 0;
+      v.emplace_back(t, w);
       norm += static_cast<double>(w) * w;
     }
     norm = std::sqrt(norm);
@@ -227,8 +238,9 @@ struct StoryClusterer::Impl {
 
   // Named things of the headline and the opening (first 3,000 bytes), as
   // sorted hashes.
-  static std::vector<std::uint64_t> entity_set(const Analysed& an) {
-    std::vector<std::uint64_t> out;
+  const std::vector<std::uint64_t>& entity_set(const Analysed& an) {
+    std::vector<std::uint64_t>& out = scratch.entities;
+    out.clear();
     text::entity_hashes(an.title, an.title_words, an.title_words.words.size(), out);
     const auto& words = an.words.words;
     size_t opening = 0;
@@ -274,8 +286,9 @@ struct StoryClusterer::Impl {
 
   // Adds an article's terms to the story's centroid, and keeps the cached
   // norm current instead of recomputing it over the whole centroid.
-  void add_to_centroid(Story& s, const Vector& v) const {
-    Vector out;
+  void add_to_centroid(Story& s, const Vector& v) {
+    Vector& out = scratch.merged;
+    out.clear();
     out.reserve(s.terms.size() + v.size());
     double delta = 0;
     size_t i = 0;
@@ -287,7 +300,7 @@ struct StoryClusterer::Impl {
       out.emplace_back(t, old + w);
     }
     out.insert(out.end(), s.terms.begin() + static_cast<long>(i), s.terms.end());
-    s.terms = std::move(out);
+    s.terms.swap(out);  // the old centroid's memory is the next merge's
     if (s.norm2 >= 0) s.norm2 += delta;
   }
 
@@ -332,12 +345,22 @@ struct StoryClusterer::Impl {
     stories.erase(from);
   }
 
-  // The article's idf values, looked up once per article (each is a log).
-  std::vector<double> idfs_of(const Vector& v) const {
-    std::vector<double> out;
-    out.reserve(v.size());
-    for (const auto& [t, w] : v) out.push_back(idf(t));
-    return out;
+  // The article's idf values, looked up once per article, into
+  // `scratch.idfs`; and its terms by tf-idf, the strongest kQueryTerms first
+  // (ties to the lower term), into `scratch.ranked`. The strongest find
+  // candidate stories, and index the story the article joins.
+  void rank_terms(const Vector& v) {
+    auto& idfs = scratch.idfs;
+    auto& ranked = scratch.ranked;
+    idfs.clear();
+    ranked.clear();
+    for (const auto& [t, w] : v) {
+      idfs.push_back(idf(t));
+      ranked.emplace_back(w * idfs.back(), t);
+    }
+    size_t top = std::min(kQueryTerms, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(top), ranked.end(),
+                      [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
   }
 
   // Cosine of the article (tf-idf) against the story centroid (tf-idf).
@@ -408,12 +431,8 @@ struct StoryClusterer::Impl {
     return best;
   }
 
-  void index_story_terms(Story& s, const Vector& v) {
-    // Index the article's strongest terms (by tf-idf) under the story.
-    std::vector<std::pair<double, TermId>> ranked;
-    for (const auto& [t, w] : v) ranked.emplace_back(w * idf(t), t);
-    std::partial_sort(ranked.begin(), ranked.begin() + std::min(kIndexTerms, ranked.size()), ranked.end(),
-                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  // Indexes the article's strongest terms (`ranked` by rank_terms) under the story.
+  void index_story_terms(Story& s, const std::vector<std::pair<double, TermId>>& ranked) {
     for (size_t i = 0; i < std::min(kIndexTerms, ranked.size()); ++i) {
       if (s.indexed.insert(ranked[i].second).second) postings[ranked[i].second].push_back(s.id);
     }
@@ -433,7 +452,7 @@ struct StoryClusterer::Impl {
     s.last_updated = std::max(s.last_updated, t);
     ++s.members;
     s.articles.push_back(a.article_id);
-    index_story_terms(s, v);
+    index_story_terms(s, scratch.ranked);
   }
 
   void remember(const ClusterInput& a, core::Id story_id, const Vector& v, std::vector<std::uint64_t> shingles) {
@@ -472,7 +491,7 @@ struct StoryClusterer::Impl {
         for (std::uint64_t h : rec->second.shingles) {
           auto list = shingle_index.find(h);
           if (list == shingle_index.end()) continue;
-          std::erase(list->second, a);
+          list->second.erase(std::remove(list->second.begin(), list->second.end(), a), list->second.end());
           if (list->second.empty()) shingle_index.erase(list);
         }
         articles.erase(rec);
@@ -510,8 +529,9 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
   core::TimePoint t = time.value_or(m.latest);
   m.latest = std::max(m.latest, t);
   m.sweep();
-  Vector v = m.term_vector(an);
-  auto ents = Impl::entity_set(an);
+  const Vector& v = m.term_vector(an);
+  const auto& ents = m.entity_set(an);
+  m.rank_terms(v);
 
   // 1. A near-verbatim copy joins its original's story.
   auto shingles = sampled_shingles(an);
@@ -524,13 +544,9 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
   if (!out.copy_of) {
     // Candidates: the stories that index the article's strongest terms, the
     // ones that share most of them first; only the best few are compared.
-    const std::vector<double> idfs = m.idfs_of(v);
-    std::vector<std::pair<double, TermId>> strongest;
-    strongest.reserve(v.size());
-    for (size_t k = 0; k < v.size(); ++k) strongest.emplace_back(v[k].second * idfs[k], v[k].first);
+    const auto& idfs = m.scratch.idfs;
+    const auto& strongest = m.scratch.ranked;
     size_t query = std::min(kQueryTerms, strongest.size());
-    std::partial_sort(strongest.begin(), strongest.begin() + static_cast<long>(query), strongest.end(),
-                      [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
     absl::flat_hash_map<core::Id, int> hits;
     for (size_t q = 0; q < query; ++q) {
       auto it = m.postings.find(strongest[q].second);
@@ -623,8 +639,9 @@ void StoryClusterer::add_known(const ClusterInput& a, core::Id story_id, std::op
   an.analyse(a, a.language.empty() ? text::detect_language(a.title, a.text) : a.language);
   core::TimePoint t = a.time.value_or(m.latest);
   m.latest = std::max(m.latest, t);
-  Vector v = m.term_vector(an);
-  auto ents = Impl::entity_set(an);
+  const Vector& v = m.term_vector(an);
+  const auto& ents = m.entity_set(an);
+  m.rank_terms(v);
   Story& s = m.stories[story_id];
   s.id = story_id;
   m.join(s, a, an.language, v, ents, t);

@@ -90,6 +90,12 @@ void tokenize(std::string_view text, WordList& out) {
       pending_joiner = false;
       append_folded(out.folded, c);
       current.has_digit |= is_digit(c);
+      // The rest of an ASCII run straight through: most words are one.
+      while (i < length && p[i] < 0x80 && is_ascii_alnum(p[i])) {
+        const char b = static_cast<char>(p[i++]);
+        out.folded += b >= 'A' && b <= 'Z' ? static_cast<char>(b + 32) : b;
+        current.has_digit |= b >= '0' && b <= '9';
+      }
       current.end = static_cast<std::uint32_t>(i);
       continue;
     }
