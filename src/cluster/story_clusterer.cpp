@@ -1,6 +1,7 @@
 #include "cluster/story_clusterer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <absl/container/flat_hash_map.h>
@@ -562,6 +563,11 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     if (by_hits.size() > kMaxCandidates) by_hits.resize(kMaxCandidates);
     // Screen: the cosine on the query terms alone (a few lookups per story)
     // picks the few stories worth the full comparison.
+    // The query terms sorted by term, each with its tf-idf times idf: a
+    // story's sorted centroid is then searched from where the last term was found.
+    std::array<std::pair<TermId, double>, kQueryTerms> by_term;
+    for (size_t q = 0; q < query; ++q) by_term[q] = {strongest[q].second, strongest[q].first * m.idf(strongest[q].second)};
+    std::sort(by_term.begin(), by_term.begin() + static_cast<long>(query));
     std::vector<std::pair<double, core::Id>> screened;
     screened.reserve(by_hits.size());
     for (const auto& [h, sid] : by_hits) {
@@ -571,9 +577,16 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       if (!s.language.empty() && !an.language.empty() && s.language != an.language) continue;
       if (m.time_factor(t, s) <= 0) continue;
       double dot = 0;
-      for (size_t q = 0; q < query; ++q) {
-        float w = weight_of(s.terms, strongest[q].second);
-        if (w != 0) dot += strongest[q].first * w * m.idf(strongest[q].second);
+      auto term = s.terms.begin();
+      const bool walk = s.terms.size() < 8 * query;  // a small centroid is walked, a big one searched
+      for (size_t q = 0; q < query && term != s.terms.end(); ++q) {
+        const TermId wanted = by_term[q].first;
+        if (walk) {
+          while (term != s.terms.end() && term->first < wanted) ++term;
+        } else {
+          term = std::lower_bound(term, s.terms.end(), wanted, [](const auto& x, TermId t) { return x.first < t; });
+        }
+        if (term != s.terms.end() && term->first == wanted) dot += by_term[q].second * term->second;
       }
       double norm2 = m.centroid_norm2(s);
       screened.emplace_back(norm2 > 0 ? dot / std::sqrt(norm2) : 0, sid);

@@ -14,23 +14,32 @@
 namespace newsdesk::text {
 namespace {
 
-void append_folded(std::string& out, UChar32 c) {
+// Writes c's case-folded UTF-8 at out (room for 4 bytes); returns the end.
+char* append_folded(char* out, UChar32 c) {
   if (c >= 0 && c < 0x80) {
-    out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    return;
+    *out++ = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    return out;
   }
   c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
-  uint8_t buf[4];
   int32_t n = 0;
   UBool error = false;
-  U8_APPEND(buf, n, 4, c, error);
-  if (!error) out.append(reinterpret_cast<char*>(buf), static_cast<size_t>(n));
+  U8_APPEND(reinterpret_cast<uint8_t*>(out), n, 4, c, error);
+  return error ? out : out + n;
 }
 
+// ASCII bytes classed by a table instead of compares: most news text is ASCII.
+constexpr std::uint8_t kAlnum = 1, kDigit = 2;
+constexpr auto kAsciiClass = [] {
+  std::array<std::uint8_t, 128> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = kAlnum | kDigit;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kAlnum;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kAlnum;
+  return t;
+}();
+
 // ASCII answers without ICU's tables: most news text is ASCII.
-bool is_ascii_alnum(UChar32 c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 bool is_word_char(UChar32 c) {
-  if (c >= 0 && c < 0x80) return is_ascii_alnum(c);
+  if (c >= 0 && c < 0x80) return (kAsciiClass[c] & kAlnum) != 0;
   return c >= 0 && (u_isalnum(c) || u_hasBinaryProperty(c, UCHAR_ALPHABETIC));
 }
 bool is_upper(UChar32 c) { return c < 0x80 ? (c >= 'A' && c <= 'Z') : (u_isupper(c) || u_istitle(c)); }
@@ -43,22 +52,25 @@ bool is_joiner(UChar32 c) { return c == '.' || c == '-' || c == ',' || c == '\''
 }  // namespace
 
 void tokenize(std::string_view text, WordList& out) {
-  out.folded.clear();
   out.words.clear();
-  text = text.substr(0, UINT32_MAX);
-  out.folded.reserve(text.size() + 16);
+  text = text.substr(0, UINT32_MAX / 2);
+  // Folding never more than doubles a text (an ASCII byte stays one byte, a
+  // code point of 2+ bytes folds to at most 4), so the folded forms are
+  // written straight into a buffer of twice the text's size.
+  out.folded.resize(text.size() * 2 + 4);
+  char* const folded = out.folded.data();
+  char* f = folded;
   out.words.reserve(text.size() / 6);
   Word current;
   bool in_word = false;
   bool pending_joiner = false;
   UChar32 joiner = 0;
   auto start_word = [&](size_t begin, UChar32 c) {
-    current = Word{static_cast<std::uint32_t>(begin), 0, static_cast<std::uint32_t>(out.folded.size()), 0, 0,
-                   is_upper(c), false};
+    current = Word{static_cast<std::uint32_t>(begin), 0, static_cast<std::uint32_t>(f - folded), 0, 0, is_upper(c), false};
   };
   auto finish_word = [&] {
-    current.folded_size = static_cast<std::uint32_t>(out.folded.size()) - current.folded_begin;
-    current.hash = XXH3_64bits(out.folded.data() + current.folded_begin, current.folded_size);
+    current.folded_size = static_cast<std::uint32_t>(f - folded) - current.folded_begin;
+    current.hash = XXH3_64bits(folded + current.folded_begin, current.folded_size);
     out.words.push_back(current);
   };
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
@@ -68,7 +80,7 @@ void tokenize(std::string_view text, WordList& out) {
     const int32_t start = i;
     UChar32 c = p[i];
     if (c < 0x80) {
-      ++i;  // ASCII without the decoder: most news text is ASCII
+      ++i;
     } else {
       U8_NEXT(p, i, length, c);  // invalid bytes give c < 0
     }
@@ -81,21 +93,23 @@ void tokenize(std::string_view text, WordList& out) {
         bool digit_join = (joiner == '.' || joiner == ',') && is_digit(c) && current.has_digit;
         bool word_join = joiner == '-' || (joiner == '.' && is_upper(c));
         if (digit_join || word_join) {
-          if (joiner != ',') out.folded += static_cast<char>(joiner);
+          if (joiner != ',') *f++ = static_cast<char>(joiner);
         } else {
           finish_word();
           start_word(static_cast<size_t>(start), c);
         }
       }
       pending_joiner = false;
-      append_folded(out.folded, c);
+      f = append_folded(f, c);
       current.has_digit |= is_digit(c);
       // The rest of an ASCII run straight through: most words are one.
-      while (i < length && p[i] < 0x80 && is_ascii_alnum(p[i])) {
-        const char b = static_cast<char>(p[i++]);
-        out.folded += b >= 'A' && b <= 'Z' ? static_cast<char>(b + 32) : b;
-        current.has_digit |= b >= '0' && b <= '9';
+      std::uint8_t classes = 0;
+      while (i < length && p[i] < 0x80 && (kAsciiClass[p[i]] & kAlnum) != 0) {
+        const std::uint8_t b = p[i++];
+        classes |= kAsciiClass[b];
+        *f++ = static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
       }
+      current.has_digit |= (classes & kDigit) != 0;
       current.end = static_cast<std::uint32_t>(i);
       continue;
     }
@@ -109,6 +123,7 @@ void tokenize(std::string_view text, WordList& out) {
     pending_joiner = false;
   }
   if (in_word) finish_word();
+  out.folded.resize(static_cast<size_t>(f - folded));
 }
 
 WordList tokenize(std::string_view text) {
@@ -317,14 +332,31 @@ std::vector<std::uint64_t> shingle_hashes(const WordList& list, size_t k) {
   std::vector<std::uint64_t> out;
   const auto& ws = list.words;
   if (ws.empty() || k == 0) return out;
-  // A shingle is the hash of its words' hashes (order matters), not of a
-  // rebuilt string; the words were hashed as they were cut.
-  std::vector<std::uint64_t> word(ws.size());
-  for (size_t i = 0; i < ws.size(); ++i) word[i] = ws[i].hash;
-  size_t count = ws.size() < k ? 1 : ws.size() - k + 1;
-  out.reserve(count);
-  for (size_t i = 0; i < count; ++i) {
-    out.push_back(XXH3_64bits(word.data() + i, std::min(k, ws.size() - i) * sizeof(std::uint64_t)));
+  // A shingle's hash is a polynomial in its words' hashes (taken as the
+  // words were cut), rolled from one shingle to the next in O(1), then mixed
+  // (MurmurHash3's finaliser) so that every bit, the low ones sampled on
+  // too, depends on every word. Order matters: "a b" and "b a" differ.
+  constexpr std::uint64_t kBase = 0x9E3779B97F4A7C15ull;  // odd: multiplying by it loses nothing
+  auto mix = [](std::uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+  };
+  const size_t width = std::min(k, ws.size());
+  std::uint64_t top = 1;  // kBase^(width - 1): the weight of a shingle's first word
+  std::uint64_t h = 0;
+  for (size_t j = 0; j < width; ++j) {
+    h = h * kBase + ws[j].hash;
+    if (j > 0) top *= kBase;
+  }
+  out.reserve(ws.size() - width + 1);
+  out.push_back(mix(h));
+  for (size_t i = width; i < ws.size(); ++i) {
+    h = (h - ws[i - width].hash * top) * kBase + ws[i].hash;
+    out.push_back(mix(h));
   }
   return out;
 }
