@@ -53,6 +53,44 @@ TEST(Shingles, SameTextSameHashesAndShortTextOneHash) {
   EXPECT_TRUE(shingle_hashes("", 4).empty());
 }
 
+// A shingle's hash is rolled from the one before it: it must depend on its
+// own words only, in their order, whatever came before.
+TEST(Shingles, RolledHashDependsOnTheWindowAlone) {
+  auto tail = shingle_hashes("alpha beta gamma delta epsilon", 4);
+  auto alone = shingle_hashes("beta gamma delta epsilon", 4);
+  ASSERT_EQ(tail.size(), 2u);
+  ASSERT_EQ(alone.size(), 1u);
+  EXPECT_EQ(tail[1], alone[0]);
+  EXPECT_NE(shingle_hashes("beta gamma delta epsilon", 4), shingle_hashes("epsilon delta gamma beta", 4));
+  EXPECT_NE(shingle_hashes("beta gamma delta epsilon", 4), shingle_hashes("beta gamma delta epsilons", 4));
+}
+
+// Words keep their folded form in one buffer with a hash of it: the same
+// word in any case has the same hash, and named things found as hashes are
+// the same ones found as strings.
+TEST(Words, FoldedFormsAndHashesAgreeAcrossCase) {
+  const WordList list = tokenize("NAVY navy Navy ÉCOLE école");
+  ASSERT_EQ(list.words.size(), 5u);
+  EXPECT_EQ(list.folded_of(list.words[0]), "navy");
+  EXPECT_EQ(list.words[0].hash, list.words[1].hash);
+  EXPECT_EQ(list.words[0].hash, list.words[2].hash);
+  EXPECT_NE(list.words[0].hash, list.words[3].hash);
+  EXPECT_EQ(list.folded_of(list.words[3]), "école");
+  EXPECT_EQ(list.words[3].hash, list.words[4].hash);
+
+  const std::string a = "Rear Adm. Helen Voss said the Kessel Bay port lost 40 drones to The Navy.";
+  const std::string b = "REAR ADM. HELEN VOSS said the KESSEL BAY port lost 40 drones to THE NAVY.";
+  const WordList la = tokenize(a), lb = tokenize(b);
+  std::vector<std::uint64_t> ha, hb;
+  entity_hashes(a, la, la.words.size(), ha);
+  entity_hashes(b, lb, lb.words.size(), hb);
+  EXPECT_EQ(ha.size(), entities(a).size());
+  EXPECT_EQ(ha, hb);
+  std::vector<std::uint64_t> first_three;
+  entity_hashes(a, la, 3, first_three);  // "Rear Adm" and "Helen": the count cuts the words read
+  EXPECT_EQ(first_three.size(), 2u);
+}
+
 TEST(Language, DetectsTheLanguageOfRealSentences) {
   EXPECT_EQ(detect_language("Navy awards frigate contract",
                             "The Navy on Tuesday awarded a contract to build six frigates at the shipyard, officials "
