@@ -78,8 +78,14 @@ int stream(const std::string& in, const std::string& out_path) {
   std::vector<newsdesk::core::Id> stories;
   stories.reserve(articles.size());
   auto start = Clock::now();
-  for (const auto& a : articles) stories.push_back(clusterer.add(a).story_id);
+  newsdesk::cluster::MergeLog merges;
+  for (const auto& a : articles) {
+    auto assignment = clusterer.add(a);
+    merges.record(assignment);
+    stories.push_back(assignment.story_id);
+  }
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  for (auto& story : stories) story = merges.resolve(story);  // as the stream ends, like `newsdesk cluster`
   std::FILE* out = std::fopen(out_path.c_str(), "w");
   if (out == nullptr) return 1;
   for (size_t i = 0; i < ids.size(); ++i) std::fprintf(out, "%s\t%lld\n", ids[i].c_str(), static_cast<long long>(stories[i]));

@@ -777,6 +777,8 @@ void add_cluster_command(CLI::App& app, Globals& g) {
     char buffer[1 << 16];
     core::Id next_article = 1;
     size_t line_number = 0;
+    std::vector<std::pair<std::string, core::Id>> assigned;  // (article id, story when it arrived), in stream order
+    cluster::MergeLog merges;
     auto handle = [&](const std::string& text) {
       ++line_number;
       if (text.find_first_not_of(" \t\r\n") == std::string::npos) return;
@@ -800,7 +802,8 @@ void add_cluster_command(CLI::App& app, Globals& g) {
       article.language = field("language").empty() ? field("lang") : field("language");
       auto assignment = clusterer.add(article);
       if (!assignment.note.empty()) spdlog::warn("{}:{} ({}): {}", input, line_number, id, assignment.note);
-      std::printf("%s\t%lld\n", id.c_str(), static_cast<long long>(assignment.story_id));
+      merges.record(assignment);
+      assigned.emplace_back(std::move(id), assignment.story_id);
     };
     while (std::fgets(buffer, sizeof buffer, in) != nullptr) {
       line += buffer;
@@ -811,6 +814,9 @@ void add_cluster_command(CLI::App& app, Globals& g) {
     }
     if (!line.empty()) handle(line);
     if (in != stdin) std::fclose(in);
+    // Each article's story as it stands at the end of the stream: one merged
+    // into another is the one it became, as the site shows it.
+    for (const auto& [id, story] : assigned) std::printf("%s\t%lld\n", id.c_str(), static_cast<long long>(merges.resolve(story)));
   });
 }
 

@@ -65,6 +65,7 @@ struct Story {
   Vector terms;
   absl::flat_hash_map<std::uint64_t, int> entities;  // entity hash -> members naming it
   int members = 0;
+  double member_terms = 0;  // the members' distinct terms, summed: their mean length
   // The centroid's squared tf-idf norm, cached: updated as members join,
   // recomputed after a merge or when the collection has grown by a tenth
   // (idf drifts slowly). -1: not known.
@@ -111,6 +112,13 @@ struct Analysed {
     text::tokenize(body, words);
   }
 };
+
+// Short texts (a headline alone) reach lower similarities than full
+// articles about the same story: a bar falls with the texts' length in
+// distinct terms, to 40% of itself for a headline of 6 terms or fewer.
+double length_factor(double terms) {
+  return std::clamp(0.4 + 0.6 * std::log(std::max(terms, 1.0) / 6.0) / std::log(120.0 / 6.0), 0.4, 1.0);
+}
 
 // A sample of the text's word 4-shingles (hash % kShingleSample == 0): the
 // same sample for the same text, so shared samples estimate shared text.
@@ -334,6 +342,7 @@ struct StoryClusterer::Impl {
     }
     std::sort(dst.articles.begin(), dst.articles.end());
     dst.members += src.members;
+    dst.member_terms += src.member_terms;
     dst.first_seen = std::min(dst.first_seen, src.first_seen);
     dst.last_updated = std::max(dst.last_updated, src.last_updated);
     for (TermId t : src.indexed) {
@@ -452,6 +461,7 @@ struct StoryClusterer::Impl {
     s.first_seen = std::min(s.first_seen, t);
     s.last_updated = std::max(s.last_updated, t);
     ++s.members;
+    s.member_terms += static_cast<double>(v.size());
     s.articles.push_back(a.article_id);
     index_story_terms(s, scratch.ranked);
   }
@@ -597,6 +607,9 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     std::vector<core::Id> ordered;
     for (size_t k = 0; k < full; ++k) ordered.push_back(screened[k].second);
     std::sort(ordered.begin(), ordered.end());
+    // Short texts (a headline alone) reach lower similarities than full
+    // articles for the same story: the bar falls with the article's length.
+    const double join_bar = m.config.threshold * length_factor(static_cast<double>(v.size()));
     double best = 0;
     core::Id best_id = 0;
     for (core::Id sid : ordered) {
@@ -608,13 +621,9 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
         best_id = sid;
       }
       // A story the article nearly joined too may have converged with the one it joins.
-      if (sim >= 0.6 * m.config.threshold) m.merge_candidates.push_back(sid);
+      if (sim >= 0.6 * join_bar) m.merge_candidates.push_back(sid);
     }
-    // Short texts (a headline alone) reach lower similarities than full
-    // articles for the same story: the bar falls with the article's length.
-    double terms = static_cast<double>(v.size());
-    double length_factor = std::clamp(0.4 + 0.6 * std::log(std::max(terms, 1.0) / 6.0) / std::log(120.0 / 6.0), 0.4, 1.0);
-    if (best >= m.config.threshold * length_factor) {
+    if (best >= join_bar) {
       out.story_id = best_id;
       out.similarity = best;
     }
@@ -633,7 +642,10 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       const Story& a_story = m.stories.at(out.story_id);
       const Story& b_story = m.stories.at(other);
       if (a_story.language != b_story.language || m.time_factor(a_story.last_updated, b_story) <= 0) continue;
-      if (m.centroid_cosine(a_story, b_story) < m.config.merge_threshold) continue;
+      // Stories of headlines converge at lower similarities than stories of
+      // full texts, as articles join them: the bar falls with the members' length.
+      const double mean_terms = (a_story.member_terms + b_story.member_terms) / (a_story.members + b_story.members);
+      if (m.centroid_cosine(a_story, b_story) < m.config.merge_threshold * length_factor(mean_terms)) continue;
       bool keep_other = b_story.first_seen < a_story.first_seen ||
                         (b_story.first_seen == a_story.first_seen && other < out.story_id);
       core::Id from = keep_other ? out.story_id : other;

@@ -55,6 +55,23 @@ struct StorySummary {
   std::vector<core::Id> articles;
 };
 
+// The merges of a stream, remembered: what story an old story id became.
+// A stream's output names each article's story as it stands at the end
+// (the store does the same with `merged_into`).
+class MergeLog {
+ public:
+  void record(const Assignment& assignment) {
+    for (const auto& [from, into] : assignment.merged) merged_into_[from] = into;
+  }
+  core::Id resolve(core::Id story) const {
+    for (auto it = merged_into_.find(story); it != merged_into_.end(); it = merged_into_.find(story)) story = it->second;
+    return story;
+  }
+
+ private:
+  std::unordered_map<core::Id, core::Id> merged_into_;
+};
+
 class StoryClusterer {
  public:
   explicit StoryClusterer(const core::ClusterConfig& config, core::Id first_story_id = 1);

@@ -49,7 +49,7 @@ struct ClusterConfig {
   int window_days = 7;            // stories idle longer are closed
   double threshold = 0.30;        // min similarity to join a story
   double copy_containment = 0.70; // share of a text found in an earlier one that makes it a copy
-  double merge_threshold = 0.60;  // centroid similarity at which two live stories become one
+  double merge_threshold = 0.65;  // centroid similarity at which two live stories of full texts become one (lower for headlines)
 };
 
 // A beat (topic profile) written in the configuration: [beats.NAME]. A beat
