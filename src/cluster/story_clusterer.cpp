@@ -72,6 +72,10 @@ struct Story {
   mutable double norm2 = -1;
   mutable std::uint32_t norm2_documents = 0;
   absl::flat_hash_set<TermId> indexed;  // the terms it is listed under in `postings`
+  // Query terms of the article being placed that list this story, counted
+  // on the story itself (valid while `hits_round` is the clusterer's round).
+  int hits = 0;
+  std::uint64_t hits_round = 0;
 };
 
 template <class Value>
@@ -141,7 +145,11 @@ struct StoryClusterer::Impl {
   std::vector<std::uint32_t> document_frequency;
   std::uint32_t documents = 0;
   std::map<core::Id, Story> stories;  // ordered: deterministic iteration
-  absl::flat_hash_map<TermId, std::vector<core::Id>> postings;  // term -> stories
+  // term -> the stories listed under it. Stories live in a std::map, whose
+  // nodes never move: a story stays where its entries point until it closes
+  // or merges, when they are taken out.
+  absl::flat_hash_map<TermId, std::vector<Story*>> postings;
+  std::uint64_t query_round = 0;
   std::vector<core::Id> merge_candidates;  // the stories the last article was compared with
   absl::flat_hash_map<core::Id, ArticleRecord> articles;
   // sampled shingle -> articles; most shingles are one article's, kept inline
@@ -160,6 +168,7 @@ struct StoryClusterer::Impl {
     std::vector<double> idfs;
     std::vector<std::pair<double, TermId>> ranked;  // terms by tf-idf, strongest first (the first kQueryTerms)
     Vector merged;                      // a centroid being grown
+    std::vector<Story*> hit_stories;    // the stories the article's query terms list
   } scratch;
 
   Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
@@ -347,8 +356,8 @@ struct StoryClusterer::Impl {
     dst.last_updated = std::max(dst.last_updated, src.last_updated);
     for (TermId t : src.indexed) {
       auto p = postings.find(t);
-      if (p != postings.end()) std::erase(p->second, from);
-      if (dst.indexed.insert(t).second) postings[t].push_back(into);
+      if (p != postings.end()) std::erase(p->second, &src);
+      if (dst.indexed.insert(t).second) postings[t].push_back(&dst);
       if (p != postings.end() && p->second.empty()) postings.erase(p);
     }
     dst.norm2 = -1;
@@ -444,7 +453,7 @@ struct StoryClusterer::Impl {
   // Indexes the article's strongest terms (`ranked` by rank_terms) under the story.
   void index_story_terms(Story& s, const std::vector<std::pair<double, TermId>>& ranked) {
     for (size_t i = 0; i < std::min(kIndexTerms, ranked.size()); ++i) {
-      if (s.indexed.insert(ranked[i].second).second) postings[ranked[i].second].push_back(s.id);
+      if (s.indexed.insert(ranked[i].second).second) postings[ranked[i].second].push_back(&s);
     }
   }
 
@@ -489,11 +498,11 @@ struct StoryClusterer::Impl {
         ++it;
         continue;
       }
-      const Story& s = it->second;
+      Story& s = it->second;
       for (TermId t : s.indexed) {
         auto p = postings.find(t);
         if (p == postings.end()) continue;
-        std::erase(p->second, s.id);
+        std::erase(p->second, &s);
         if (p->second.empty()) postings.erase(p);
       }
       for (core::Id a : s.articles) {
@@ -558,19 +567,27 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     const auto& idfs = m.scratch.idfs;
     const auto& strongest = m.scratch.ranked;
     size_t query = std::min(kQueryTerms, strongest.size());
-    absl::flat_hash_map<core::Id, int> hits;
+    const std::uint64_t round = ++m.query_round;
+    std::vector<Story*>& by_hits = m.scratch.hit_stories;
+    by_hits.clear();
     for (size_t q = 0; q < query; ++q) {
       auto it = m.postings.find(strongest[q].second);
       if (it == m.postings.end()) continue;
-      for (core::Id s : it->second) ++hits[s];
+      for (Story* s : it->second) {
+        if (s->hits_round != round) {
+          s->hits_round = round;
+          s->hits = 0;
+          by_hits.push_back(s);
+        }
+        ++s->hits;
+      }
     }
-    std::vector<std::pair<int, core::Id>> by_hits;
-    by_hits.reserve(hits.size());
-    for (const auto& [s, h] : hits) by_hits.emplace_back(h, s);
-    std::sort(by_hits.begin(), by_hits.end(), [](const auto& x, const auto& y) {
-      return x.first > y.first || (x.first == y.first && x.second < y.second);
-    });
-    if (by_hits.size() > kMaxCandidates) by_hits.resize(kMaxCandidates);
+    // The kMaxCandidates that share the most (ties to the older story); their order does not matter.
+    if (by_hits.size() > kMaxCandidates) {
+      std::nth_element(by_hits.begin(), by_hits.begin() + static_cast<long>(kMaxCandidates), by_hits.end(),
+                       [](const Story* x, const Story* y) { return x->hits > y->hits || (x->hits == y->hits && x->id < y->id); });
+      by_hits.resize(kMaxCandidates);
+    }
     // Screen: the cosine on the query terms alone (a few lookups per story)
     // picks the few stories worth the full comparison.
     // The query terms sorted by term, each with its tf-idf times idf: a
@@ -580,10 +597,8 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     std::sort(by_term.begin(), by_term.begin() + static_cast<long>(query));
     std::vector<std::pair<double, core::Id>> screened;
     screened.reserve(by_hits.size());
-    for (const auto& [h, sid] : by_hits) {
-      auto it = m.stories.find(sid);
-      if (it == m.stories.end()) continue;
-      const Story& s = it->second;
+    for (const Story* candidate : by_hits) {
+      const Story& s = *candidate;
       if (!s.language.empty() && !an.language.empty() && s.language != an.language) continue;
       if (m.time_factor(t, s) <= 0) continue;
       double dot = 0;
@@ -599,7 +614,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
         if (term != s.terms.end() && term->first == wanted) dot += by_term[q].second * term->second;
       }
       double norm2 = m.centroid_norm2(s);
-      screened.emplace_back(norm2 > 0 ? dot / std::sqrt(norm2) : 0, sid);
+      screened.emplace_back(norm2 > 0 ? dot / std::sqrt(norm2) : 0, s.id);
     }
     size_t full = std::min(kFullCandidates, screened.size());
     std::partial_sort(screened.begin(), screened.begin() + static_cast<long>(full), screened.end(),
