@@ -169,6 +169,7 @@ struct StoryClusterer::Impl {
     std::vector<std::pair<double, TermId>> ranked;  // terms by tf-idf, strongest first (the first kQueryTerms)
     Vector merged;                      // a centroid being grown
     std::vector<Story*> hit_stories;    // the stories the article's query terms list
+    std::vector<double> query_weight;   // indexed by term id; see load_query
   } scratch;
 
   Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
@@ -200,6 +201,7 @@ struct StoryClusterer::Impl {
     if (it != term_ids.end()) return it->second;
     document_frequency.push_back(0);
     scratch.weight_by_term.push_back(0);
+    scratch.query_weight.push_back(0);
     return term_ids.emplace(std::string(term), static_cast<TermId>(term_ids.size())).first->second;
   }
 
@@ -382,29 +384,35 @@ struct StoryClusterer::Impl {
                       [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
   }
 
-  // Cosine of the article (tf-idf) against the story centroid (tf-idf).
-  double cosine(const Vector& v, const std::vector<double>& idfs, const Story& s) const {
-    double dot = 0, a2 = 0;
-    // A short article (a headline) looks its few terms up; a long one walks
-    // both sorted lists together.
-    bool look_up = v.size() * 8 < s.terms.size();
-    size_t j = 0;
+  // The article being compared, as tf-idf weights times idf by term id
+  // (`scratch.query_weight`, all 0 between articles), and its squared norm:
+  // a story's centroid is then compared by reading its own terms in order.
+  double query_norm2 = 0;
+  void load_query(const Vector& v, const std::vector<double>& idfs) {
+    query_norm2 = 0;
     for (size_t k = 0; k < v.size(); ++k) {
-      const auto& [t, w] = v[k];
-      double i = idfs[k];
-      a2 += (w * i) * (w * i);
-      float c = 0;
-      if (look_up) {
-        c = weight_of(s.terms, t);
-      } else {
-        while (j < s.terms.size() && s.terms[j].first < t) ++j;
-        if (j < s.terms.size() && s.terms[j].first == t) c = s.terms[j].second;
-      }
-      dot += (w * i) * (c * i);
+      const double x = v[k].second * idfs[k];
+      query_norm2 += x * x;
+      scratch.query_weight[v[k].first] = x * idfs[k];
+    }
+  }
+  void unload_query(const Vector& v) {
+    for (const auto& [t, w] : v) scratch.query_weight[t] = 0;
+  }
+
+  // Cosine of the loaded article (tf-idf) against the story centroid (tf-idf).
+  double cosine(const Vector& v, const Story& s) const {
+    const auto& q = scratch.query_weight;
+    double dot = 0;
+    if (v.size() * 8 < s.terms.size()) {
+      // A short article (a headline) looks its few terms up in a big centroid.
+      for (const auto& [t, w] : v) dot += q[t] * weight_of(s.terms, t);
+    } else {
+      for (const auto& [t, c] : s.terms) dot += q[t] * c;
     }
     double s2 = centroid_norm2(s);
-    if (a2 <= 0 || s2 <= 0) return 0;
-    return dot / std::sqrt(a2 * s2);
+    if (query_norm2 <= 0 || s2 <= 0) return 0;
+    return dot / std::sqrt(query_norm2 * s2);
   }
 
   static double entity_overlap(const std::vector<std::uint64_t>& e, const Story& s) {
@@ -627,10 +635,11 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     const double join_bar = m.config.threshold * length_factor(static_cast<double>(v.size()));
     double best = 0;
     core::Id best_id = 0;
+    m.load_query(v, idfs);
     for (core::Id sid : ordered) {
       const Story& s = m.stories.at(sid);
       double tf = m.time_factor(t, s);
-      double sim = ((1.0 - kEntityWeight) * m.cosine(v, idfs, s) + kEntityWeight * Impl::entity_overlap(ents, s)) * tf;
+      double sim = ((1.0 - kEntityWeight) * m.cosine(v, s) + kEntityWeight * Impl::entity_overlap(ents, s)) * tf;
       if (sim > best) {
         best = sim;
         best_id = sid;
@@ -638,6 +647,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       // A story the article nearly joined too may have converged with the one it joins.
       if (sim >= 0.6 * join_bar) m.merge_candidates.push_back(sid);
     }
+    m.unload_query(v);
     if (best >= join_bar) {
       out.story_id = best_id;
       out.similarity = best;
