@@ -204,7 +204,7 @@ struct StoryClusterer::Impl {
     if (it != language.word_terms.end()) return it->second;
     TermId id = kNoTerm;
     std::string_view folded = list.folded_of(word);
-    if ((folded.size() >= 2 || word.has_digit) && !text::is_stopword(folded)) {
+    if ((folded.size() >= 2 || word.has_digit) && !text::is_stopword(word)) {
       id = term_id(word.has_digit ? folded : language.stemmer.stem_once(folded));
     }
     if (language.word_terms.size() > 500000) language.word_terms.clear();  // bounded over a long stream

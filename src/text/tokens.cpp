@@ -70,7 +70,7 @@ void tokenize(std::string_view text, WordList& out) {
   };
   auto finish_word = [&] {
     current.folded_size = static_cast<std::uint32_t>(f - folded) - current.folded_begin;
-    current.hash = XXH3_64bits(folded + current.folded_begin, current.folded_size);
+    current.hash = word_hash(std::string_view(folded + current.folded_begin, current.folded_size));
     out.words.push_back(current);
   };
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
@@ -165,7 +165,56 @@ std::vector<std::string> words(std::string_view text) {
   return out;
 }
 
+std::uint64_t word_hash(std::string_view s) {
+  // Each 8-byte chunk (the last one padded with zeros) is folded in by a
+  // multiply and a shift, both one-to-one, after the length; MurmurHash3's
+  // finaliser then mixes every bit. Inline and short: a text's every word is
+  // hashed as it is cut.
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  std::uint64_t h = (s.size() + 1) * kMul;
+  const char* p = s.data();
+  size_t n = s.size();
+  auto fold = [&](std::uint64_t k) {
+    h = (h ^ k) * kMul;
+    h ^= h >> 29;
+  };
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t k;
+    std::memcpy(&k, p, 8);
+    fold(k);
+  }
+  if (n > 0) {
+    std::uint64_t k = 0;
+    for (size_t i = 0; i < n; ++i) k |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    fold(k);
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
+
 bool is_stopword(std::string_view folded_word) { return stopwords().count(folded_word) > 0; }
+
+bool is_stopword(const Word& word) {
+  // The stopwords' hashes in a small open-addressed table, built once.
+  static const auto kTable = [] {
+    std::array<std::uint64_t, 1024> t{};
+    for (std::string_view w : stopwords()) {
+      std::uint64_t h = word_hash(w);
+      size_t i = h & (t.size() - 1);
+      while (t[i] != 0) i = (i + 1) & (t.size() - 1);
+      t[i] = h;
+    }
+    return t;
+  }();
+  for (size_t i = word.hash & (kTable.size() - 1);; i = (i + 1) & (kTable.size() - 1)) {
+    if (kTable[i] == 0) return false;
+    if (kTable[i] == word.hash) return true;
+  }
+}
 
 Stemmer::Stemmer(std::string_view language) {
   std::string name(language);
@@ -227,8 +276,7 @@ void for_each_entity(std::string_view text, const WordList& list, size_t count, 
     if (words > 1) {
       on_entity(first, first + words);
     } else if (words == 1) {
-      std::string_view only = list.folded_of(ws[first]);
-      if (only.size() > 1 && !is_stopword(only)) on_entity(first, first + 1);
+      if (ws[first].folded_size > 1 && !is_stopword(ws[first])) on_entity(first, first + 1);
     }
     words = 0;
   };
@@ -241,7 +289,7 @@ void for_each_entity(std::string_view text, const WordList& list, size_t count, 
       on_entity(k, k + 1);
     } else if (w.capitalised) {
       if (!adjacent) flush();
-      if (words == 0 && is_stopword(list.folded_of(w))) {
+      if (words == 0 && is_stopword(w)) {
         // "The Navy": skip the leading article.
       } else {
         if (words == 0) first = k;

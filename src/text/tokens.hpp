@@ -21,7 +21,7 @@ namespace newsdesk::text {
 struct Word {
   std::uint32_t begin = 0, end = 0;                // byte offsets in the text
   std::uint32_t folded_begin = 0, folded_size = 0;  // in WordList::folded
-  std::uint64_t hash = 0;                           // XXH3 of the folded form
+  std::uint64_t hash = 0;                           // word_hash of the folded form
   bool capitalised = false;
   bool has_digit = false;
 };
@@ -40,8 +40,14 @@ WordList tokenize(std::string_view text);
 // punctuation and spaces; "4.2" and "F-35" stay whole. Invalid UTF-8 is skipped.
 std::vector<std::string> words(std::string_view text);
 
-// English function words ("the", "said", "would"), matched on folded words.
+// The 64-bit hash of a folded word that Word::hash holds. Distinct words of
+// up to 8 bytes and the same length never share one.
+std::uint64_t word_hash(std::string_view folded_word);
+
+// English function words ("the", "said", "would"), matched on folded words;
+// the Word form matches on its hash alone (no string compared).
 bool is_stopword(std::string_view folded_word);
+bool is_stopword(const Word& word);
 
 // Snowball stemmer for one language. Not thread-safe.
 class Stemmer {

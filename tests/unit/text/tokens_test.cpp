@@ -86,6 +86,15 @@ TEST(Words, FoldedFormsAndHashesAgreeAcrossCase) {
   entity_hashes(b, lb, lb.words.size(), hb);
   EXPECT_EQ(ha.size(), entities(a).size());
   EXPECT_EQ(ha, hb);
+  for (const auto& w : la.words) {
+    EXPECT_EQ(is_stopword(w), is_stopword(la.folded_of(w))) << la.folded_of(w);
+    EXPECT_EQ(w.hash, word_hash(la.folded_of(w)));
+  }
+  EXPECT_TRUE(is_stopword(tokenize("The").words[0]));
+  EXPECT_FALSE(is_stopword(tokenize("Thee").words[0]));
+  EXPECT_NE(word_hash("abcdefgh"), word_hash("abcdefgi"));
+  EXPECT_NE(word_hash("abcdefghi"), word_hash("abcdefgh"));  // past one chunk, and the length counts
+  EXPECT_NE(word_hash(""), word_hash(std::string_view("\0", 1)));
   std::vector<std::uint64_t> first_three;
   entity_hashes(a, la, 3, first_three);  // "Rear Adm" and "Helen": the count cuts the words read
   EXPECT_EQ(first_three.size(), 2u);
