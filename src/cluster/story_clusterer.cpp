@@ -185,7 +185,8 @@ struct StoryClusterer::Impl {
     std::vector<std::pair<double, TermId>> ranked;  // terms by tf-idf, strongest first (the first kQueryTerms)
     Vector merged;                      // a centroid being grown
     std::vector<Story*> hit_stories;    // the stories the article's query terms list
-    std::vector<double> query_weight;   // indexed by term id; see load_query
+    std::vector<double> query_weight;   // indexed by term id; see load_query and load_centroid
+    std::vector<TermId> loaded;         // the terms load_centroid set
   } scratch;
 
   Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
@@ -300,22 +301,29 @@ struct StoryClusterer::Impl {
     return s.norm2;
   }
 
-  // Cosine of two story centroids (tf-idf).
-  double centroid_cosine(const Story& a, const Story& b) const {
-    double dot = 0;
-    for (size_t i = 0, j = 0; i < a.terms.size() && j < b.terms.size();) {
-      if (a.terms[i].first < b.terms[j].first) {
-        ++i;
-      } else if (b.terms[j].first < a.terms[i].first) {
-        ++j;
-      } else {
-        double x = idf(a.terms[i].first);
-        dot += (a.terms[i].second * x) * (b.terms[j].second * x);
-        ++i;
-        ++j;
-      }
+  // A story's centroid loaded as tf-idf weights times idf by term id (into
+  // `scratch.query_weight`, free once the article's candidates are
+  // compared), so that other stories are compared with it by reading their
+  // own terms in order; `scratch.loaded` lists the terms to clear after.
+  void load_centroid(const Story& s) {
+    unload_centroid();
+    for (const auto& [t, c] : s.terms) {
+      const double x = idf(t);
+      scratch.query_weight[t] = c * x * x;
+      scratch.loaded.push_back(t);
     }
-    double na = centroid_norm2(a), nb = centroid_norm2(b);
+  }
+  void unload_centroid() {
+    for (TermId t : scratch.loaded) scratch.query_weight[t] = 0;
+    scratch.loaded.clear();
+  }
+
+  // Cosine (tf-idf) of the loaded centroid, `loaded` being its story, and `b`'s.
+  double centroid_cosine(const Story& loaded, const Story& b) const {
+    const auto& q = scratch.query_weight;
+    double dot = 0;
+    for (const auto& [t, c] : b.terms) dot += q[t] * c;
+    double na = centroid_norm2(loaded), nb = centroid_norm2(b);
     if (na <= 0 || nb <= 0) return 0;
     return dot / std::sqrt(na * nb);
   }
@@ -678,15 +686,23 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
   m.remember(a, out.story_id, v, std::move(shingles));
   // The story grew: did it converge with another live one?
   if (!out.new_story && !out.copy_of) {
+    const Story* loaded = nullptr;  // the story whose centroid is loaded
     for (core::Id other : m.merge_candidates) {
-      if (other == out.story_id || m.stories.count(other) == 0 || m.stories.count(out.story_id) == 0) continue;
+      if (other == out.story_id) continue;
+      auto b_it = m.stories.find(other);
+      if (b_it == m.stories.end()) continue;  // merged already
       const Story& a_story = m.stories.at(out.story_id);
-      const Story& b_story = m.stories.at(other);
+      const Story& b_story = b_it->second;
       if (a_story.language != b_story.language || m.time_factor(a_story.last_updated, b_story) <= 0) continue;
       // Stories of headlines converge at lower similarities than stories of
       // full texts, as articles join them: the bar falls with the members' length.
       const double mean_terms = (a_story.member_terms + b_story.member_terms) / (a_story.members + b_story.members);
+      if (loaded != &a_story) {
+        m.load_centroid(a_story);
+        loaded = &a_story;
+      }
       if (m.centroid_cosine(a_story, b_story) < m.config.merge_threshold * length_factor(mean_terms)) continue;
+      loaded = nullptr;  // a merge changes the survivor's centroid
       bool keep_other = b_story.first_seen < a_story.first_seen ||
                         (b_story.first_seen == a_story.first_seen && other < out.story_id);
       core::Id from = keep_other ? out.story_id : other;
@@ -695,6 +711,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       out.merged.emplace_back(from, into);
       out.story_id = into;
     }
+    m.unload_centroid();
   }
   return out;
 }
