@@ -434,6 +434,10 @@ struct StoryClusterer::Impl {
     } else {
       for (const auto& [t, c] : s.terms) dot += q[t] * c;
     }
+    return cosine_of_dot(dot, s);
+  }
+  // The cosine from the loaded article's dot product with the story's centroid.
+  double cosine_of_dot(double dot, const Story& s) const {
     double s2 = centroid_norm2(s);
     if (query_norm2 <= 0 || s2 <= 0) return 0;
     return dot / std::sqrt(query_norm2 * s2);
@@ -627,7 +631,14 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     std::array<std::pair<TermId, double>, kQueryTerms> by_term;
     for (size_t q = 0; q < query; ++q) by_term[q] = {strongest[q].second, strongest[q].first * m.idf(strongest[q].second)};
     std::sort(by_term.begin(), by_term.begin() + static_cast<long>(query));
-    std::vector<std::pair<double, core::Id>> screened;
+    // The screen's dot product is over the query terms; when those are all
+    // the article's terms (a headline), it is the full comparison's too.
+    struct Screened {
+      double score;
+      const Story* story;
+      double dot;
+    };
+    std::vector<Screened> screened;
     screened.reserve(by_hits.size());
     for (const Story* candidate : by_hits) {
       const Story& s = *candidate;
@@ -646,24 +657,33 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
         if (term != s.terms.end() && term->first == wanted) dot += by_term[q].second * term->second;
       }
       double norm2 = m.centroid_norm2(s);
-      screened.emplace_back(norm2 > 0 ? dot / std::sqrt(norm2) : 0, s.id);
+      screened.push_back({norm2 > 0 ? dot / std::sqrt(norm2) : 0, &s, dot});
     }
     size_t full = std::min(kFullCandidates, screened.size());
-    std::partial_sort(screened.begin(), screened.begin() + static_cast<long>(full), screened.end(),
-                      [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
-    std::vector<core::Id> ordered;
-    for (size_t k = 0; k < full; ++k) ordered.push_back(screened[k].second);
-    std::sort(ordered.begin(), ordered.end());
+    auto stronger = [](const Screened& x, const Screened& y) {
+      return x.score > y.score || (x.score == y.score && x.story->id < y.story->id);
+    };
+    std::partial_sort(screened.begin(), screened.begin() + static_cast<long>(full), screened.end(), stronger);
+    screened.resize(full);
+    std::sort(screened.begin(), screened.end(), [](const Screened& x, const Screened& y) { return x.story->id < y.story->id; });
     // Short texts (a headline alone) reach lower similarities than full
     // articles for the same story: the bar falls with the article's length.
     const double join_bar = m.config.threshold * length_factor(static_cast<double>(v.size()));
     double best = 0;
     core::Id best_id = 0;
-    m.load_query(v, idfs);
-    for (core::Id sid : ordered) {
-      const Story& s = m.stories.at(sid);
+    const bool whole_query = query == v.size();
+    if (whole_query) {
+      m.query_norm2 = 0;
+      for (size_t k = 0; k < v.size(); ++k) m.query_norm2 += (v[k].second * idfs[k]) * (v[k].second * idfs[k]);
+    } else {
+      m.load_query(v, idfs);
+    }
+    for (const Screened& candidate : screened) {
+      const Story& s = *candidate.story;
+      const core::Id sid = s.id;
       double tf = m.time_factor(t, s);
-      double sim = ((1.0 - kEntityWeight) * m.cosine(v, s) + kEntityWeight * Impl::entity_overlap(ents, s)) * tf;
+      const double cosine = whole_query ? m.cosine_of_dot(candidate.dot, s) : m.cosine(v, s);
+      double sim = ((1.0 - kEntityWeight) * cosine + kEntityWeight * Impl::entity_overlap(ents, s)) * tf;
       if (sim > best) {
         best = sim;
         best_id = sid;
@@ -671,7 +691,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       // A story the article nearly joined too may have converged with the one it joins.
       if (sim >= 0.6 * join_bar) m.merge_candidates.push_back(sid);
     }
-    m.unload_query(v);
+    if (!whole_query) m.unload_query(v);
     if (best >= join_bar) {
       out.story_id = best_id;
       out.similarity = best;
