@@ -187,6 +187,7 @@ struct StoryClusterer::Impl {
     std::vector<Story*> hit_stories;    // the stories the article's query terms list
     std::vector<double> query_weight;   // indexed by term id; see load_query and load_centroid
     std::vector<TermId> loaded;         // the terms load_centroid set
+    std::vector<std::pair<core::Id, double>> near;  // stories the article nearly joined, with their similarity
   } scratch;
 
   Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
@@ -671,6 +672,8 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     const double join_bar = m.config.threshold * length_factor(static_cast<double>(v.size()));
     double best = 0;
     core::Id best_id = 0;
+    std::vector<std::pair<core::Id, double>>& near = m.scratch.near;
+    near.clear();
     const bool whole_query = query == v.size();
     if (whole_query) {
       m.query_norm2 = 0;
@@ -688,8 +691,12 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
         best = sim;
         best_id = sid;
       }
-      // A story the article nearly joined too may have converged with the one it joins.
-      if (sim >= 0.6 * join_bar) m.merge_candidates.push_back(sid);
+      if (sim >= 0.6 * join_bar) near.emplace_back(sid, sim);
+    }
+    // A story the article nearly joined too (over 60% of the bar, and 40% as
+    // similar as the best) may have converged with the one it joins.
+    for (const auto& [sid, sim] : near) {
+      if (sim >= 0.4 * best) m.merge_candidates.push_back(sid);
     }
     if (!whole_query) m.unload_query(v);
     if (best >= join_bar) {
