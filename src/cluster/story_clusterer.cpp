@@ -53,6 +53,19 @@ Vector::const_iterator lower_bound_term(Vector::const_iterator first, Vector::co
   return first + ((base - &*first) + (base->first < term ? 1 : 0));
 }
 
+// Puts the first `n` of `v` (by `before`, a total order) in order at its
+// front. A heap (std::partial_sort) costs more than sorting a few dozen
+// whole, and than a selection before sorting the few.
+template <class T, class Before>
+void sort_first(std::vector<T>& v, size_t n, Before before) {
+  if (n >= v.size() || v.size() <= 64) {
+    std::sort(v.begin(), v.end(), before);
+  } else {
+    std::nth_element(v.begin(), v.begin() + static_cast<long>(n), v.end(), before);
+    std::sort(v.begin(), v.begin() + static_cast<long>(n), before);
+  }
+}
+
 // The weight of `term` in `v` (sorted by term), 0 when absent.
 float weight_of(const Vector& v, TermId term) {
   auto it = lower_bound_term(v.begin(), v.end(), term);
@@ -405,8 +418,7 @@ struct StoryClusterer::Impl {
       ranked.emplace_back(w * idfs.back(), t);
     }
     size_t top = std::min(kQueryTerms, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(top), ranked.end(),
-                      [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
+    sort_first(ranked, top, [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
   }
 
   // The article being compared, as tf-idf weights times idf by term id
@@ -664,7 +676,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     auto stronger = [](const Screened& x, const Screened& y) {
       return x.score > y.score || (x.score == y.score && x.story->id < y.story->id);
     };
-    std::partial_sort(screened.begin(), screened.begin() + static_cast<long>(full), screened.end(), stronger);
+    sort_first(screened, full, stronger);
     screened.resize(full);
     std::sort(screened.begin(), screened.end(), [](const Screened& x, const Screened& y) { return x.story->id < y.story->id; });
     // Short texts (a headline alone) reach lower similarities than full
