@@ -94,6 +94,12 @@ struct Story {
   Vector terms;
   absl::flat_hash_map<std::uint64_t, int> entities;  // entity hash -> members naming it
   int members = 0;
+  // A bit per term hash (1,024 bits) for every term the centroid ever held:
+  // a query term whose bit is clear is not searched for. Pruned terms keep
+  // their bits, which costs a search, never a wrong answer.
+  std::array<std::uint64_t, 16> term_bits{};
+  bool may_hold(TermId t) const { const std::uint32_t b = (t * 0x9E3779B1u) >> 22; return (term_bits[b >> 6] >> (b & 63)) & 1; }
+  void note_term(TermId t) { const std::uint32_t b = (t * 0x9E3779B1u) >> 22; term_bits[b >> 6] |= std::uint64_t{1} << (b & 63); }
   double member_terms = 0;  // the members' distinct terms, summed: their mean length
   // The centroid's squared tf-idf norm, cached: updated as members join,
   // recomputed after a merge or when the collection has grown by a tenth
@@ -345,6 +351,7 @@ struct StoryClusterer::Impl {
   // Adds an article's terms to the story's centroid, and keeps the cached
   // norm current instead of recomputing it over the whole centroid.
   void add_to_centroid(Story& s, const Vector& v) {
+    for (const auto& [t, w] : v) s.note_term(t);
     Vector& out = scratch.merged;
     out.clear();
     out.reserve(s.terms.size() + v.size());
@@ -383,6 +390,7 @@ struct StoryClusterer::Impl {
     Story& src = stories.at(from);
     Story& dst = stories.at(into);
     dst.terms = add_vectors(dst.terms, src.terms);
+    for (size_t k = 0; k < dst.term_bits.size(); ++k) dst.term_bits[k] |= src.term_bits[k];
     for (const auto& [e, n] : src.entities) dst.entities[e] += n;
     for (core::Id a : src.articles) {
       dst.articles.push_back(a);
@@ -443,7 +451,9 @@ struct StoryClusterer::Impl {
     double dot = 0;
     if (v.size() * 8 < s.terms.size()) {
       // A short article (a headline) looks its few terms up in a big centroid.
-      for (const auto& [t, w] : v) dot += q[t] * weight_of(s.terms, t);
+      for (const auto& [t, w] : v) {
+        if (s.may_hold(t)) dot += q[t] * weight_of(s.terms, t);
+      }
     } else {
       for (const auto& [t, c] : s.terms) dot += q[t] * c;
     }
@@ -662,6 +672,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       const bool walk = s.terms.size() < 8 * query;  // a small centroid is walked, a big one searched
       for (size_t q = 0; q < query && term != s.terms.end(); ++q) {
         const TermId wanted = by_term[q].first;
+        if (!s.may_hold(wanted)) continue;
         if (walk) {
           while (term != s.terms.end() && term->first < wanted) ++term;
         } else {
