@@ -14,6 +14,16 @@
 namespace newsdesk::text {
 namespace {
 
+// MurmurHash3's 64-bit finaliser: every output bit depends on every input bit.
+constexpr std::uint64_t murmur_finalise(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
+
 // Writes c's case-folded UTF-8 at out (room for 4 bytes); returns the end.
 char* append_folded(char* out, UChar32 c) {
   if (c >= 0 && c < 0x80) {
@@ -188,12 +198,7 @@ std::uint64_t word_hash(std::string_view s) {
     for (size_t i = 0; i < n; ++i) k |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
     fold(k);
   }
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  return h;
+  return murmur_finalise(h);
 }
 
 bool is_stopword(std::string_view folded_word) { return stopwords().count(folded_word) > 0; }
@@ -385,14 +390,6 @@ std::vector<std::uint64_t> shingle_hashes(const WordList& list, size_t k) {
   // (MurmurHash3's finaliser) so that every bit, the low ones sampled on
   // too, depends on every word. Order matters: "a b" and "b a" differ.
   constexpr std::uint64_t kBase = 0x9E3779B97F4A7C15ull;  // odd: multiplying by it loses nothing
-  auto mix = [](std::uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
-  };
   const size_t width = std::min(k, ws.size());
   std::uint64_t top = 1;  // kBase^(width - 1): the weight of a shingle's first word
   std::uint64_t h = 0;
@@ -401,10 +398,10 @@ std::vector<std::uint64_t> shingle_hashes(const WordList& list, size_t k) {
     if (j > 0) top *= kBase;
   }
   out.reserve(ws.size() - width + 1);
-  out.push_back(mix(h));
+  out.push_back(murmur_finalise(h));
   for (size_t i = width; i < ws.size(); ++i) {
     h = (h - ws[i - width].hash * top) * kBase + ws[i].hash;
-    out.push_back(mix(h));
+    out.push_back(murmur_finalise(h));
   }
   return out;
 }
