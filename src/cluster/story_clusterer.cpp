@@ -586,6 +586,52 @@ struct StoryClusterer::Impl {
       }
       it = stories.erase(it);
     }
+    compact_terms();
+  }
+
+  // The term dictionary grows with every new word, number and name a stream
+  // brings; once it holds more than `max_terms`, and over half of its terms
+  // are held by no live story, those are forgotten (their document
+  // frequencies too: a word that comes back counts as new). The live terms
+  // are renumbered in their old order, so every sorted centroid stays sorted.
+  void compact_terms() {
+    const size_t known = document_frequency.size();
+    if (known <= static_cast<size_t>(config.max_terms)) return;
+    std::vector<TermId> renumber(known, kNoTerm);
+    for (const auto& [id, s] : stories) {
+      for (const auto& [t, w] : s.terms) renumber[t] = 0;
+      for (TermId t : s.indexed) renumber[t] = 0;
+    }
+    TermId live = 0;
+    for (auto& r : renumber) {
+      if (r == 0) r = live++;
+    }
+    if (static_cast<size_t>(live) * 2 > known) return;  // mostly live: little to win
+    std::vector<std::uint32_t> frequency(live);
+    for (size_t t = 0; t < known; ++t) {
+      if (renumber[t] != kNoTerm) frequency[renumber[t]] = document_frequency[t];
+    }
+    document_frequency = std::move(frequency);
+    for (auto& [id, s] : stories) {
+      s.term_bits = {};
+      for (auto& [t, w] : s.terms) {
+        t = renumber[t];
+        s.note_term(t);
+      }
+      absl::flat_hash_set<TermId> indexed;
+      for (TermId t : s.indexed) indexed.insert(renumber[t]);
+      s.indexed = std::move(indexed);
+    }
+    absl::flat_hash_map<TermId, std::vector<Story*>> renumbered;
+    for (auto& [t, list] : postings) {
+      if (renumber[t] != kNoTerm) renumbered.emplace(renumber[t], std::move(list));
+    }
+    postings = std::move(renumbered);
+    absl::erase_if(term_ids, [&](const auto& entry) { return renumber[entry.second] == kNoTerm; });
+    for (auto& [term, id] : term_ids) id = renumber[id];
+    for (auto& [name, language] : languages) language->word_terms.clear();  // rebuilt as words come
+    scratch.weight_by_term.assign(live, 0.0f);
+    scratch.query_weight.assign(live, 0.0);
   }
 };
 
@@ -799,5 +845,7 @@ std::optional<StorySummary> StoryClusterer::story(core::Id id) const {
 }
 
 size_t StoryClusterer::live_stories() const { return impl_->stories.size(); }
+
+size_t StoryClusterer::known_terms() const { return impl_->document_frequency.size(); }
 
 }  // namespace newsdesk::cluster

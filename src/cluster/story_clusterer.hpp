@@ -88,6 +88,9 @@ class StoryClusterer {
 
   std::optional<StorySummary> story(core::Id id) const;
   size_t live_stories() const;
+  // Terms remembered, with their document frequencies: past
+  // ClusterConfig::max_terms, those no live story holds are forgotten.
+  size_t known_terms() const;
 
  private:
   struct Impl;

@@ -89,6 +89,7 @@ const std::map<std::string, Setter>& setters() {
       {"cluster.threshold", real(&Config::cluster, &ClusterConfig::threshold, 0.0, 1.0)},
       {"cluster.copy_containment", real(&Config::cluster, &ClusterConfig::copy_containment, 0.3, 1.0)},
       {"cluster.merge_threshold", real(&Config::cluster, &ClusterConfig::merge_threshold, 0.0, 1.0)},
+      {"cluster.max_terms", integer(&Config::cluster, &ClusterConfig::max_terms, 1000, 100000000)},
       {"rank.beat", text(&Config::rank, &RankConfig::beat, false)},  // checked against the beats below
       {"rank.fresh_hours", real(&Config::rank, &RankConfig::fresh_hours, 0.0, 24.0 * 7)},
       {"rank.half_life_hours", real(&Config::rank, &RankConfig::half_life_hours, 0.5, 24.0 * 365)},

@@ -50,6 +50,7 @@ struct ClusterConfig {
   double threshold = 0.30;        // min similarity to join a story
   double copy_containment = 0.70; // share of a text found in an earlier one that makes it a copy
   double merge_threshold = 0.65;  // centroid similarity at which two live stories of full texts become one (lower for headlines)
+  int max_terms = 1000000;        // terms remembered before those no live story holds are forgotten
 };
 
 // A beat (topic profile) written in the configuration: [beats.NAME]. A beat

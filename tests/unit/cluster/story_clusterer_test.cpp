@@ -163,3 +163,41 @@ TEST(StoryClusterer, AFiveMegabyteArticleIsReadInPart) {
   auto a = c.add(article(1, 1, "2026-11-29T09:00:00Z", "Fleet exercise", huge));
   EXPECT_TRUE(a.new_story);
 }
+
+// A stream brings new numbers and names for ever. The term dictionary stays
+// bounded (past max_terms, terms that no live story holds are forgotten), and
+// a story that lives through the compaction keeps finding its articles.
+TEST(StoryClusterer, TheTermDictionaryStaysBoundedOverALongStream) {
+  core::ClusterConfig config;
+  config.window_days = 2;
+  config.max_terms = 3000;
+  cluster::StoryClusterer c(config);
+  const core::TimePoint start = at("2026-10-01T00:00:00Z");
+  core::Id id = 1;
+  size_t most = 0;
+  std::vector<core::Id> trial_stories;  // the long-running story, one article a day
+  for (int day = 0; day < 20; ++day) {
+    for (int k = 0; k < 20; ++k, ++id) {
+      // Thirty codes never seen before: thirty new terms an article.
+      std::string text = "Port log entries filed today list these cargo codes:";
+      for (int n = 0; n < 30; ++n) text += " lot" + std::to_string(id * 100 + n);
+      ClusterInput a{id, id, start + std::chrono::hours(24 * day + k), "Port log " + std::to_string(id), text, "en"};
+      c.add(a);
+      most = std::max(most, c.known_terms());
+    }
+    // Told anew each day (no copy of the day before): it must be found by its terms.
+    static const char* kTested[] = {"radar", "engines", "helicopter deck", "sonar", "steering", "guns"};
+    ClusterInput trial{id, 900, start + std::chrono::hours(24 * day + 21),
+                       "Frigate Resolute sea trials off Kessel Bay, day " + std::to_string(day + 1),
+                       std::string("Resolute tested its ") + kTested[day % 6] + " off Kessel Bay.",
+                       "en"};
+    auto placed = c.add(trial);
+    EXPECT_FALSE(placed.copy_of) << "day " << day;
+    trial_stories.push_back(placed.story_id);
+    ++id;
+  }
+  EXPECT_LT(most, 5000u) << "without compaction it would hold over 12,000 terms";
+  EXPECT_EQ(std::count(trial_stories.begin(), trial_stories.end(), trial_stories.front()),
+            static_cast<long>(trial_stories.size()))
+      << "the trials story lived through every compaction";
+}
