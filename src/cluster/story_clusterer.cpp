@@ -209,12 +209,11 @@ struct StoryClusterer::Impl {
     std::vector<TermId> touched;        // the terms the article set in weight_by_term
     Vector vector;                      // the article's terms
     std::vector<std::uint64_t> entities;
-    std::vector<double> idfs;
     std::vector<std::pair<double, TermId>> ranked;  // terms by tf-idf, strongest first (the first kQueryTerms)
     Vector merged;                      // a centroid being grown
     std::vector<Story*> hit_stories;    // the stories the article's query terms list
-    std::vector<double> query_weight;   // indexed by term id; see load_query and load_centroid
-    std::vector<TermId> loaded;         // the terms load_centroid set
+    std::vector<double> query_weight;   // indexed by term id; see load()
+    std::vector<TermId> loaded;         // the terms load() set
     std::vector<std::pair<core::Id, double>> near;  // stories the article nearly joined, with their similarity
   } scratch;
 
@@ -330,19 +329,20 @@ struct StoryClusterer::Impl {
     return s.norm2;
   }
 
-  // A story's centroid loaded as tf-idf weights times idf by term id (into
-  // `scratch.query_weight`, free once the article's candidates are
-  // compared), so that other stories are compared with it by reading their
-  // own terms in order; `scratch.loaded` lists the terms to clear after.
-  void load_centroid(const Story& s) {
-    unload_centroid();
-    for (const auto& [t, c] : s.terms) {
+  // Terms loaded as their tf-idf weight times idf, by term id (into
+  // `scratch.query_weight`, all 0 while nothing is loaded): the article
+  // being placed, or a grown story's centroid when merges are checked.
+  // Another story is then compared with them by reading its own terms in
+  // order. `scratch.loaded` lists the terms to clear.
+  void load(const Vector& terms) {
+    unload();
+    for (const auto& [t, w] : terms) {
       const double x = idf(t);
-      scratch.query_weight[t] = c * x * x;
+      scratch.query_weight[t] = w * x * x;
       scratch.loaded.push_back(t);
     }
   }
-  void unload_centroid() {
+  void unload() {
     for (TermId t : scratch.loaded) scratch.query_weight[t] = 0;
     scratch.loaded.clear();
   }
@@ -421,37 +421,20 @@ struct StoryClusterer::Impl {
     stories.erase(from);
   }
 
-  // The article's idf values, looked up once per article, into
-  // `scratch.idfs`; and its terms by tf-idf, the strongest kQueryTerms first
-  // (ties to the lower term), into `scratch.ranked`. The strongest find
-  // candidate stories, and index the story the article joins.
+  // The article's terms by tf-idf, the strongest kQueryTerms first (ties to
+  // the lower term), into `scratch.ranked`, and its squared tf-idf norm. The
+  // strongest find candidate stories, and index the story the article joins.
+  double query_norm2 = 0;
   void rank_terms(const Vector& v) {
-    auto& idfs = scratch.idfs;
     auto& ranked = scratch.ranked;
-    idfs.clear();
     ranked.clear();
+    query_norm2 = 0;
     for (const auto& [t, w] : v) {
-      idfs.push_back(idf(t));
-      ranked.emplace_back(w * idfs.back(), t);
+      ranked.emplace_back(w * idf(t), t);
+      query_norm2 += ranked.back().first * ranked.back().first;
     }
     size_t top = std::min(kQueryTerms, ranked.size());
     sort_first(ranked, top, [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
-  }
-
-  // The article being compared, as tf-idf weights times idf by term id
-  // (`scratch.query_weight`, all 0 between articles), and its squared norm:
-  // a story's centroid is then compared by reading its own terms in order.
-  double query_norm2 = 0;
-  void load_query(const Vector& v, const std::vector<double>& idfs) {
-    query_norm2 = 0;
-    for (size_t k = 0; k < v.size(); ++k) {
-      const double x = v[k].second * idfs[k];
-      query_norm2 += x * x;
-      scratch.query_weight[v[k].first] = x * idfs[k];
-    }
-  }
-  void unload_query(const Vector& v) {
-    for (const auto& [t, w] : v) scratch.query_weight[t] = 0;
   }
 
   // Cosine of the loaded article (tf-idf) against the story centroid (tf-idf).
@@ -678,7 +661,6 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
   if (!out.copy_of) {
     // Candidates: the stories that index the article's strongest terms, the
     // ones that share most of them first; only the best few are compared.
-    const auto& idfs = m.scratch.idfs;
     const auto& strongest = m.scratch.ranked;
     size_t query = std::min(kQueryTerms, strongest.size());
     const std::uint64_t round = ++m.query_round;
@@ -753,12 +735,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     std::vector<std::pair<core::Id, double>>& near = m.scratch.near;
     near.clear();
     const bool whole_query = query == v.size();
-    if (whole_query) {
-      m.query_norm2 = 0;
-      for (size_t k = 0; k < v.size(); ++k) m.query_norm2 += (v[k].second * idfs[k]) * (v[k].second * idfs[k]);
-    } else {
-      m.load_query(v, idfs);
-    }
+    if (!whole_query) m.load(v);
     for (const Screened& candidate : screened) {
       const Story& s = *candidate.story;
       const core::Id sid = s.id;
@@ -776,7 +753,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     for (const auto& [sid, sim] : near) {
       if (sim >= 0.4 * best) m.merge_candidates.push_back(sid);
     }
-    if (!whole_query) m.unload_query(v);
+    m.unload();
     if (best >= join_bar) {
       out.story_id = best_id;
       out.similarity = best;
@@ -803,7 +780,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       // full texts, as articles join them: the bar falls with the members' length.
       const double mean_terms = (a_story.member_terms + b_story.member_terms) / (a_story.members + b_story.members);
       if (loaded != &a_story) {
-        m.load_centroid(a_story);
+        m.load(a_story.terms);
         loaded = &a_story;
       }
       if (m.centroid_cosine(a_story, b_story) < m.config.merge_threshold * length_factor(mean_terms)) continue;
@@ -816,7 +793,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       out.merged.emplace_back(from, into);
       out.story_id = into;
     }
-    m.unload_centroid();
+    m.unload();
   }
   return out;
 }

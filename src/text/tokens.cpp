@@ -4,7 +4,6 @@
 #include <array>
 #include <cctype>
 #include <cstring>
-#include <unordered_set>
 
 #include <libstemmer.h>
 #include <unicode/uchar.h>
@@ -144,8 +143,7 @@ WordList tokenize(std::string_view text) {
 
 namespace {
 
-const std::unordered_set<std::string_view>& stopwords() {
-  static const std::unordered_set<std::string_view> kWords = {
+constexpr std::string_view kStopwords[] = {
       "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
       "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
       "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few",
@@ -162,7 +160,25 @@ const std::unordered_set<std::string_view>& stopwords() {
       "week", "day", "yesterday", "today", "tomorrow", "monday", "tuesday", "wednesday",
       "thursday", "friday", "saturday", "sunday", "including", "however", "since", "still",
       "yet", "per", "cent", "percent", "around", "another", "make", "made", "get", "got", "us"};
-  return kWords;
+
+// Whether a folded word with this word_hash is a stopword: the stopwords'
+// hashes sit in a small open-addressed table, built once, so a word is
+// matched without comparing strings.
+bool is_stopword_hash(std::uint64_t hash) {
+  static const auto kTable = [] {
+    std::array<std::uint64_t, 1024> t{};
+    for (std::string_view w : kStopwords) {
+      std::uint64_t h = word_hash(w);
+      size_t i = h & (t.size() - 1);
+      while (t[i] != 0) i = (i + 1) & (t.size() - 1);
+      t[i] = h;
+    }
+    return t;
+  }();
+  for (size_t i = hash & (kTable.size() - 1);; i = (i + 1) & (kTable.size() - 1)) {
+    if (kTable[i] == 0) return false;
+    if (kTable[i] == hash) return true;
+  }
 }
 
 }  // namespace
@@ -201,25 +217,9 @@ std::uint64_t word_hash(std::string_view s) {
   return murmur_finalise(h);
 }
 
-bool is_stopword(std::string_view folded_word) { return stopwords().count(folded_word) > 0; }
+bool is_stopword(std::string_view folded_word) { return is_stopword_hash(word_hash(folded_word)); }
 
-bool is_stopword(const Word& word) {
-  // The stopwords' hashes in a small open-addressed table, built once.
-  static const auto kTable = [] {
-    std::array<std::uint64_t, 1024> t{};
-    for (std::string_view w : stopwords()) {
-      std::uint64_t h = word_hash(w);
-      size_t i = h & (t.size() - 1);
-      while (t[i] != 0) i = (i + 1) & (t.size() - 1);
-      t[i] = h;
-    }
-    return t;
-  }();
-  for (size_t i = word.hash & (kTable.size() - 1);; i = (i + 1) & (kTable.size() - 1)) {
-    if (kTable[i] == 0) return false;
-    if (kTable[i] == word.hash) return true;
-  }
-}
+bool is_stopword(const Word& word) { return is_stopword_hash(word.hash); }
 
 Stemmer::Stemmer(std::string_view language) {
   std::string name(language);

@@ -44,8 +44,8 @@ std::vector<std::string> words(std::string_view text);
 // up to 8 bytes and the same length never share one.
 std::uint64_t word_hash(std::string_view folded_word);
 
-// English function words ("the", "said", "would"), matched on folded words;
-// the Word form matches on its hash alone (no string compared).
+// English function words ("the", "said", "would"), matched on folded words
+// by their word_hash (a Word brings its own, so no string is compared).
 bool is_stopword(std::string_view folded_word);
 bool is_stopword(const Word& word);
 
