@@ -62,6 +62,37 @@ Vector::const_iterator lower_bound_term(Vector::const_iterator first, Vector::co
   return first + ((base - &*first) + (base->first < term ? 1 : 0));
 }
 
+// Sorts term ids by least-significant-digit radix sort, a byte a pass
+// (`buffer` is working space): an article's few hundred terms sort in two
+// or three passes over them instead of n log n comparisons, most of them
+// mispredicted. Short lists, and ids past 2^24, take std::sort.
+void sort_term_ids(std::vector<TermId>& ids, std::vector<TermId>& buffer) {
+  if (ids.size() < 64) {
+    std::sort(ids.begin(), ids.end());
+    return;
+  }
+  const TermId largest = *std::max_element(ids.begin(), ids.end());
+  if (largest >= (TermId{1} << 24)) {
+    std::sort(ids.begin(), ids.end());
+    return;
+  }
+  const int passes = largest < (TermId{1} << 16) ? 2 : 3;
+  buffer.resize(ids.size());
+  for (int pass = 0; pass < passes; ++pass) {
+    const int shift = 8 * pass;
+    std::array<std::uint32_t, 256> start{};
+    for (TermId t : ids) ++start[(t >> shift) & 0xFF];
+    std::uint32_t sum = 0;
+    for (auto& c : start) {
+      const std::uint32_t n = c;
+      c = sum;
+      sum += n;
+    }
+    for (TermId t : ids) buffer[start[(t >> shift) & 0xFF]++] = t;
+    ids.swap(buffer);
+  }
+}
+
 // Puts the first `n` of `v` (by `before`, a total order) in order at its
 // front. A heap (std::partial_sort) costs more than sorting a few dozen
 // whole, and than a selection before sorting the few.
@@ -73,6 +104,25 @@ void sort_first(std::vector<T>& v, size_t n, Before before) {
     std::nth_element(v.begin(), v.begin() + static_cast<long>(n), v.end(), before);
     std::sort(v.begin(), v.begin() + static_cast<long>(n), before);
   }
+}
+
+// Σ weight[t] · c over the (t, c) of `terms`: a story's centroid read
+// against terms loaded by id. Four sums, not one, so that each gather waits
+// on no add before it (the order is fixed: deterministic).
+double dot_by_id(const Vector& terms, const std::vector<double>& weight) {
+  const double* q = weight.data();
+  const auto* p = terms.data();
+  const size_t n = terms.size();
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += q[p[i].first] * p[i].second;
+    s1 += q[p[i + 1].first] * p[i + 1].second;
+    s2 += q[p[i + 2].first] * p[i + 2].second;
+    s3 += q[p[i + 3].first] * p[i + 3].second;
+  }
+  for (; i < n; ++i) s0 += q[p[i].first] * p[i].second;
+  return (s0 + s1) + (s2 + s3);
 }
 
 // The weight of `term` in `v` (sorted by term), 0 when absent.
@@ -170,9 +220,11 @@ double length_factor(double terms) {
 
 // A sample of the text's word 4-shingles (hash % kShingleSample == 0): the
 // same sample for the same text, so shared samples estimate shared text.
-std::vector<std::uint64_t> sampled_shingles(const Analysed& an) {
+// `all` is working space for every shingle's hash.
+std::vector<std::uint64_t> sampled_shingles(const Analysed& an, std::vector<std::uint64_t>& all) {
+  text::shingle_hashes(an.words, 4, all);
   std::vector<std::uint64_t> out;
-  for (std::uint64_t h : text::shingle_hashes(an.words, 4)) {
+  for (std::uint64_t h : all) {
     if (h % kShingleSample == 0) out.push_back(h);
   }
   std::sort(out.begin(), out.end());
@@ -207,6 +259,8 @@ struct StoryClusterer::Impl {
   struct Scratch {
     std::vector<float> weight_by_term;  // indexed by term id; all 0 between articles
     std::vector<TermId> touched;        // the terms the article set in weight_by_term
+    std::vector<TermId> sorting;        // sort_term_ids' working space
+    std::vector<core::Id> sharing;      // find_copy's articles, once per shingle shared
     Vector vector;                      // the article's terms
     std::vector<std::uint64_t> entities;
     std::vector<std::pair<double, TermId>> ranked;  // terms by tf-idf, strongest first (the first kQueryTerms)
@@ -215,6 +269,7 @@ struct StoryClusterer::Impl {
     std::vector<double> query_weight;   // indexed by term id; see load()
     std::vector<TermId> loaded;         // the terms load() set
     std::vector<std::pair<core::Id, double>> near;  // stories the article nearly joined, with their similarity
+    std::vector<std::uint64_t> shingles;  // every shingle's hash, before sampling
   } scratch;
 
   Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
@@ -286,7 +341,7 @@ struct StoryClusterer::Impl {
     for (int k = 0; k < 2 && lead_end != std::string::npos; ++k) lead_end = an.body.find('\n', lead_end + 1);
     lead_end = std::min(lead_end, an.body.size());
     for (const auto& word : an.words.words) count(an.words, word, word.begin < lead_end ? 2.0f : 1.0f);
-    std::sort(touched.begin(), touched.end());
+    sort_term_ids(touched, scratch.sorting);
     Vector& v = scratch.vector;
     v.clear();
     double norm = 0;
@@ -349,9 +404,7 @@ struct StoryClusterer::Impl {
 
   // Cosine (tf-idf) of the loaded centroid, `loaded` being its story, and `b`'s.
   double centroid_cosine(const Story& loaded, const Story& b) const {
-    const auto& q = scratch.query_weight;
-    double dot = 0;
-    for (const auto& [t, c] : b.terms) dot += q[t] * c;
+    const double dot = dot_by_id(b.terms, scratch.query_weight);
     double na = centroid_norm2(loaded), nb = centroid_norm2(b);
     if (na <= 0 || nb <= 0) return 0;
     return dot / std::sqrt(na * nb);
@@ -447,7 +500,7 @@ struct StoryClusterer::Impl {
         if (s.may_hold(t)) dot += q[t] * weight_of(s.terms, t);
       }
     } else {
-      for (const auto& [t, c] : s.terms) dot += q[t] * c;
+      dot = dot_by_id(s.terms, q);
     }
     return cosine_of_dot(dot, s);
   }
@@ -477,17 +530,24 @@ struct StoryClusterer::Impl {
   // The earlier article this text is a near-verbatim copy of: most of the
   // shorter text's sampled shingles appear in the other (containment), which
   // holds when a copy trims the tail or adds a line. Ties go to the earliest.
-  std::optional<core::Id> find_copy(const std::vector<std::uint64_t>& shingles) const {
+  // The articles sharing a shingle are listed once per shared shingle and
+  // sorted: each one's count is the length of its run.
+  std::optional<core::Id> find_copy(const std::vector<std::uint64_t>& shingles) {
     if (shingles.size() * kShingleSample < kMinShinglesForCopy) return std::nullopt;
-    absl::flat_hash_map<core::Id, size_t> shared;
+    std::vector<core::Id>& sharing = scratch.sharing;
+    sharing.clear();
     for (std::uint64_t h : shingles) {
       auto it = shingle_index.find(h);
       if (it == shingle_index.end()) continue;
-      for (core::Id other : it->second) ++shared[other];
+      sharing.insert(sharing.end(), it->second.begin(), it->second.end());
     }
+    std::sort(sharing.begin(), sharing.end());
     std::optional<core::Id> best;
     double best_containment = 0;
-    for (const auto& [other, count] : shared) {
+    for (size_t run = 0, next = 0; run < sharing.size(); run = next) {
+      const core::Id other = sharing[run];
+      while (next < sharing.size() && sharing[next] == other) ++next;
+      const size_t count = next - run;
       if (count < kMinSharedForCopy) continue;
       const auto& rec = articles.at(other);
       if (stories.count(rec.story_id) == 0) continue;  // story closed
@@ -529,8 +589,12 @@ struct StoryClusterer::Impl {
   void remember(const ClusterInput& a, core::Id story_id, const Vector& v, std::vector<std::uint64_t> shingles) {
     ArticleRecord rec;
     rec.story_id = story_id;
-    rec.shingles = std::move(shingles);
-    for (std::uint64_t h : rec.shingles) shingle_index[h].push_back(a.article_id);
+    // A text with fewer sampled shingles than a copy must share is never
+    // found as an original: its shingles are not kept.
+    if (shingles.size() >= kMinSharedForCopy) {
+      rec.shingles = std::move(shingles);
+      for (std::uint64_t h : rec.shingles) shingle_index[h].push_back(a.article_id);
+    }
     articles[a.article_id] = std::move(rec);
     ++documents;
     log_documents = std::log(documents + 1.0);
@@ -651,7 +715,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
   m.rank_terms(v);
 
   // 1. A near-verbatim copy joins its original's story.
-  auto shingles = sampled_shingles(an);
+  auto shingles = sampled_shingles(an, m.scratch.shingles);
   if (auto original = m.find_copy(shingles)) {
     out.copy_of = original;
     out.story_id = m.articles.at(*original).story_id;
@@ -698,6 +762,16 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       const Story* story;
       double dot;
     };
+    // The candidates' centroids are mostly out of cache: where each search
+    // starts is asked for from all of them at once, not one wait after another.
+    for (const Story* candidate : by_hits) {
+      const auto* c = candidate->terms.data();
+      const size_t n = candidate->terms.size();
+      __builtin_prefetch(c);
+      __builtin_prefetch(c + n / 4);
+      __builtin_prefetch(c + n / 2);
+      __builtin_prefetch(c + 3 * n / 4);
+    }
     std::vector<Screened> screened;
     screened.reserve(by_hits.size());
     for (const Story* candidate : by_hits) {
@@ -724,8 +798,11 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     auto stronger = [](const Screened& x, const Screened& y) {
       return x.score > y.score || (x.score == y.score && x.story->id < y.story->id);
     };
-    sort_first(screened, full, stronger);
-    screened.resize(full);
+    // The best `full` (a total order picks the same ones every time), then in story order.
+    if (screened.size() > full) {
+      std::nth_element(screened.begin(), screened.begin() + static_cast<long>(full), screened.end(), stronger);
+      screened.resize(full);
+    }
     std::sort(screened.begin(), screened.end(), [](const Screened& x, const Screened& y) { return x.story->id < y.story->id; });
     // Short texts (a headline alone) reach lower similarities than full
     // articles for the same story: the bar falls with the article's length.
@@ -810,7 +887,7 @@ void StoryClusterer::add_known(const ClusterInput& a, core::Id story_id, std::op
   Story& s = m.stories[story_id];
   s.id = story_id;
   m.join(s, a, an.language, v, ents, t);
-  m.remember(a, story_id, v, sampled_shingles(an));
+  m.remember(a, story_id, v, sampled_shingles(an, m.scratch.shingles));
   m.next_story_id = std::max(m.next_story_id, story_id + 1);
 }
 

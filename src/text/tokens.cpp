@@ -383,8 +383,14 @@ std::vector<std::uint64_t> shingle_hashes(std::string_view text, size_t k) { ret
 
 std::vector<std::uint64_t> shingle_hashes(const WordList& list, size_t k) {
   std::vector<std::uint64_t> out;
+  shingle_hashes(list, k, out);
+  return out;
+}
+
+void shingle_hashes(const WordList& list, size_t k, std::vector<std::uint64_t>& out) {
+  out.clear();
   const auto& ws = list.words;
-  if (ws.empty() || k == 0) return out;
+  if (ws.empty() || k == 0) return;
   // A shingle's hash is a polynomial in its words' hashes (taken as the
   // words were cut), rolled from one shingle to the next in O(1), then mixed
   // (MurmurHash3's finaliser) so that every bit, the low ones sampled on
@@ -403,7 +409,6 @@ std::vector<std::uint64_t> shingle_hashes(const WordList& list, size_t k) {
     h = (h - ws[i - width].hash * top) * kBase + ws[i].hash;
     out.push_back(murmur_finalise(h));
   }
-  return out;
 }
 
 }  // namespace newsdesk::text

@@ -93,5 +93,7 @@ std::vector<std::string> sentences(std::string_view text);
 // in text order. Texts with fewer than k words give one hash of all of them.
 std::vector<std::uint64_t> shingle_hashes(std::string_view text, size_t k);
 std::vector<std::uint64_t> shingle_hashes(const WordList& words, size_t k);
+// The same into `out` (cleared first), whose memory is reused.
+void shingle_hashes(const WordList& words, size_t k, std::vector<std::uint64_t>& out);
 
 }  // namespace newsdesk::text
