@@ -177,6 +177,57 @@ using StringMap = absl::flat_hash_map<std::string, Value>;  // looked up by absl
 // Debian's Abseil has its own string_view type.
 absl::string_view key(std::string_view s) { return {s.data(), s.size()}; }
 
+// Folded word's hash -> term id, open addressing with linear probing. The
+// keys come mixed (text::word_hash), so their low bits pick the slot: a
+// lookup reads one cache line, where a general hash map reads a control
+// byte and then a slot. Every word of every article is looked up here.
+class WordTermTable {
+ public:
+  // The word's term (which may be "no term"), or nullptr for a word not seen.
+  const std::uint32_t* find(std::uint64_t key) const {
+    if (slots_.empty()) return nullptr;
+    key = key == 0 ? 1 : key;  // 0 marks an empty slot
+    for (size_t i = key & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.key == key) return &slot.term;
+      if (slot.key == 0) return nullptr;
+    }
+  }
+  // Adds a word not in the table.
+  void insert(std::uint64_t key, std::uint32_t term) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    place(key == 0 ? 1 : key, term);
+    ++size_;
+  }
+  size_t size() const { return size_; }
+  void clear() {
+    slots_.clear();
+    size_ = 0;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t term = 0;
+  };
+  void place(std::uint64_t key, std::uint32_t term) {
+    size_t i = key & mask_;
+    while (slots_[i].key != 0) i = (i + 1) & mask_;
+    slots_[i] = {key, term};
+  }
+  void grow() {
+    std::vector<Slot> old(std::max<size_t>(1024, slots_.size() * 2));
+    old.swap(slots_);
+    mask_ = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.key != 0) place(slot.key, slot.term);
+    }
+  }
+  std::vector<Slot> slots_;  // a power of two, at most half full
+  size_t size_ = 0;
+  size_t mask_ = 0;
+};
+
 // What a language needs to turn words into terms: its stemmer, and each
 // word's term remembered by the hash of its folded form (one lookup per word
 // instead of stopword, stem, term; 64-bit hashes of distinct words collide
@@ -184,7 +235,7 @@ absl::string_view key(std::string_view s) { return {s.data(), s.size()}; }
 struct LanguageTerms {
   explicit LanguageTerms(const std::string& language) : stemmer(language) {}
   text::Stemmer stemmer;
-  absl::flat_hash_map<std::uint64_t, std::uint32_t> word_terms;  // folded word's hash -> term id (or none)
+  WordTermTable word_terms;  // folded word's hash -> term id (or none)
 };
 
 struct ArticleRecord {
@@ -224,6 +275,7 @@ double length_factor(double terms) {
 std::vector<std::uint64_t> sampled_shingles(const Analysed& an, std::vector<std::uint64_t>& all) {
   text::shingle_hashes(an.words, 4, all);
   std::vector<std::uint64_t> out;
+  out.reserve(all.size() / kShingleSample + all.size() / 16 + 4);  // a sample of about a quarter
   for (std::uint64_t h : all) {
     if (h % kShingleSample == 0) out.push_back(h);
   }
@@ -260,6 +312,7 @@ struct StoryClusterer::Impl {
     std::vector<float> weight_by_term;  // indexed by term id; all 0 between articles
     std::vector<TermId> touched;        // the terms the article set in weight_by_term
     std::vector<TermId> sorting;        // sort_term_ids' working space
+    std::vector<float> weights;         // prune's copy of a centroid's weights
     std::vector<core::Id> sharing;      // find_copy's articles, once per shingle shared
     Vector vector;                      // the article's terms
     std::vector<std::uint64_t> entities;
@@ -284,15 +337,14 @@ struct StoryClusterer::Impl {
   // A word straight to its term id (kNoTerm for stopwords and scraps).
   static constexpr TermId kNoTerm = UINT32_MAX;
   TermId word_term(const text::WordList& list, const text::Word& word, LanguageTerms& language) {
-    auto it = language.word_terms.find(word.hash);
-    if (it != language.word_terms.end()) return it->second;
+    if (const std::uint32_t* known = language.word_terms.find(word.hash)) return *known;
     TermId id = kNoTerm;
     std::string_view folded = list.folded_of(word);
     if ((folded.size() >= 2 || word.has_digit) && !text::is_stopword(word)) {
       id = term_id(word.has_digit ? folded : language.stemmer.stem_once(folded));
     }
     if (language.word_terms.size() > 500000) language.word_terms.clear();  // bounded over a long stream
-    language.word_terms.emplace(word.hash, id);
+    language.word_terms.insert(word.hash, id);
     return id;
   }
 
@@ -328,11 +380,16 @@ struct StoryClusterer::Impl {
     auto& language = language_terms(an.language);
     auto& weight = scratch.weight_by_term;
     auto& touched = scratch.touched;
-    touched.clear();
+    // Room for every word: a term seen for the first time is written at the
+    // end and counted in without a branch (whether a word is new to the
+    // article is a coin the branch predictor cannot call).
+    touched.resize(an.title_words.words.size() + an.words.words.size());
+    size_t distinct = 0;
     auto count = [&](const text::WordList& list, const text::Word& word, float w) {
       TermId id = word_term(list, word, language);
       if (id == kNoTerm) return;
-      if (weight[id] == 0) touched.push_back(id);
+      touched[distinct] = id;
+      distinct += weight[id] == 0 ? 1 : 0;
       weight[id] += w;
     };
     for (const auto& word : an.title_words.words) count(an.title_words, word, 3.0f);
@@ -341,6 +398,7 @@ struct StoryClusterer::Impl {
     for (int k = 0; k < 2 && lead_end != std::string::npos; ++k) lead_end = an.body.find('\n', lead_end + 1);
     lead_end = std::min(lead_end, an.body.size());
     for (const auto& word : an.words.words) count(an.words, word, word.begin < lead_end ? 2.0f : 1.0f);
+    touched.resize(distinct);
     sort_term_ids(touched, scratch.sorting);
     Vector& v = scratch.vector;
     v.clear();
@@ -397,6 +455,16 @@ struct StoryClusterer::Impl {
       scratch.loaded.push_back(t);
     }
   }
+  // The article's strongest `n` terms alone (`scratch.ranked`), weighted as
+  // load() weights them, for the screen.
+  void load_query(size_t n) {
+    unload();
+    for (size_t k = 0; k < n; ++k) {
+      const auto& [tf_idf, t] = scratch.ranked[k];
+      scratch.query_weight[t] = tf_idf * idf(t);
+      scratch.loaded.push_back(t);
+    }
+  }
   void unload() {
     for (TermId t : scratch.loaded) scratch.query_weight[t] = 0;
     scratch.loaded.clear();
@@ -433,18 +501,28 @@ struct StoryClusterer::Impl {
 
   // A centroid keeps its strongest terms only: the long tail of words that
   // one member used once costs memory and time and says little about the story.
-  void prune(Story& s) const {
+  // The weakest kept weight is found by selection over a copy of the
+  // weights; the kept terms are then moved up in place, still sorted by
+  // term. Of terms tied at that weight, the lower ones are kept.
+  void prune(Story& s) {
     if (s.terms.size() <= kCentroidTerms + kCentroidTerms / 2) return;
-    auto stronger = [](const auto& x, const auto& y) { return x.second > y.second || (x.second == y.second && x.first < y.first); };
-    std::nth_element(s.terms.begin(), s.terms.begin() + static_cast<long>(kCentroidTerms), s.terms.end(), stronger);
-    if (s.norm2 >= 0) {
-      for (size_t k = kCentroidTerms; k < s.terms.size(); ++k) {
-        double x = s.terms[k].second * idf(s.terms[k].first);
+    std::vector<float>& weights = scratch.weights;
+    weights.clear();
+    for (const auto& [t, w] : s.terms) weights.push_back(w);
+    std::nth_element(weights.begin(), weights.begin() + static_cast<long>(kCentroidTerms - 1), weights.end(), std::greater<>());
+    const float weakest = weights[kCentroidTerms - 1];
+    size_t ties = kCentroidTerms - static_cast<size_t>(std::count_if(weights.begin(), weights.end(), [&](float w) { return w > weakest; }));
+    size_t kept = 0;
+    for (const auto& [t, w] : s.terms) {
+      if (w > weakest || (w == weakest && ties > 0)) {
+        if (w == weakest) --ties;
+        s.terms[kept++] = {t, w};
+      } else if (s.norm2 >= 0) {
+        const double x = w * idf(t);
         s.norm2 -= x * x;
       }
     }
-    s.terms.resize(kCentroidTerms);
-    std::sort(s.terms.begin(), s.terms.end());
+    s.terms.resize(kept);
   }
 
   // Folds story `from` into `into`: members, terms, names, index entries.
@@ -748,13 +826,9 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
                        [](const Story* x, const Story* y) { return x->hits > y->hits || (x->hits == y->hits && x->id < y->id); });
       by_hits.resize(kMaxCandidates);
     }
-    // Screen: the cosine on the query terms alone (a few lookups per story)
-    // picks the few stories worth the full comparison.
-    // The query terms sorted by term, each with its tf-idf times idf: a
-    // story's sorted centroid is then searched from where the last term was found.
-    std::array<std::pair<TermId, double>, kQueryTerms> by_term;
-    for (size_t q = 0; q < query; ++q) by_term[q] = {strongest[q].second, strongest[q].first * m.idf(strongest[q].second)};
-    std::sort(by_term.begin(), by_term.begin() + static_cast<long>(query));
+    // Screen: the cosine on the query terms alone picks the few stories
+    // worth the full comparison.
+    m.load_query(query);
     // The screen's dot product is over the query terms; when those are all
     // the article's terms (a headline), it is the full comparison's too.
     struct Screened {
@@ -762,35 +836,20 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       const Story* story;
       double dot;
     };
-    // The candidates' centroids are mostly out of cache: where each search
-    // starts is asked for from all of them at once, not one wait after another.
-    for (const Story* candidate : by_hits) {
-      const auto* c = candidate->terms.data();
-      const size_t n = candidate->terms.size();
-      __builtin_prefetch(c);
-      __builtin_prefetch(c + n / 4);
-      __builtin_prefetch(c + n / 2);
-      __builtin_prefetch(c + 3 * n / 4);
-    }
+    // The candidates' centroids are mostly out of cache: their starts are
+    // asked for from all of them at once, not one wait after another.
+    for (const Story* candidate : by_hits) __builtin_prefetch(candidate->terms.data());
     std::vector<Screened> screened;
     screened.reserve(by_hits.size());
     for (const Story* candidate : by_hits) {
       const Story& s = *candidate;
       if (!s.language.empty() && !an.language.empty() && s.language != an.language) continue;
       if (m.time_factor(t, s) <= 0) continue;
-      double dot = 0;
-      auto term = s.terms.begin();
-      const bool walk = s.terms.size() < 8 * query;  // a small centroid is walked, a big one searched
-      for (size_t q = 0; q < query && term != s.terms.end(); ++q) {
-        const TermId wanted = by_term[q].first;
-        if (!s.may_hold(wanted)) continue;
-        if (walk) {
-          while (term != s.terms.end() && term->first < wanted) ++term;
-        } else {
-          term = lower_bound_term(term, s.terms.end(), wanted);
-        }
-        if (term != s.terms.end() && term->first == wanted) dot += by_term[q].second * term->second;
-      }
+      // The centroid read whole against the loaded query terms: a few
+      // hundred reads in order, with no wait between them, beat a search
+      // per query term that waits on memory at each step (measured on the
+      // dev streams and the synthetic one).
+      const double dot = dot_by_id(s.terms, m.scratch.query_weight);
       double norm2 = m.centroid_norm2(s);
       screened.push_back({norm2 > 0 ? dot / std::sqrt(norm2) : 0, &s, dot});
     }
@@ -812,7 +871,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     std::vector<std::pair<core::Id, double>>& near = m.scratch.near;
     near.clear();
     const bool whole_query = query == v.size();
-    if (!whole_query) m.load(v);
+    if (!whole_query) m.load(v);  // else the query terms loaded are all of them
     for (const Screened& candidate : screened) {
       const Story& s = *candidate.story;
       const core::Id sid = s.id;
