@@ -275,10 +275,13 @@ double length_factor(double terms) {
 std::vector<std::uint64_t> sampled_shingles(const Analysed& an, std::vector<std::uint64_t>& all) {
   text::shingle_hashes(an.words, 4, all);
   std::vector<std::uint64_t> out;
+  if (all.size() < kMinSharedForCopy) return out;
   out.reserve(all.size() / kShingleSample + all.size() / 16 + 4);  // a sample of about a quarter
   for (std::uint64_t h : all) {
     if (h % kShingleSample == 0) out.push_back(h);
   }
+  // Fewer than a copy must share can neither find an original nor be one.
+  if (out.size() < kMinSharedForCopy) return {};
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -306,6 +309,13 @@ struct StoryClusterer::Impl {
   core::TimePoint latest{};
   core::TimePoint last_sweep{};
   Analysed analysed;  // the article being added, its word lists reused from one to the next
+  // A candidate story after the screen: its cosine on the query terms, and
+  // the dot product behind it.
+  struct Screened {
+    double score;
+    Story* story;
+    double dot;
+  };
   // Working space reused from one article to the next, so that adding an
   // article allocates next to nothing once these have grown.
   struct Scratch {
@@ -314,6 +324,7 @@ struct StoryClusterer::Impl {
     std::vector<TermId> sorting;        // sort_term_ids' working space
     std::vector<float> weights;         // prune's copy of a centroid's weights
     std::vector<core::Id> sharing;      // find_copy's articles, once per shingle shared
+    std::vector<Screened> screened;     // the candidates as screened
     Vector vector;                      // the article's terms
     std::vector<std::uint64_t> entities;
     std::vector<std::pair<double, TermId>> ranked;  // terms by tf-idf, strongest first (the first kQueryTerms)
@@ -327,12 +338,18 @@ struct StoryClusterer::Impl {
 
   Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
 
+  // The last language asked for is kept at hand: streams come mostly in one.
   LanguageTerms& language_terms(const std::string& language) {
-    std::string key = language.empty() ? "en" : language;
-    auto it = languages.find(key);
-    if (it == languages.end()) it = languages.emplace(key, std::make_unique<LanguageTerms>(key)).first;
-    return *it->second;
+    const std::string_view key = language.empty() ? std::string_view("en") : std::string_view(language);
+    if (last_language != nullptr && last_language_key == key) return *last_language;
+    auto it = languages.find(std::string(key));
+    if (it == languages.end()) it = languages.emplace(std::string(key), std::make_unique<LanguageTerms>(std::string(key))).first;
+    last_language_key = key;
+    last_language = it->second.get();
+    return *last_language;
   }
+  std::string last_language_key;
+  LanguageTerms* last_language = nullptr;
 
   // A word straight to its term id (kNoTerm for stopwords and scraps).
   static constexpr TermId kNoTerm = UINT32_MAX;
@@ -792,6 +809,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
   const auto& ents = m.entity_set(an);
   m.rank_terms(v);
 
+  Story* story = nullptr;  // the story the article joins, once known
   // 1. A near-verbatim copy joins its original's story.
   auto shingles = sampled_shingles(an, m.scratch.shingles);
   if (auto original = m.find_copy(shingles)) {
@@ -831,18 +849,13 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     m.load_query(query);
     // The screen's dot product is over the query terms; when those are all
     // the article's terms (a headline), it is the full comparison's too.
-    struct Screened {
-      double score;
-      const Story* story;
-      double dot;
-    };
     // The candidates' centroids are mostly out of cache: their starts are
     // asked for from all of them at once, not one wait after another.
     for (const Story* candidate : by_hits) __builtin_prefetch(candidate->terms.data());
-    std::vector<Screened> screened;
-    screened.reserve(by_hits.size());
-    for (const Story* candidate : by_hits) {
-      const Story& s = *candidate;
+    std::vector<Impl::Screened>& screened = m.scratch.screened;
+    screened.clear();
+    for (Story* candidate : by_hits) {
+      Story& s = *candidate;
       if (!s.language.empty() && !an.language.empty() && s.language != an.language) continue;
       if (m.time_factor(t, s) <= 0) continue;
       // The centroid read whole against the loaded query terms: a few
@@ -854,7 +867,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       screened.push_back({norm2 > 0 ? dot / std::sqrt(norm2) : 0, &s, dot});
     }
     size_t full = std::min(kFullCandidates, screened.size());
-    auto stronger = [](const Screened& x, const Screened& y) {
+    auto stronger = [](const Impl::Screened& x, const Impl::Screened& y) {
       return x.score > y.score || (x.score == y.score && x.story->id < y.story->id);
     };
     // The best `full` (a total order picks the same ones every time), then in story order.
@@ -862,25 +875,25 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       std::nth_element(screened.begin(), screened.begin() + static_cast<long>(full), screened.end(), stronger);
       screened.resize(full);
     }
-    std::sort(screened.begin(), screened.end(), [](const Screened& x, const Screened& y) { return x.story->id < y.story->id; });
+    std::sort(screened.begin(), screened.end(), [](const Impl::Screened& x, const Impl::Screened& y) { return x.story->id < y.story->id; });
     // Short texts (a headline alone) reach lower similarities than full
     // articles for the same story: the bar falls with the article's length.
     const double join_bar = m.config.threshold * length_factor(static_cast<double>(v.size()));
     double best = 0;
-    core::Id best_id = 0;
+    Story* best_story = nullptr;
     std::vector<std::pair<core::Id, double>>& near = m.scratch.near;
     near.clear();
     const bool whole_query = query == v.size();
     if (!whole_query) m.load(v);  // else the query terms loaded are all of them
-    for (const Screened& candidate : screened) {
-      const Story& s = *candidate.story;
+    for (const Impl::Screened& candidate : screened) {
+      Story& s = *candidate.story;
       const core::Id sid = s.id;
       double tf = m.time_factor(t, s);
       const double cosine = whole_query ? m.cosine_of_dot(candidate.dot, s) : m.cosine(v, s);
       double sim = ((1.0 - kEntityWeight) * cosine + kEntityWeight * Impl::entity_overlap(ents, s)) * tf;
       if (sim > best) {
         best = sim;
-        best_id = sid;
+        best_story = &s;
       }
       if (sim >= 0.6 * join_bar) near.emplace_back(sid, sim);
     }
@@ -891,16 +904,20 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     }
     m.unload();
     if (best >= join_bar) {
-      out.story_id = best_id;
+      out.story_id = best_story->id;
       out.similarity = best;
+      story = best_story;
     }
   }
   if (out.story_id == 0) {
     out.story_id = m.next_story_id++;
     out.new_story = true;
-    m.stories[out.story_id].id = out.story_id;
+    story = &m.stories.emplace_hint(m.stories.end(), out.story_id, Story{})->second;
+    story->id = out.story_id;
+  } else if (story == nullptr) {
+    story = &m.stories.at(out.story_id);
   }
-  m.join(m.stories[out.story_id], a, an.language, v, ents, t);
+  m.join(*story, a, an.language, v, ents, t);
   m.remember(a, out.story_id, v, std::move(shingles));
   // The story grew: did it converge with another live one?
   if (!out.new_story && !out.copy_of) {
