@@ -499,6 +499,11 @@ struct StoryClusterer::Impl {
   // norm current instead of recomputing it over the whole centroid.
   void add_to_centroid(Story& s, const Vector& v) {
     for (const auto& [t, w] : v) s.note_term(t);
+    if (s.terms.empty()) {  // a new story: its first article's terms, in memory of their size
+      s.terms = v;
+      s.norm2 = -1;
+      return;
+    }
     Vector& out = scratch.merged;
     out.clear();
     out.reserve(s.terms.size() + v.size());

@@ -58,6 +58,40 @@ bool is_digit(UChar32 c) { return c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(
 // stand on both sides.
 bool is_joiner(UChar32 c) { return c == '.' || c == '-' || c == ',' || c == '\''; }
 
+// word_hash of the `size` bytes at p. With `padded`, 7 bytes past the end
+// may be read (they are masked off), so the last chunk is one load instead
+// of a loop over its bytes: tokenize's buffer has that room.
+template <bool padded>
+std::uint64_t hash_word(const char* p, size_t size) {
+  // Each 8-byte chunk (the last one padded with zeros) is folded in by a
+  // multiply and a shift, both one-to-one, after the length; MurmurHash3's
+  // finaliser then mixes every bit.
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  std::uint64_t h = (size + 1) * kMul;
+  size_t n = size;
+  auto fold = [&](std::uint64_t k) {
+    h = (h ^ k) * kMul;
+    h ^= h >> 29;
+  };
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t k;
+    std::memcpy(&k, p, 8);
+    fold(k);
+  }
+  if (n > 0) {
+    std::uint64_t k = 0;
+    if constexpr (padded) {
+      std::memcpy(&k, p, 8);  // little-endian: the word's bytes are the low ones
+      k &= (std::uint64_t{1} << (8 * n)) - 1;
+    } else {
+      for (size_t i = 0; i < n; ++i) k |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    }
+    fold(k);
+  }
+  return murmur_finalise(h);
+}
+
+
 }  // namespace
 
 void tokenize(std::string_view text, WordList& out) {
@@ -66,7 +100,8 @@ void tokenize(std::string_view text, WordList& out) {
   // Folding never more than doubles a text (an ASCII byte stays one byte, a
   // code point of 2+ bytes folds to at most 4), so the folded forms are
   // written straight into a buffer of twice the text's size.
-  out.folded.resize(text.size() * 2 + 4);
+  // 8 bytes more: a word's hash reads its last chunk whole (hash_word<true>).
+  out.folded.resize(text.size() * 2 + 4 + 8);
   char* const folded = out.folded.data();
   char* f = folded;
   out.words.reserve(text.size() / 6);
@@ -79,7 +114,7 @@ void tokenize(std::string_view text, WordList& out) {
   };
   auto finish_word = [&] {
     current.folded_size = static_cast<std::uint32_t>(f - folded) - current.folded_begin;
-    current.hash = word_hash(std::string_view(folded + current.folded_begin, current.folded_size));
+    current.hash = hash_word<true>(folded + current.folded_begin, current.folded_size);
     out.words.push_back(current);
   };
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
@@ -191,31 +226,7 @@ std::vector<std::string> words(std::string_view text) {
   return out;
 }
 
-std::uint64_t word_hash(std::string_view s) {
-  // Each 8-byte chunk (the last one padded with zeros) is folded in by a
-  // multiply and a shift, both one-to-one, after the length; MurmurHash3's
-  // finaliser then mixes every bit. Inline and short: a text's every word is
-  // hashed as it is cut.
-  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
-  std::uint64_t h = (s.size() + 1) * kMul;
-  const char* p = s.data();
-  size_t n = s.size();
-  auto fold = [&](std::uint64_t k) {
-    h = (h ^ k) * kMul;
-    h ^= h >> 29;
-  };
-  for (; n >= 8; p += 8, n -= 8) {
-    std::uint64_t k;
-    std::memcpy(&k, p, 8);
-    fold(k);
-  }
-  if (n > 0) {
-    std::uint64_t k = 0;
-    for (size_t i = 0; i < n; ++i) k |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-    fold(k);
-  }
-  return murmur_finalise(h);
-}
+std::uint64_t word_hash(std::string_view s) { return hash_word<false>(s.data(), s.size()); }
 
 bool is_stopword(std::string_view folded_word) { return is_stopword_hash(word_hash(folded_word)); }
 
