@@ -201,3 +201,19 @@ TEST(StoryClusterer, TheTermDictionaryStaysBoundedOverALongStream) {
             static_cast<long>(trial_stories.size()))
       << "the trials story lived through every compaction";
 }
+
+TEST(StoryClusterer, AStorySharingOneWordIsNotComparedWhenAnotherSharesTwo) {
+  cluster::StoryClusterer c(core::ClusterConfig{});
+  auto frigates = c.add(article(1, 1, "2026-11-29T09:00:00Z", "Navy awards frigate contract to Corran", kWire));
+  auto recall = c.add(article(2, 2, "2026-11-29T09:10:00Z", "Quorn recall", ""));
+  // One word with the two-word story, two with the long one: the short
+  // story's cosine is the higher, but a lone shared word is weak evidence
+  // when another story shares more.
+  auto row = c.add(article(3, 3, "2026-11-29T09:20:00Z", "Quorn frigate contract row", ""));
+  EXPECT_TRUE(frigates.new_story);
+  EXPECT_TRUE(recall.new_story);
+  EXPECT_NE(row.story_id, recall.story_id);
+  // With no story sharing two words, one shared word is enough to be compared.
+  auto again = c.add(article(4, 4, "2026-11-29T09:30:00Z", "Quorn recall widens", ""));
+  EXPECT_EQ(again.story_id, recall.story_id);
+}
