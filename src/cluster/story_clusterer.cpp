@@ -240,7 +240,7 @@ struct LanguageTerms {
 
 struct ArticleRecord {
   core::Id story_id = 0;
-  std::vector<std::uint64_t> shingles;  // sampled word 4-shingle hashes, sorted
+  std::vector<std::uint64_t> shingles;  // sampled word 4-shingle hashes, each once
 };
 
 // An article cut into words once; terms, entities and shingles all come
@@ -271,19 +271,39 @@ double length_factor(double terms) {
 
 // A sample of the text's word 4-shingles (hash % kShingleSample == 0): the
 // same sample for the same text, so shared samples estimate shared text.
-// `all` is working space for every shingle's hash.
-std::vector<std::uint64_t> sampled_shingles(const Analysed& an, std::vector<std::uint64_t>& all) {
+// Each is kept once (a phrase the text repeats is one sample), in text
+// order. `all` and `seen` are working space: every shingle's hash, and a
+// small open-addressed set of the kept ones (cheaper than sorting them).
+std::vector<std::uint64_t> sampled_shingles(const Analysed& an, std::vector<std::uint64_t>& all,
+                                            std::vector<std::uint64_t>& seen) {
   text::shingle_hashes(an.words, 4, all);
-  std::vector<std::uint64_t> out;
-  if (all.size() < kMinSharedForCopy) return out;
-  out.reserve(all.size() / kShingleSample + all.size() / 16 + 4);  // a sample of about a quarter
-  for (std::uint64_t h : all) {
-    if (h % kShingleSample == 0) out.push_back(h);
+  size_t sampled = 0;
+  for (std::uint64_t h : all) {  // compacted in place, without a branch on the sample
+    all[sampled] = h;
+    sampled += h % kShingleSample == 0 ? 1 : 0;
   }
   // Fewer than a copy must share can neither find an original nor be one.
+  if (sampled < kMinSharedForCopy) return {};
+  size_t slots = 64;
+  while (slots < 2 * sampled) slots *= 2;
+  seen.assign(slots, 0);
+  bool zero_seen = false;  // 0 marks an empty slot, so a hash of 0 is noted apart
+  std::vector<std::uint64_t> out;
+  out.reserve(sampled);
+  for (size_t k = 0; k < sampled; ++k) {
+    const std::uint64_t h = all[k];
+    if (h == 0) {
+      if (!zero_seen) out.push_back(h);
+      zero_seen = true;
+      continue;
+    }
+    size_t i = (h >> 2) & (slots - 1);  // the low bits are the sample's zeros
+    while (seen[i] != 0 && seen[i] != h) i = (i + 1) & (slots - 1);
+    if (seen[i] == h) continue;
+    seen[i] = h;
+    out.push_back(h);
+  }
   if (out.size() < kMinSharedForCopy) return {};
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -334,6 +354,7 @@ struct StoryClusterer::Impl {
     std::vector<TermId> loaded;         // the terms load() set
     std::vector<std::pair<core::Id, double>> near;  // stories the article nearly joined, with their similarity
     std::vector<std::uint64_t> shingles;  // every shingle's hash, before sampling
+    std::vector<std::uint64_t> seen_shingles;  // sampled_shingles' set
   } scratch;
 
   Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
@@ -816,7 +837,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
 
   Story* story = nullptr;  // the story the article joins, once known
   // 1. A near-verbatim copy joins its original's story.
-  auto shingles = sampled_shingles(an, m.scratch.shingles);
+  auto shingles = sampled_shingles(an, m.scratch.shingles, m.scratch.seen_shingles);
   if (auto original = m.find_copy(shingles)) {
     out.copy_of = original;
     out.story_id = m.articles.at(*original).story_id;
@@ -974,7 +995,7 @@ void StoryClusterer::add_known(const ClusterInput& a, core::Id story_id, std::op
   Story& s = m.stories[story_id];
   s.id = story_id;
   m.join(s, a, an.language, v, ents, t);
-  m.remember(a, story_id, v, sampled_shingles(an, m.scratch.shingles));
+  m.remember(a, story_id, v, sampled_shingles(an, m.scratch.shingles, m.scratch.seen_shingles));
   m.next_story_id = std::max(m.next_story_id, story_id + 1);
 }
 

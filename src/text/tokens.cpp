@@ -113,9 +113,18 @@ void tokenize(std::string_view text, WordList& out) {
     current = Word{static_cast<std::uint32_t>(begin), 0, static_cast<std::uint32_t>(f - folded), 0, 0, is_upper(c), false};
   };
   auto finish_word = [&] {
-    current.folded_size = static_cast<std::uint32_t>(f - folded) - current.folded_begin;
-    current.hash = hash_word<true>(folded + current.folded_begin, current.folded_size);
-    out.words.push_back(current);
+    // Field by field: `current` was written a field at a time, and copying
+    // it whole would read it back in wider loads than were stored, which
+    // stalls the store buffer on every word.
+    const auto folded_size = static_cast<std::uint32_t>(f - folded) - current.folded_begin;
+    Word& word = out.words.emplace_back();
+    word.begin = current.begin;
+    word.end = current.end;
+    word.folded_begin = current.folded_begin;
+    word.folded_size = folded_size;
+    word.hash = hash_word<true>(folded + current.folded_begin, folded_size);
+    word.capitalised = current.capitalised;
+    word.has_digit = current.has_digit;
   };
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
   const auto length = static_cast<int32_t>(text.size());
