@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <random>
+
 #include "text/language.hpp"
 #include "text/tokens.hpp"
 
@@ -140,4 +143,65 @@ TEST(Words, TokensKeepOffsetsCapitalsAndDigitsAcrossScripts) {
       "ab@50-52C",   "cd@53-55",  // a dot joins only before a capital: "U.S.", not "Ab.cd"
       "7.5kg@56-61D", "naïve@62-68", "end@70-73"};
   EXPECT_EQ(got, want);
+}
+
+// ASCII runs are cut 16 bytes at a time where the CPU allows: the words of
+// a text must not depend on where its runs fall against those blocks. The
+// same texts, shifted by 0 to 17 bytes, give the same words, with offsets
+// shifted by as much; and plain ASCII words come out as a reference split
+// would cut them.
+TEST(Words, TheSameWordsWhereverTheTextStarts) {
+  std::mt19937 rng(20261129);
+  const std::vector<std::string> pieces = {
+      " ", "  ", "\n", ", ", ". ", "-", ".", ",", "'", "4.2", "1,200", "F-35", "U.S.", "Éléphant", "Флот", "海军",
+      "\xff", "\xc3", "x", "Navy", "kessel", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz0123456789",
+      "Guardian-class", "MixedCaseWordThatRunsPastSixteenBytes", "z9", "[", "\t"};
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 40);
+    for (int k = 0; k < n; ++k) text += pieces[rng() % pieces.size()];
+    const WordList base = tokenize(text);
+    for (size_t shift = 1; shift <= 17; ++shift) {
+      const std::string shifted = std::string(shift, ' ') + text;
+      const WordList moved = tokenize(shifted);
+      ASSERT_EQ(moved.words.size(), base.words.size()) << text;
+      for (size_t w = 0; w < base.words.size(); ++w) {
+        const Word& a = base.words[w];
+        const Word& b = moved.words[w];
+        EXPECT_EQ(base.folded_of(a), moved.folded_of(b)) << text;
+        EXPECT_EQ(a.hash, b.hash) << text;
+        EXPECT_EQ(a.begin + shift, b.begin) << text;
+        EXPECT_EQ(a.end + shift, b.end) << text;
+        EXPECT_EQ(a.capitalised, b.capitalised) << text;
+        EXPECT_EQ(a.has_digit, b.has_digit) << text;
+      }
+    }
+  }
+  // Plain ASCII words between spaces: each is one word, lower-cased.
+  for (int round = 0; round < 200; ++round) {
+    std::string text;
+    std::vector<std::string> expected;
+    const int n = 1 + static_cast<int>(rng() % 12);
+    for (int k = 0; k < n; ++k) {
+      std::string word;
+      const int length = 1 + static_cast<int>(rng() % 40);
+      for (int c = 0; c < length; ++c) {
+        const char* alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        word += alphabet[rng() % 62];
+      }
+      text += word + std::string(1 + rng() % 3, ' ');
+      std::string folded = word;
+      for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      expected.push_back(folded);
+    }
+    const WordList list = tokenize(text);
+    std::vector<std::string> got;
+    for (const auto& w : list.words) got.emplace_back(list.folded_of(w));
+    EXPECT_EQ(got, expected) << text;
+    for (size_t w = 0; w < list.words.size(); ++w) {
+      const std::string_view original = std::string_view(text).substr(list.words[w].begin, list.words[w].end - list.words[w].begin);
+      EXPECT_EQ(list.words[w].has_digit, original.find_first_of("0123456789") != std::string_view::npos) << original;
+      EXPECT_EQ(list.words[w].capitalised, original[0] >= 'A' && original[0] <= 'Z') << original;
+    }
+  }
 }
