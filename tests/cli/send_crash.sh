@@ -40,8 +40,10 @@ for k in $(seq $kills); do
   "$bin" -c newsdesk.toml send > send.out 2> send.err &
   sender=$!
   if [[ $k -eq 1 ]]; then
-    # A second sender of the same edition is refused while the first is alive.
-    sleep 0.1
+    # A second sender of the same edition is refused while the first is alive:
+    # once the first has sent a copy, it holds the lease (a fixed sleep was
+    # not always long enough for it to start on a loaded machine).
+    while kill -0 $sender 2>/dev/null && [[ $(sent_so_far) -lt 1 ]]; do sleep 0.01; done
     if nd send > second.out 2> second.err; then cat second.out; echo "a second sender ran alongside the first"; exit 1; fi
     grep -q "is being sent by" second.err || { cat second.err; echo "the second sender was not refused for the lease"; exit 1; }
   fi
