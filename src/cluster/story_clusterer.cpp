@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
@@ -710,12 +711,8 @@ struct StoryClusterer::Impl {
   void remember(const ClusterInput& a, core::Id story_id, const Vector& v, std::vector<std::uint64_t> shingles) {
     ArticleRecord rec;
     rec.story_id = story_id;
-    // A text with fewer sampled shingles than a copy must share is never
-    // found as an original: its shingles are not kept.
-    if (shingles.size() >= kMinSharedForCopy) {
-      rec.shingles = std::move(shingles);
-      for (std::uint64_t h : rec.shingles) shingle_index[h].push_back(a.article_id);
-    }
+    rec.shingles = std::move(shingles);  // none for a text too short to be an original (sampled_shingles)
+    for (std::uint64_t h : rec.shingles) shingle_index[h].push_back(a.article_id);
     articles[a.article_id] = std::move(rec);
     ++documents;
     log_documents = std::log(documents + 1.0);
