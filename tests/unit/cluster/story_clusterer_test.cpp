@@ -217,3 +217,30 @@ TEST(StoryClusterer, AStorySharingOneWordIsNotComparedWhenAnotherSharesTwo) {
   auto again = c.add(article(4, 4, "2026-11-29T09:30:00Z", "Quorn recall widens", ""));
   EXPECT_EQ(again.story_id, recall.story_id);
 }
+
+// A passage two articles of different stories both carry (an outlet's
+// standing paragraph) is indexed under both. When the older story closes,
+// the newer article must still be found through that passage: a copy of it
+// is a copy only if its shared shingles still lead to it.
+TEST(StoryClusterer, ACopyIsFoundThroughAPassageAClosedStoryAlsoHad) {
+  const std::string standing =
+      "This report is part of our coverage that is free for every reader, and it is paid for by the people who "
+      "give what they can each month so that all of it stays open to anyone who wants to read it, wherever they "
+      "are and whatever they are able to give us in return for the work.";
+  const std::string harbour =
+      "Harbour pilots at Port Alder walked out at dawn over a new shift roster, leaving twelve container ships "
+      "waiting at anchor outside the breakwater.\nThe pilots' guild said talks with the port authority had "
+      "collapsed late on Sunday and that no vessel would be brought in until the roster was withdrawn.";
+  core::ClusterConfig config;
+  config.window_days = 2;
+  cluster::StoryClusterer c(config);
+  auto frigates = c.add(article(1, 1, "2026-11-01T00:00:00Z", "Navy awards frigate contract to Corran", kWire + "\n" + standing));
+  auto pilots = c.add(article(2, 2, "2026-11-02T12:00:00Z", "Port Alder pilots strike over rosters", harbour + "\n" + standing));
+  ASSERT_NE(pilots.story_id, frigates.story_id);
+  ASSERT_FALSE(pilots.copy_of) << "a shared standing paragraph alone does not make a copy";
+  auto copy = c.add(article(3, 3, "2026-11-03T06:00:00Z", "Pilots' strike idles Port Alder", harbour + "\n" + standing));
+  EXPECT_FALSE(c.story(frigates.story_id)) << "the frigate story has been idle past the window";
+  ASSERT_TRUE(copy.copy_of);
+  EXPECT_EQ(*copy.copy_of, 2);
+  EXPECT_EQ(copy.story_id, pilots.story_id);
+}
