@@ -404,7 +404,6 @@ struct StoryClusterer::Impl {
     std::vector<Story*> hit_stories;    // the stories the article's query terms list
     std::vector<double> query_weight;   // indexed by term id; see load()
     std::vector<TermId> loaded;         // the terms load() set
-    std::vector<std::pair<core::Id, double>> near;  // stories the article nearly joined, with their similarity
     std::vector<std::uint64_t> shingles;  // every shingle's hash, before sampling
     std::vector<std::uint64_t> seen_shingles;  // sampled_shingles' set
   } scratch;
@@ -952,8 +951,6 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     const double join_bar = m.config.threshold * length_factor(static_cast<double>(v.size()));
     double best = 0;
     Story* best_story = nullptr;
-    std::vector<std::pair<core::Id, double>>& near = m.scratch.near;
-    near.clear();
     const bool whole_query = query == v.size();
     if (!whole_query) m.load(v);  // else the query terms loaded are all of them
     for (const Impl::Screened& candidate : screened) {
@@ -966,12 +963,9 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
         best = sim;
         best_story = &s;
       }
-      if (sim >= 0.6 * join_bar) near.emplace_back(sid, sim);
-    }
-    // A story the article nearly joined too (over 60% of the bar, and 40% as
-    // similar as the best) may have converged with the one it joins.
-    for (const auto& [sid, sim] : near) {
-      if (sim >= 0.4 * best) m.merge_candidates.push_back(sid);
+      // A story the article nearly joined too (over 60% of the bar) may
+      // have converged with the one it joins.
+      if (sim >= 0.6 * join_bar) m.merge_candidates.push_back(sid);
     }
     m.unload();
     if (best >= join_bar) {
