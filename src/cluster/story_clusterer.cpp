@@ -37,31 +37,6 @@ Vector add_vectors(const Vector& a, const Vector& b) {
   return out;
 }
 
-// The first entry of [first, last) (sorted by term) whose term is not below
-// `term`. Centroids are searched millions of times a second. Up to 256
-// entries the search is branch-free (the halving picks its side with a
-// conditional move, so no branch is mispredicted); a branch-free search of a
-// long range out of cache waits on memory at every step, so those take
-// std::lower_bound. Measured on the dev streams and the synthetic one.
-Vector::const_iterator lower_bound_term(Vector::const_iterator first, Vector::const_iterator last, TermId term) {
-  auto n = last - first;
-  if (n == 0) return first;
-  // A long range is likely out of cache: there the branchy search, whose
-  // speculation runs ahead into memory, wins.
-  if (n > 256) return std::lower_bound(first, last, term, [](const auto& x, TermId t) { return x.first < t; });
-  const std::pair<TermId, float>* base = &*first;
-  while (n > 1) {
-    const auto half = n / 2;
-    // Both places the next step may read, asked for now: a centroid out of
-    // cache would otherwise cost a memory round trip per step.
-    __builtin_prefetch(base + half / 2);
-    __builtin_prefetch(base + half + half / 2);
-    base = base[half].first < term ? base + half : base;
-    n -= half;
-  }
-  return first + ((base - &*first) + (base->first < term ? 1 : 0));
-}
-
 // Sorts term ids by least-significant-digit radix sort, a byte a pass
 // (`buffer` is working space): an article's few hundred terms sort in two
 // or three passes over them instead of n log n comparisons, most of them
@@ -125,12 +100,6 @@ double dot_by_id(const Vector& terms, const std::vector<double>& weight) {
   return (s0 + s1) + (s2 + s3);
 }
 
-// The weight of `term` in `v` (sorted by term), 0 when absent.
-float weight_of(const Vector& v, TermId term) {
-  auto it = lower_bound_term(v.begin(), v.end(), term);
-  return it != v.end() && it->first == term ? it->second : 0.0f;
-}
-
 constexpr size_t kIndexTerms = 12;       // strongest terms of an article that index it
 constexpr double kEntityWeight = 0.1;    // share of similarity from shared named things
 constexpr size_t kQueryTerms = 16;       // strongest terms of a new article that look for stories
@@ -149,16 +118,12 @@ struct Story {
   core::TimePoint last_updated{};
   std::vector<core::Id> articles;
   // Sum of members' normalised term frequencies, sorted by term: sums over
-  // it run in one order (deterministic), and comparisons are merge joins.
+  // it run in one order (deterministic), an article's terms merge into it in
+  // one pass, and it is compared by reading it whole against terms loaded by
+  // id (see dot_by_id).
   Vector terms;
   absl::flat_hash_map<std::uint64_t, int> entities;  // entity hash -> members naming it
   int members = 0;
-  // A bit per term hash (1,024 bits) for every term the centroid ever held:
-  // a query term whose bit is clear is not searched for. Pruned terms keep
-  // their bits, which costs a search, never a wrong answer.
-  std::array<std::uint64_t, 16> term_bits{};
-  bool may_hold(TermId t) const { const std::uint32_t b = (t * 0x9E3779B1u) >> 22; return (term_bits[b >> 6] >> (b & 63)) & 1; }
-  void note_term(TermId t) { const std::uint32_t b = (t * 0x9E3779B1u) >> 22; term_bits[b >> 6] |= std::uint64_t{1} << (b & 63); }
   double member_terms = 0;  // the members' distinct terms, summed: their mean length
   // The centroid's squared tf-idf norm, cached: updated as members join,
   // recomputed after a merge or when the collection has grown by a tenth
@@ -570,7 +535,6 @@ struct StoryClusterer::Impl {
   // Adds an article's terms to the story's centroid, and keeps the cached
   // norm current instead of recomputing it over the whole centroid.
   void add_to_centroid(Story& s, const Vector& v) {
-    for (const auto& [t, w] : v) s.note_term(t);
     if (s.terms.empty()) {  // a new story: its first article's terms, in memory of their size
       s.terms = v;
       s.norm2 = -1;
@@ -624,7 +588,6 @@ struct StoryClusterer::Impl {
     Story& src = stories.at(from);
     Story& dst = stories.at(into);
     dst.terms = add_vectors(dst.terms, src.terms);
-    for (size_t k = 0; k < dst.term_bits.size(); ++k) dst.term_bits[k] |= src.term_bits[k];
     for (const auto& [e, n] : src.entities) dst.entities[e] += n;
     for (core::Id a : src.articles) {
       dst.articles.push_back(a);
@@ -663,19 +626,7 @@ struct StoryClusterer::Impl {
   }
 
   // Cosine of the loaded article (tf-idf) against the story centroid (tf-idf).
-  double cosine(const Vector& v, const Story& s) const {
-    const auto& q = scratch.query_weight;
-    double dot = 0;
-    if (v.size() * 8 < s.terms.size()) {
-      // A short article (a headline) looks its few terms up in a big centroid.
-      for (const auto& [t, w] : v) {
-        if (s.may_hold(t)) dot += q[t] * weight_of(s.terms, t);
-      }
-    } else {
-      dot = dot_by_id(s.terms, q);
-    }
-    return cosine_of_dot(dot, s);
-  }
+  double cosine(const Story& s) const { return cosine_of_dot(dot_by_id(s.terms, scratch.query_weight), s); }
   // The cosine from the loaded article's dot product with the story's centroid.
   double cosine_of_dot(double dot, const Story& s) const {
     double s2 = centroid_norm2(s);
@@ -819,11 +770,7 @@ struct StoryClusterer::Impl {
     }
     document_frequency = std::move(frequency);
     for (auto& [id, s] : stories) {
-      s.term_bits = {};
-      for (auto& [t, w] : s.terms) {
-        t = renumber[t];
-        s.note_term(t);
-      }
+      for (auto& [t, w] : s.terms) t = renumber[t];
       absl::flat_hash_set<TermId> indexed;
       for (TermId t : s.indexed) indexed.insert(renumber[t]);
       s.indexed = std::move(indexed);
@@ -957,7 +904,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       Story& s = *candidate.story;
       const core::Id sid = s.id;
       double tf = m.time_factor(t, s);
-      const double cosine = whole_query ? m.cosine_of_dot(candidate.dot, s) : m.cosine(v, s);
+      const double cosine = whole_query ? m.cosine_of_dot(candidate.dot, s) : m.cosine(s);
       double sim = ((1.0 - kEntityWeight) * cosine + kEntityWeight * Impl::entity_overlap(ents, s)) * tf;
       if (sim > best) {
         best = sim;
