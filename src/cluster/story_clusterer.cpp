@@ -105,10 +105,9 @@ constexpr double kEntityWeight = 0.1;    // share of similarity from shared name
 constexpr size_t kQueryTerms = 16;       // strongest terms of a new article that look for stories
 constexpr size_t kMaxCandidates = 48;    // stories sharing most query terms, screened on those terms
 constexpr size_t kFullCandidates = 8;    // of those, the best screened are compared in full
-constexpr size_t kMinShinglesForCopy = 24;  // shorter texts are never called copies
 constexpr size_t kCentroidTerms = 400;      // a story centroid keeps its strongest terms
 constexpr std::uint64_t kShingleSample = 4;  // keep shingles whose hash % 4 == 0
-constexpr size_t kMinSharedForCopy = 6;     // sampled shingles two copies must share
+constexpr size_t kMinSharedForCopy = 6;     // sampled shingles two copies must share (a text with fewer has none)
 
 struct Story {
   core::Id id = 0;
@@ -302,23 +301,19 @@ std::vector<std::uint64_t> sampled_shingles(const Analysed& an, std::vector<std:
   }
   // Fewer than a copy must share can neither find an original nor be one.
   if (sampled < kMinSharedForCopy) return {};
+  static_assert(kShingleSample % 4 == 0, "a sampled hash's two low bits are 0: the set below relies on it");
   size_t slots = 64;
   while (slots < 2 * sampled) slots *= 2;
-  seen.assign(slots, 0);
-  bool zero_seen = false;  // 0 marks an empty slot, so a hash of 0 is noted apart
+  seen.assign(slots, 0);  // 0: an empty slot
   std::vector<std::uint64_t> out;
   out.reserve(sampled);
   for (size_t k = 0; k < sampled; ++k) {
     const std::uint64_t h = all[k];
-    if (h == 0) {
-      if (!zero_seen) out.push_back(h);
-      zero_seen = true;
-      continue;
-    }
-    size_t i = (h >> 2) & (slots - 1);  // the low bits are the sample's zeros
-    while (seen[i] != 0 && seen[i] != h) i = (i + 1) & (slots - 1);
-    if (seen[i] == h) continue;
-    seen[i] = h;
+    const std::uint64_t mark = h | 1;  // a sampled hash's low bits are 0, so its mark is never 0 and is its own
+    size_t i = (h >> 2) & (slots - 1);
+    while (seen[i] != 0 && seen[i] != mark) i = (i + 1) & (slots - 1);
+    if (seen[i] == mark) continue;
+    seen[i] = mark;
     out.push_back(h);
   }
   if (out.size() < kMinSharedForCopy) return {};
@@ -339,7 +334,7 @@ struct StoryClusterer::Impl {
   // or merges, when they are taken out.
   absl::flat_hash_map<TermId, std::vector<Story*>> postings;
   std::uint64_t query_round = 0;
-  std::vector<core::Id> merge_candidates;  // the stories the last article was compared with
+  std::vector<core::Id> merge_candidates;  // the stories the last article nearly joined
   absl::flat_hash_map<core::Id, ArticleRecord> articles;
   ShingleIndex shingle_index;  // sampled shingle -> articles
   std::map<std::string, std::unique_ptr<LanguageTerms>> languages;
@@ -656,7 +651,7 @@ struct StoryClusterer::Impl {
   // The articles sharing a shingle are listed once per shared shingle and
   // sorted: each one's count is the length of its run.
   std::optional<core::Id> find_copy(const std::vector<std::uint64_t>& shingles) {
-    if (shingles.size() * kShingleSample < kMinShinglesForCopy) return std::nullopt;
+    if (shingles.empty()) return std::nullopt;  // too short to be a copy (sampled_shingles)
     std::vector<core::Id>& sharing = scratch.sharing;
     sharing.clear();
     for (std::uint64_t h : shingles) shingle_index.append(h, sharing);
@@ -862,10 +857,10 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       by_hits.resize(kMaxCandidates);
     }
     // Screen: the cosine on the query terms alone picks the few stories
-    // worth the full comparison.
+    // worth the full comparison. Its dot product is over the query terms;
+    // when those are all the article's terms (a headline), it is the full
+    // comparison's too.
     m.load_query(query);
-    // The screen's dot product is over the query terms; when those are all
-    // the article's terms (a headline), it is the full comparison's too.
     // The candidates' centroids are mostly out of cache: their starts are
     // asked for from all of them at once, not one wait after another.
     for (const Story* candidate : by_hits) __builtin_prefetch(candidate->terms.data());

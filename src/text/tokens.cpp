@@ -95,7 +95,6 @@ std::uint64_t hash_word(const char* p, size_t size) {
   return murmur_finalise(h);
 }
 
-
 }  // namespace
 
 void tokenize(std::string_view text, WordList& out) {

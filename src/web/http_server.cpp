@@ -190,11 +190,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // the end of a request, which is answered before reading on), so the
   // whole buffer is free each time.
   void read() {
-    used_ = have_ = 0;
-    socket_.async_read_some(asio::buffer(buffer_.data() + have_, buffer_.size() - have_),
+    used_ = 0;
+    socket_.async_read_some(asio::buffer(buffer_.data(), buffer_.size()),
                             [self = shared_from_this()](const asio::error_code& ec, size_t n) {
                               if (ec) return self->close();
-                              self->have_ += n;
+                              self->have_ = n;
                               self->parse();
                             });
   }

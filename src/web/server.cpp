@@ -87,7 +87,6 @@ struct SiteServer::Impl {
 
 namespace {
 
-
 // The pages that are the same for everyone: the front page, stories, editions, the archive, feeds.
 bool cacheable(const HttpRequest& req) {
   if (req.method != "GET" || !req.params.empty()) return false;

@@ -119,6 +119,12 @@ Response Subscriptions::signup(const Request& r) {
     out.body = signup_page(site_, token, every_edition(), "That does not look like an email address (like name@example.com).");
     return out;
   }
+  // The network's sign-ups are counted before any DNS is asked: a flood of
+  // made-up domains costs lookups only up to the limit.
+  if (!allowed(by_ip_, r.ip, config_.subscribers.signups_per_ip_per_hour, std::chrono::hours(1))) {
+    return page(429, {"Too many sign-ups", "Too many sign-ups came from your network in the last hour. Please try again later.", "",
+                      ""});
+  }
   if (mail_domain_) {  // DNS may take a moment: the rest of the site goes on meanwhile
     lock.unlock();
     const MailDomain verdict = (*mail_domain_)(core::address_domain(email));
@@ -130,10 +136,6 @@ Response Subscriptions::signup(const Request& r) {
                              "The part after the @ is not a domain that receives email. Please check the address.");
       return out;
     }
-  }
-  if (!allowed(by_ip_, r.ip, config_.subscribers.signups_per_ip_per_hour, std::chrono::hours(1))) {
-    return page(429, {"Too many sign-ups", "Too many sign-ups came from your network in the last hour. Please try again later.", "",
-                      ""});
   }
   if (!mailer_) {
     return page(503, {"Sign-up is closed", "This desk cannot send email at the moment, so it cannot confirm new addresses.", "", ""});
