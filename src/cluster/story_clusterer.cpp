@@ -1,13 +1,15 @@
 #include "cluster/story_clusterer.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <functional>
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
+#include "cluster/shingles.hpp"
+#include "cluster/term_vector.hpp"
+#include "cluster/word_term_table.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
 #include "text/language.hpp"
@@ -15,99 +17,12 @@
 namespace newsdesk::cluster {
 namespace {
 
-using TermId = std::uint32_t;
-using Vector = std::vector<std::pair<TermId, float>>;  // sorted by term
-
-// a + b, term by term (both sorted by term).
-Vector add_vectors(const Vector& a, const Vector& b) {
-  Vector out;
-  out.reserve(a.size() + b.size());
-  size_t i = 0, j = 0;
-  while (i < a.size() || j < b.size()) {
-    if (j == b.size() || (i < a.size() && a[i].first < b[j].first)) {
-      out.push_back(a[i++]);
-    } else if (i == a.size() || b[j].first < a[i].first) {
-      out.push_back(b[j++]);
-    } else {
-      out.emplace_back(a[i].first, a[i].second + b[j].second);
-      ++i;
-      ++j;
-    }
-  }
-  return out;
-}
-
-// Sorts term ids by least-significant-digit radix sort, a byte a pass
-// (`buffer` is working space): an article's few hundred terms sort in two
-// or three passes over them instead of n log n comparisons, most of them
-// mispredicted. Short lists, and ids past 2^24, take std::sort.
-void sort_term_ids(std::vector<TermId>& ids, std::vector<TermId>& buffer) {
-  if (ids.size() < 64) {
-    std::sort(ids.begin(), ids.end());
-    return;
-  }
-  const TermId largest = *std::max_element(ids.begin(), ids.end());
-  if (largest >= (TermId{1} << 24)) {
-    std::sort(ids.begin(), ids.end());
-    return;
-  }
-  const int passes = largest < (TermId{1} << 16) ? 2 : 3;
-  buffer.resize(ids.size());
-  for (int pass = 0; pass < passes; ++pass) {
-    const int shift = 8 * pass;
-    std::array<std::uint32_t, 256> start{};
-    for (TermId t : ids) ++start[(t >> shift) & 0xFF];
-    std::uint32_t sum = 0;
-    for (auto& c : start) {
-      const std::uint32_t n = c;
-      c = sum;
-      sum += n;
-    }
-    for (TermId t : ids) buffer[start[(t >> shift) & 0xFF]++] = t;
-    ids.swap(buffer);
-  }
-}
-
-// Puts the first `n` of `v` (by `before`, a total order) in order at its
-// front. A heap (std::partial_sort) costs more than sorting a few dozen
-// whole, and than a selection before sorting the few.
-template <class T, class Before>
-void sort_first(std::vector<T>& v, size_t n, Before before) {
-  if (n >= v.size() || v.size() <= 64) {
-    std::sort(v.begin(), v.end(), before);
-  } else {
-    std::nth_element(v.begin(), v.begin() + static_cast<long>(n), v.end(), before);
-    std::sort(v.begin(), v.begin() + static_cast<long>(n), before);
-  }
-}
-
-// Σ weight[t] · c over the (t, c) of `terms`: a story's centroid read
-// against terms loaded by id. Four sums, not one, so that each gather waits
-// on no add before it (the order is fixed: deterministic).
-double dot_by_id(const Vector& terms, const std::vector<double>& weight) {
-  const double* q = weight.data();
-  const auto* p = terms.data();
-  const size_t n = terms.size();
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += q[p[i].first] * p[i].second;
-    s1 += q[p[i + 1].first] * p[i + 1].second;
-    s2 += q[p[i + 2].first] * p[i + 2].second;
-    s3 += q[p[i + 3].first] * p[i + 3].second;
-  }
-  for (; i < n; ++i) s0 += q[p[i].first] * p[i].second;
-  return (s0 + s1) + (s2 + s3);
-}
-
 constexpr size_t kIndexTerms = 12;       // strongest terms of an article that index it
 constexpr double kEntityWeight = 0.1;    // share of similarity from shared named things
 constexpr size_t kQueryTerms = 16;       // strongest terms of a new article that look for stories
 constexpr size_t kMaxCandidates = 48;    // stories sharing most query terms, screened on those terms
 constexpr size_t kFullCandidates = 8;    // of those, the best screened are compared in full
 constexpr size_t kCentroidTerms = 400;      // a story centroid keeps its strongest terms
-constexpr std::uint64_t kShingleSample = 4;  // keep shingles whose hash % 4 == 0
-constexpr size_t kMinSharedForCopy = 6;     // sampled shingles two copies must share (a text with fewer has none)
 
 struct Story {
   core::Id id = 0;
@@ -141,57 +56,6 @@ using StringMap = absl::flat_hash_map<std::string, Value>;  // looked up by absl
 // Debian's Abseil has its own string_view type.
 absl::string_view key(std::string_view s) { return {s.data(), s.size()}; }
 
-// Folded word's hash -> term id, open addressing with linear probing. The
-// keys come mixed (text::word_hash), so their low bits pick the slot: a
-// lookup reads one cache line, where a general hash map reads a control
-// byte and then a slot. Every word of every article is looked up here.
-class WordTermTable {
- public:
-  // The word's term (which may be "no term"), or nullptr for a word not seen.
-  const std::uint32_t* find(std::uint64_t key) const {
-    if (slots_.empty()) return nullptr;
-    key = key == 0 ? 1 : key;  // 0 marks an empty slot
-    for (size_t i = key & mask_;; i = (i + 1) & mask_) {
-      const Slot& slot = slots_[i];
-      if (slot.key == key) return &slot.term;
-      if (slot.key == 0) return nullptr;
-    }
-  }
-  // Adds a word not in the table.
-  void insert(std::uint64_t key, std::uint32_t term) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
-    place(key == 0 ? 1 : key, term);
-    ++size_;
-  }
-  size_t size() const { return size_; }
-  void clear() {
-    slots_.clear();
-    size_ = 0;
-  }
-
- private:
-  struct Slot {
-    std::uint64_t key = 0;
-    std::uint32_t term = 0;
-  };
-  void place(std::uint64_t key, std::uint32_t term) {
-    size_t i = key & mask_;
-    while (slots_[i].key != 0) i = (i + 1) & mask_;
-    slots_[i] = {key, term};
-  }
-  void grow() {
-    std::vector<Slot> old(std::max<size_t>(1024, slots_.size() * 2));
-    old.swap(slots_);
-    mask_ = slots_.size() - 1;
-    for (const Slot& slot : old) {
-      if (slot.key != 0) place(slot.key, slot.term);
-    }
-  }
-  std::vector<Slot> slots_;  // a power of two, at most half full
-  size_t size_ = 0;
-  size_t mask_ = 0;
-};
-
 // What a language needs to turn words into terms: its stemmer, and each
 // word's term remembered by the hash of its folded form (one lookup per word
 // instead of stopword, stem, term; 64-bit hashes of distinct words collide
@@ -200,59 +64,6 @@ struct LanguageTerms {
   explicit LanguageTerms(const std::string& language) : stemmer(language) {}
   text::Stemmer stemmer;
   WordTermTable word_terms;  // folded word's hash -> term id (or none)
-};
-
-// Sampled shingle -> the articles that have it. Most shingles are one
-// article's, so that one is kept in the slot itself (16 bytes); the others
-// (wire copies) go to a second map, read only when the slot's top bit says
-// there are any. The index is the clusterer's largest structure: a map of
-// small vectors (32-byte slots) took three quarters of its memory on the
-// synthetic stream.
-class ShingleIndex {
- public:
-  void add(std::uint64_t shingle, core::Id article) {
-    auto [slot, fresh] = first_.try_emplace(shingle, static_cast<std::uint64_t>(article));
-    if (fresh) return;
-    slot->second |= kMore;
-    more_[shingle].push_back(article);
-  }
-  void remove(std::uint64_t shingle, core::Id article) {
-    auto slot = first_.find(shingle);
-    if (slot == first_.end()) return;
-    const bool has_more = (slot->second & kMore) != 0;
-    if (static_cast<core::Id>(slot->second & ~kMore) == article) {
-      if (!has_more) {
-        first_.erase(slot);
-        return;
-      }
-      auto rest = more_.find(shingle);  // the next article moves into the slot
-      slot->second = static_cast<std::uint64_t>(rest->second.front()) | (rest->second.size() > 1 ? kMore : 0);
-      rest->second.erase(rest->second.begin());
-      if (rest->second.empty()) more_.erase(rest);
-      return;
-    }
-    if (!has_more) return;
-    auto rest = more_.find(shingle);
-    std::erase(rest->second, article);
-    if (rest->second.empty()) {
-      more_.erase(rest);
-      slot->second &= ~kMore;
-    }
-  }
-  // Appends the articles that have `shingle` to `out`.
-  void append(std::uint64_t shingle, std::vector<core::Id>& out) const {
-    auto slot = first_.find(shingle);
-    if (slot == first_.end()) return;
-    out.push_back(static_cast<core::Id>(slot->second & ~kMore));
-    if ((slot->second & kMore) == 0) return;
-    const auto& rest = more_.at(shingle);
-    out.insert(out.end(), rest.begin(), rest.end());
-  }
-
- private:
-  static constexpr std::uint64_t kMore = std::uint64_t{1} << 63;  // article ids are positive
-  absl::flat_hash_map<std::uint64_t, std::uint64_t> first_;         // shingle -> article | kMore
-  absl::flat_hash_map<std::uint64_t, std::vector<core::Id>> more_;  // shingle -> the other articles
 };
 
 struct ArticleRecord {
@@ -284,40 +95,6 @@ struct Analysed {
 // distinct terms, to 40% of itself for a headline of 6 terms or fewer.
 double length_factor(double terms) {
   return std::clamp(0.4 + 0.6 * std::log(std::max(terms, 1.0) / 6.0) / std::log(120.0 / 6.0), 0.4, 1.0);
-}
-
-// A sample of the text's word 4-shingles (hash % kShingleSample == 0): the
-// same sample for the same text, so shared samples estimate shared text.
-// Each is kept once (a phrase the text repeats is one sample), in text
-// order. `all` and `seen` are working space: every shingle's hash, and a
-// small open-addressed set of the kept ones (cheaper than sorting them).
-std::vector<std::uint64_t> sampled_shingles(const Analysed& an, std::vector<std::uint64_t>& all,
-                                            std::vector<std::uint64_t>& seen) {
-  text::shingle_hashes(an.words, 4, all);
-  size_t sampled = 0;
-  for (std::uint64_t h : all) {  // compacted in place, without a branch on the sample
-    all[sampled] = h;
-    sampled += h % kShingleSample == 0 ? 1 : 0;
-  }
-  // Fewer than a copy must share can neither find an original nor be one.
-  if (sampled < kMinSharedForCopy) return {};
-  static_assert(kShingleSample % 4 == 0, "a sampled hash's two low bits are 0: the set below relies on it");
-  size_t slots = 64;
-  while (slots < 2 * sampled) slots *= 2;
-  seen.assign(slots, 0);  // 0: an empty slot
-  std::vector<std::uint64_t> out;
-  out.reserve(sampled);
-  for (size_t k = 0; k < sampled; ++k) {
-    const std::uint64_t h = all[k];
-    const std::uint64_t mark = h | 1;  // a sampled hash's low bits are 0, so its mark is never 0 and is its own
-    size_t i = (h >> 2) & (slots - 1);
-    while (seen[i] != 0 && seen[i] != mark) i = (i + 1) & (slots - 1);
-    if (seen[i] == mark) continue;
-    seen[i] = mark;
-    out.push_back(h);
-  }
-  if (out.size() < kMinSharedForCopy) return {};
-  return out;
 }
 
 }  // namespace
@@ -817,7 +594,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
 
   Story* story = nullptr;  // the story the article joins, once known
   // 1. A near-verbatim copy joins its original's story.
-  auto shingles = sampled_shingles(an, m.scratch.shingles, m.scratch.seen_shingles);
+  auto shingles = sampled_shingles(an.words, m.scratch.shingles, m.scratch.seen_shingles);
   if (auto original = m.find_copy(shingles)) {
     out.copy_of = original;
     out.story_id = m.articles.at(*original).story_id;
@@ -970,7 +747,7 @@ void StoryClusterer::add_known(const ClusterInput& a, core::Id story_id, std::op
   Story& s = m.stories[story_id];
   s.id = story_id;
   m.join(s, a, an.language, v, ents, t);
-  m.remember(a, story_id, v, sampled_shingles(an, m.scratch.shingles, m.scratch.seen_shingles));
+  m.remember(a, story_id, v, sampled_shingles(an.words, m.scratch.shingles, m.scratch.seen_shingles));
   m.next_story_id = std::max(m.next_story_id, story_id + 1);
 }
 
