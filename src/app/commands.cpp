@@ -1,13 +1,7 @@
 #include "app/commands.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <iostream>
 #include <map>
-#include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -16,142 +10,25 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 
+#include "app/cli_support.hpp"
 #include "app/demo.hpp"
 #include "app/extract_output.hpp"
-#include "cluster/story_clusterer.hpp"
 #include "app/pipeline.hpp"
 #include "app/poller.hpp"
-#include "app/bounces.hpp"
 #include "app/sender.hpp"
 #include "app/serve.hpp"
+#include "cluster/story_clusterer.hpp"
 #include "core/clock.hpp"
-#include "core/signed_link.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
 #include "edition/edition.hpp"
 #include "feed/feed.hpp"
-#include "mail/dkim.hpp"
 #include "rank/beat.hpp"
 #include "rank/score.hpp"
 #include "store/store.hpp"
 
-#ifndef NEWSDESK_SAMPLE_DIR
-#define NEWSDESK_SAMPLE_DIR "sample"
-#endif
-
 namespace newsdesk::app {
 namespace {
-
-// A failure that ends the command: printed once by run_cli, then the exit code.
-struct CommandError {
-  int exit_code;
-  std::string message;
-};
-
-[[noreturn]] void fail_with(int code, std::string message) { throw CommandError{code, std::move(message)}; }
-
-template <class T>
-T need(core::Result<T> r) {
-  if (!r) fail_with(r.error().code == core::ErrorCode::kConfig ? kExitConfig : kExitFailure, r.error().message);
-  return std::move(*r);
-}
-inline void need(core::Result<void> r) {
-  if (!r) fail_with(r.error().code == core::ErrorCode::kConfig ? kExitConfig : kExitFailure, r.error().message);
-}
-
-struct Globals {
-  std::string config_path;
-  std::string db_path;
-};
-
-core::Config load(const Globals& g) {
-  core::Config config;
-  if (!g.config_path.empty()) {
-    config = need(core::load_config(g.config_path));
-  } else if (std::filesystem::exists("newsdesk.toml")) {
-    config = need(core::load_config("newsdesk.toml"));
-  }
-  if (!g.db_path.empty()) config.store.path = g.db_path;
-  // The operator's edition templates, read and checked once: a broken one
-  // stops the program like any other configuration error.
-  if (!config.edition.templates.empty()) {
-    std::filesystem::path dir = config.edition.templates;
-    if (!std::filesystem::is_directory(dir)) {
-      fail_with(kExitConfig, fmt::format("edition.templates: {} is not a folder", dir.string()));
-    }
-    for (auto [name, slot] : {std::pair{"edition.html.mustache", &config.edition.html_template},
-                              std::pair{"edition.txt.mustache", &config.edition.text_template}}) {
-      auto file = dir / name;
-      if (!std::filesystem::exists(file)) continue;  // the built-in one stays
-      std::ifstream in(file, std::ios::binary);
-      std::stringstream text;
-      text << in.rdbuf();
-      if (!in) fail_with(kExitConfig, fmt::format("{}: cannot read", file.string()));
-      need(edition::check_template(text.str(), file.string()));
-      *slot = text.str();
-    }
-  }
-  // The DKIM key, read and checked once.
-  if (!config.mail.dkim_key_file.empty()) {
-    std::ifstream in(config.mail.dkim_key_file, std::ios::binary);
-    std::stringstream pem;
-    pem << in.rdbuf();
-    if (!in) fail_with(kExitConfig, fmt::format("mail.dkim_key_file: {}: cannot read", config.mail.dkim_key_file));
-    if (config.mail.dkim_domain.empty()) fail_with(kExitConfig, "mail.dkim_domain must be set with mail.dkim_key_file");
-    auto signer = mail::DkimSigner::from_pem(pem.str(), config.mail.dkim_domain, config.mail.dkim_selector);
-    if (!signer) fail_with(kExitConfig, fmt::format("mail.dkim_key_file: {}: {}", config.mail.dkim_key_file, signer.error().message));
-    config.mail.dkim_key_pem = pem.str();
-  }
-  // Relay passwords kept out of the configuration file.
-  for (auto& relay : config.mail.relays) {
-    if (relay.password_file.empty()) continue;
-    std::ifstream in(relay.password_file, std::ios::binary);
-    std::stringstream secret;
-    secret << in.rdbuf();
-    if (!in) fail_with(kExitConfig, fmt::format("mail.relays.{}.password_file: {}: cannot read", relay.name, relay.password_file));
-    relay.password = std::string(core::trim(secret.str()));
-  }
-  return config;
-}
-
-std::unique_ptr<store::Store> open_store(const core::Config& config) {
-  return need(store::open_sqlite_store(config.store.path));
-}
-
-// Reads a file, a URL or "-" (standard input).
-std::string read_input(const std::string& where, const core::Config& config, std::string* final_url = nullptr,
-                       std::string* content_type = nullptr) {
-  if (where == "-") {
-    std::stringstream buffer;
-    buffer << std::cin.rdbuf();
-    return buffer.str();
-  }
-  if (where.rfind("http://", 0) == 0 || where.rfind("https://", 0) == 0) {
-    auto fetcher = fetch::make_curl_fetcher(config.fetch);
-    auto r = fetcher->fetch({where, "", ""});
-    if (r.outcome != fetch::Outcome::kFetched) fail_with(kExitFailure, fmt::format("{}: {}", where, r.error));
-    if (final_url) *final_url = r.final_url;
-    if (content_type) *content_type = r.content_type;
-    return r.body;
-  }
-  std::ifstream in(where, std::ios::binary);
-  if (!in) fail_with(kExitFailure, fmt::format("{}: cannot read the file", where));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::filesystem::path default_sample_dir() {
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (auto candidate : {exe.parent_path() / "sample", exe.parent_path().parent_path() / "sample",
-                           exe.parent_path().parent_path() / "share" / "newsdesk" / "sample"}) {
-      if (std::filesystem::exists(candidate / "outlets")) return candidate;
-    }
-  }
-  return NEWSDESK_SAMPLE_DIR;
-}
 
 void add_sources_commands(CLI::App& app, Globals& g) {
   auto* sources = app.add_subcommand("sources", "Manage the outlets newsdesk reads");
@@ -589,62 +466,6 @@ void add_rank_command(CLI::App& app, Globals& g) {
 
 // Subscribers from the command line: for importing a list kept elsewhere
 // (with the consent it was gathered under) and for looking at who is on it.
-void add_subscribers_command(CLI::App& app, Globals& g) {
-  auto* subs = app.add_subcommand("subscribers", "Add, import and list subscribers");
-  subs->require_subcommand(1);
-  static bool confirmed = false;
-  static std::string file, state_name;
-  auto* import = subs->add_subcommand("import", "Add every address of a file (one per line, or the first column of a CSV)");
-  import->add_option("file", file, "The file, or - for standard input")->required();
-  import->add_flag("--confirmed", confirmed, "They confirmed elsewhere (double opt-in done): mark them confirmed, not pending");
-  import->callback([&g] {
-    auto config = load(g);
-    auto store = open_store(config);
-    std::ifstream in_file;
-    if (file != "-") {
-      in_file.open(file);
-      if (!in_file) fail_with(kExitFailure, fmt::format("{}: cannot read the file", file));
-    }
-    std::istream& in = file == "-" ? std::cin : in_file;
-    auto now = core::SystemClock().now();
-    size_t added = 0, line_no = 0, skipped = 0;
-    std::string line;
-    need(store->transaction([&]() -> core::Result<void> {
-      while (std::getline(in, line)) {
-        ++line_no;
-        std::string address(core::trim(line.substr(0, line.find(','))));
-        if (!address.empty() && address.front() == '"' && address.back() == '"') address = address.substr(1, address.size() - 2);
-        if (address.empty() || address == "email") continue;  // blank lines, a CSV header
-        if (!core::plausible_email(address)) {
-          spdlog::warn("{}:{}: not an email address: {}", file, line_no, address);
-          ++skipped;
-          continue;
-        }
-        ND_TRY_ASSIGN(id, store->subscribers().add(address, "", now));
-        if (confirmed) ND_TRY(store->subscribers().set_state(*id, core::SubscriberState::kConfirmed, now));
-        ++added;
-      }
-      return {};
-    }));
-    std::printf("%zu addresses imported as %s, %zu lines skipped\n", added, confirmed ? "confirmed" : "pending", skipped);
-  });
-  auto* list = subs->add_subcommand("list", "The subscribers: id, address, state");
-  list->add_option("--state", state_name, "Only those in this state (pending, confirmed, unsubscribed, bounced)")
-      ->check(CLI::IsMember({"pending", "confirmed", "unsubscribed", "bounced"}));
-  list->callback([&g] {
-    auto config = load(g);
-    auto store = open_store(config);
-    std::optional<core::SubscriberState> state;
-    for (auto s : {core::SubscriberState::kPending, core::SubscriberState::kConfirmed, core::SubscriberState::kUnsubscribed,
-                   core::SubscriberState::kBounced}) {
-      if (state_name == core::to_string(s)) state = s;
-    }
-    for (const auto& s : need(store->subscribers().list(state))) {
-      std::printf("%lld\t%s\t%s\n", static_cast<long long>(s.id), s.email.c_str(), core::to_string(s.state));
-    }
-  });
-}
-
 void add_serve_command(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand("serve", "Run the desk: the web site, the poller, and the editions built and sent on schedule");
   static ServeOptions options;
@@ -689,79 +510,6 @@ void use_json_log() {
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
   formatter->add_flag<JsonMessageFlag>('*').set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%*"})");
   spdlog::set_formatter(std::move(formatter));
-}
-
-void add_api_command(CLI::App& app) {
-  auto* api = app.add_subcommand("api", "The JSON API (docs/api.md)");
-  api->require_subcommand(1);
-  auto* token = api->add_subcommand("token", "Make an API token; print it once, and the hash for [api] token_sha256");
-  token->callback([] {
-    const std::string secret = core::random_hex(32);
-    if (secret.empty()) fail_with(kExitFailure, "the system's random source failed");
-    std::printf("token: %s\n(give it to the API's user; newsdesk keeps only its hash)\n\n[api]\ntoken_sha256 = [\"%s\"]\n",
-                secret.c_str(), core::sha256_hex(secret).c_str());
-  });
-}
-
-void add_admin_command(CLI::App& app) {
-  auto* admin = app.add_subcommand("admin", "The admin pages");
-  admin->require_subcommand(1);
-  auto* password = admin->add_subcommand("password", "Hash a password (read from standard input) for [admin] password_hash");
-  password->callback([] {
-    std::string secret;
-    std::getline(std::cin, secret);
-    if (secret.size() < 12) fail_with(kExitFailure, "a password of at least 12 characters, please");
-    std::printf("[admin]\npassword_hash = \"%s\"\n", core::password_hash(secret).c_str());
-  });
-}
-
-void add_bounces_command(CLI::App& app, Globals& g) {
-  auto* bounces = app.add_subcommand("bounces", "The mail that comes back: bounces and complaints");
-  bounces->require_subcommand(1);
-  auto* process = bounces->add_subcommand("process", "Read a Maildir of bounces and complaints, keep each, and apply it once");
-  static std::string maildir;
-  process->add_option("maildir", maildir, "The Maildir (new/ and cur/) the return path delivers to")->required();
-  process->callback([&g] {
-    auto config = load(g);
-    auto store = open_store(config);
-    auto r = need(process_bounces(*store, config, maildir, core::SystemClock()));
-    for (const auto& p : r.problems) std::fprintf(stderr, "newsdesk: %s\n", p.c_str());
-    std::printf("%zu messages: %zu hard bounces (%zu addresses suppressed), %zu soft, %zu complaints (unsubscribed), "
-                "%zu not bounces, %zu unreadable; %zu applied before\n",
-                r.messages, r.hard, r.suppressed, r.soft, r.complaints, r.ignored, r.unparsable, r.already);
-  });
-}
-
-void add_dkim_command(CLI::App& app) {
-  auto* dkim = app.add_subcommand("dkim", "DKIM keys for signing the edition's mail");
-  dkim->require_subcommand(1);
-  auto* keygen = dkim->add_subcommand("keygen", "Write a new private key and print the DNS TXT record that publishes it");
-  static std::string algorithm = "rsa", domain, selector = "newsdesk", out;
-  keygen->add_option("--algorithm", algorithm, "rsa (2048-bit, rsa-sha256) or ed25519 (ed25519-sha256)")
-      ->check(CLI::IsMember({"rsa", "ed25519"}));
-  keygen->add_option("--domain", domain, "The signing domain (d=)")->required();
-  keygen->add_option("--selector", selector, "The selector (s=)");
-  keygen->add_option("--out", out, "Where to write the private key (PEM, readable by its owner only)")->required();
-  keygen->callback([] {
-    if (std::filesystem::exists(out)) fail_with(kExitFailure, fmt::format("{} exists: not overwriting a key", out));
-    auto key = need(mail::generate_dkim_key(algorithm == "rsa" ? mail::DkimAlgorithm::kRsaSha256
-                                                               : mail::DkimAlgorithm::kEd25519Sha256));
-    need(mail::DkimSigner::from_pem(key.private_pem, domain, selector));  // the names are usable
-    {
-      std::ofstream file(out, std::ios::binary | std::ios::trunc);
-      file << key.private_pem;
-      if (!file) fail_with(kExitFailure, fmt::format("{}: cannot write", out));
-    }
-    std::filesystem::permissions(out, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                                 std::filesystem::perm_options::replace);
-    // A TXT string holds at most 255 octets: longer values are given as several strings.
-    std::string quoted;
-    for (size_t at = 0; at < key.dns_txt.size(); at += 255) {
-      quoted += (at == 0 ? "\"" : " \"") + key.dns_txt.substr(at, 255) + "\"";
-    }
-    std::printf("wrote %s\npublish this TXT record:\n%s._domainkey.%s. IN TXT %s\n", out.c_str(), selector.c_str(),
-                domain.c_str(), quoted.c_str());
-  });
 }
 
 void add_cluster_command(CLI::App& app, Globals& g) {
