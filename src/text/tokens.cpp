@@ -10,7 +10,9 @@
 #endif
 
 #include <libstemmer.h>
+#include <unicode/ubrk.h>
 #include <unicode/uchar.h>
+#include <unicode/utext.h>
 #include <unicode/utf8.h>
 #include <xxhash.h>
 
@@ -57,6 +59,55 @@ bool is_word_char(UChar32 c) {
 }
 bool is_upper(UChar32 c) { return c < 0x80 ? (c >= 'A' && c <= 'Z') : (u_isupper(c) || u_istitle(c)); }
 bool is_digit(UChar32 c) { return c < 0x80 ? (c >= '0' && c <= '9') : u_isdigit(c) != 0; }
+
+// Chinese, Japanese, Thai, Lao, Khmer and Burmese put no space between
+// words: their characters are the line-break classes ideographic (ID),
+// conditional Japanese starter (CJ: small kana, the long-vowel mark) and
+// South-East Asian (SA), and the letters among the non-starters (NS: the
+// iteration marks of 人々). A run of them is cut into words by ICU's
+// dictionaries. Nothing below U+0E00 (Thai) is one, so Latin, Cyrillic and
+// Arabic text pays one compare.
+bool needs_dictionary(UChar32 c) {
+  if (c < 0x0E00) return false;
+  const auto lb = static_cast<ULineBreak>(u_getIntPropertyValue(c, UCHAR_LINE_BREAK));
+  return lb == U_LB_IDEOGRAPHIC || lb == U_LB_CONDITIONAL_JAPANESE_STARTER || lb == U_LB_COMPLEX_CONTEXT ||
+         (lb == U_LB_NONSTARTER && u_isalnum(c));
+}
+
+// Calls `word(begin, end)` for each word ICU's word break iterator finds in
+// text[begin, end) (a run of needs_dictionary characters): dictionary words
+// for Chinese, Japanese and the South-East Asian scripts. One iterator per
+// thread, opened once (loading the dictionaries costs milliseconds). Returns
+// false when ICU cannot (no break data): the caller then keeps the run as
+// one word, as before there was a dictionary.
+template <class Emit>
+bool dictionary_words(const char* text, size_t begin, size_t end, Emit&& word) {
+  struct Iterator {
+    UBreakIterator* it = nullptr;
+    UText* utext = nullptr;
+    Iterator() {
+      UErrorCode error = U_ZERO_ERROR;
+      it = ubrk_open(UBRK_WORD, "", nullptr, 0, &error);
+      if (U_FAILURE(error)) it = nullptr;
+    }
+    ~Iterator() {
+      if (it != nullptr) ubrk_close(it);
+      if (utext != nullptr) utext_close(utext);
+    }
+  };
+  thread_local Iterator iterator;
+  if (iterator.it == nullptr) return false;
+  UErrorCode error = U_ZERO_ERROR;
+  iterator.utext = utext_openUTF8(iterator.utext, text + begin, static_cast<int64_t>(end - begin), &error);
+  ubrk_setUText(iterator.it, iterator.utext, &error);
+  if (U_FAILURE(error)) return false;
+  int32_t from = ubrk_first(iterator.it);
+  for (int32_t to = ubrk_next(iterator.it); to != UBRK_DONE; from = to, to = ubrk_next(iterator.it)) {
+    // Rule status: below UBRK_WORD_NUMBER, the piece is punctuation or space.
+    if (ubrk_getRuleStatus(iterator.it) >= UBRK_WORD_NUMBER) word(begin + static_cast<size_t>(from), begin + static_cast<size_t>(to));
+  }
+  return true;
+}
 
 // A joiner keeps "4.2", "F-35" and "U.S." as one word when letters or digits
 // stand on both sides.
@@ -140,6 +191,37 @@ void tokenize(std::string_view text, WordList& out) {
       ++i;
     } else {
       U8_NEXT(p, i, length, c);  // invalid bytes give c < 0
+    }
+    if (c >= 0x0E00 && needs_dictionary(c)) {
+      // The whole run of such characters, cut by the dictionary.
+      if (in_word) finish_word();
+      in_word = false;
+      pending_joiner = false;
+      int32_t run_end = i;
+      while (run_end < length) {
+        int32_t next = run_end;
+        UChar32 d;
+        U8_NEXT(p, next, length, d);
+        if (d < 0x0E00 || !needs_dictionary(d)) break;
+        run_end = next;
+      }
+      auto add_word = [&](size_t begin, size_t end) {
+        start_word(begin, 0);
+        for (int32_t k = static_cast<int32_t>(begin); k < static_cast<int32_t>(end);) {
+          UChar32 d;
+          U8_NEXT(p, k, static_cast<int32_t>(end), d);
+          if (d < 0) continue;
+          f = append_folded(f, d);
+          current.has_digit |= is_digit(d);
+        }
+        current.end = static_cast<std::uint32_t>(end);
+        finish_word();
+      };
+      if (!dictionary_words(text.data(), static_cast<size_t>(start), static_cast<size_t>(run_end), add_word)) {
+        add_word(static_cast<size_t>(start), static_cast<size_t>(run_end));
+      }
+      i = run_end;
+      continue;
     }
     if (is_word_char(c)) {
       if (!in_word) {

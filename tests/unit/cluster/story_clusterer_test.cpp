@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "cluster/story_clusterer.hpp"
@@ -243,4 +244,58 @@ TEST(StoryClusterer, ACopyIsFoundThroughAPassageAClosedStoryAlsoHad) {
   ASSERT_TRUE(copy.copy_of);
   EXPECT_EQ(*copy.copy_of, 2);
   EXPECT_EQ(copy.story_id, pilots.story_id);
+}
+
+// Outlets write in languages without spaces between words: two reports of
+// one event join, and a report of another event stays apart, in each.
+TEST(StoryClusterer, ReportsInChineseJapaneseAndThaiJoinTheirEvent) {
+  struct Case {
+    const char* language;
+    std::array<std::pair<const char*, const char*>, 3> reports;  // two of one event, then another event
+  };
+  const Case cases[] = {
+      {"zh",
+       {{{"海军在南海举行大规模联合演习",
+          "海军今天在南海举行大规模联合演习，出动了十二艘驱逐舰和四艘护卫舰。演习持续三天，重点训练防空和反潜作战。"
+          "国防部发言人表示，这次演习是年度训练计划的一部分，不针对任何国家。\n多名军事专家认为，此次演习规模为近年来最大。"},
+         {"南海联合演习开始 驱逐舰编队参加防空训练",
+          "据国防部消息，海军联合演习于周六在南海开始，驱逐舰和护卫舰编队参加了防空和反潜训练。"
+          "国防部发言人说，演习不针对任何国家，是年度训练计划的一部分。\n专家指出，这是近年来规模最大的一次海上演习。"},
+         {"央行宣布下调存款准备金率",
+          "中国人民银行周五宣布，将下调金融机构存款准备金率零点五个百分点，以支持实体经济发展。"
+          "分析人士认为，此举将释放约一万亿元长期资金。\n股市在消息公布后小幅上涨。"}}}},
+      {"ja",
+       {{{"海上自衛隊、日本海で大規模演習を開始",
+          "海上自衛隊は二十九日、日本海で護衛艦十隻が参加する大規模な演習を開始した。演習は三日間続き、"
+          "対空戦闘と対潜水艦戦の訓練を行う。防衛省の報道官は、演習は年間訓練計画の一環であり、特定の国を対象としたものではないと述べた。"},
+         {"護衛艦十隻が日本海で演習　対潜水艦戦を訓練",
+          "防衛省によると、海上自衛隊の護衛艦十隻が日本海で演習を始めた。対空戦闘や対潜水艦戦の訓練を三日間にわたって実施する。"
+          "報道官は特定の国を想定したものではないと説明した。"},
+         {"日銀、政策金利を据え置き",
+          "日本銀行は金融政策決定会合で、政策金利を現行水準に据え置くことを決めた。総裁は記者会見で、物価の動向を注視すると述べた。"
+          "円相場は小幅に下落した。"}}}},
+      {"th",
+       {{{"กองทัพเรือเริ่มซ้อมรบใหญ่ในอ่าวไทย",
+          "กองทัพเรือไทยเริ่มการซ้อมรบขนาดใหญ่ในอ่าวไทย โดยมีเรือรบสิบลำเข้าร่วม การซ้อมรบจะใช้เวลาสามวัน "
+          "เน้นการป้องกันภัยทางอากาศและการปราบเรือดำน้ำ โฆษกกองทัพเรือกล่าวว่าการซ้อมรบเป็นส่วนหนึ่งของแผนการฝึกประจำปี"},
+         {"เรือรบสิบลำร่วมซ้อมรบในอ่าวไทย",
+          "โฆษกกองทัพเรือเปิดเผยว่า เรือรบสิบลำเข้าร่วมการซ้อมรบในอ่าวไทย เพื่อฝึกการป้องกันภัยทางอากาศและการปราบเรือดำน้ำ "
+          "การซ้อมรบเป็นส่วนหนึ่งของแผนการฝึกประจำปี"},
+         {"ธนาคารแห่งประเทศไทยคงอัตราดอกเบี้ยนโยบาย",
+          "คณะกรรมการนโยบายการเงินมีมติคงอัตราดอกเบี้ยนโยบายไว้ที่ระดับเดิม "
+          "ผู้ว่าการธนาคารกล่าวว่าเศรษฐกิจยังคงฟื้นตัวอย่างต่อเนื่อง ค่าเงินบาทอ่อนค่าลงเล็กน้อย"}}}},
+  };
+  for (const Case& k : cases) {
+    cluster::StoryClusterer c(core::ClusterConfig{});
+    std::vector<cluster::Assignment> got;
+    core::Id id = 1;
+    for (const auto& [title, text] : k.reports) {
+      // The language is detected, as for an article whose feed names none.
+      got.push_back(c.add(ClusterInput{id, id, at("2026-11-29T09:00:00Z"), title, text, ""}));
+      ++id;
+    }
+    EXPECT_EQ(got[1].story_id, got[0].story_id) << k.language << ": the second report joins the first";
+    EXPECT_FALSE(got[1].copy_of.has_value()) << k.language << ": rewritten, not copied";
+    EXPECT_NE(got[2].story_id, got[0].story_id) << k.language << ": another event";
+  }
 }

@@ -26,6 +26,33 @@ TEST(Words, HandleNonLatinScripts) {
   EXPECT_EQ(w[0], "флот");
 }
 
+// Chinese, Japanese and Thai write no space between words: a run of their
+// characters is cut by ICU's dictionaries, not kept as one "word" per
+// clause (two reports of one event would then share no word at all).
+TEST(Words, TextsWithoutSpacesAreCutIntoDictionaryWords) {
+  EXPECT_EQ(words("海军今天在南海举行演习，出动了驱逐舰。"),
+            (std::vector<std::string>{"海军", "今天", "在", "南海", "举行", "演习", "出动", "了", "驱逐", "舰"}));
+  EXPECT_EQ(words("ロシア軍がウクライナ東部で攻勢"),
+            (std::vector<std::string>{"ロシア", "軍", "が", "ウクライナ", "東部", "で", "攻勢"}));
+  EXPECT_EQ(words("人々は東京で"), (std::vector<std::string>{"人々", "は", "東京", "で"}));  // the iteration mark stays
+  EXPECT_EQ(words("ทหารเรือไทยฝึกซ้อมร่วมกับสหรัฐ"),
+            (std::vector<std::string>{"ทหาร", "เรือ", "ไทย", "ฝึก", "ซ้อม", "ร่วม", "กับ", "สหรัฐ"}));
+  // Latin words and numbers inside such text stay as they were; emoji are no words.
+  EXPECT_EQ(words("F-35战机在2026年首飞 😀 Navy"),
+            (std::vector<std::string>{"f-35", "战机", "在", "2026", "年", "首", "飞", "navy"}));
+}
+
+TEST(Words, DictionaryWordsKeepTheirOffsets) {
+  const std::string text = "Navy: 南海演习 starts";
+  const WordList tokens = tokenize(text);
+  std::vector<std::string> got;
+  for (const auto& t : tokens.words) {
+    got.push_back(std::string(tokens.folded_of(t)) + "@" + std::to_string(t.begin) + "-" + std::to_string(t.end));
+    EXPECT_EQ(t.hash, word_hash(tokens.folded_of(t)));
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"navy@0-4", "南海@6-12", "演习@12-18", "starts@19-25"}));
+}
+
 TEST(Terms, StemAndDropStopwords) {
   Stemmer stemmer("english");
   auto t = terms("The drones were attacking the ports", stemmer);
