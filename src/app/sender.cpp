@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "app/ready_queue.hpp"
 #include "core/signed_link.hpp"
 #include "core/strings.hpp"
 #include "edition/edition.hpp"
@@ -107,64 +108,6 @@ struct Held {
 struct Ready {
   store::DueDelivery job;
   mail::Envelope envelope;
-};
-
-// The short queue between composers and senders. Bounded, so memory does
-// not grow with the list; closed when the composers are done (nothing more
-// will come) or the senders are (nobody is left to take what comes).
-class ReadyQueue {
- public:
-  void open(size_t capacity, size_t composers, size_t senders) {
-    std::lock_guard lock(mu_);
-    capacity_ = capacity;
-    composers_ = composers;
-    senders_ = senders;
-    items_.clear();
-  }
-  // False when no sender is left.
-  bool push(Ready item) {
-    std::unique_lock lock(mu_);
-    space_.wait(lock, [&] { return items_.size() < capacity_ || senders_ == 0; });
-    if (senders_ == 0) return false;
-    items_.push_back(std::move(item));
-    filled_.notify_one();
-    return true;
-  }
-  // A copy a sender could not send: first in line for the others.
-  void push_back_front(Ready item) {
-    std::lock_guard lock(mu_);
-    items_.push_front(std::move(item));
-    filled_.notify_one();
-  }
-  // Empty when the composers are done and nothing is left.
-  std::optional<Ready> pop() {
-    std::unique_lock lock(mu_);
-    filled_.wait(lock, [&] { return !items_.empty() || composers_ == 0; });
-    if (items_.empty()) return std::nullopt;
-    Ready item = std::move(items_.front());
-    items_.pop_front();
-    space_.notify_one();
-    return item;
-  }
-  void composer_done() {
-    std::lock_guard lock(mu_);
-    if (--composers_ == 0) filled_.notify_all();
-  }
-  void sender_done() {
-    std::lock_guard lock(mu_);
-    if (--senders_ == 0) space_.notify_all();
-  }
-  // Copies composed but never sent (every sender gave up): they stay queued in the ledger.
-  size_t leftover() {
-    std::lock_guard lock(mu_);
-    return items_.size();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable space_, filled_;
-  std::deque<Ready> items_;
-  size_t capacity_ = 1, composers_ = 0, senders_ = 0;
 };
 
 // One run of send_edition: the workers, and what they share.
@@ -450,7 +393,7 @@ class SendRun {
       if (!held) held = open_session();
       if (!held) {
         // No relay for this sender now: the copy goes back for the others.
-        ready_.push_back_front(std::move(*copy));
+        ready_.hand_back(std::move(*copy));
         break;
       }
       const core::Id who = copy->job.subscriber_id;
@@ -460,6 +403,7 @@ class SendRun {
       if (!record_with(pending, [&] {
             return store_.deliveries().set_state(edition_.id, who, core::DeliveryState::kSending, "", now, std::nullopt, relay_name);
           })) {
+        ready_.done();
         break;
       }
       mail::SmtpOutcome outcome = held->session->send(copy->envelope);
@@ -468,18 +412,21 @@ class SendRun {
       const auto& job = copy->job;
       pending = Outcome{who, mail::judge(outcome, job.attempts + 1, job.first_attempt_at.value_or(now), now, policy_), now};
       const mail::Verdict& verdict = pending->verdict;
-      std::lock_guard lock(store_mu_);
-      report_.composed++;
-      report_.bytes += copy->envelope.data.size();
-      switch (verdict.state) {
-        case core::DeliveryState::kSent:
-          ++report_.sent;
-          ++report_.sent_by_relay[relay_name];
-          break;
-        case core::DeliveryState::kDeferred: ++report_.deferred; break;
-        default: ++report_.failed; break;
+      {
+        std::lock_guard lock(store_mu_);
+        report_.composed++;
+        report_.bytes += copy->envelope.data.size();
+        switch (verdict.state) {
+          case core::DeliveryState::kSent:
+            ++report_.sent;
+            ++report_.sent_by_relay[relay_name];
+            break;
+          case core::DeliveryState::kDeferred: ++report_.deferred; break;
+          default: ++report_.failed; break;
+        }
+        if (verdict.hard_bounce) ++report_.hard_bounces;
       }
-      if (verdict.hard_bounce) ++report_.hard_bounces;
+      ready_.done();  // its outcome is pending, and goes to the ledger with the next copy or below
     }
     if (pending) record_with(pending, nullptr);
     release(held);
@@ -553,7 +500,7 @@ class SendRun {
   SendReport report_;
   Steady::time_point last_renewal_{};
 
-  ReadyQueue ready_;
+  ReadyQueue<Ready> ready_;
 
   std::mutex work_mu_;  // what is left to send
   std::deque<store::DueDelivery> page_;
