@@ -246,9 +246,11 @@ TEST(StoryClusterer, ACopyIsFoundThroughAPassageAClosedStoryAlsoHad) {
   EXPECT_EQ(copy.story_id, pilots.story_id);
 }
 
-// Outlets write in languages without spaces between words: two reports of
-// one event join, and a report of another event stays apart, in each.
-TEST(StoryClusterer, ReportsInChineseJapaneseAndThaiJoinTheirEvent) {
+// Outlets write in many languages and scripts, some with no spaces between
+// words: two reports of one event join, and a report of another event stays
+// apart, in each (Chinese and Japanese did not join before their words were
+// cut by a dictionary).
+TEST(StoryClusterer, ReportsInManyLanguagesAndScriptsJoinTheirEvent) {
   struct Case {
     const char* language;
     std::array<std::pair<const char*, const char*>, 3> reports;  // two of one event, then another event
@@ -284,6 +286,34 @@ TEST(StoryClusterer, ReportsInChineseJapaneseAndThaiJoinTheirEvent) {
          {"ธนาคารแห่งประเทศไทยคงอัตราดอกเบี้ยนโยบาย",
           "คณะกรรมการนโยบายการเงินมีมติคงอัตราดอกเบี้ยนโยบายไว้ที่ระดับเดิม "
           "ผู้ว่าการธนาคารกล่าวว่าเศรษฐกิจยังคงฟื้นตัวอย่างต่อเนื่อง ค่าเงินบาทอ่อนค่าลงเล็กน้อย"}}}},
+      {"ru",
+       {{{"ВМС начали масштабные учения в Балтийском море",
+          "Военно-морской флот начал в субботу масштабные учения в Балтийском море с участием двенадцати кораблей. Учения продлятся три дня и будут посвящены противовоздушной и противолодочной обороне. Представитель министерства обороны заявил, что учения являются частью ежегодного плана подготовки и не направлены против какой-либо страны."},
+         {"Двенадцать кораблей участвуют в учениях на Балтике",
+          "По данным министерства обороны, двенадцать кораблей военно-морского флота приступили к учениям в Балтийском море. В течение трёх дней экипажи отработают противовоздушную и противолодочную оборону. Представитель министерства подчеркнул, что учения не направлены против других стран."},
+         {"Центробанк сохранил ключевую ставку",
+          "Совет директоров Центрального банка принял решение сохранить ключевую ставку на прежнем уровне. Глава банка заявила на пресс-конференции, что инфляция замедляется. Рубль незначительно ослаб после объявления."}}}},
+      {"ar",
+       {{{"البحرية تبدأ مناورات واسعة في البحر الأحمر",
+          "بدأت القوات البحرية يوم السبت مناورات عسكرية واسعة في البحر الأحمر بمشاركة اثنتي عشرة سفينة حربية. وتستمر المناورات ثلاثة أيام وتركز على الدفاع الجوي ومكافحة الغواصات. وقال المتحدث باسم وزارة الدفاع إن المناورات جزء من خطة التدريب السنوية ولا تستهدف أي دولة."},
+         {"اثنتا عشرة سفينة حربية تشارك في مناورات البحر الأحمر",
+          "أعلنت وزارة الدفاع أن اثنتي عشرة سفينة حربية بدأت مناورات في البحر الأحمر للتدريب على الدفاع الجوي ومكافحة الغواصات لمدة ثلاثة أيام. وأكد المتحدث أن المناورات لا تستهدف أي دولة وأنها جزء من خطة التدريب السنوية."},
+         {"البنك المركزي يثبت أسعار الفائدة",
+          "قرر البنك المركزي الإبقاء على أسعار الفائدة دون تغيير في اجتماعه الدوري. وقال محافظ البنك إن التضخم بدأ في التراجع. وتراجعت العملة المحلية بشكل طفيف بعد الإعلان."}}}},
+      {"fr",
+       {{{"La marine lance de grandes manœuvres en Méditerranée",
+          "La marine nationale a lancé samedi de grandes manœuvres en Méditerranée avec la participation de douze navires de guerre. L'exercice durera trois jours et portera sur la défense aérienne et la lutte anti-sous-marine. Le porte-parole du ministère des Armées a déclaré que ces manœuvres font partie du programme annuel d'entraînement et ne visent aucun pays."},
+         {"Douze navires de guerre en exercice en Méditerranée",
+          "Selon le ministère des Armées, douze navires de la marine nationale ont commencé un exercice en Méditerranée. Pendant trois jours, les équipages s'entraîneront à la défense aérienne et à la lutte anti-sous-marine. Le porte-parole a souligné que l'exercice ne vise aucun pays."},
+         {"La Banque centrale maintient ses taux",
+          "Le conseil des gouverneurs de la Banque centrale a décidé de maintenir ses taux directeurs inchangés. La présidente a indiqué en conférence de presse que l'inflation ralentit. L'euro a légèrement reculé après l'annonce."}}}},
+      {"hi",
+       {{{"नौसेना ने अरब सागर में बड़ा युद्धाभ्यास शुरू किया",
+          "नौसेना ने शनिवार को अरब सागर में बारह युद्धपोतों के साथ बड़ा युद्धाभ्यास शुरू किया। यह अभ्यास तीन दिन चलेगा और इसमें हवाई रक्षा और पनडुब्बी रोधी युद्ध का प्रशिक्षण होगा। रक्षा मंत्रालय के प्रवक्ता ने कहा कि यह अभ्यास वार्षिक प्रशिक्षण योजना का हिस्सा है और किसी देश के खिलाफ नहीं है।"},
+         {"अरब सागर में बारह युद्धपोतों का युद्धाभ्यास",
+          "रक्षा मंत्रालय के अनुसार बारह युद्धपोतों ने अरब सागर में युद्धाभ्यास शुरू कर दिया है। तीन दिन तक हवाई रक्षा और पनडुब्बी रोधी युद्ध का अभ्यास किया जाएगा। प्रवक्ता ने कहा कि यह अभ्यास किसी देश के खिलाफ नहीं है।"},
+         {"रिज़र्व बैंक ने ब्याज दरें स्थिर रखीं",
+          "भारतीय रिज़र्व बैंक की मौद्रिक नीति समिति ने रेपो दर को अपरिवर्तित रखने का फैसला किया। गवर्नर ने कहा कि महंगाई में कमी आ रही है। घोषणा के बाद रुपया थोड़ा कमजोर हुआ।"}}}},
   };
   for (const Case& k : cases) {
     cluster::StoryClusterer c(core::ClusterConfig{});
