@@ -192,7 +192,7 @@ void tokenize(std::string_view text, WordList& out) {
     } else {
       U8_NEXT(p, i, length, c);  // invalid bytes give c < 0
     }
-    if (c >= 0x0E00 && needs_dictionary(c)) {
+    if (needs_dictionary(c)) {
       // The whole run of such characters, cut by the dictionary.
       if (in_word) finish_word();
       in_word = false;
@@ -202,15 +202,15 @@ void tokenize(std::string_view text, WordList& out) {
         int32_t next = run_end;
         UChar32 d;
         U8_NEXT(p, next, length, d);
-        if (d < 0x0E00 || !needs_dictionary(d)) break;
+        if (!needs_dictionary(d)) break;  // invalid bytes too (d < 0)
         run_end = next;
       }
+      // A word of the run (valid UTF-8 throughout; these scripts have no capitals).
       auto add_word = [&](size_t begin, size_t end) {
         start_word(begin, 0);
         for (int32_t k = static_cast<int32_t>(begin); k < static_cast<int32_t>(end);) {
           UChar32 d;
           U8_NEXT(p, k, static_cast<int32_t>(end), d);
-          if (d < 0) continue;
           f = append_folded(f, d);
           current.has_digit |= is_digit(d);
         }
