@@ -43,6 +43,15 @@ add_library(newsdesk_cld2 INTERFACE)
 target_link_libraries(newsdesk_cld2 INTERFACE ${CLD2_LIBRARY})
 target_include_directories(newsdesk_cld2 SYSTEM INTERFACE ${CLD2_INCLUDE_DIR})
 
+# Snowball's stopword lists of 13 languages: Lingua::StopWords (Debian's
+# liblingua-stopwords-perl) is read at build time by src/text/stopword_lists.pl.
+find_package(Perl REQUIRED)
+execute_process(COMMAND ${PERL_EXECUTABLE} -MLingua::StopWords -e 1 RESULT_VARIABLE LINGUA_STOPWORDS_MISSING
+                OUTPUT_QUIET ERROR_QUIET)
+if(LINGUA_STOPWORDS_MISSING)
+  message(FATAL_ERROR "Perl's Lingua::StopWords is missing: install liblingua-stopwords-perl (scripts/install-deps does)")
+endif()
+
 find_path(MUSTACHE_INCLUDE_DIR NAMES kainjow/mustache.hpp REQUIRED)
 add_library(newsdesk_mustache INTERFACE)
 target_include_directories(newsdesk_mustache SYSTEM INTERFACE ${MUSTACHE_INCLUDE_DIR})

@@ -1,6 +1,7 @@
 #include "cluster/story_clusterer.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <functional>
 
@@ -12,6 +13,7 @@
 #include "cluster/word_term_table.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
+#include "text/stopwords.hpp"
 #include "text/language.hpp"
 
 namespace newsdesk::cluster {
@@ -27,7 +29,6 @@ constexpr size_t kCentroidTerms = 400;      // a story centroid keeps its strong
 struct Story {
   core::Id id = 0;
   std::string headline;
-  std::string language;
   core::TimePoint first_seen{};
   core::TimePoint last_updated{};
   std::vector<core::Id> articles;
@@ -44,6 +45,7 @@ struct Story {
   // (idf drifts slowly). -1: not known.
   mutable double norm2 = -1;
   mutable std::uint32_t norm2_documents = 0;
+  std::uint16_t term_language = 0;  // LanguageTerms::index: its members' term space
   absl::flat_hash_set<TermId> indexed;  // the terms it is listed under in `postings`
   // Query terms of the article being placed that list this story, counted
   // on the story itself (valid while `hits_round` is the clusterer's round).
@@ -56,13 +58,25 @@ using StringMap = absl::flat_hash_map<std::string, Value>;  // looked up by absl
 // Debian's Abseil has its own string_view type.
 absl::string_view key(std::string_view s) { return {s.data(), s.size()}; }
 
-// What a language needs to turn words into terms: its stemmer, and each
-// word's term remembered by the hash of its folded form (one lookup per word
-// instead of stopword, stem, term; 64-bit hashes of distinct words collide
-// about once in 10^8 streams of a million words).
+// What a language needs to turn words into terms: its stemmer and
+// stopwords, its terms, and each word's term remembered by the hash of its
+// folded form (one lookup per word instead of stopword, stem, term; 64-bit
+// hashes of distinct words collide about once in 10^8 streams of a million
+// words).
+//
+// Each language has terms of its own (term ids are shared, so that vectors
+// of any language are sorted alike), and its own document frequencies:
+// a word's weight says how rare it is among texts in its language. Counted
+// over the whole stream, the function words of a language most texts are
+// not in ("de", "la") would weigh like names, and make every two reports in
+// that language look alike.
 struct LanguageTerms {
-  explicit LanguageTerms(const std::string& language) : stemmer(language) {}
+  LanguageTerms(const std::string& language, std::uint16_t language_index)
+      : stemmer(language), stopwords(text::Stopwords::of(language)), index(language_index) {}
   text::Stemmer stemmer;
+  const text::Stopwords& stopwords;
+  std::uint16_t index;  // into the clusterer's per-language document counts
+  StringMap<TermId> term_ids;  // stem (or number) -> term id
   WordTermTable word_terms;  // folded word's hash -> term id (or none)
 };
 
@@ -78,6 +92,7 @@ struct Analysed {
   std::string_view title;
   std::string_view body;  // the text read (the first 20,000 bytes)
   std::string language;
+  LanguageTerms* terms = nullptr;  // the language's term space; "" reads as English
   text::WordList title_words;
   text::WordList words;  // of `body`
 
@@ -89,6 +104,22 @@ struct Analysed {
     text::tokenize(body, words);
   }
 };
+
+// The language an article is clustered in, from the code it came with:
+// "fr", "fr-CA", "FR" and "fr_FR" are French. Anything but two or three
+// letters (and "") reads as English, so that a stream cannot make languages
+// without end.
+std::string language_key(std::string_view code) {
+  code = code.substr(0, code.find_first_of("-_"));
+  if (code.size() < 2 || code.size() > 3) return "en";
+  std::string key;
+  for (char c : code) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (c < 'a' || c > 'z') return "en";
+    key += c;
+  }
+  return key;
+}
 
 // Short texts (a headline alone) reach lower similarities than full
 // articles about the same story: a bar falls with the texts' length in
@@ -102,9 +133,10 @@ double length_factor(double terms) {
 struct StoryClusterer::Impl {
   core::ClusterConfig config;
   core::Id next_story_id;
-  StringMap<TermId> term_ids;
   std::vector<std::uint32_t> document_frequency;
-  std::uint32_t documents = 0;
+  std::vector<std::uint16_t> term_language;  // by term id: LanguageTerms::index
+  std::uint32_t documents = 0;  // in all languages
+  std::vector<std::uint32_t> documents_in;  // by LanguageTerms::index
   std::map<core::Id, Story> stories;  // ordered: deterministic iteration
   // term -> the stories listed under it. Stories live in a std::map, whose
   // nodes never move: a story stays where its entries point until it closes
@@ -149,10 +181,14 @@ struct StoryClusterer::Impl {
 
   // The last language asked for is kept at hand: streams come mostly in one.
   LanguageTerms& language_terms(const std::string& language) {
-    const std::string_view key = language.empty() ? std::string_view("en") : std::string_view(language);
+    const std::string key = language_key(language);
     if (last_language != nullptr && last_language_key == key) return *last_language;
-    auto it = languages.find(std::string(key));
-    if (it == languages.end()) it = languages.emplace(std::string(key), std::make_unique<LanguageTerms>(std::string(key))).first;
+    auto it = languages.find(key);
+    if (it == languages.end()) {
+      const auto index = static_cast<std::uint16_t>(languages.size());  // at most 26^2 + 26^3 keys
+      it = languages.emplace(std::string(key), std::make_unique<LanguageTerms>(std::string(key), index)).first;
+      documents_in.push_back(0);
+    }
     last_language_key = key;
     last_language = it->second.get();
     return *last_language;
@@ -164,29 +200,45 @@ struct StoryClusterer::Impl {
   static constexpr TermId kNoTerm = UINT32_MAX;
   TermId word_term(const text::WordList& list, const text::Word& word, LanguageTerms& language) {
     if (const std::uint32_t* known = language.word_terms.find(word.hash)) return *known;
+    return new_word_term(list, word, language);
+  }
+  // A word met for the first time: stopword test, stem, term. Kept out of
+  // line so that the lookup above stays small enough to inline in the loop
+  // over an article's words.
+  [[gnu::noinline]] TermId new_word_term(const text::WordList& list, const text::Word& word, LanguageTerms& language) {
     TermId id = kNoTerm;
     std::string_view folded = list.folded_of(word);
-    if ((folded.size() >= 2 || word.has_digit) && !text::is_stopword(word)) {
-      id = term_id(word.has_digit ? folded : language.stemmer.stem_once(folded));
+    if ((folded.size() >= 2 || word.has_digit) && !language.stopwords.contains(word)) {
+      id = term_id(word.has_digit ? folded : language.stemmer.stem_once(folded), language);
     }
     if (language.word_terms.size() > 500000) language.word_terms.clear();  // bounded over a long stream
     language.word_terms.insert(word.hash, id);
     return id;
   }
 
-  TermId term_id(std::string_view term) {
-    auto it = term_ids.find(key(term));
-    if (it != term_ids.end()) return it->second;
+  TermId term_id(std::string_view term, LanguageTerms& language) {
+    auto it = language.term_ids.find(key(term));
+    if (it != language.term_ids.end()) return it->second;
+    const auto id = static_cast<TermId>(document_frequency.size());
     document_frequency.push_back(0);
+    term_language.push_back(language.index);
     scratch.weight_by_term.push_back(0);
     scratch.query_weight.push_back(0);
-    return term_ids.emplace(std::string(term), static_cast<TermId>(term_ids.size())).first->second;
+    language.term_ids.emplace(std::string(term), id);
+    return id;
   }
 
-  // idf is needed thousands of times per article: log(documents + 1) is
-  // kept, and log(df + 1) read from a table for the document frequencies
-  // most terms have.
-  double log_documents = 0;  // log(documents + 1)
+  // idf is needed thousands of times per article: log(documents + 1) of
+  // the language being worked in is kept, and log(df + 1) read from a table
+  // for the document frequencies most terms have. Every term an article
+  // meets is of its language (it is compared with stories in its language
+  // only), so the language is set once per article (work_in).
+  double log_documents = 0;  // log(documents_in[working_language] + 1)
+  std::uint16_t working_language = 0;  // LanguageTerms::index of the article being placed
+  void work_in(const LanguageTerms& terms) {
+    working_language = terms.index;
+    log_documents = std::log(documents_in[working_language] + 1.0);
+  }
   static double log_plus_one(std::uint32_t n) {
     static const std::vector<double> table = [] {
       std::vector<double> t(1 << 16);
@@ -196,6 +248,7 @@ struct StoryClusterer::Impl {
     return n < table.size() ? table[n] : std::log(static_cast<double>(n) + 1.0);
   }
   double idf(TermId t) const {
+    assert(term_language[t] == working_language);
     return log_documents - log_plus_one(document_frequency[t]) + 1.0;
   }
 
@@ -203,7 +256,7 @@ struct StoryClusterer::Impl {
   // L2-normalised, sorted by term: into `scratch.vector`. Occurrences are
   // summed in a table indexed by term id, not by sorting every occurrence.
   const Vector& term_vector(const Analysed& an) {
-    auto& language = language_terms(an.language);
+    auto& language = *an.terms;
     auto& weight = scratch.weight_by_term;
     auto& touched = scratch.touched;
     // Room for every word: a term seen for the first time is written at the
@@ -245,11 +298,12 @@ struct StoryClusterer::Impl {
   const std::vector<std::uint64_t>& entity_set(const Analysed& an) {
     std::vector<std::uint64_t>& out = scratch.entities;
     out.clear();
-    text::entity_hashes(an.title, an.title_words, an.title_words.words.size(), out);
+    const text::Stopwords& stopwords = an.terms->stopwords;
+    text::entity_hashes(an.title, an.title_words, an.title_words.words.size(), out, stopwords);
     const auto& words = an.words.words;
     size_t opening = 0;
     while (opening < words.size() && words[opening].end <= 3000) ++opening;
-    text::entity_hashes(an.body, an.words, opening, out);
+    text::entity_hashes(an.body, an.words, opening, out, stopwords);
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
@@ -459,7 +513,7 @@ struct StoryClusterer::Impl {
     }
   }
 
-  void join(Story& s, const ClusterInput& a, const std::string& language, const Vector& v,
+  void join(Story& s, const ClusterInput& a, const Analysed& an, const Vector& v,
             const std::vector<std::uint64_t>& ents, core::TimePoint t) {
     add_to_centroid(s, v);
     prune(s);
@@ -467,7 +521,7 @@ struct StoryClusterer::Impl {
     if (s.members == 0) {
       s.first_seen = t;
       s.headline = a.title;
-      s.language = language;
+      s.term_language = an.terms->index;
     }
     s.first_seen = std::min(s.first_seen, t);
     s.last_updated = std::max(s.last_updated, t);
@@ -477,14 +531,16 @@ struct StoryClusterer::Impl {
     index_story_terms(s, scratch.ranked);
   }
 
-  void remember(const ClusterInput& a, core::Id story_id, const Vector& v, std::vector<std::uint64_t> shingles) {
+  void remember(const ClusterInput& a, const Analysed& an, core::Id story_id, const Vector& v,
+                std::vector<std::uint64_t> shingles) {
     ArticleRecord rec;
     rec.story_id = story_id;
     rec.shingles = std::move(shingles);  // none for a text too short to be an original (sampled_shingles)
     for (std::uint64_t h : rec.shingles) shingle_index.add(h, a.article_id);
     articles[a.article_id] = std::move(rec);
     ++documents;
-    log_documents = std::log(documents + 1.0);
+    ++documents_in[an.terms->index];
+    work_in(*an.terms);
     for (const auto& [term, w] : v) ++document_frequency[term];
   }
 
@@ -537,10 +593,14 @@ struct StoryClusterer::Impl {
     }
     if (static_cast<size_t>(live) * 2 > known) return;  // mostly live: little to win
     std::vector<std::uint32_t> frequency(live);
+    std::vector<std::uint16_t> languages_of(live);
     for (size_t t = 0; t < known; ++t) {
-      if (renumber[t] != kNoTerm) frequency[renumber[t]] = document_frequency[t];
+      if (renumber[t] == kNoTerm) continue;
+      frequency[renumber[t]] = document_frequency[t];
+      languages_of[renumber[t]] = term_language[t];
     }
     document_frequency = std::move(frequency);
+    term_language = std::move(languages_of);
     for (auto& [id, s] : stories) {
       for (auto& [t, w] : s.terms) t = renumber[t];
       absl::flat_hash_set<TermId> indexed;
@@ -552,9 +612,11 @@ struct StoryClusterer::Impl {
       if (renumber[t] != kNoTerm) renumbered.emplace(renumber[t], std::move(list));
     }
     postings = std::move(renumbered);
-    absl::erase_if(term_ids, [&](const auto& entry) { return renumber[entry.second] == kNoTerm; });
-    for (auto& [term, id] : term_ids) id = renumber[id];
-    for (auto& [name, language] : languages) language->word_terms.clear();  // rebuilt as words come
+    for (auto& [name, language] : languages) {
+      absl::erase_if(language->term_ids, [&](const auto& entry) { return renumber[entry.second] == kNoTerm; });
+      for (auto& [term, id] : language->term_ids) id = renumber[id];
+      language->word_terms.clear();  // rebuilt as words come
+    }
     scratch.weight_by_term.assign(live, 0.0f);
     scratch.query_weight.assign(live, 0.0);
   }
@@ -570,6 +632,8 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
   // An article is clustered with articles in its own language.
   Analysed& an = m.analysed;
   an.analyse(a, a.language.empty() ? text::detect_language(a.title, a.text) : a.language);
+  an.terms = &m.language_terms(an.language);
+  m.work_in(*an.terms);
   Assignment out;
   m.merge_candidates.clear();
   // An absurd date is not believed, and the article is placed at the
@@ -645,7 +709,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     screened.clear();
     for (Story* candidate : by_hits) {
       Story& s = *candidate;
-      if (!s.language.empty() && !an.language.empty() && s.language != an.language) continue;
+      if (s.term_language != an.terms->index) continue;  // clustered with articles in its own language
       if (m.time_factor(t, s) <= 0) continue;
       // The centroid read whole against the loaded query terms: a few
       // hundred reads in order, with no wait between them, beat a search
@@ -701,8 +765,8 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
   } else if (story == nullptr) {
     story = &m.stories.at(out.story_id);
   }
-  m.join(*story, a, an.language, v, ents, t);
-  m.remember(a, out.story_id, v, std::move(shingles));
+  m.join(*story, a, an, v, ents, t);
+  m.remember(a, an, out.story_id, v, std::move(shingles));
   // The story grew: did it converge with another live one?
   if (!out.new_story && !out.copy_of) {
     const Story* loaded = nullptr;  // the story whose centroid is loaded
@@ -712,7 +776,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
       if (b_it == m.stories.end()) continue;  // merged already
       const Story& a_story = m.stories.at(out.story_id);
       const Story& b_story = b_it->second;
-      if (a_story.language != b_story.language || m.time_factor(a_story.last_updated, b_story) <= 0) continue;
+      if (a_story.term_language != b_story.term_language || m.time_factor(a_story.last_updated, b_story) <= 0) continue;
       // Stories of headlines converge at lower similarities than stories of
       // full texts, as articles join them: the bar falls with the members' length.
       const double mean_terms = (a_story.member_terms + b_story.member_terms) / (a_story.members + b_story.members);
@@ -739,6 +803,8 @@ void StoryClusterer::add_known(const ClusterInput& a, core::Id story_id, std::op
   Impl& m = *impl_;
   Analysed& an = m.analysed;
   an.analyse(a, a.language.empty() ? text::detect_language(a.title, a.text) : a.language);
+  an.terms = &m.language_terms(an.language);
+  m.work_in(*an.terms);
   core::TimePoint t = a.time.value_or(m.latest);
   m.latest = std::max(m.latest, t);
   const Vector& v = m.term_vector(an);
@@ -746,8 +812,8 @@ void StoryClusterer::add_known(const ClusterInput& a, core::Id story_id, std::op
   m.rank_terms(v);
   Story& s = m.stories[story_id];
   s.id = story_id;
-  m.join(s, a, an.language, v, ents, t);
-  m.remember(a, story_id, v, sampled_shingles(an.words, m.scratch.shingles, m.scratch.seen_shingles));
+  m.join(s, a, an, v, ents, t);
+  m.remember(a, an, story_id, v, sampled_shingles(an.words, m.scratch.shingles, m.scratch.seen_shingles));
   m.next_story_id = std::max(m.next_story_id, story_id + 1);
 }
 

@@ -296,48 +296,6 @@ WordList tokenize(std::string_view text) {
   return out;
 }
 
-namespace {
-
-constexpr std::string_view kStopwords[] = {
-      "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
-      "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
-      "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few",
-      "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
-      "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
-      "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of",
-      "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own",
-      "said", "same", "says", "she", "should", "so", "some", "such", "than", "that", "the",
-      "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those",
-      "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when",
-      "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
-      "yours", "yourself", "yourselves", "s", "t", "mr", "mrs", "ms", "one", "two", "new", "year",
-      "years", "told", "according", "many", "much", "may", "might", "must", "last", "first",
-      "week", "day", "yesterday", "today", "tomorrow", "monday", "tuesday", "wednesday",
-      "thursday", "friday", "saturday", "sunday", "including", "however", "since", "still",
-      "yet", "per", "cent", "percent", "around", "another", "make", "made", "get", "got", "us"};
-
-// Whether a folded word with this word_hash is a stopword: the stopwords'
-// hashes sit in a small open-addressed table, built once, so a word is
-// matched without comparing strings.
-bool is_stopword_hash(std::uint64_t hash) {
-  static const auto kTable = [] {
-    std::array<std::uint64_t, 1024> t{};
-    for (std::string_view w : kStopwords) {
-      std::uint64_t h = word_hash(w);
-      size_t i = h & (t.size() - 1);
-      while (t[i] != 0) i = (i + 1) & (t.size() - 1);
-      t[i] = h;
-    }
-    return t;
-  }();
-  for (size_t i = hash & (kTable.size() - 1);; i = (i + 1) & (kTable.size() - 1)) {
-    if (kTable[i] == 0) return false;
-    if (kTable[i] == hash) return true;
-  }
-}
-
-}  // namespace
-
 std::vector<std::string> words(std::string_view text) {
   const WordList list = tokenize(text);
   std::vector<std::string> out;
@@ -348,9 +306,9 @@ std::vector<std::string> words(std::string_view text) {
 
 std::uint64_t word_hash(std::string_view s) { return hash_word<false>(s.data(), s.size()); }
 
-bool is_stopword(std::string_view folded_word) { return is_stopword_hash(word_hash(folded_word)); }
+bool is_stopword(std::string_view folded_word) { return Stopwords::english().contains_folded(folded_word); }
 
-bool is_stopword(const Word& word) { return is_stopword_hash(word.hash); }
+bool is_stopword(const Word& word) { return Stopwords::english().contains(word); }
 
 Stemmer::Stemmer(std::string_view language) {
   std::string name(language);
@@ -404,7 +362,7 @@ namespace {
 // a leading capitalised stopword ("The Navy"), or one word with a digit. A
 // lone stopword or single letter is not one.
 template <class Fn>
-void for_each_entity(std::string_view text, const WordList& list, size_t count, Fn&& on_entity) {
+void for_each_entity(std::string_view text, const WordList& list, size_t count, const Stopwords& stopwords, Fn&& on_entity) {
   const auto& ws = list.words;
   count = std::min(count, ws.size());
   size_t first = 0, words = 0;
@@ -412,7 +370,7 @@ void for_each_entity(std::string_view text, const WordList& list, size_t count, 
     if (words > 1) {
       on_entity(first, first + words);
     } else if (words == 1) {
-      if (ws[first].folded_size > 1 && !is_stopword(ws[first])) on_entity(first, first + 1);
+      if (ws[first].folded_size > 1 && !stopwords.contains(ws[first])) on_entity(first, first + 1);
     }
     words = 0;
   };
@@ -425,7 +383,7 @@ void for_each_entity(std::string_view text, const WordList& list, size_t count, 
       on_entity(k, k + 1);
     } else if (w.capitalised) {
       if (!adjacent) flush();
-      if (words == 0 && is_stopword(w)) {
+      if (words == 0 && stopwords.contains(w)) {
         // "The Navy": skip the leading article.
       } else {
         if (words == 0) first = k;
@@ -442,9 +400,9 @@ void for_each_entity(std::string_view text, const WordList& list, size_t count, 
 
 std::vector<std::string> entities(std::string_view text) { return entities(text, tokenize(text)); }
 
-std::vector<std::string> entities(std::string_view text, const WordList& list) {
+std::vector<std::string> entities(std::string_view text, const WordList& list, const Stopwords& stopwords) {
   std::vector<std::string> out;
-  for_each_entity(text, list, list.words.size(), [&](size_t first, size_t last) {
+  for_each_entity(text, list, list.words.size(), stopwords, [&](size_t first, size_t last) {
     std::string phrase;
     for (size_t k = first; k < last; ++k) {
       if (k > first) phrase += ' ';
@@ -455,8 +413,9 @@ std::vector<std::string> entities(std::string_view text, const WordList& list) {
   return out;
 }
 
-void entity_hashes(std::string_view text, const WordList& list, size_t count, std::vector<std::uint64_t>& out) {
-  for_each_entity(text, list, count, [&](size_t first, size_t last) {
+void entity_hashes(std::string_view text, const WordList& list, size_t count, std::vector<std::uint64_t>& out,
+                   const Stopwords& stopwords) {
+  for_each_entity(text, list, count, stopwords, [&](size_t first, size_t last) {
     std::uint64_t h = list.words[first].hash;
     for (size_t k = first + 1; k < last; ++k) h = XXH3_64bits_withSeed(&list.words[k].hash, sizeof h, h);
     out.push_back(h);

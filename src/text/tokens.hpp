@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "text/stopwords.hpp"
+
 struct sb_stemmer;
 
 namespace newsdesk::text {
@@ -25,6 +27,8 @@ struct Word {
   bool capitalised = false;
   bool has_digit = false;
 };
+
+inline bool Stopwords::contains(const Word& word) const { return contains_hash(word.hash); }
 
 // The words of one text, cut once: terms, entities and shingles all derive
 // from it. Cutting another text into the same list reuses its memory.
@@ -44,8 +48,7 @@ std::vector<std::string> words(std::string_view text);
 // up to 8 bytes and the same length never share one.
 std::uint64_t word_hash(std::string_view folded_word);
 
-// English function words ("the", "said", "would"), matched on folded words
-// by their word_hash (a Word brings its own, so no string is compared).
+// English function words ("the", "said", "would"): Stopwords::english().
 bool is_stopword(std::string_view folded_word);
 bool is_stopword(const Word& word);
 
@@ -76,14 +79,17 @@ std::vector<std::string> terms(const WordList& words, Stemmer& stemmer);
 
 // Named things as written: runs of capitalised words ("Kessel Bay", "Helen
 // Voss") and numbers ("4.2", "81–17"), case-folded. A lone capitalised
-// stopword ("The") is not an entity.
+// stopword ("The"; "Les" in French, with French stopwords) is not an
+// entity, nor the start of one.
 std::vector<std::string> entities(std::string_view text);
 // The same from the text's words (`text` is the string they were cut from).
-std::vector<std::string> entities(std::string_view text, const WordList& words);
+std::vector<std::string> entities(std::string_view text, const WordList& words,
+                                  const Stopwords& stopwords = Stopwords::english());
 // The same named things as hashes, from the first `count` words only:
 // phrase hashes combine their words' hashes, so no string is built. Appends
 // to `out`.
-void entity_hashes(std::string_view text, const WordList& words, size_t count, std::vector<std::uint64_t>& out);
+void entity_hashes(std::string_view text, const WordList& words, size_t count, std::vector<std::uint64_t>& out,
+                   const Stopwords& stopwords = Stopwords::english());
 
 // Sentences: split after . ! ? (and their closing quotes) followed by a space
 // and an upper-case letter or digit; abbreviations like "Adm." and "U.S." hold.

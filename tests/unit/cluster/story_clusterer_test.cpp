@@ -329,3 +329,165 @@ TEST(StoryClusterer, ReportsInManyLanguagesAndScriptsJoinTheirEvent) {
     EXPECT_NE(got[2].story_id, got[0].story_id) << k.language << ": another event";
   }
 }
+
+namespace {
+
+// Reports in one language, in stream order: `event` names what each reports.
+struct Report {
+  const char* event;
+  const char* title;
+  const char* text;
+};
+
+// An English stream of `count` short reports on as many different matters,
+// in which a few reports in another language then arrive.
+void add_english_stream(cluster::StoryClusterer& c, core::Id& id, int count) {
+  const char* places[] = {"Alder", "Brightwater", "Corran", "Dunmore", "Eastfield", "Fenwick", "Glenhaven", "Harrow"};
+  const char* matters[] = {"council budget", "bridge repairs", "school closures", "water prices", "bus routes",
+                           "harbour dredging", "library hours", "parking fines", "flood defences", "hospital wing"};
+  for (int k = 0; k < count; ++k) {
+    const std::string place = places[k % 8], matter = matters[(k / 8) % 10];
+    const std::string title = place + " votes on " + matter + " plan " + std::to_string(k);
+    const std::string text = "Officials in " + place + " said the " + matter + " plan number " + std::to_string(k) +
+                             " would be put to a vote after a month of public meetings.\nResidents have until the end of the "
+                             "week to send their comments to the office of the mayor.";
+    c.add(ClusterInput{id, id, at("2026-11-29T08:00:00Z"), title, text, "en"});
+    ++id;
+  }
+}
+
+// Every two reports of one event share a story; reports of different events do not.
+void expect_stories_by_event(cluster::StoryClusterer& c, core::Id& id, const std::vector<Report>& reports,
+                             const char* language) {
+  std::vector<core::Id> story;
+  for (const Report& r : reports) {
+    story.push_back(c.add(ClusterInput{id, id, at("2026-11-29T09:00:00Z"), r.title, r.text, language}).story_id);
+    ++id;
+  }
+  for (size_t i = 0; i < reports.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      const bool same_event = std::string_view(reports[i].event) == reports[j].event;
+      EXPECT_EQ(story[i] == story[j], same_event)
+          << language << ": \"" << reports[i].title << "\" and \"" << reports[j].title << "\"";
+    }
+  }
+}
+
+}  // namespace
+
+// An English desk that also reads a few outlets in other languages: the
+// function words of those ("les", "dans"; "yang", "dengan") are in every
+// report of theirs and rare in the stream as a whole. Weighed as rare, they
+// made every two French reports here one story. French has a stopword list;
+// Indonesian has none, and its words are weighed by how rare they are among
+// Indonesian reports.
+TEST(StoryClusterer, ReportsInALanguageFewOfTheStreamsUseJoinByEventNotByTheirFunctionWords) {
+  const std::vector<Report> french = {
+      {"navy", "La marine lance de grandes manœuvres en Méditerranée",
+       "La marine nationale a lancé samedi de grandes manœuvres en Méditerranée avec la participation de douze navires "
+       "de guerre. L'exercice durera trois jours et portera sur la défense aérienne et la lutte anti-sous-marine. Le "
+       "porte-parole du ministère des Armées a déclaré que ces manœuvres font partie du programme annuel "
+       "d'entraînement et ne visent aucun pays."},
+      {"bank", "La Banque centrale maintient ses taux",
+       "Le conseil des gouverneurs de la Banque centrale a décidé de maintenir ses taux directeurs inchangés. La "
+       "présidente a indiqué en conférence de presse que l'inflation ralentit. L'euro a légèrement reculé après "
+       "l'annonce, et les marchés attendent la prochaine réunion du conseil en juin."},
+      {"strike", "Grève à la SNCF : un train sur deux supprimé mardi",
+       "La direction de la SNCF prévoit un train sur deux en moyenne mardi, en raison d'une grève des cheminots contre "
+       "la réforme des retraites. Les syndicats appellent à une mobilisation de plusieurs jours. Les voyageurs sont "
+       "invités à reporter leurs déplacements et à consulter les horaires sur le site de la compagnie."},
+      {"fire", "Incendie dans le Var : 800 hectares brûlés, des habitants évacués",
+       "Un incendie a parcouru 800 hectares de forêt dans le Var dans la nuit de dimanche à lundi. Plus de 500 pompiers "
+       "sont mobilisés et plusieurs centaines d'habitants ont été évacués par précaution. Le vent violent complique la "
+       "lutte contre les flammes, selon la préfecture."},
+      {"football", "Le PSG s'impose face à Lyon au Parc des Princes",
+       "Le Paris Saint-Germain a battu l'Olympique lyonnais trois buts à un dimanche soir au Parc des Princes. "
+       "L'attaquant parisien a inscrit un doublé en seconde période. Avec cette victoire, le club de la capitale "
+       "conforte sa place en tête du championnat, avec huit points d'avance sur son dauphin."},
+      {"navy", "Douze navires de guerre en exercice en Méditerranée",
+       "Selon le ministère des Armées, douze navires de la marine nationale ont commencé un exercice en Méditerranée. "
+       "Pendant trois jours, les équipages s'entraîneront à la défense aérienne et à la lutte anti-sous-marine. Le "
+       "porte-parole a souligné que l'exercice ne vise aucun pays."},
+      {"senate", "Le Sénat adopte le budget de la Sécurité sociale",
+       "Le Sénat a adopté mardi en première lecture le projet de loi de financement de la Sécurité sociale, après "
+       "plusieurs jours de débats. Les sénateurs ont modifié plusieurs articles sur les franchises médicales. Le texte "
+       "doit maintenant être examiné par une commission mixte paritaire."},
+      {"strike", "SNCF : trafic très perturbé mardi en raison de la grève",
+       "Le trafic sera très perturbé mardi sur le réseau de la SNCF, avec en moyenne un train sur deux, à cause de la "
+       "grève des cheminots opposés à la réforme des retraites. Les syndicats n'excluent pas de prolonger le "
+       "mouvement. La compagnie conseille aux voyageurs de reporter leurs trajets."},
+      {"quake", "Un séisme de magnitude 5 ressenti dans les Pyrénées",
+       "Un séisme de magnitude 5 a été ressenti lundi matin dans les Pyrénées, sans faire de victimes. Des habitants "
+       "ont signalé des fissures dans quelques maisons. Le réseau national de surveillance sismique a localisé "
+       "l'épicentre à une dizaine de kilomètres de profondeur."},
+      {"fire", "Var : l'incendie a détruit 800 hectares, des centaines d'évacués",
+       "Les flammes ont ravagé 800 hectares de forêt dans le Var. Plus de 500 pompiers luttent toujours contre "
+       "l'incendie, attisé par un vent violent. Plusieurs centaines d'habitants ont été évacués par précaution, a "
+       "indiqué la préfecture lundi matin."},
+  };
+  const std::vector<Report> indonesian = {
+      {"flood", "Banjir rendam ribuan rumah di Jakarta Timur",
+       "Banjir merendam ribuan rumah di Jakarta Timur pada hari Minggu setelah hujan deras turun sepanjang malam. Badan "
+       "Penanggulangan Bencana mengatakan lebih dari tiga ribu warga telah dievakuasi ke tempat pengungsian. "
+       "Ketinggian air di beberapa kawasan mencapai satu setengah meter, dan petugas masih memompa air dari "
+       "jalan-jalan utama."},
+      {"rates", "Bank Indonesia pertahankan suku bunga acuan",
+       "Bank Indonesia memutuskan untuk mempertahankan suku bunga acuan pada level yang sama dalam rapat dewan "
+       "gubernur yang berakhir pada hari Kamis. Gubernur bank sentral mengatakan bahwa inflasi masih terkendali dan "
+       "nilai tukar rupiah cukup stabil. Para ekonom sudah memperkirakan keputusan ini."},
+      {"football", "Persija kalahkan Persib dua gol tanpa balas",
+       "Persija Jakarta mengalahkan Persib Bandung dengan skor dua gol tanpa balas dalam pertandingan yang digelar di "
+       "Stadion Utama pada Sabtu malam. Kedua gol dicetak pada babak kedua oleh penyerang asal Brasil. Dengan "
+       "kemenangan ini, Persija naik ke posisi ketiga klasemen sementara."},
+      {"volcano", "Gunung Merapi kembali luncurkan awan panas",
+       "Gunung Merapi kembali meluncurkan awan panas guguran sejauh dua kilometer ke arah barat daya pada Senin pagi. "
+       "Badan geologi meminta warga untuk tidak beraktivitas di dalam radius tiga kilometer dari puncak. Status gunung "
+       "tetap pada level siaga."},
+      {"flood", "Ribuan warga Jakarta Timur mengungsi akibat banjir",
+       "Lebih dari tiga ribu warga Jakarta Timur mengungsi karena banjir yang merendam ribuan rumah sejak Minggu pagi. "
+       "Hujan deras sepanjang malam membuat sungai meluap, kata Badan Penanggulangan Bencana. Di beberapa kawasan, "
+       "ketinggian air mencapai satu setengah meter."},
+      {"fuel", "Pemerintah naikkan harga bahan bakar bersubsidi",
+       "Pemerintah mengumumkan kenaikan harga bahan bakar bersubsidi yang mulai berlaku pada hari Sabtu. Menteri "
+       "energi mengatakan bahwa beban subsidi dalam anggaran negara sudah terlalu besar. Sejumlah serikat buruh "
+       "menyatakan akan menggelar unjuk rasa untuk menolak kebijakan ini."},
+      {"volcano", "Merapi luncurkan awan panas sejauh dua kilometer",
+       "Awan panas guguran meluncur dari Gunung Merapi sejauh dua kilometer ke arah barat daya, Senin pagi. Badan "
+       "geologi mengimbau warga menjauhi radius tiga kilometer dari puncak, sementara status gunung masih siaga."},
+  };
+  for (const auto& [language, reports] : {std::pair{"fr", &french}, std::pair{"id", &indonesian}}) {
+    cluster::StoryClusterer c(core::ClusterConfig{});
+    core::Id id = 1;
+    add_english_stream(c, id, 150);
+    expect_stories_by_event(c, id, *reports, language);
+  }
+}
+
+// Feeds and pages name their language in more than one way ("fr", "fr-CA",
+// "FR"): one language, one set of stories. A code that is no language
+// ("??", a sentence) reads as English instead of making a language of its own.
+TEST(StoryClusterer, LanguageCodesOfOneLanguageShareItsStories) {
+  const char* title = "La marine lance de grandes manœuvres en Méditerranée";
+  const char* text =
+      "La marine nationale a lancé samedi de grandes manœuvres en Méditerranée avec la participation de douze navires "
+      "de guerre. L'exercice durera trois jours et portera sur la défense aérienne et la lutte anti-sous-marine.";
+  const char* retold =
+      "Selon le ministère des Armées, douze navires de la marine nationale ont commencé samedi de grandes manœuvres en "
+      "Méditerranée. Pendant trois jours, les équipages s'entraîneront à la défense aérienne et à la lutte "
+      "anti-sous-marine.";
+  cluster::StoryClusterer c(core::ClusterConfig{});
+  auto first = c.add(ClusterInput{1, 1, at("2026-11-29T09:00:00Z"), title, text, "fr"});
+  auto canadian = c.add(ClusterInput{2, 2, at("2026-11-29T09:30:00Z"), "Douze navires en manœuvres en Méditerranée", retold, "fr-CA"});
+  auto shouted = c.add(ClusterInput{3, 3, at("2026-11-29T10:00:00Z"), "Manœuvres navales en Méditerranée", retold, "FR"});
+  EXPECT_EQ(canadian.story_id, first.story_id);
+  EXPECT_EQ(shouted.story_id, first.story_id);
+
+  auto english = c.add(article(4, 4, "2026-11-29T10:00:00Z", "Navy awards frigate contract to Corran", kWire));
+  auto odd = c.add(ClusterInput{5, 5, at("2026-11-29T10:30:00Z"), "Corran Marine wins Guardian frigate award",
+                                "Corran Marine Systems will build six Guardian-class frigates for the Navy under a "
+                                "$4.2 billion contract announced by the Pentagon, ending a two-year competition with "
+                                "Tidewell Shipbuilding.",
+                                "not a language"});
+  EXPECT_EQ(odd.story_id, english.story_id);
+  EXPECT_FALSE(odd.copy_of.has_value());
+}
