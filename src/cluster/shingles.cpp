@@ -33,8 +33,10 @@ std::vector<std::uint64_t> sampled_shingles(const text::WordList& words, std::ve
 void ShingleIndex::add(std::uint64_t shingle, core::Id article) {
   auto [slot, fresh] = first_.try_emplace(shingle, static_cast<std::uint64_t>(article));
   if (fresh) return;
+  std::vector<core::Id>& more = more_[shingle];
+  if (more.size() + 1 >= kArticlesPerShingle) return;
   slot->second |= kMore;
-  more_[shingle].push_back(article);
+  more.push_back(article);
 }
 
 void ShingleIndex::remove(std::uint64_t shingle, core::Id article) {

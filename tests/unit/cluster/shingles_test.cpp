@@ -108,16 +108,31 @@ TEST(ShingleIndex, AgreesWithAPlainMapOverManyAddsAndRemoves) {
   };
   for (int step = 0; step < 20000; ++step) {
     const std::uint64_t shingle = (next() % 50) * 4;
-    const core::Id article = static_cast<core::Id>(1 + next() % 30);
+    const core::Id article = static_cast<core::Id>(1 + next() % 30);  // more than a shingle lists
     auto& list = plain[shingle];
     if (next() % 3 != 0) {
       if (std::find(list.begin(), list.end(), article) != list.end()) continue;  // an article adds a shingle once
       index.add(shingle, article);
-      list.push_back(article);
+      if (list.size() < cluster::kArticlesPerShingle) list.push_back(article);
     } else {
       index.remove(shingle, article);
       std::erase(list, article);
     }
   }
   for (const auto& [shingle, list] : plain) EXPECT_EQ(articles_with(index, shingle), list) << "shingle " << shingle;
+}
+
+TEST(ShingleIndex, AShingleListsItsFirstArticlesOnly) {
+  ShingleIndex index;
+  for (core::Id a = 1; a <= 100; ++a) index.add(8, a);
+  std::vector<core::Id> first;
+  for (core::Id a = 1; a <= static_cast<core::Id>(cluster::kArticlesPerShingle); ++a) first.push_back(a);
+  EXPECT_EQ(articles_with(index, 8), first);
+  // One of them leaves (its story closed): the next article to come is listed.
+  index.remove(8, 3);
+  index.remove(8, 50);  // never listed: nothing happens
+  index.add(8, 101);
+  std::erase(first, 3);
+  first.push_back(101);
+  EXPECT_EQ(articles_with(index, 8), first);
 }

@@ -491,3 +491,16 @@ TEST(StoryClusterer, LanguageCodesOfOneLanguageShareItsStories) {
   EXPECT_EQ(odd.story_id, english.story_id);
   EXPECT_FALSE(odd.copy_of.has_value());
 }
+
+// A wire story that hundreds of sites republish: every republication is a
+// copy of the first, though the index lists only a story's first copies.
+TEST(StoryClusterer, HundredsOfCopiesAreAllCopiesOfTheFirst) {
+  cluster::StoryClusterer c(core::ClusterConfig{});
+  auto first = c.add(article(1, 1, "2026-11-29T09:00:00Z", "Navy awards frigate contract to Corran", kWire));
+  for (core::Id id = 2; id <= 300; ++id) {
+    auto copy = c.add(article(id, id, "2026-11-29T10:00:00Z", "Frigate deal for Port Alder " + std::to_string(id), kWire));
+    ASSERT_TRUE(copy.copy_of.has_value()) << id;
+    EXPECT_EQ(copy.story_id, first.story_id);
+  }
+  EXPECT_EQ(c.live_stories(), 1u);
+}
