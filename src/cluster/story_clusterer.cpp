@@ -25,10 +25,19 @@ constexpr size_t kQueryTerms = 16;       // strongest terms of a new article tha
 constexpr size_t kMaxCandidates = 48;    // stories sharing most query terms, screened on those terms
 constexpr size_t kFullCandidates = 8;    // of those, the best screened are compared in full
 constexpr size_t kCentroidTerms = 400;      // a story centroid keeps its strongest terms
+constexpr double kHeadlineMargin = 1.1;     // a member's headline replaces the story's when it scores this much higher
 
 struct Story {
   core::Id id = 0;
+  // The member headline that says best what the story is about (see
+  // Impl::headline_score), and its terms, sorted, each once.
   std::string headline;
+  std::vector<TermId> headline_terms;
+  double headline_form = 1;  // headline_form() of it
+  // Its headline_score per member of the centroid, when the centroid summed
+  // `headline_scored_at` articles.
+  double headline_score = 0;
+  int headline_scored_at = 0;
   core::TimePoint first_seen{};
   core::TimePoint last_updated{};
   std::vector<core::Id> articles;
@@ -121,6 +130,17 @@ std::string language_key(std::string_view code) {
   return key;
 }
 
+// What a headline's form says of it as the story's headline, apart from
+// its words: one the feed cut off ("...", "…") or a sentence far longer than
+// a headline (a feed that gives the lede as its title) is taken only when
+// no other comes close.
+double headline_form(std::string_view title, size_t terms) {
+  while (!title.empty() && (title.back() == ' ' || title.back() == '\t')) title.remove_suffix(1);
+  const bool cut_off = title.ends_with("...") || title.ends_with("\u2026");
+  constexpr double kLongest = 14;  // terms of a long headline
+  return (cut_off ? 0.8 : 1.0) * std::sqrt(std::min(1.0, kLongest / std::max<double>(static_cast<double>(terms), 1)));
+}
+
 // Short texts (a headline alone) reach lower similarities than full
 // articles about the same story: a bar falls with the texts' length in
 // distinct terms, to 40% of itself for a headline of 6 terms or fewer.
@@ -175,6 +195,7 @@ struct StoryClusterer::Impl {
     std::vector<TermId> loaded;         // the terms load() set
     std::vector<std::uint64_t> shingles;  // every shingle's hash, before sampling
     std::vector<std::uint64_t> seen_shingles;  // sampled_shingles' set
+    std::vector<TermId> headline_terms;        // the article's headline terms, sorted (term_vector)
   } scratch;
 
   Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
@@ -252,6 +273,20 @@ struct StoryClusterer::Impl {
     return log_documents - log_plus_one(document_frequency[t]) + 1.0;
   }
 
+  // The headline's terms (the first `count` an article touches), sorted, into
+  // scratch.headline_terms for choose_headline. Out of line: inlined, it
+  // slowed the loop over the article's words that follows it.
+  [[gnu::noinline]] void keep_headline_terms(const TermId* first, size_t count) {
+    auto& headline = scratch.headline_terms;  // a dozen terms or so: sorted by insertion
+    headline.clear();
+    for (const TermId* t = first; t != first + count; ++t) {
+      size_t at = headline.size();
+      headline.push_back(*t);
+      for (; at > 0 && headline[at - 1] > *t; --at) headline[at] = headline[at - 1];
+      headline[at] = *t;
+    }
+  }
+
   // Term frequencies with the headline and the lead weighted up, sublinear,
   // L2-normalised, sorted by term: into `scratch.vector`. Occurrences are
   // summed in a table indexed by term id, not by sorting every occurrence.
@@ -272,6 +307,8 @@ struct StoryClusterer::Impl {
       weight[id] += w;
     };
     for (const auto& word : an.title_words.words) count(an.title_words, word, 3.0f);
+    // The headline's terms, for choose_headline: the first `distinct` touched.
+    keep_headline_terms(touched.data(), distinct);
     // The lead (the first two paragraphs) counts twice.
     size_t lead_end = 0;
     for (int k = 0; k < 2 && lead_end != std::string::npos; ++k) lead_end = an.body.find('\n', lead_end + 1);
@@ -360,27 +397,37 @@ struct StoryClusterer::Impl {
 
   // Adds an article's terms to the story's centroid, and keeps the cached
   // norm current instead of recomputing it over the whole centroid.
-  void add_to_centroid(Story& s, const Vector& v) {
+  //
+  // On the way, the article's headline (`headline`, its terms sorted, all
+  // among v's) is scored against the grown centroid as headline_score
+  // would, without looking its terms up: returned, less the headline's form.
+  double add_to_centroid(Story& s, const Vector& v, const std::vector<TermId>& headline) {
     if (s.terms.empty()) {  // a new story: its first article's terms, in memory of their size
       s.terms = v;
       s.norm2 = -1;
-      return;
+      return 0;
     }
     Vector& out = scratch.merged;
     out.clear();
     out.reserve(s.terms.size() + v.size());
-    double delta = 0;
-    size_t i = 0;
+    double delta = 0, headline_dot = 0, headline_norm = 0;
+    size_t i = 0, h = 0;
     for (const auto& [t, w] : v) {
       while (i < s.terms.size() && s.terms[i].first < t) out.push_back(s.terms[i++]);
       float old = i < s.terms.size() && s.terms[i].first == t ? s.terms[i++].second : 0.0f;
       double x = idf(t);
       delta += ((old + w) * (old + w) - old * old) * x * x;
       out.emplace_back(t, old + w);
+      while (h < headline.size() && headline[h] < t) ++h;
+      if (h < headline.size() && headline[h] == t) {
+        headline_dot += (old + w) * x * x;
+        headline_norm += x * x;
+      }
     }
     out.insert(out.end(), s.terms.begin() + static_cast<long>(i), s.terms.end());
     s.terms.swap(out);  // the old centroid's memory is the next merge's
     if (s.norm2 >= 0) s.norm2 += delta;
+    return headline_norm > 0 ? headline_dot / std::sqrt(std::sqrt(headline_norm)) : 0;
   }
 
   // A centroid keeps its strongest terms only: the long tail of words that
@@ -414,6 +461,16 @@ struct StoryClusterer::Impl {
     Story& src = stories.at(from);
     Story& dst = stories.at(into);
     dst.terms = add_vectors(dst.terms, src.terms);
+    // The better headline of the two, on the merged centroid.
+    const int summed = dst.members + src.members;
+    const double incoming = headline_score(dst, src.headline_terms, src.headline_form) / summed;
+    rescore_headline(dst, summed);
+    if (incoming > kHeadlineMargin * dst.headline_score) {
+      dst.headline = std::move(src.headline);
+      dst.headline_terms = std::move(src.headline_terms);
+      dst.headline_form = src.headline_form;
+      dst.headline_score = incoming;
+    }
     for (const auto& [e, n] : src.entities) dst.entities[e] += n;
     for (core::Id a : src.articles) {
       dst.articles.push_back(a);
@@ -513,14 +570,65 @@ struct StoryClusterer::Impl {
     }
   }
 
+  // How well a headline says what its story is about: the dot product of
+  // its terms (each once, tf-idf) with the story's centroid, over the square
+  // root of their norm: between the cosine (which a headline of two central
+  // words tops: "Gas prices rise") and the dot product (which grows with every
+  // word). A headline in the words most of the coverage uses scores high; a
+  // dateline ("Friday, November 11"), a wire slug ("UPDATE 3-", "REFILE-")
+  // or an angle few outlets took scores lower. Times the headline's form
+  // (headline_form).
+  double headline_score(const Story& s, const std::vector<TermId>& terms, double form) const {
+    double dot = 0, norm = 0;
+    auto at = s.terms.begin();
+    for (TermId t : terms) {
+      const double x = idf(t);
+      norm += x * x;
+      at = std::lower_bound(at, s.terms.end(), t, [](const auto& entry, TermId id) { return entry.first < id; });
+      if (at != s.terms.end() && at->first == t) dot += at->second * x * x;
+    }
+    return norm > 0 ? form * dot / std::sqrt(std::sqrt(norm)) : 0;
+  }
+
+  // The joining article's headline becomes the story's when it is the first,
+  // or clearly says better what the story, as it now stands, is about (the
+  // margin keeps a story's headline from changing at every member).
+  // `terms`: the article's headline terms, sorted (term_vector leaves them in
+  // scratch.headline_terms); `content`: their score without the form, from
+  // add_to_centroid.
+  void choose_headline(Story& s, const ClusterInput& a, const std::vector<TermId>& terms, double content) {
+    const int summed = s.members + 1;  // the centroid holds the joining article already
+    if (s.members > 0) {
+      if (terms.empty()) return;
+      // Scores are per member of the centroid, so they hold as the story
+      // grows: the story's own headline is scored again only once the story
+      // has grown by a tenth.
+      if (summed > s.headline_scored_at + s.headline_scored_at / 10) rescore_headline(s, summed);
+      if (content / summed <= kHeadlineMargin * s.headline_score) return;  // a form is at most 1
+    }
+    const double form = headline_form(a.title, terms.size());
+    const double score = form * content / summed;
+    if (s.members > 0 && score <= kHeadlineMargin * s.headline_score) return;
+    s.headline = a.title;
+    s.headline_terms = terms;
+    s.headline_form = form;
+    s.headline_score = score;
+    s.headline_scored_at = summed;
+  }
+  // `summed`: the articles in the story's centroid.
+  void rescore_headline(Story& s, int summed) const {
+    s.headline_score = headline_score(s, s.headline_terms, s.headline_form) / summed;
+    s.headline_scored_at = summed;
+  }
+
   void join(Story& s, const ClusterInput& a, const Analysed& an, const Vector& v,
             const std::vector<std::uint64_t>& ents, core::TimePoint t) {
-    add_to_centroid(s, v);
+    const double headline_content = add_to_centroid(s, v, scratch.headline_terms);
     prune(s);
     for (const auto& e : ents) ++s.entities[e];
+    choose_headline(s, a, scratch.headline_terms, headline_content);
     if (s.members == 0) {
       s.first_seen = t;
-      s.headline = a.title;
       s.term_language = an.terms->index;
     }
     s.first_seen = std::min(s.first_seen, t);
@@ -586,6 +694,7 @@ struct StoryClusterer::Impl {
     for (const auto& [id, s] : stories) {
       for (const auto& [t, w] : s.terms) renumber[t] = 0;
       for (TermId t : s.indexed) renumber[t] = 0;
+      for (TermId t : s.headline_terms) renumber[t] = 0;
     }
     TermId live = 0;
     for (auto& r : renumber) {
@@ -603,6 +712,7 @@ struct StoryClusterer::Impl {
     term_language = std::move(languages_of);
     for (auto& [id, s] : stories) {
       for (auto& [t, w] : s.terms) t = renumber[t];
+      for (TermId& t : s.headline_terms) t = renumber[t];
       absl::flat_hash_set<TermId> indexed;
       for (TermId t : s.indexed) indexed.insert(renumber[t]);
       s.indexed = std::move(indexed);

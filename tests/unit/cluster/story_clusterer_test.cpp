@@ -504,3 +504,34 @@ TEST(StoryClusterer, HundredsOfCopiesAreAllCopiesOfTheFirst) {
   }
   EXPECT_EQ(c.live_stories(), 1u);
 }
+
+// A story is headed by the member headline in the words its coverage uses,
+// not by whatever its first article was titled (here a dateline), and the
+// headline does not change for one that says the same.
+TEST(StoryClusterer, AStoryIsHeadedByTheHeadlineThatSaysBestWhatItIsAbout) {
+  const std::string report =
+      "Corran Marine Systems will build six Guardian-class frigates for the Navy under a $4.2 billion contract "
+      "announced by the Pentagon, ending a two-year competition with Tidewell Shipbuilding.\nThe Port Alder shipyard "
+      "expects to hire 1,500 workers. The first ship is to be based at Kessel Bay from 2031.";
+  cluster::StoryClusterer c(core::ClusterConfig{});
+  auto first = c.add(article(1, 1, "2026-11-29T09:00:00Z", "Friday, November 27, 2026", kWire));
+  ASSERT_EQ(c.story(first.story_id)->headline, "Friday, November 27, 2026");  // nothing better yet
+  auto second = c.add(article(2, 2, "2026-11-29T10:00:00Z", "Corran Marine wins $4.2 billion Navy frigate contract", report));
+  ASSERT_EQ(second.story_id, first.story_id);
+  EXPECT_EQ(c.story(first.story_id)->headline, "Corran Marine wins $4.2 billion Navy frigate contract");
+  auto third = c.add(article(3, 3, "2026-11-29T11:00:00Z", "Navy frigate contract, $4.2 billion, won by Corran Marine", report));
+  ASSERT_EQ(third.story_id, first.story_id);
+  EXPECT_EQ(c.story(first.story_id)->headline, "Corran Marine wins $4.2 billion Navy frigate contract");
+}
+
+// A headline the feed cut off is the story's only when no whole one comes close.
+TEST(StoryClusterer, AHeadlineCutOffIsNotTheStorysWhenAWholeOneSaysAsMuch) {
+  const std::string report =
+      "Corran Marine Systems will build six Guardian-class frigates for the Navy under a $4.2 billion contract "
+      "announced by the Pentagon, ending a two-year competition with Tidewell Shipbuilding.";
+  cluster::StoryClusterer c(core::ClusterConfig{});
+  auto first = c.add(article(1, 1, "2026-11-29T09:00:00Z", "Corran Marine wins Navy frigate contract after two-year  ...", kWire));
+  auto second = c.add(article(2, 2, "2026-11-29T10:00:00Z", "Corran Marine wins Navy frigate contract after two years", report));
+  ASSERT_EQ(second.story_id, first.story_id);
+  EXPECT_EQ(c.story(first.story_id)->headline, "Corran Marine wins Navy frigate contract after two years");
+}
