@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstddef>
 #include <functional>
 
 #include <absl/container/flat_hash_map.h>
@@ -27,8 +28,29 @@ constexpr size_t kFullCandidates = 8;    // of those, the best screened are comp
 constexpr size_t kCentroidTerms = 400;      // a story centroid keeps its strongest terms
 constexpr double kHeadlineMargin = 1.1;     // a member's headline replaces the story's when it scores this much higher
 
-struct Story {
+// What screening a candidate story reads comes first, in one cache line:
+// an article's query terms list dozens of stories, and each is a read from
+// cold memory.
+struct alignas(64) Story {
+  // Query terms of the article being placed that list this story, counted
+  // on the story itself (valid while `hits_round` is the clusterer's round,
+  // which this holds modulo 2^32: a story idle for 2^32 articles has closed).
+  std::uint32_t hits_round = 0;
+  int hits = 0;
+  // The centroid's squared tf-idf norm, cached: updated as members join,
+  // recomputed after a merge or when the collection has grown by a tenth
+  // (idf drifts slowly). -1: not known.
+  mutable std::uint32_t norm2_documents = 0;
+  std::uint16_t term_language = 0;  // LanguageTerms::index: its members' term space
   core::Id id = 0;
+  core::TimePoint last_updated{};
+  // Sum of members' normalised term frequencies, sorted by term: sums over
+  // it run in one order (deterministic), an article's terms merge into it in
+  // one pass, and it is compared by reading it whole against terms loaded by
+  // id (see dot_by_id).
+  Vector terms;
+  mutable double norm2 = -1;
+
   // The member headline that says best what the story is about (see
   // Impl::headline_score), and its terms, sorted, each once.
   std::string headline;
@@ -39,28 +61,13 @@ struct Story {
   double headline_score = 0;
   int headline_scored_at = 0;
   core::TimePoint first_seen{};
-  core::TimePoint last_updated{};
   std::vector<core::Id> articles;
-  // Sum of members' normalised term frequencies, sorted by term: sums over
-  // it run in one order (deterministic), an article's terms merge into it in
-  // one pass, and it is compared by reading it whole against terms loaded by
-  // id (see dot_by_id).
-  Vector terms;
   absl::flat_hash_map<std::uint64_t, int> entities;  // entity hash -> members naming it
   int members = 0;
   double member_terms = 0;  // the members' distinct terms, summed: their mean length
-  // The centroid's squared tf-idf norm, cached: updated as members join,
-  // recomputed after a merge or when the collection has grown by a tenth
-  // (idf drifts slowly). -1: not known.
-  mutable double norm2 = -1;
-  mutable std::uint32_t norm2_documents = 0;
-  std::uint16_t term_language = 0;  // LanguageTerms::index: its members' term space
   absl::flat_hash_set<TermId> indexed;  // the terms it is listed under in `postings`
-  // Query terms of the article being placed that list this story, counted
-  // on the story itself (valid while `hits_round` is the clusterer's round).
-  int hits = 0;
-  std::uint64_t hits_round = 0;
 };
+static_assert(offsetof(Story, norm2) + sizeof(double) <= 64, "what screening reads fits one cache line");
 
 template <class Value>
 using StringMap = absl::flat_hash_map<std::string, Value>;  // looked up by absl::string_view too
@@ -84,7 +91,9 @@ struct LanguageTerms {
       : stemmer(language), stopwords(text::Stopwords::of(language)), index(language_index) {}
   text::Stemmer stemmer;
   const text::Stopwords& stopwords;
-  std::uint16_t index;  // into the clusterer's per-language document counts
+  std::uint16_t index;  // tells the language's terms apart (Impl::term_language)
+  std::uint32_t documents = 0;  // articles in the language
+  double log_documents = 0;     // log(documents + 1)
   StringMap<TermId> term_ids;  // stem (or number) -> term id
   WordTermTable word_terms;  // folded word's hash -> term id (or none)
 };
@@ -156,7 +165,6 @@ struct StoryClusterer::Impl {
   std::vector<std::uint32_t> document_frequency;
   std::vector<std::uint16_t> term_language;  // by term id: LanguageTerms::index
   std::uint32_t documents = 0;  // in all languages
-  std::vector<std::uint32_t> documents_in;  // by LanguageTerms::index
   std::map<core::Id, Story> stories;  // ordered: deterministic iteration
   // term -> the stories listed under it. Stories live in a std::map, whose
   // nodes never move: a story stays where its entries point until it closes
@@ -195,26 +203,26 @@ struct StoryClusterer::Impl {
     std::vector<TermId> loaded;         // the terms load() set
     std::vector<std::uint64_t> shingles;  // every shingle's hash, before sampling
     std::vector<std::uint64_t> seen_shingles;  // sampled_shingles' set
-    std::vector<TermId> headline_terms;        // the article's headline terms, sorted (term_vector)
+    std::vector<TermId> headline_terms;        // the article's headline terms (term_vector)
+    std::vector<std::uint8_t> in_headline;     // indexed by term id: 1 for those
   } scratch;
 
   Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
 
   // The last language asked for is kept at hand: streams come mostly in one.
   LanguageTerms& language_terms(const std::string& language) {
+    if (last_language != nullptr && last_language_code == language) return *last_language;
     const std::string key = language_key(language);
-    if (last_language != nullptr && last_language_key == key) return *last_language;
     auto it = languages.find(key);
     if (it == languages.end()) {
       const auto index = static_cast<std::uint16_t>(languages.size());  // at most 26^2 + 26^3 keys
-      it = languages.emplace(std::string(key), std::make_unique<LanguageTerms>(std::string(key), index)).first;
-      documents_in.push_back(0);
+      it = languages.emplace(key, std::make_unique<LanguageTerms>(key, index)).first;
     }
-    last_language_key = key;
+    last_language_code = language;
     last_language = it->second.get();
     return *last_language;
   }
-  std::string last_language_key;
+  std::string last_language_code;  // as the article gave it
   LanguageTerms* last_language = nullptr;
 
   // A word straight to its term id (kNoTerm for stopwords and scraps).
@@ -244,6 +252,7 @@ struct StoryClusterer::Impl {
     document_frequency.push_back(0);
     term_language.push_back(language.index);
     scratch.weight_by_term.push_back(0);
+    scratch.in_headline.push_back(0);
     scratch.query_weight.push_back(0);
     language.term_ids.emplace(std::string(term), id);
     return id;
@@ -254,11 +263,11 @@ struct StoryClusterer::Impl {
   // for the document frequencies most terms have. Every term an article
   // meets is of its language (it is compared with stories in its language
   // only), so the language is set once per article (work_in).
-  double log_documents = 0;  // log(documents_in[working_language] + 1)
+  double log_documents = 0;  // LanguageTerms::log_documents of the working language
   std::uint16_t working_language = 0;  // LanguageTerms::index of the article being placed
   void work_in(const LanguageTerms& terms) {
     working_language = terms.index;
-    log_documents = std::log(documents_in[working_language] + 1.0);
+    log_documents = terms.log_documents;
   }
   static double log_plus_one(std::uint32_t n) {
     static const std::vector<double> table = [] {
@@ -273,18 +282,14 @@ struct StoryClusterer::Impl {
     return log_documents - log_plus_one(document_frequency[t]) + 1.0;
   }
 
-  // The headline's terms (the first `count` an article touches), sorted, into
-  // scratch.headline_terms for choose_headline. Out of line: inlined, it
-  // slowed the loop over the article's words that follows it.
+  // The headline's terms (the first `count` an article touches), into
+  // scratch.headline_terms, each flagged in scratch.in_headline; the last
+  // article's flags are cleared first. Out of line: inlined, it slowed the
+  // loop over the article's words that follows it.
   [[gnu::noinline]] void keep_headline_terms(const TermId* first, size_t count) {
-    auto& headline = scratch.headline_terms;  // a dozen terms or so: sorted by insertion
-    headline.clear();
-    for (const TermId* t = first; t != first + count; ++t) {
-      size_t at = headline.size();
-      headline.push_back(*t);
-      for (; at > 0 && headline[at - 1] > *t; --at) headline[at] = headline[at - 1];
-      headline[at] = *t;
-    }
+    for (TermId t : scratch.headline_terms) scratch.in_headline[t] = 0;
+    scratch.headline_terms.assign(first, first + count);
+    for (TermId t : scratch.headline_terms) scratch.in_headline[t] = 1;
   }
 
   // Term frequencies with the headline and the lead weighted up, sublinear,
@@ -398,10 +403,11 @@ struct StoryClusterer::Impl {
   // Adds an article's terms to the story's centroid, and keeps the cached
   // norm current instead of recomputing it over the whole centroid.
   //
-  // On the way, the article's headline (`headline`, its terms sorted, all
-  // among v's) is scored against the grown centroid as headline_score
-  // would, without looking its terms up: returned, less the headline's form.
-  double add_to_centroid(Story& s, const Vector& v, const std::vector<TermId>& headline) {
+  // On the way, the article's headline (its terms, all among v's, are
+  // flagged in scratch.in_headline) is scored against the grown centroid as
+  // headline_score would, without looking its terms up: returned, less the
+  // headline's form.
+  double add_to_centroid(Story& s, const Vector& v) {
     if (s.terms.empty()) {  // a new story: its first article's terms, in memory of their size
       s.terms = v;
       s.norm2 = -1;
@@ -411,15 +417,14 @@ struct StoryClusterer::Impl {
     out.clear();
     out.reserve(s.terms.size() + v.size());
     double delta = 0, headline_dot = 0, headline_norm = 0;
-    size_t i = 0, h = 0;
+    size_t i = 0;
     for (const auto& [t, w] : v) {
       while (i < s.terms.size() && s.terms[i].first < t) out.push_back(s.terms[i++]);
       float old = i < s.terms.size() && s.terms[i].first == t ? s.terms[i++].second : 0.0f;
       double x = idf(t);
       delta += ((old + w) * (old + w) - old * old) * x * x;
       out.emplace_back(t, old + w);
-      while (h < headline.size() && headline[h] < t) ++h;
-      if (h < headline.size() && headline[h] == t) {
+      if (scratch.in_headline[t] != 0) {
         headline_dot += (old + w) * x * x;
         headline_norm += x * x;
       }
@@ -593,7 +598,7 @@ struct StoryClusterer::Impl {
   // The joining article's headline becomes the story's when it is the first,
   // or clearly says better what the story, as it now stands, is about (the
   // margin keeps a story's headline from changing at every member).
-  // `terms`: the article's headline terms, sorted (term_vector leaves them in
+  // `terms`: the article's headline terms (term_vector leaves them in
   // scratch.headline_terms); `content`: their score without the form, from
   // add_to_centroid.
   void choose_headline(Story& s, const ClusterInput& a, const std::vector<TermId>& terms, double content) {
@@ -611,6 +616,7 @@ struct StoryClusterer::Impl {
     if (s.members > 0 && score <= kHeadlineMargin * s.headline_score) return;
     s.headline = a.title;
     s.headline_terms = terms;
+    std::sort(s.headline_terms.begin(), s.headline_terms.end());  // for headline_score
     s.headline_form = form;
     s.headline_score = score;
     s.headline_scored_at = summed;
@@ -623,7 +629,7 @@ struct StoryClusterer::Impl {
 
   void join(Story& s, const ClusterInput& a, const Analysed& an, const Vector& v,
             const std::vector<std::uint64_t>& ents, core::TimePoint t) {
-    const double headline_content = add_to_centroid(s, v, scratch.headline_terms);
+    const double headline_content = add_to_centroid(s, v);
     prune(s);
     for (const auto& e : ents) ++s.entities[e];
     choose_headline(s, a, scratch.headline_terms, headline_content);
@@ -647,8 +653,10 @@ struct StoryClusterer::Impl {
     for (std::uint64_t h : rec.shingles) shingle_index.add(h, a.article_id);
     articles[a.article_id] = std::move(rec);
     ++documents;
-    ++documents_in[an.terms->index];
-    work_in(*an.terms);
+    LanguageTerms& language = *an.terms;
+    ++language.documents;
+    language.log_documents = std::log(language.documents + 1.0);
+    work_in(language);
     for (const auto& [term, w] : v) ++document_frequency[term];
   }
 
@@ -728,6 +736,8 @@ struct StoryClusterer::Impl {
       language->word_terms.clear();  // rebuilt as words come
     }
     scratch.weight_by_term.assign(live, 0.0f);
+    scratch.in_headline.assign(live, 0);
+    scratch.headline_terms.clear();
     scratch.query_weight.assign(live, 0.0);
   }
 };
@@ -780,7 +790,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
     // ones that share most of them first; only the best few are compared.
     const auto& strongest = m.scratch.ranked;
     size_t query = std::min(kQueryTerms, strongest.size());
-    const std::uint64_t round = ++m.query_round;
+    const auto round = static_cast<std::uint32_t>(++m.query_round);  // see Story::hits_round
     std::vector<Story*>& by_hits = m.scratch.hit_stories;
     by_hits.clear();
     int most_hits = 0;
