@@ -1,6 +1,8 @@
 #include "text/language.hpp"
 
 #include <cld2/public/compact_lang_det.h>
+#include <unicode/uloc.h>
+#include <unicode/ustring.h>
 
 #include <algorithm>
 #include <string>
@@ -56,6 +58,30 @@ std::string detect_language(std::string_view title, std::string_view body, std::
     if (code.size() >= 2) return code.substr(0, code.find('-'));
   }
   return normalise_hint(hint);
+}
+
+std::string language_name(std::string_view code) {
+  const std::string language(code.substr(0, code.find_first_of("-_")));
+  if (language.size() < 2 || language.size() > 3 ||
+      !std::all_of(language.begin(), language.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); })) {
+    return "";
+  }
+  if (language == "und" || language == "UND") return "";  // BCP 47's "undetermined"
+  UChar name[64];
+  UErrorCode status = U_ZERO_ERROR;
+  const int32_t length = uloc_getDisplayLanguage(language.c_str(), "en", name, 64, &status);
+  // ICU gives the code back, and a warning, for a language it has no name for.
+  if (U_FAILURE(status) || status == U_USING_DEFAULT_WARNING || length <= 0) return "";
+  char utf8[256];
+  int32_t written = 0;
+  u_strToUTF8(utf8, sizeof utf8, &written, name, length, &status);
+  if (U_FAILURE(status)) return "";
+  std::string out(utf8, static_cast<size_t>(written));
+  std::string lowered = out;
+  for (char& c : lowered) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  std::string code_lowered = language;
+  for (char& c : code_lowered) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return lowered == code_lowered ? "" : out;
 }
 
 }  // namespace newsdesk::text

@@ -12,4 +12,8 @@ namespace newsdesk::text {
 // else "" (unknown). Only the first 4 KB of the body are read.
 std::string detect_language(std::string_view title, std::string_view body, std::string_view hint = {});
 
+// A language's name in English ("fr", "fr-CA": "French"), from ICU's locale
+// data, for people to read; "" for a code ICU does not know.
+std::string language_name(std::string_view code);
+
 }  // namespace newsdesk::text

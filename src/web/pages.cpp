@@ -1,13 +1,18 @@
 #include "web/pages.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <kainjow/mustache.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "core/strings.hpp"
 #include "core/time.hpp"
 #include "core/url.hpp"
+#include "text/language.hpp"
 
 namespace newsdesk::web {
 namespace {
@@ -75,11 +80,11 @@ constexpr const char* kHeadlines = R"(<h1>{{title}}</h1>
 
 constexpr const char* kStory = R"(<article>
 <h1>{{headline}}</h1>
-<p class="meta">First seen {{first_seen}} · updated {{last_updated}} · {{count}} article(s) from {{outlets}} outlet(s){{#first_outlet}} · first reported by {{first_outlet}}{{/first_outlet}}</p>
+<p class="meta">First seen {{first_seen}} · updated {{last_updated}} · {{count}} article(s) from {{outlets}} outlet(s){{#languages}} in {{languages}}{{/languages}}{{#first_outlet}} · first reported by {{first_outlet}}{{/first_outlet}}</p>
 {{#image}}<figure><img src="{{image}}" alt="{{caption}}" width="800" height="450">{{#caption}}<figcaption>{{caption}}</figcaption>{{/caption}}</figure>{{/image}}
 <h2>Coverage around the web</h2>
 <ul class="coverage">
-{{#articles}}<li><a href="{{url}}">{{title}}</a> <span class="meta">{{outlet}} · {{time}}</span>{{#copy}} <span class="copy">copy</span>{{/copy}}</li>
+{{#articles}}<li><a href="{{url}}"{{#lang}} lang="{{lang}}" hreflang="{{lang}}"{{/lang}}>{{title}}</a> <span class="meta">{{outlet}} · {{time}}</span>{{#copy}} <span class="copy">copy</span>{{/copy}}</li>
 {{/articles}}</ul>
 {{#has_videos}}<h2>Videos</h2>
 {{#videos}}<figure><video controls preload="none" width="640" height="360"><source src="{{url}}" type="{{type}}"><a href="{{url}}">Watch the video</a></video>
@@ -94,6 +99,13 @@ constexpr const char* kStory = R"(<article>
 )";
 
 std::string safe_url(const std::string& url) { return core::is_http_url(url) ? url : "#"; }
+
+// A BCP 47 tag fit for a lang attribute ("fr", "pt-BR"), or "" for anything else.
+std::string language_tag(const std::string& code) {
+  const bool fits = !code.empty() && code.size() <= 35 && std::isalpha(static_cast<unsigned char>(code[0])) &&
+                    std::all_of(code.begin(), code.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
+  return fits ? code : "";
+}
 
 std::string layout(const SiteInfo& site, const std::string& title, const std::string& content, int refresh_seconds = 0) {
   data d;
@@ -194,6 +206,7 @@ std::string story_page(const SiteInfo& site, const core::Story& story, const std
   d.set("last_updated", core::format_human(story.last_updated));
   d.set("count", std::to_string(articles.size()));
   std::vector<std::string> outlets;
+  std::vector<std::string> languages;  // their names, in the order the coverage shows them
   data list = data::type::list;
   std::string image, caption;
   for (const auto& sa : articles) {
@@ -209,9 +222,19 @@ std::string story_page(const SiteInfo& site, const core::Story& story, const std
     item.set("outlet", sa.outlet);
     item.set("time", a.published ? core::format_human(*a.published) : "time unknown");
     item.set("copy", data(a.copy_of.has_value()));
+    const std::string lang = language_tag(a.language);
+    item.set("lang", lang.empty() ? data(false) : data(lang));
+    const std::string name = text::language_name(lang);
+    if (!name.empty() && std::find(languages.begin(), languages.end(), name) == languages.end()) languages.push_back(name);
     list.push_back(item);
   }
   d.set("outlets", std::to_string(outlets.size()));
+  // Coverage in more than one language says so: "in 3 languages: English, French, German".
+  if (languages.size() > 1) {
+    d.set("languages", fmt::format("{} languages: {}", languages.size(), fmt::join(languages, ", ")));
+  } else {
+    d.set("languages", data(false));
+  }
   if (!articles.empty()) d.set("first_outlet", articles.front().outlet);
   else d.set("first_outlet", data(false));
   if (!image.empty()) d.set("image", image);

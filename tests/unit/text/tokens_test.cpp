@@ -232,3 +232,13 @@ TEST(Words, TheSameWordsWhereverTheTextStarts) {
     }
   }
 }
+
+TEST(Language, NamesALanguageForPeopleToRead) {
+  EXPECT_EQ(language_name("fr"), "French");
+  EXPECT_EQ(language_name("pt-BR"), "Portuguese");
+  EXPECT_EQ(language_name("ZH"), "Chinese");
+  EXPECT_EQ(language_name("zz"), "") << "a code ICU has no language for";
+  EXPECT_EQ(language_name("und"), "") << "undetermined";
+  EXPECT_EQ(language_name(""), "");
+  EXPECT_EQ(language_name("\"><b>"), "");
+}

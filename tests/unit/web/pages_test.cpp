@@ -98,3 +98,33 @@ TEST(Pages, StoryVideosPlayInPlaceFromHttpSourcesOnly) {
   EXPECT_EQ(html.find("javascript:"), std::string::npos);
   EXPECT_EQ(web::story_page(site, story, {}).find("<video"), std::string::npos) << "no videos, no section";
 }
+
+TEST(Pages, StoryPageNamesTheLanguagesOfItsCoverageAndMarksEachLink) {
+  core::Story s{1, "Naval exercise", *core::parse_rfc3339("2026-11-29T09:00:00Z"), *core::parse_rfc3339("2026-11-29T10:00:00Z"), {}};
+  web::StoryArticle en, fr, fr2, unknown, bad;
+  en.outlet = "Harbour Post";
+  en.article.url = "https://a.example/1";
+  en.article.title = "Navy starts exercise";
+  en.article.language = "en";
+  fr.outlet = "Le Quotidien";
+  fr.article.url = "https://b.example/1";
+  fr.article.title = "La marine lance des manœuvres";
+  fr.article.language = "fr";
+  fr2 = fr;
+  fr2.article.language = "fr-CA";
+  unknown.outlet = "Somewhere";
+  unknown.article.url = "https://c.example/1";
+  unknown.article.title = "?";
+  bad = unknown;
+  bad.article.language = "\"><script>";
+  const std::string html = web::story_page({"Daily Headlines", "", ""}, s, {en, fr, fr2, unknown, bad});
+  EXPECT_NE(html.find("in 2 languages: English, French"), std::string::npos) << html;
+  EXPECT_NE(html.find("<a href=\"https://b.example/1\" lang=\"fr\" hreflang=\"fr\">"), std::string::npos);
+  EXPECT_NE(html.find("lang=\"fr-CA\""), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"https://c.example/1\">"), std::string::npos) << "no language, no attribute";
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+
+  // One language: nothing to say.
+  const std::string one = web::story_page({"Daily Headlines", "", ""}, s, {en});
+  EXPECT_EQ(one.find("languages"), std::string::npos);
+}
