@@ -1,5 +1,7 @@
 #include "web/api.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
@@ -108,17 +110,22 @@ Response Api::handle(const ApiRequest& r) {
     auto sources = store_.sources().list();
     if (!articles || !sources) return problem(500, "the store failed");
     json list = json::array();
+    json languages = json::array();  // of its articles, each once, in their order
     for (const auto& a : *articles) {
       std::string outlet = a.site_name;
       for (const auto& s : *sources) {
         if (s.id == a.source_id) outlet = s.name;
       }
       list.push_back({{"id", a.id}, {"title", a.title}, {"url", a.url}, {"outlet", outlet}, {"published", when(a.published)},
+                      {"language", a.language.empty() ? json(nullptr) : json(a.language)},
                       {"copy_of", a.copy_of ? json(*a.copy_of) : json(nullptr)}});
+      if (!a.language.empty() && std::find(languages.begin(), languages.end(), json(a.language)) == languages.end()) {
+        languages.push_back(a.language);
+      }
     }
     const core::Story& s = **story;
     return reply(200, {{"id", s.id}, {"headline", s.headline}, {"first_seen", when(s.first_seen)},
-                       {"last_updated", when(s.last_updated)}, {"articles", list}});
+                       {"last_updated", when(s.last_updated)}, {"languages", languages}, {"articles", list}});
   }
   if (what == "editions" && r.method == "GET") {
     if (id.empty()) {

@@ -30,6 +30,7 @@ TEST(Api, TokenSourcesStoriesEditionsSubscribers) {
   core::Article a;
   a.url = a.canonical_url = "https://harbour.example/drill";
   a.title = "Navy drill";
+  a.language = "en";
   a.published = now;
   ASSERT_NE(desk_fixture::seed_story(**store, source, {1, "Navy drill off the coast", now, now, {}}, a), 0);
   core::Config config;
@@ -80,6 +81,8 @@ TEST(Api, TokenSourcesStoriesEditionsSubscribers) {
   EXPECT_EQ(one_status, 200);
   ASSERT_EQ(one["articles"].size(), 1u);
   EXPECT_EQ(one["articles"][0]["outlet"], "Harbour Times");
+  EXPECT_EQ(one["articles"][0]["language"], "en");
+  EXPECT_EQ(one["languages"], json::array({"en"}));
   EXPECT_EQ(get("/api/v1/stories/99").first, 404);
   EXPECT_EQ(get("/api/v1/stories?hours=abc").first, 400);
 
