@@ -37,10 +37,7 @@ struct alignas(64) Story {
   // which this holds modulo 2^32: a story idle for 2^32 articles has closed).
   std::uint32_t hits_round = 0;
   int hits = 0;
-  // The centroid's squared tf-idf norm, cached: updated as members join,
-  // recomputed after a merge or when the collection has grown by a tenth
-  // (idf drifts slowly). -1: not known.
-  mutable std::uint32_t norm2_documents = 0;
+  mutable std::uint32_t norm2_documents = 0;  // the articles seen when `norm2` was computed
   std::uint16_t term_language = 0;  // LanguageTerms::index: its members' term space
   core::Id id = 0;
   core::TimePoint last_updated{};
@@ -49,6 +46,9 @@ struct alignas(64) Story {
   // one pass, and it is compared by reading it whole against terms loaded by
   // id (see dot_by_id).
   Vector terms;
+  // The centroid's squared tf-idf norm, cached: updated as members join,
+  // recomputed after a merge or when the collection has grown by a tenth
+  // (idf drifts slowly). -1: not known.
   mutable double norm2 = -1;
 
   // The member headline that says best what the story is about (see
