@@ -52,11 +52,10 @@ struct alignas(64) Story {
   mutable double norm2 = -1;
 
   // The member headline that says best what the story is about (see
-  // Impl::headline_score), and its terms, sorted, each once.
+  // Impl::score_headline), and its terms, sorted, each once.
   std::string headline;
   std::vector<TermId> headline_terms;
-  double headline_form = 1;  // headline_form() of it
-  // Its headline_score per member of the centroid, when the centroid summed
+  // Its score_headline per member of the centroid, when the centroid summed
   // `headline_scored_at` articles.
   double headline_score = 0;
   int headline_scored_at = 0;
@@ -109,15 +108,14 @@ struct ArticleRecord {
 struct Analysed {
   std::string_view title;
   std::string_view body;  // the text read (the first 20,000 bytes)
-  std::string language;
-  LanguageTerms* terms = nullptr;  // the language's term space; "" reads as English
+  LanguageTerms* terms = nullptr;  // its language's
   text::WordList title_words;
   text::WordList words;  // of `body`
 
-  void analyse(const ClusterInput& a, std::string_view lang) {
+  void analyse(const ClusterInput& a, LanguageTerms& language) {
     title = a.title;
     body = std::string_view(a.text).substr(0, 20000);
-    language = lang;
+    terms = &language;
     text::tokenize(title, title_words);
     text::tokenize(body, words);
   }
@@ -128,15 +126,8 @@ struct Analysed {
 // letters (and "") reads as English, so that a stream cannot make languages
 // without end.
 std::string language_key(std::string_view code) {
-  code = code.substr(0, code.find_first_of("-_"));
-  if (code.size() < 2 || code.size() > 3) return "en";
-  std::string key;
-  for (char c : code) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (c < 'a' || c > 'z') return "en";
-    key += c;
-  }
-  return key;
+  std::string key = text::primary_language(code);
+  return key.empty() ? "en" : key;
 }
 
 // What a headline's form says of it as the story's headline, apart from
@@ -208,6 +199,15 @@ struct StoryClusterer::Impl {
   } scratch;
 
   Impl(const core::ClusterConfig& c, core::Id first) : config(c), next_story_id(first) {}
+
+  // The article cut into words, in its language (given, else detected with
+  // CLD2; clustered with articles in that language), which becomes the one
+  // worked in.
+  Analysed& analyse(const ClusterInput& a) {
+    analysed.analyse(a, language_terms(a.language.empty() ? text::detect_language(a.title, a.text) : a.language));
+    work_in(*analysed.terms);
+    return analysed;
+  }
 
   // The last language asked for is kept at hand: streams come mostly in one.
   LanguageTerms& language_terms(const std::string& language) {
@@ -405,7 +405,7 @@ struct StoryClusterer::Impl {
   //
   // On the way, the article's headline (its terms, all among v's, are
   // flagged in scratch.in_headline) is scored against the grown centroid as
-  // headline_score would, without looking its terms up: returned, less the
+  // score_headline would, without looking its terms up: returned, less the
   // headline's form.
   double add_to_centroid(Story& s, const Vector& v) {
     if (s.terms.empty()) {  // a new story: its first article's terms, in memory of their size
@@ -468,12 +468,11 @@ struct StoryClusterer::Impl {
     dst.terms = add_vectors(dst.terms, src.terms);
     // The better headline of the two, on the merged centroid.
     const int summed = dst.members + src.members;
-    const double incoming = headline_score(dst, src.headline_terms, src.headline_form) / summed;
+    const double incoming = score_headline(dst, src.headline, src.headline_terms) / summed;
     rescore_headline(dst, summed);
     if (incoming > kHeadlineMargin * dst.headline_score) {
       dst.headline = std::move(src.headline);
       dst.headline_terms = std::move(src.headline_terms);
-      dst.headline_form = src.headline_form;
       dst.headline_score = incoming;
     }
     for (const auto& [e, n] : src.entities) dst.entities[e] += n;
@@ -583,7 +582,7 @@ struct StoryClusterer::Impl {
   // dateline ("Friday, November 11"), a wire slug ("UPDATE 3-", "REFILE-")
   // or an angle few outlets took scores lower. Times the headline's form
   // (headline_form).
-  double headline_score(const Story& s, const std::vector<TermId>& terms, double form) const {
+  double score_headline(const Story& s, std::string_view headline, const std::vector<TermId>& terms) const {
     double dot = 0, norm = 0;
     auto at = s.terms.begin();
     for (TermId t : terms) {
@@ -592,7 +591,7 @@ struct StoryClusterer::Impl {
       at = std::lower_bound(at, s.terms.end(), t, [](const auto& entry, TermId id) { return entry.first < id; });
       if (at != s.terms.end() && at->first == t) dot += at->second * x * x;
     }
-    return norm > 0 ? form * dot / std::sqrt(std::sqrt(norm)) : 0;
+    return norm > 0 ? headline_form(headline, terms.size()) * dot / std::sqrt(std::sqrt(norm)) : 0;
   }
 
   // The joining article's headline becomes the story's when it is the first,
@@ -616,14 +615,13 @@ struct StoryClusterer::Impl {
     if (s.members > 0 && score <= kHeadlineMargin * s.headline_score) return;
     s.headline = a.title;
     s.headline_terms = terms;
-    std::sort(s.headline_terms.begin(), s.headline_terms.end());  // for headline_score
-    s.headline_form = form;
+    std::sort(s.headline_terms.begin(), s.headline_terms.end());  // for score_headline
     s.headline_score = score;
     s.headline_scored_at = summed;
   }
   // `summed`: the articles in the story's centroid.
   void rescore_headline(Story& s, int summed) const {
-    s.headline_score = headline_score(s, s.headline_terms, s.headline_form) / summed;
+    s.headline_score = score_headline(s, s.headline, s.headline_terms) / summed;
     s.headline_scored_at = summed;
   }
 
@@ -749,11 +747,7 @@ StoryClusterer::~StoryClusterer() = default;
 
 Assignment StoryClusterer::add(const ClusterInput& a) {
   Impl& m = *impl_;
-  // An article is clustered with articles in its own language.
-  Analysed& an = m.analysed;
-  an.analyse(a, a.language.empty() ? text::detect_language(a.title, a.text) : a.language);
-  an.terms = &m.language_terms(an.language);
-  m.work_in(*an.terms);
+  Analysed& an = m.analyse(a);
   Assignment out;
   m.merge_candidates.clear();
   // An absurd date is not believed, and the article is placed at the
@@ -921,10 +915,7 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
 
 void StoryClusterer::add_known(const ClusterInput& a, core::Id story_id, std::optional<core::Id>) {
   Impl& m = *impl_;
-  Analysed& an = m.analysed;
-  an.analyse(a, a.language.empty() ? text::detect_language(a.title, a.text) : a.language);
-  an.terms = &m.language_terms(an.language);
-  m.work_in(*an.terms);
+  Analysed& an = m.analyse(a);
   core::TimePoint t = a.time.value_or(m.latest);
   m.latest = std::max(m.latest, t);
   const Vector& v = m.term_vector(an);

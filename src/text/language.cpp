@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <string>
 
+#include "core/strings.hpp"
+
 // lang_script.h is internal to CLD2 but is where LanguageCode lives.
 namespace CLD2 {
 const char* LanguageCode(Language lang);
@@ -60,13 +62,15 @@ std::string detect_language(std::string_view title, std::string_view body, std::
   return normalise_hint(hint);
 }
 
+std::string primary_language(std::string_view tag) {
+  std::string out = core::to_lower_ascii(tag.substr(0, tag.find_first_of("-_")));
+  const bool letters = std::all_of(out.begin(), out.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  return letters && out.size() >= 2 && out.size() <= 3 ? out : "";
+}
+
 std::string language_name(std::string_view code) {
-  const std::string language(code.substr(0, code.find_first_of("-_")));
-  if (language.size() < 2 || language.size() > 3 ||
-      !std::all_of(language.begin(), language.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); })) {
-    return "";
-  }
-  if (language == "und" || language == "UND") return "";  // BCP 47's "undetermined"
+  const std::string language = primary_language(code);
+  if (language.empty() || language == "und") return "";  // "und": BCP 47's "undetermined"
   UChar name[64];
   UErrorCode status = U_ZERO_ERROR;
   const int32_t length = uloc_getDisplayLanguage(language.c_str(), "en", name, 64, &status);
@@ -77,11 +81,7 @@ std::string language_name(std::string_view code) {
   u_strToUTF8(utf8, sizeof utf8, &written, name, length, &status);
   if (U_FAILURE(status)) return "";
   std::string out(utf8, static_cast<size_t>(written));
-  std::string lowered = out;
-  for (char& c : lowered) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  std::string code_lowered = language;
-  for (char& c : code_lowered) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  return lowered == code_lowered ? "" : out;
+  return out == language ? "" : out;
 }
 
 }  // namespace newsdesk::text

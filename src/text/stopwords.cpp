@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "text/language.hpp"
 #include "text/tokens.hpp"
 
 namespace newsdesk::text {
@@ -68,8 +69,7 @@ const Stopwords& Stopwords::of(std::string_view language) {
     }
     return out;
   }();
-  std::string code(language.substr(0, 2));
-  for (char& c : code) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  std::string code = primary_language(language);
   if (code == "nb" || code == "nn") code = "no";  // Norwegian's two written standards share a list
   auto it = lists.find(code);
   return it != lists.end() ? it->second : english();

@@ -242,3 +242,14 @@ TEST(Language, NamesALanguageForPeopleToRead) {
   EXPECT_EQ(language_name(""), "");
   EXPECT_EQ(language_name("\"><b>"), "");
 }
+
+TEST(Language, ThePrimarySubtagOfATagIsItsLanguage) {
+  EXPECT_EQ(primary_language("fr-CA"), "fr");
+  EXPECT_EQ(primary_language("FR"), "fr");
+  EXPECT_EQ(primary_language("pt_BR"), "pt");
+  EXPECT_EQ(primary_language("fil"), "fil");
+  EXPECT_EQ(primary_language("f"), "");
+  EXPECT_EQ(primary_language("english"), "");
+  EXPECT_EQ(primary_language("e1"), "");
+  EXPECT_EQ(primary_language(""), "");
+}
