@@ -19,6 +19,7 @@ find_package(prometheus-cpp REQUIRED)  # /metrics: families and the text format 
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl>=7.88)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0>=2.9.14)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3>=3.40)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq>=13)  # the PostgreSQL store (libpq itself, not libpqxx)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)  # HTTP clients and fixture servers in tests and benches
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash>=0.8)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc>=72)

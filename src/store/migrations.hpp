@@ -1,5 +1,7 @@
-// The schema, as an ordered list of migrations (docs/schema.md explains it).
-// Applied at open; each runs once, in its own transaction.
+// The schema, as an ordered list of migrations per backend (docs/schema.md
+// explains it). Applied at open; each runs once. A version means the same
+// tables on both backends: a change is a migration of the same number in both
+// lists.
 #pragma once
 
 #include <string_view>
@@ -13,6 +15,11 @@ struct Migration {
   std::string_view sql;
 };
 
+// SQLite: each pending migration in its own transaction.
 const std::vector<Migration>& sqlite_migrations();
+// PostgreSQL: every pending migration in one transaction, under an advisory
+// lock, so that processes opening a fresh database at once migrate it once.
+// Starts at version 10 (the SQLite schema of that version, whole).
+const std::vector<Migration>& postgresql_migrations();
 
 }  // namespace newsdesk::store

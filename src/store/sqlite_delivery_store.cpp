@@ -640,27 +640,6 @@ std::unique_ptr<EditionRepository> make_sqlite_editions(Database& db) { return s
 std::unique_ptr<SubscriberRepository> make_sqlite_subscribers(Database& db) { return std::make_unique<SqliteSubscribers>(db); }
 std::unique_ptr<DeliveryRepository> make_sqlite_deliveries(Database& db) { return std::make_unique<SqliteDeliveries>(db); }
 
-std::string search_words(const std::string& query) {
-  std::vector<std::string> words;
-  std::string word;
-  auto flush = [&] {
-    if (!word.empty() && words.size() < 16) words.push_back(word);
-    word.clear();
-  };
-  for (char c : query) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || u >= 0x80) word += c;  // bytes of UTF-8 letters stay in the word
-    else flush();
-  }
-  flush();
-  std::string out;
-  for (size_t i = 0; i < words.size(); ++i) {
-    out += (i ? " " : "") + std::string("\"") + words[i] + "\"";
-    if (i + 1 == words.size() && words[i].size() >= 3) out += "*";  // typing: the last word may be unfinished
-  }
-  return out;
-}
-
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& path) {
   auto db = Database::open(path.string());
   if (!db) return tl::unexpected(db.error());

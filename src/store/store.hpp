@@ -1,9 +1,11 @@
 // The store: every persistent aggregate behind one repository interface each,
-// so that nothing outside store/ writes SQL and a PostgreSQL backend can stand
-// beside SQLite. Schema and migrations: docs/schema.md.
+// so that nothing outside store/ writes SQL. Two backends mean the same by
+// every call: SQLite (one file) and PostgreSQL (libpq). Schema and
+// migrations: docs/schema.md.
 //
 // A Store and its repositories are used from one thread at a time; open one
-// Store per thread (SQLite in WAL mode lets them share the file).
+// Store per thread (SQLite in WAL mode lets them share the file; each
+// PostgreSQL store is a connection of its own).
 #pragma once
 
 #include <filesystem>
@@ -275,9 +277,9 @@ class SearchRepository {
   virtual Result<SearchResults> search(const std::string& query, size_t limit, size_t offset) = 0;
 };
 
-// The words of what a reader typed, as a query any backend can run: letters
-// and digits only, each quoted; the last a prefix when long enough. Empty
-// when nothing searchable is left.
+// The words of what a reader typed, as an FTS5 query: letters and digits
+// only, each quoted; the last a prefix when long enough. Empty when nothing
+// searchable is left. (PostgreSQL reads the same words into a tsquery.)
 std::string search_words(const std::string& query);
 
 // The desk's sizes, for /metrics: what is kept and what is waiting.
@@ -319,5 +321,21 @@ class Store {
 // Opens (creating if needed) an SQLite store in WAL mode with foreign keys on,
 // and applies pending migrations. kDatabase with SQLite's message on failure.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& path);
+
+// Connects to a PostgreSQL database (libpq's URL: postgresql://user:password@
+// host:port/database?options) and applies pending migrations (the database
+// must exist, be UTF8, and its owner be the URL's user, who creates the
+// `unaccent` extension the first time). kInvalidInput naming what is wrong
+// with a malformed URL; kDatabase naming host:port and the server's or
+// libpq's message when it cannot connect or migrate, and when the schema is
+// newer than this binary knows (then nothing is written). The password never
+// appears in a message.
+Result<std::unique_ptr<Store>> open_postgresql_store(const std::string& url);
+
+// Opens the store a location names: "postgresql://..." or "postgres://..."
+// is a PostgreSQL database (open_postgresql_store); "sqlite:PATH", or any
+// other string taken as a path, is an SQLite file (open_sqlite_store).
+// kInvalidInput for "sqlite:" without a path.
+Result<std::unique_ptr<Store>> open_store(const std::string& location);
 
 }  // namespace newsdesk::store
