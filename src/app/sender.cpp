@@ -302,6 +302,7 @@ class SendRun {
         auto it = domains_.try_emplace(domain, mail::Pacer(rate)).first;
         at = std::max(at, it->second.reserve(now));
       }
+      if (options_.paced) options_.paced(relays_[relay].config->name, domain, at);
     }
     std::this_thread::sleep_until(at);
   }

@@ -16,6 +16,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,6 +38,12 @@ struct SendOptions {
   size_t page = 500;     // due copies read from the store at a time
   int max_passes = 3;    // passes over the due copies in one run (a lost connection's copies go again)
   const std::atomic<bool>* stop = nullptr;  // when set: no new copy is started; those in flight finish
+  // Told, one call at a time, of each copy's place in the pacing: the relay,
+  // the destination domain and the moment the copy may go (the sender waits
+  // for it). The sender's own schedule, so the rates can be checked without
+  // timing the run.
+  std::function<void(const std::string& relay, const std::string& domain, std::chrono::steady_clock::time_point at)>
+      paced;
 };
 
 struct RelayCheck {

@@ -373,6 +373,7 @@ class CurlFetcher final : public HttpFetcher {
           continue;
         }
         job.started = true;
+        t->response.started_at = now;
         d.active += 1;
         d.next_start = now + std::chrono::milliseconds(config_.per_domain_delay_ms);
         curl_multi_add_handle(multi_.get(), t->easy.get());

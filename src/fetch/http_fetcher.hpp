@@ -5,6 +5,7 @@
 // time; make one per thread (each keeps its own robots.txt cache).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,12 @@ struct Response {
   std::optional<std::string> moved_permanently_to;
   std::string error;        // why, when outcome is not kFetched / kNotModified
   FailureClass failure = FailureClass::kNone;
+  // When the fetcher started this transfer, on its own steady clock; empty
+  // when it never started (refused, held, disallowed). The per-domain delay
+  // is a promise about these times: two starts to one domain are never
+  // closer than fetch.per_domain_delay_ms (what the server sees also carries
+  // connection set-up and scheduling, so it is no measure of the fetcher).
+  std::optional<std::chrono::steady_clock::time_point> started_at;
 };
 
 class HttpFetcher {

@@ -45,7 +45,7 @@ with socketserver.TCPServer(("127.0.0.1", 0), handler) as httpd:
     httpd.serve_forever()
 PY
 server_pid=$!
-for _ in $(seq 50); do [[ -s "$port_file" ]] && break; sleep 0.1; done
+for _ in $(seq 600); do [[ -s "$port_file" ]] && break; sleep 0.1; done  # up to a minute: a guard against a hang only
 port=$(cat "$port_file")
 base="http://127.0.0.1:$port"
 cat > "$dir/newsdesk.toml" <<TOML

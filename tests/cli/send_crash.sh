@@ -18,7 +18,7 @@ kills=3
 mkdir mail
 /usr/bin/python3 "$tests/support/smtp_fault_server.py" mail port &
 server=$!
-for _ in $(seq 100); do [[ -s port ]] && break; sleep 0.05; done
+for _ in $(seq 1200); do [[ -s port ]] && break; sleep 0.05; done
 [[ -s port ]] || { echo "the SMTP server did not start"; exit 1; }
 cat > newsdesk.toml <<TOML
 [store]

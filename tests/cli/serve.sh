@@ -12,7 +12,7 @@ cd "$dir"
 mkdir mail
 /usr/bin/python3 "$tests/support/smtp_fault_server.py" mail port &
 server=$!
-for _ in $(seq 100); do [[ -s port ]] && break; sleep 0.05; done
+for _ in $(seq 1200); do [[ -s port ]] && break; sleep 0.05; done
 web_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # The send time: a minute ago in Tokyo, whatever the machine's zone (a time just after midnight
 # there would belong to yesterday's date, so a fixed early time is used then).
@@ -37,7 +37,7 @@ TOML
 printf 'ada@reader.example\ngrace@reader.example\nlin@reader.example\n' | "$bin" -c newsdesk.toml subscribers import - --confirmed > /dev/null
 "$bin" -c newsdesk.toml --log-json serve --no-poll > serve.out 2> serve.err &
 desk=$!
-for _ in $(seq 200); do
+for _ in $(seq 1200); do
   [[ $(ls mail/*.eml 2>/dev/null | wc -l) -ge 3 ]] && break
   sleep 0.05
 done
@@ -55,7 +55,7 @@ for line in 'newsdesk_store_deliveries{state="sent"} 3' 'newsdesk_copies_sent_to
   grep -qF "$line" metrics.txt || { cat metrics.txt; echo "/metrics lacks: $line"; exit 1; }
 done
 kill -TERM $desk
-for _ in $(seq 100); do kill -0 $desk 2>/dev/null || break; sleep 0.05; done
+for _ in $(seq 1200); do kill -0 $desk 2>/dev/null || break; sleep 0.05; done
 if kill -0 $desk 2>/dev/null; then echo "serve did not stop on SIGTERM"; exit 1; fi
 wait $desk || { cat serve.err; echo "serve exited with an error after SIGTERM"; exit 1; }
 desk=""

@@ -15,7 +15,7 @@ cd "$dir"
 mkdir mail
 /usr/bin/python3 "$here/support/smtp_server.py" mail port &
 server=$!
-for _ in $(seq 100); do [[ -s port ]] && break; sleep 0.05; done
+for _ in $(seq 1200); do [[ -s port ]] && break; sleep 0.05; done
 web_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat > newsdesk.toml <<TOML
 [store]
@@ -31,7 +31,7 @@ tls = "none"
 TOML
 "$bin" -c newsdesk.toml serve --no-poll --no-send > serve.out 2> serve.err &
 desk=$!
-for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$web_port/healthz" > /dev/null 2>&1 && break; sleep 0.05; done
+for _ in $(seq 1200); do curl -fsS "http://127.0.0.1:$web_port/healthz" > /dev/null 2>&1 && break; sleep 0.05; done
 
 modules="${NEWSDESK_NODE_DIR:-$shots/../node}"
 if [[ ! -f "$modules/node_modules/playwright-core/package.json" ]]; then

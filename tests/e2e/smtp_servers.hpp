@@ -43,7 +43,7 @@ struct Server {
     fs::path pid_file = dir / "pid", port_file = dir / "port";
     std::string shell = command(dir / "mail", port_file, pid_file);
     EXPECT_EQ(std::system(shell.c_str()), 0) << shell;
-    for (int i = 0; i < 200 && !(fs::exists(port_file) && fs::exists(pid_file)); ++i) {
+    for (int i = 0; i < 1200 && !(fs::exists(port_file) && fs::exists(pid_file)); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     std::ifstream(pid_file) >> pid;

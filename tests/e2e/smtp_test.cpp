@@ -71,7 +71,7 @@ TEST(Smtp, ManyMessagesGoOverOnePipelinedConnectionToSmtpSink) {
   EXPECT_TRUE(pipelined);
   ASSERT_EQ(sent->size(), 40u);
   for (const auto& o : *sent) EXPECT_EQ(o.kind, mail::SmtpOutcome::Kind::kSent) << o.reply;
-  for (int i = 0; i < 50 && sink.stored() < 40; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 1200 && sink.stored() < 40; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a minute at most
   EXPECT_EQ(sink.stored(), 40u);
 }
 

