@@ -24,7 +24,7 @@ core::Config load(const Globals& g) {
   } else if (std::filesystem::exists("newsdesk.toml")) {
     config = need(core::load_config("newsdesk.toml"));
   }
-  if (!g.db_path.empty()) config.store.path = g.db_path;
+  if (!g.db_path.empty()) config.store.set_location(g.db_path);
   // The operator's edition templates, read and checked once: a broken one
   // stops the program like any other configuration error.
   if (!config.edition.templates.empty()) {
@@ -68,7 +68,12 @@ core::Config load(const Globals& g) {
 }
 
 std::unique_ptr<store::Store> open_store(const core::Config& config) {
-  return need(store::open_sqlite_store(config.store.path));
+  auto opened = store::open_store(config.store.location());
+  // A location that is no store at all (a malformed URL) is the configuration's fault.
+  if (!opened && opened.error().code == core::ErrorCode::kInvalidInput) {
+    fail_with(kExitConfig, fmt::format("store.url: {}", opened.error().message));
+  }
+  return need(std::move(opened));
 }
 
 std::string read_input(const std::string& where, const core::Config& config, std::string* final_url,

@@ -595,7 +595,7 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
   static Globals g;
   app.add_option("-c,--config", g.config_path, "Configuration file (default: ./newsdesk.toml when present)");
-  app.add_option("--db", g.db_path, "SQLite database file (overrides store.path)");
+  app.add_option("--db", g.db_path, "the store: an SQLite file or a postgresql:// URL (overrides store.path and store.url)");
   app.footer("Exit codes: 0 success, 1 failure, 2 bad usage, 3 bad configuration. See docs/cli.md.");
   add_sources_commands(app, g);
   add_extract_command(app, g);

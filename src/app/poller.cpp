@@ -32,7 +32,7 @@ void sleep_until(std::chrono::steady_clock::time_point until, const std::atomic<
 }  // namespace
 
 core::Result<void> run_poller(const core::Config& config, const PollerOptions& options) {
-  ND_TRY_ASSIGN(store, store::open_sqlite_store(config.store.path));
+  ND_TRY_ASSIGN(store, store::open_store(config.store.location()));
   auto fetcher = fetch::make_curl_fetcher(config.fetch);
   const bool own_signals = options.stop == nullptr;
   const std::atomic<bool>& stop = own_signals ? g_stop : *options.stop;

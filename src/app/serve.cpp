@@ -63,7 +63,7 @@ core::Result<void> run_serve(const core::Config& config, const ServeOptions& opt
   std::signal(SIGTERM, on_serve_signal);
   std::unique_ptr<web::SiteServer> site;
   if (options.web) {
-    ND_TRY_ASSIGN(web_store, store::open_sqlite_store(config.store.path));
+    ND_TRY_ASSIGN(web_store, store::open_store(config.store.location()));
     ND_TRY_ASSIGN(started, web::SiteServer::start(config, std::move(*web_store), confirmation_mailer(config),
                                                           live_stories(config), edition_preview(config)));
     site = std::move(*started);
@@ -79,7 +79,7 @@ core::Result<void> run_serve(const core::Config& config, const ServeOptions& opt
   }
   core::SystemClock clock;
   if (options.send) {
-    ND_TRY_ASSIGN(store, store::open_sqlite_store(config.store.path));
+    ND_TRY_ASSIGN(store, store::open_store(config.store.location()));
     EditionScheduler scheduler(config, **store, clock);
     while (!g_stop) {
       // Sign-ups never confirmed are forgotten after subscribers.pending_days.

@@ -62,9 +62,24 @@ Setter boolean(Section Config::*section, bool Section::*field) {
   };
 }
 
+bool is_store_url(std::string_view value) {
+  return value.starts_with("postgresql://") || value.starts_with("postgres://") || value.starts_with("sqlite:");
+}
+
+Setter store_url() {
+  return [](const toml::node& node, Config& config) -> std::string {
+    auto value = node.value<std::string>();
+    if (!value) return "must be a string";
+    if (!value->empty() && !is_store_url(*value)) return "must be a postgresql://USER@HOST:PORT/DATABASE URL or sqlite:PATH";
+    config.store.url = *value;
+    return "";
+  };
+}
+
 const std::map<std::string, Setter>& setters() {
   static const std::map<std::string, Setter> kSetters = {
       {"store.path", text(&Config::store, &StoreConfig::path, false)},
+      {"store.url", store_url()},
       {"fetch.user_agent", text(&Config::fetch, &FetchConfig::user_agent, false)},
       {"fetch.timeout_seconds", integer(&Config::fetch, &FetchConfig::timeout_seconds, 1, 600)},
       {"fetch.connect_timeout_seconds",
@@ -467,6 +482,15 @@ Result<Config> load_config(const std::filesystem::path& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return parse_config(buffer.str(), path.string());
+}
+
+void StoreConfig::set_location(const std::string& value) {
+  if (is_store_url(value)) {
+    url = value;
+  } else {
+    path = value;
+    url.clear();
+  }
 }
 
 }  // namespace newsdesk::core

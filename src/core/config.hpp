@@ -16,6 +16,14 @@ namespace newsdesk::core {
 
 struct StoreConfig {
   std::string path = "newsdesk.db";  // SQLite file; relative to the working folder
+  // "postgresql://user@host:port/db" (or "sqlite:PATH"): when set, the store
+  // is there instead of `path`.
+  std::string url;
+  // What store::open_store opens: the URL when one is set, else the file.
+  const std::string& location() const { return url.empty() ? path : url; }
+  // Where `--db VALUE` puts VALUE: a URL (postgresql://, postgres://,
+  // sqlite:) becomes `url`, anything else the SQLite file `path`.
+  void set_location(const std::string& value);
 };
 
 struct FetchConfig {

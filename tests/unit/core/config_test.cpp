@@ -131,3 +131,21 @@ time_zone = "Europe/Paris"
   ASSERT_FALSE(bad_key);
   EXPECT_NE(bad_key.error().message.find("desk.toml:2:"), std::string::npos) << bad_key.error().message;
 }
+
+TEST(Config, TheStoreIsAFileOrAUrlAndDbSaysWhichByItsForm) {
+  auto c = parse_config("[store]\nurl = \"postgresql://desk@db.internal:5432/newsdesk\"\n", "desk.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->store.location(), "postgresql://desk@db.internal:5432/newsdesk");
+  auto bad = parse_config("[store]\nurl = \"mysql://desk@db/newsdesk\"\n", "desk.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("desk.toml:2:"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("store.url"), std::string::npos) << bad.error().message;
+  StoreConfig store;
+  EXPECT_EQ(store.location(), "newsdesk.db");
+  store.set_location("postgres://desk@127.0.0.1/n");
+  EXPECT_EQ(store.location(), "postgres://desk@127.0.0.1/n");
+  store.set_location("other.db");  // a path: the file, and no URL any more
+  EXPECT_EQ(store.location(), "other.db");
+  store.set_location("sqlite:third.db");
+  EXPECT_EQ(store.location(), "sqlite:third.db");
+}
