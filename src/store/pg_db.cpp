@@ -12,8 +12,24 @@
 namespace newsdesk::store {
 namespace {
 
+// libpq's message on one line ("...failed: Connection refused\n\tIs the
+// server running...": the lines joined by a space).
 std::string trimmed(const char* message) {
-  return std::string(core::trim(message == nullptr ? std::string_view() : std::string_view(message)));
+  std::string out;
+  for (char c : core::trim(message == nullptr ? std::string_view() : std::string_view(message))) {
+    if (c == '\n' || c == '\t') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The statement as an error names it: long ones (a migration) cut short.
+std::string statement_for_message(std::string_view sql) {
+  constexpr size_t kMax = 240;
+  return sql.size() <= kMax ? std::string(sql) : std::string(sql.substr(0, kMax)) + " …";
 }
 
 // The password as written in a URL's user info ("user:secret@host"), if any.
@@ -204,7 +220,8 @@ core::Result<PgRows> PgConnection::check(PGresult* raw, std::string_view sql) {
     if (PQstatus(conn_.get()) == CONNECTION_OK) PQsetNoticeProcessor(conn_.get(), &ignore_notice, nullptr);
     message = fmt::format("the connection to PostgreSQL at {} was lost: {}", where_, message);
   }
-  return core::fail(core::ErrorCode::kDatabase, fmt::format("{} (in: {})", message, sql));
+  return core::fail(core::ErrorCode::kDatabase,
+                    fmt::format("{} (in: {})", message, statement_for_message(sql)));
 }
 
 core::Result<PgRows> PgConnection::exec(std::string_view sql) {

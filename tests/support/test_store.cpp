@@ -1,5 +1,6 @@
 #include "test_store.hpp"
 
+#include <libpq-fe.h>
 #include <unistd.h>
 
 #include <atomic>

@@ -17,8 +17,6 @@
 // Not thread-safe: one ScratchDatabase per test, used from its thread.
 #pragma once
 
-#include <libpq-fe.h>
-
 #include <filesystem>
 #include <memory>
 #include <string>
