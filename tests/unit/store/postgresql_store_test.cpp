@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -182,4 +183,44 @@ TEST(PostgresqlStore, SearchMarksAreTheBytesTheSiteLooksFor) {
   ASSERT_EQ(navy->hits.size(), 1u);
   EXPECT_NE(navy->hits[0].snippet.find("\x02navy\x03 sailed"), std::string::npos) << navy->hits[0].snippet;
   EXPECT_LT(navy->hits[0].snippet.size(), 300u) << "a passage around the match, not the whole text";
+}
+
+TEST(PostgresqlStore, TwoSendersTakingALeaseAtOnceDoNotBothGetIt) {
+  // SQLite lets one writer in at a time; PostgreSQL's transactions run side
+  // by side, and without the lease's lock the second sender would read "no
+  // lease" before the first commits, and both would send.
+  auto scratch = scratch_database();
+  ASSERT_TRUE(scratch);
+  auto first = store::open_store(scratch->location());
+  auto second = store::open_store(scratch->location());
+  ASSERT_TRUE(first && second);
+  const auto now = *core::parse_rfc3339("2026-11-29T07:00:00Z");
+  ASSERT_TRUE((*first)->stories().save(core::Story{1, "H", now, now, {}}));
+  core::Edition e;
+  e.name = "Daily";
+  e.date = "2026-11-29";
+  e.subject = "Daily";
+  auto edition = (*first)->editions().save(e, {"h", "t", "j"});
+  ASSERT_TRUE(edition);
+  auto alive = [](const std::string&) { return false; };
+  auto take = [&](store::Store& store, const std::string& holder, const std::function<void()>& before_commit) {
+    std::string other;
+    auto r = store.transaction([&]() -> core::Result<void> {
+      ND_TRY_ASSIGN(held_by, store.deliveries().take_lease(*edition, holder, now, now - std::chrono::seconds(60), alive));
+      other = *held_by;
+      before_commit();
+      return {};
+    });
+    EXPECT_TRUE(r) << r.error().message;
+    return other;
+  };
+  std::string second_saw = "not run";
+  std::thread racer;
+  std::string first_saw = take(**first, "host:1", [&] {
+    racer = std::thread([&] { second_saw = take(**second, "host:2", [] {}); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the racer reads while this is uncommitted
+  });
+  racer.join();
+  EXPECT_EQ(first_saw, "");
+  EXPECT_EQ(second_saw, "host:1") << "the second sender waits for the first's lease and is refused";
 }
