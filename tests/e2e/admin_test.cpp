@@ -20,9 +20,18 @@
 using namespace newsdesk;
 namespace fs = std::filesystem;
 
-TEST(Admin, PasswordSessionDashboardSubscribersAndEdits) {
-  const desk_fixture::TestDir dir("admin");
-  auto store = store::open_sqlite_store(dir.db());
+namespace {
+
+// On each store backend: the site and the test each hold a store on one desk.
+class Admin : public ::testing::TestWithParam<std::string> {};
+INSTANTIATE_TEST_SUITE_P(Backends, Admin, desk_fixture::backends(), test_support::BackendName());
+
+}  // namespace
+
+TEST_P(Admin, PasswordSessionDashboardSubscribersAndEdits) {
+  auto desk = test_support::ScratchDatabase::create(GetParam());
+  ASSERT_TRUE(desk) << desk.error().message;
+  auto store = store::open_store((*desk)->location());
   ASSERT_TRUE(store) << store.error().message;
   const auto now = core::SystemClock().now();
   core::Source source;
@@ -43,7 +52,7 @@ TEST(Admin, PasswordSessionDashboardSubscribersAndEdits) {
   config.edition.time_zone = "UTC";
   config.edition.send_time = "23:59";
   config.web.port = 0;
-  auto site_store = store::open_sqlite_store(dir.db());
+  auto site_store = store::open_store((*desk)->location());
   ASSERT_TRUE(site_store);
   auto site = web::SiteServer::start(config, std::move(*site_store), nullptr, nullptr, app::edition_preview(config));
   ASSERT_TRUE(site) << site.error().message;

@@ -19,9 +19,18 @@ using namespace newsdesk;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-TEST(Api, TokenSourcesStoriesEditionsSubscribers) {
-  const desk_fixture::TestDir dir("api");
-  auto store = store::open_sqlite_store(dir.db());
+namespace {
+
+// On each store backend: the site and the test each hold a store on one desk.
+class Api : public ::testing::TestWithParam<std::string> {};
+INSTANTIATE_TEST_SUITE_P(Backends, Api, desk_fixture::backends(), test_support::BackendName());
+
+}  // namespace
+
+TEST_P(Api, TokenSourcesStoriesEditionsSubscribers) {
+  auto desk = test_support::ScratchDatabase::create(GetParam());
+  ASSERT_TRUE(desk) << desk.error().message;
+  auto store = store::open_store((*desk)->location());
   ASSERT_TRUE(store) << store.error().message;
   const auto now = core::SystemClock().now();
   core::Source source;
@@ -47,7 +56,7 @@ TEST(Api, TokenSourcesStoriesEditionsSubscribers) {
   const std::string token = core::random_hex(32);
   config.api.token_sha256 = {core::sha256_hex(token)};
   config.web.port = 0;
-  auto site_store = store::open_sqlite_store(dir.db());
+  auto site_store = store::open_store((*desk)->location());
   ASSERT_TRUE(site_store);
   auto site = web::SiteServer::start(config, std::move(*site_store));
   ASSERT_TRUE(site) << site.error().message;

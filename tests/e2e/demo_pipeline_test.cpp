@@ -1,12 +1,19 @@
-// The whole desk on the sample news web: real HTTP on 127.0.0.1, a real SQLite
-// file, every stage. Checks the stories found against the sample's intended
-// grouping (which only tests read), wire copies, and the edition.
+// The whole desk on the sample news web: real HTTP on 127.0.0.1, a real store
+// on each backend (an SQLite file, a PostgreSQL database), every stage. Checks
+// the stories found against the sample's intended grouping (which only tests
+// read), wire copies, and the edition.
+//
+// The desk is built once per backend and process (the first test of a backend
+// builds it) and shared by that backend's tests; ctest runs each backend's
+// tests in one process (tests/CMakeLists.txt), so the pipeline runs once per
+// backend, not once per test.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "app/pipeline.hpp"
@@ -15,6 +22,7 @@
 #include "rank/beat.hpp"
 #include "core/clock.hpp"
 #include "core/time.hpp"
+#include "desk_fixture.hpp"
 #include "sampleweb/sample_web.hpp"
 #include "store/store.hpp"
 #include "web/server.hpp"
@@ -23,54 +31,98 @@ using namespace newsdesk;
 
 namespace {
 
-class DemoPipeline : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    now_ = core::SystemClock().now();
+// The sample web, a store on its backend and what the pipeline reported, built once per backend.
+struct DemoDesk {
+  bool ready = false;  // every stage ran
+  core::TimePoint now;
+  std::unique_ptr<sampleweb::FixtureServer> fixture;
+  std::unique_ptr<test_support::ScratchDatabase> scratch;
+  std::unique_ptr<store::Store> store;
+  std::filesystem::path dir;  // the edition's files
+  core::Config config;
+  app::PollReport poll;
+  app::FetchReport fetch;
+  std::unique_ptr<app::BuiltEdition> built;
+
+  DemoDesk() = default;
+  DemoDesk(const DemoDesk&) = delete;
+  DemoDesk& operator=(const DemoDesk&) = delete;
+  ~DemoDesk() {
+    store.reset();    // before its database is dropped
+    scratch.reset();
+    fixture.reset();
+    if (!dir.empty()) std::filesystem::remove_all(dir);
+  }
+
+  // Runs every stage on `backend`; a failure fails the calling test and leaves `ready` false.
+  void build(const std::string& backend) {
+    now = core::SystemClock().now();
     auto web = sampleweb::load_sample(NEWSDESK_SAMPLE_DIR);
     ASSERT_TRUE(web) << web.error().message;
-    auto server = sampleweb::FixtureServer::start(std::move(*web), "127.0.0.1", 0, now_);
+    auto server = sampleweb::FixtureServer::start(std::move(*web), "127.0.0.1", 0, now);
     ASSERT_TRUE(server) << server.error().message;
-    fixture_ = server->release();
-    dir_ = std::filesystem::temp_directory_path() / ("newsdesk-e2e-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    config_.fetch.allow_private_addresses = true;
-    config_.fetch.per_domain_delay_ms = 0;  // one local server stands in for eight outlets
-    config_.fetch.per_domain_concurrency = config_.fetch.concurrency;
-    config_.store.path = (dir_ / "desk.db").string();
-    auto store = store::open_sqlite_store(config_.store.path);
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = store->release();
-    for (const auto& o : fixture_->site().web().outlets) {
+    fixture = std::move(*server);
+    dir = std::filesystem::temp_directory_path() / ("newsdesk-e2e-" + backend + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    config.fetch.allow_private_addresses = true;
+    config.fetch.per_domain_delay_ms = 0;  // one local server stands in for eight outlets
+    config.fetch.per_domain_concurrency = config.fetch.concurrency;
+    auto desk = test_support::ScratchDatabase::create(backend);
+    ASSERT_TRUE(desk) << desk.error().message;
+    scratch = std::move(*desk);
+    config.store.set_location(scratch->location());
+    auto opened = store::open_store(config.store.location());
+    ASSERT_TRUE(opened) << opened.error().message;
+    store = std::move(*opened);
+    for (const auto& o : fixture->site().web().outlets) {
       core::Source s;
       s.name = o.name;
-      s.feed_url = fixture_->site().feed_url(o);
+      s.feed_url = fixture->site().feed_url(o);
       s.country = o.country;
-      ASSERT_TRUE(store_->sources().add(s));
+      ASSERT_TRUE(store->sources().add(s));
     }
-    auto fetcher = fetch::make_curl_fetcher(config_.fetch);
-    auto polled = app::poll_feeds(*store_, *fetcher, config_.poll, now_);
+    auto fetcher = fetch::make_curl_fetcher(config.fetch);
+    auto polled = app::poll_feeds(*store, *fetcher, config.poll, now);
     ASSERT_TRUE(polled) << polled.error().message;
-    poll_ = *polled;
-    auto fetched = app::fetch_articles(*store_, *fetcher, config_, now_);
+    poll = *polled;
+    auto fetched = app::fetch_articles(*store, *fetcher, config, now);
     ASSERT_TRUE(fetched) << fetched.error().message;
-    fetch_ = *fetched;
-    auto clustered = app::cluster_articles(*store_, config_.cluster, now_);
+    fetch = *fetched;
+    auto clustered = app::cluster_articles(*store, config.cluster, now);
     ASSERT_TRUE(clustered) << clustered.error().message;
-    auto built = app::build_edition(*store_, config_, now_);
-    ASSERT_TRUE(built) << built.error().message;
-    built_ = new app::BuiltEdition(std::move(*built));
+    auto edition = app::build_edition(*store, config, now);
+    ASSERT_TRUE(edition) << edition.error().message;
+    built = std::make_unique<app::BuiltEdition>(std::move(*edition));
+    ready = true;
   }
-  static void TearDownTestSuite() {
-    delete built_;
-    delete store_;
-    delete fixture_;
-    std::filesystem::remove_all(dir_);
+};
+
+class DemoPipeline : public ::testing::TestWithParam<std::string> {
+ protected:
+  static void TearDownTestSuite() { desks_.clear(); }
+
+  // The backend's desk, built by its first test; the tests below read it through the members.
+  void SetUp() override {
+    auto& desk = desks_[GetParam()];
+    if (!desk) {
+      desk = std::make_unique<DemoDesk>();
+      desk->build(GetParam());
+      if (!desk->ready) return;  // its failure is this test's
+    }
+    ASSERT_TRUE(desk->ready) << "the desk on " << GetParam() << " could not be built: see the first test's failure";
+    now_ = desk->now;
+    fixture_ = desk->fixture.get();
+    store_ = desk->store.get();
+    dir_ = desk->dir;
+    config_ = desk->config;
+    poll_ = desk->poll;
+    fetch_ = desk->fetch;
+    built_ = desk->built.get();
   }
 
   // Intended story of each stored article, by the URL the sample site gave it.
-  static std::map<core::Id, std::string> intended() {
+  std::map<core::Id, std::string> intended() const {
     std::map<std::string, std::string> by_url;
     for (const auto& a : fixture_->site().web().articles) {
       if (a.outlet != "wire") by_url[fixture_->site().article_url(a)] = a.story;
@@ -84,19 +136,22 @@ class DemoPipeline : public ::testing::Test {
     return out;
   }
 
-  static inline core::TimePoint now_;
-  static inline sampleweb::FixtureServer* fixture_ = nullptr;
-  static inline store::Store* store_ = nullptr;
-  static inline std::filesystem::path dir_;
-  static inline core::Config config_;
-  static inline app::PollReport poll_;
-  static inline app::FetchReport fetch_;
-  static inline app::BuiltEdition* built_ = nullptr;
+  static inline std::map<std::string, std::unique_ptr<DemoDesk>> desks_;  // by backend
+  core::TimePoint now_;
+  sampleweb::FixtureServer* fixture_ = nullptr;
+  store::Store* store_ = nullptr;
+  std::filesystem::path dir_;
+  core::Config config_;
+  app::PollReport poll_;
+  app::FetchReport fetch_;
+  app::BuiltEdition* built_ = nullptr;
 };
+
+INSTANTIATE_TEST_SUITE_P(Backends, DemoPipeline, desk_fixture::backends(), test_support::BackendName());
 
 }  // namespace
 
-TEST_F(DemoPipeline, EveryServedArticleIsFetchedAndExtracted) {
+TEST_P(DemoPipeline, EveryServedArticleIsFetchedAndExtracted) {
   size_t served = 0;
   for (const auto& a : fixture_->site().web().articles) served += a.outlet != "wire" ? 1 : 0;
   EXPECT_EQ(poll_.feeds, fixture_->site().web().outlets.size());
@@ -106,7 +161,7 @@ TEST_F(DemoPipeline, EveryServedArticleIsFetchedAndExtracted) {
   EXPECT_EQ(fetch_.failed, 0u);
 }
 
-TEST_F(DemoPipeline, ExtractedTextIsTheArticleBodyWithoutBoilerplate) {
+TEST_P(DemoPipeline, ExtractedTextIsTheArticleBodyWithoutBoilerplate) {
   std::map<std::string, const sampleweb::SampleArticle*> by_url;
   for (const auto& a : fixture_->site().web().articles) by_url[fixture_->site().article_url(a)] = &a;
   auto stories = store_->stories().updated_since(now_ - std::chrono::hours(24 * 30));
@@ -134,7 +189,7 @@ TEST_F(DemoPipeline, ExtractedTextIsTheArticleBodyWithoutBoilerplate) {
   EXPECT_GE(checked, 60u);
 }
 
-TEST_F(DemoPipeline, StoriesMatchTheIntendedGrouping) {
+TEST_P(DemoPipeline, StoriesMatchTheIntendedGrouping) {
   auto truth = intended();
   std::map<std::string, std::set<core::Id>> found_for_intended;
   std::map<core::Id, std::set<std::string>> intended_for_found;
@@ -152,7 +207,7 @@ TEST_F(DemoPipeline, StoriesMatchTheIntendedGrouping) {
   }
 }
 
-TEST_F(DemoPipeline, WireCopiesJoinTheirStoryAndAreMarked) {
+TEST_P(DemoPipeline, WireCopiesJoinTheirStoryAndAreMarked) {
   std::map<std::string, const sampleweb::SampleArticle*> by_url;
   for (const auto& a : fixture_->site().web().articles) by_url[fixture_->site().article_url(a)] = &a;
   std::map<std::string, int> unmarked_copies;  // per wire original: copies not marked (one may stand as original)
@@ -177,7 +232,7 @@ TEST_F(DemoPipeline, WireCopiesJoinTheirStoryAndAreMarked) {
   for (const auto& [wire, n] : unmarked_copies) EXPECT_EQ(n, 1) << wire << ": only the first copy may stand";
 }
 
-TEST_F(DemoPipeline, OffBeatStoriesDoNotLeadTheEdition) {
+TEST_P(DemoPipeline, OffBeatStoriesDoNotLeadTheEdition) {
   auto truth = intended();
   const std::set<std::string> off_beat = {"cup-final", "storm-warning", "film-festival", "interest-rates"};
   ASSERT_FALSE(built_->edition.items.empty());
@@ -195,7 +250,7 @@ TEST_F(DemoPipeline, OffBeatStoriesDoNotLeadTheEdition) {
   }
 }
 
-TEST_F(DemoPipeline, WireCopiesDoNotInflateAStory) {
+TEST_P(DemoPipeline, WireCopiesDoNotInflateAStory) {
   // Copies add one voice per wire story we do not hold, however many outlets ran it.
   for (const auto& s : built_->ranked) {
     for (const auto& b : built_->stories) {
@@ -215,7 +270,7 @@ TEST_F(DemoPipeline, WireCopiesDoNotInflateAStory) {
 
 // sample/PLAN.md: the drone swarm leads; then the day's big stories in any
 // order; then the older and single-outlet ones.
-TEST_F(DemoPipeline, TheIntendedTopStoriesComeFirstInTheIntendedOrder) {
+TEST_P(DemoPipeline, TheIntendedTopStoriesComeFirstInTheIntendedOrder) {
   auto truth = intended();
   std::map<core::Id, std::string> label;
   for (const auto& [article, story] : truth) label[*(*store_->articles().get(article))->story_id] = story;
@@ -234,7 +289,7 @@ TEST_F(DemoPipeline, TheIntendedTopStoriesComeFirstInTheIntendedOrder) {
   }
 }
 
-TEST_F(DemoPipeline, AStorySentYesterdayComesBackOnlyWhenItDeveloped) {
+TEST_P(DemoPipeline, AStorySentYesterdayComesBackOnlyWhenItDeveloped) {
   // Yesterday's edition (under another name, so today's stays as built) carried the drone
   // swarm with all its outlets and the frigate contract when two outlets had it.
   std::map<std::string, const core::EditionItem*> today;
@@ -271,7 +326,7 @@ TEST_F(DemoPipeline, AStorySentYesterdayComesBackOnlyWhenItDeveloped) {
   EXPECT_EQ(section["frigate-contract"], "Developing");
 }
 
-TEST_F(DemoPipeline, EditionFilesAreWrittenAndTheEmailIsWellFormed) {
+TEST_P(DemoPipeline, EditionFilesAreWrittenAndTheEmailIsWellFormed) {
   ASSERT_TRUE(app::write_edition_files(*built_, dir_ / "out"));
   for (const char* f : {"edition.html", "edition.txt", "edition.json", "edition.eml"}) {
     EXPECT_GT(std::filesystem::file_size(dir_ / "out" / f), 500u) << f;
@@ -281,7 +336,7 @@ TEST_F(DemoPipeline, EditionFilesAreWrittenAndTheEmailIsWellFormed) {
   EXPECT_EQ(built_->edition.subject.rfind("Daily Headlines: ", 0), 0u);
 }
 
-TEST_F(DemoPipeline, PollingAgainFindsNothingNew) {
+TEST_P(DemoPipeline, PollingAgainFindsNothingNew) {
   auto fetcher = fetch::make_curl_fetcher(config_.fetch);
   // Nothing is due right after a poll: every feed has its next time ahead.
   auto due = app::poll_feeds(*store_, *fetcher, config_.poll, now_);
@@ -301,11 +356,11 @@ TEST_F(DemoPipeline, PollingAgainFindsNothingNew) {
   EXPECT_EQ(clustered->articles, 0u);
 }
 
-TEST_F(DemoPipeline, TheWebPagesServeHeadlinesAndStories) {
+TEST_P(DemoPipeline, TheWebPagesServeHeadlinesAndStories) {
   core::Config config = config_;
   config.web.port = 0;
-  auto store = store::open_sqlite_store(config_.store.path);
-  ASSERT_TRUE(store);
+  auto store = store::open_store(config_.store.location());  // the site's own connection to the desk
+  ASSERT_TRUE(store) << store.error().message;
   auto server = web::SiteServer::start(config, std::move(*store));
   ASSERT_TRUE(server) << server.error().message;
   httplib::Client client((*server)->base_url());

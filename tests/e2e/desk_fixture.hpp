@@ -1,5 +1,21 @@
-// What the site's end-to-end tests start from: a store in a folder of the
-// test's own (removed afterwards), and a story with one article from one outlet.
+// What the site's end-to-end tests start from: the store backends every test
+// that keeps a desk runs on, a folder of the test's own (removed afterwards),
+// and a story with one article from one outlet.
+//
+// A test that keeps a desk is value-parameterised over the backends and opens
+// a fresh desk (test_support::ScratchDatabase: a temporary SQLite file, or a
+// database of its own on the tests' PostgreSQL server) in the test body:
+//
+//   class Api : public ::testing::TestWithParam<std::string> {};
+//   INSTANTIATE_TEST_SUITE_P(Backends, Api, desk_fixture::backends(), test_support::BackendName());
+//   TEST_P(Api, ...) {
+//     auto desk = test_support::ScratchDatabase::create(GetParam());
+//     ASSERT_TRUE(desk) << desk.error().message;
+//     auto store = store::open_store((*desk)->location());
+//     ...
+//     config.store.set_location((*desk)->location());  // for what opens a store of its own
+//
+// Without a reachable PostgreSQL server the postgresql variant fails; it never skips.
 #pragma once
 
 #include <unistd.h>
@@ -12,10 +28,15 @@
 
 #include "core/types.hpp"
 #include "store/store.hpp"
+#include "test_store.hpp"
 
 namespace desk_fixture {
 namespace fs = std::filesystem;
 
+// "sqlite" and "postgresql", for INSTANTIATE_TEST_SUITE_P (named by test_support::BackendName).
+inline auto backends() { return ::testing::ValuesIn(newsdesk::test_support::store_backends()); }
+
+// A folder of the test's own for files other than the desk (mail, editions).
 struct TestDir {
   fs::path path;
   explicit TestDir(const std::string& name) : path(fs::temp_directory_path() / fmt::format("newsdesk-{}-{}", name, ::getpid())) {
@@ -25,7 +46,6 @@ struct TestDir {
   ~TestDir() { fs::remove_all(path); }
   TestDir(const TestDir&) = delete;
   TestDir& operator=(const TestDir&) = delete;
-  fs::path db() const { return path / "desk.db"; }
 };
 
 // Adds `source`, saves `story` and files `article` from that source under it.

@@ -18,6 +18,7 @@
 #include "app/sender.hpp"
 #include "core/clock.hpp"
 #include "core/time.hpp"
+#include "desk_fixture.hpp"
 #include "dkim_verify.hpp"
 #include "mail/dkim.hpp"
 #include "smtp_servers.hpp"
@@ -71,18 +72,23 @@ for name in sorted(os.listdir(folder)):
     print(name + "\t" + url)
 )PY";
 
+// On each store backend: the sender and the site each hold a store on the desk.
+class EditionMail : public ::testing::TestWithParam<std::string> {};
+INSTANTIATE_TEST_SUITE_P(Backends, EditionMail, desk_fixture::backends(), test_support::BackendName());
+
 }  // namespace
 
-TEST(EditionMail, EachCopyParsesVerifiesAndUnsubscribesInOneClick) {
+TEST_P(EditionMail, EachCopyParsesVerifiesAndUnsubscribesInOneClick) {
   Server server = aiosmtpd("mail");
   ASSERT_GT(server.port, 0);
-  const fs::path db = server.dir / "desk.db";
-  auto store = store::open_sqlite_store(db);
+  auto desk = test_support::ScratchDatabase::create(GetParam());
+  ASSERT_TRUE(desk) << desk.error().message;
+  auto store = store::open_store((*desk)->location());
   ASSERT_TRUE(store) << store.error().message;
   const auto now = *core::parse_rfc3339("2026-11-29T06:00:00Z");
 
   core::Config config;
-  config.store.path = db.string();
+  config.store.set_location((*desk)->location());
   config.web.port = 0;
   config.edition.from = "Daily Headlines <headlines@news.example>";
   config.edition.postal_address = "Daily Headlines, 1 Example Street, Example City";
@@ -94,7 +100,7 @@ TEST(EditionMail, EachCopyParsesVerifiesAndUnsubscribesInOneClick) {
   config.mail.relays.push_back(smtp_servers::plaintext_relay("aiosmtpd", server.port, 5));
 
   // The site first: the links in the mail point at it.
-  auto site_store = store::open_sqlite_store(db);
+  auto site_store = store::open_store((*desk)->location());
   ASSERT_TRUE(site_store);
   auto site = web::SiteServer::start(config, std::move(*site_store));
   ASSERT_TRUE(site) << site.error().message;

@@ -1,13 +1,12 @@
-// The poll stage against a real HTTP server and a real SQLite file: health
-// classes, moves, gone feeds, schedules.
+// The poll stage against a real HTTP server and a real store, on each backend
+// (an SQLite file, a PostgreSQL database): health classes, moves, gone feeds,
+// schedules.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "app/pipeline.hpp"
 #include "behaviour_server.hpp"
 #include "core/time.hpp"
+#include "desk_fixture.hpp"
 #include "store/store.hpp"
 
 using namespace newsdesk;
@@ -30,13 +29,13 @@ Reply with(int status, std::string body = "", std::string type = "application/rs
   return r;
 }
 
-class PollStage : public ::testing::Test {
+class PollStage : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("newsdesk-poll-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto store = store::open_sqlite_store(dir_ / "desk.db");
+    auto desk = test_support::ScratchDatabase::create(GetParam());
+    ASSERT_TRUE(desk) << desk.error().message;
+    desk_ = std::move(*desk);
+    auto store = store::open_store(desk_->location());
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
     config_.fetch.allow_private_addresses = true;
@@ -45,7 +44,7 @@ class PollStage : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    desk_.reset();
   }
   core::Id add(const std::string& url) {
     core::Source s;
@@ -53,15 +52,17 @@ class PollStage : public ::testing::Test {
     s.feed_url = url;
     return *store_->sources().add(s);
   }
-  std::filesystem::path dir_;
+  std::unique_ptr<test_support::ScratchDatabase> desk_;
   std::unique_ptr<store::Store> store_;
   core::Config config_;
   core::TimePoint now_ = *core::parse_rfc3339("2026-11-29T10:00:00Z");
 };
 
+INSTANTIATE_TEST_SUITE_P(Backends, PollStage, desk_fixture::backends(), test_support::BackendName());
+
 }  // namespace
 
-TEST_F(PollStage, EachFailureIsRecordedWithItsClassAndCostsOnlyItsFeed) {
+TEST_P(PollStage, EachFailureIsRecordedWithItsClassAndCostsOnlyItsFeed) {
   BehaviourServer server;
   server.route("/good.xml", [](const Request&) { return with(200, kFeed); });
   server.route("/missing.xml", [](const Request&) { return with(404, "no"); });
@@ -112,7 +113,7 @@ TEST_F(PollStage, EachFailureIsRecordedWithItsClassAndCostsOnlyItsFeed) {
   EXPECT_EQ(st(home).failing_since, now_);  // the run started at the first failure
 }
 
-TEST_F(PollStage, AFeedThatMovedForGoodIsReadAtItsNewAddress) {
+TEST_P(PollStage, AFeedThatMovedForGoodIsReadAtItsNewAddress) {
   BehaviourServer server;
   server.route("/old.xml", [&](const Request&) { return test_support::redirect(301, server.url("/new.xml")); });
   server.route("/new.xml", [](const Request&) { return with(200, kFeed); });
@@ -124,7 +125,7 @@ TEST_F(PollStage, AFeedThatMovedForGoodIsReadAtItsNewAddress) {
   EXPECT_EQ((*store_->sources().get(id))->feed_url, server.url("/new.xml"));
 }
 
-TEST_F(PollStage, AGoneFeedIsNoLongerPolledButKept) {
+TEST_P(PollStage, AGoneFeedIsNoLongerPolledButKept) {
   BehaviourServer server;
   server.route("/gone.xml", [](const Request&) { return with(410); });
   core::Id id = add(server.url("/gone.xml"));

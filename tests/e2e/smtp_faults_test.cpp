@@ -16,6 +16,7 @@
 #include "app/sender.hpp"
 #include "core/clock.hpp"
 #include "core/time.hpp"
+#include "desk_fixture.hpp"
 #include "mail/mime.hpp"
 #include "mail/smtp.hpp"
 #include "smtp_servers.hpp"
@@ -235,15 +236,15 @@ TEST(SmtpTls, ImplicitTlsFromTheFirstByteWithAuthLogin) {
   EXPECT_EQ(server.stored(), 2u);
 }
 
-// The sender over the ledger: failover, deferral and retry, hard bounces, pace.
-class SenderFaults : public ::testing::Test {
+// The sender over the ledger, on each store backend: failover, deferral and
+// retry, hard bounces, pace.
+class SenderFaults : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / fmt::format("newsdesk-sender-{}-{}", ::getpid(),
-                                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto opened = store::open_sqlite_store(dir_ / "desk.db");
+    auto desk = test_support::ScratchDatabase::create(GetParam());
+    ASSERT_TRUE(desk) << desk.error().message;
+    desk_ = std::move(*desk);
+    auto opened = store::open_store(desk_->location());
     ASSERT_TRUE(opened) << opened.error().message;
     store_ = std::move(*opened);
     edition_.name = config_.edition.name;
@@ -255,7 +256,10 @@ class SenderFaults : public ::testing::Test {
     edition_.id = *id;
     config_.mail.retry_base_minutes = 5;
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override {
+    store_.reset();
+    desk_.reset();
+  }
 
   void readers(const std::vector<std::string>& addresses) {
     for (const auto& a : addresses) {
@@ -269,14 +273,15 @@ class SenderFaults : public ::testing::Test {
   }
   store::DeliveryCounts counts() { return *store_->deliveries().counts(edition_.id); }
 
-  fs::path dir_;
+  std::unique_ptr<test_support::ScratchDatabase> desk_;
   std::unique_ptr<store::Store> store_;
   core::Config config_;
   core::Edition edition_;
   core::TimePoint now_ = *core::parse_rfc3339("2026-11-29T06:00:00Z");
 };
+INSTANTIATE_TEST_SUITE_P(Backends, SenderFaults, desk_fixture::backends(), test_support::BackendName());
 
-TEST_F(SenderFaults, AnUnreachableRelayFailsOverToTheNext) {
+TEST_P(SenderFaults, AnUnreachableRelayFailsOverToTheNext) {
   auto server = fault_server("failover", "");
   ASSERT_GT(server.port, 0);
   readers({"a@reader.example", "b@reader.example", "c@reader.example"});
@@ -291,7 +296,7 @@ TEST_F(SenderFaults, AnUnreachableRelayFailsOverToTheNext) {
   EXPECT_EQ(server.stored(), 3u);
 }
 
-TEST_F(SenderFaults, WithNoRelayReachableEverythingStaysQueued) {
+TEST_P(SenderFaults, WithNoRelayReachableEverythingStaysQueued) {
   readers({"a@reader.example", "b@reader.example"});
   add_relay("down", free_port());
   auto report = app::send_edition(*store_, config_, edition_, core::FixedClock(now_));
@@ -302,7 +307,7 @@ TEST_F(SenderFaults, WithNoRelayReachableEverythingStaysQueued) {
   EXPECT_EQ(counts().sending, 0u) << "nothing may be left in flight when nothing was sent";
 }
 
-TEST_F(SenderFaults, ADeferredCopyWaitsItsTurnAndThenGoes) {
+TEST_P(SenderFaults, ADeferredCopyWaitsItsTurnAndThenGoes) {
   auto server = fault_server("defer", "--fail rcpt:451:1");  // only the first RCPT is deferred
   ASSERT_GT(server.port, 0);
   readers({"a@reader.example", "b@reader.example"});
@@ -325,7 +330,7 @@ TEST_F(SenderFaults, ADeferredCopyWaitsItsTurnAndThenGoes) {
   EXPECT_EQ(server.stored(), 2u);
 }
 
-TEST_F(SenderFaults, AnAddressRefusedOutrightIsAHardBounceAndSuppressed) {
+TEST_P(SenderFaults, AnAddressRefusedOutrightIsAHardBounceAndSuppressed) {
   // 553 5.1.3: the address itself; 550 5.7.1: a policy block, the sender's trouble, not the reader's.
   auto server = fault_server("hard", "--fail rcpt:553:rcpt~gone --fail rcpt:550:rcpt~blocked");
   ASSERT_GT(server.port, 0);
@@ -344,7 +349,7 @@ TEST_F(SenderFaults, AnAddressRefusedOutrightIsAHardBounceAndSuppressed) {
   EXPECT_EQ((*blocked)->state, core::SubscriberState::kConfirmed);
 }
 
-TEST_F(SenderFaults, ALostConnectionsCopyGoesAgainOnANewOneInTheSameRun) {
+TEST_P(SenderFaults, ALostConnectionsCopyGoesAgainOnANewOneInTheSameRun) {
   auto server = fault_server("lost", "--drop-mid-data 2");
   ASSERT_GT(server.port, 0);
   readers({"a@reader.example", "b@reader.example", "c@reader.example"});
@@ -382,7 +387,7 @@ struct PacedSlots {
   }
 };
 
-TEST_F(SenderFaults, TheRelaysRateSpacesTheCopies) {
+TEST_P(SenderFaults, TheRelaysRateSpacesTheCopies) {
   auto server = fault_server("rate", "");
   ASSERT_GT(server.port, 0);
   std::vector<std::string> list;
@@ -399,7 +404,7 @@ TEST_F(SenderFaults, TheRelaysRateSpacesTheCopies) {
   EXPECT_GE(PacedSlots::closest(all), std::chrono::milliseconds(50));
 }
 
-TEST_F(SenderFaults, ADestinationDomainsRateSpacesItsCopiesOnly) {
+TEST_P(SenderFaults, ADestinationDomainsRateSpacesItsCopiesOnly) {
   auto server = fault_server("domainrate", "");
   ASSERT_GT(server.port, 0);
   std::vector<std::string> list;
@@ -421,12 +426,12 @@ TEST_F(SenderFaults, ADestinationDomainsRateSpacesItsCopiesOnly) {
 
 // Editions on schedule: nothing before the send time; at it, the edition is
 // built and sent; looked at again, nothing more goes.
-TEST_F(SenderFaults, TheSchedulerBuildsAndSendsAtTheLocalSendTime) {
+TEST_P(SenderFaults, TheSchedulerBuildsAndSendsAtTheLocalSendTime) {
   auto server = fault_server("schedule", "");
   ASSERT_GT(server.port, 0);
   readers({"a@reader.example", "b@reader.example"});
   add_relay("local", server.port);
-  config_.store.path = (dir_ / "desk.db").string();
+  config_.store.set_location(desk_->location());  // the scheduler's sender opens a store of its own on the desk
   config_.edition.name = "Evening Brief";  // not the fixture's edition: this one is built by the scheduler
   config_.edition.time_zone = "America/New_York";
   config_.edition.send_time = "18:00";

@@ -22,6 +22,7 @@
 #include "mail/mime.hpp"
 #include "app/sender.hpp"
 #include "mail/smtp.hpp"
+#include "desk_fixture.hpp"
 #include "store/store.hpp"
 #include "smtp_servers.hpp"
 
@@ -46,6 +47,10 @@ std::string message(int i) {
   m.html = "<p>.hello</p>";
   return *mail::compose(m, std::to_string(i));
 }
+
+// The whole send over the ledger on each store backend.
+class EditionSend : public ::testing::TestWithParam<std::string> {};
+INSTANTIATE_TEST_SUITE_P(Backends, EditionSend, desk_fixture::backends(), test_support::BackendName());
 
 }  // namespace
 
@@ -114,10 +119,12 @@ TEST(Smtp, NoServerIsAnErrorValue) {
 
 // The whole send: each confirmed subscriber gets one copy; a second run sends
 // nothing; copies a stopped run left in 'sending' go out when it resumes.
-TEST(EditionSend, EveryConfirmedReaderGetsOneCopyAndAStoppedRunResumes) {
+TEST_P(EditionSend, EveryConfirmedReaderGetsOneCopyAndAStoppedRunResumes) {
   Server server = aiosmtpd("send");
   ASSERT_GT(server.port, 0);
-  auto store = store::open_sqlite_store(server.dir / "desk.db");
+  auto desk = test_support::ScratchDatabase::create(GetParam());
+  ASSERT_TRUE(desk) << desk.error().message;
+  auto store = store::open_store((*desk)->location());
   ASSERT_TRUE(store) << store.error().message;
   auto now = *core::parse_rfc3339("2026-11-29T06:00:00Z");
   core::Config config;

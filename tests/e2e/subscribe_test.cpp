@@ -16,6 +16,7 @@
 #include "core/clock.hpp"
 #include "core/signed_link.hpp"
 #include "core/time.hpp"
+#include "desk_fixture.hpp"
 #include "smtp_servers.hpp"
 #include "store/store.hpp"
 #include "web/server.hpp"
@@ -86,23 +87,28 @@ std::string confirm_path(std::string message) {
   return std::regex_search(plain, m, std::regex("http://127\\.0\\.0\\.1:\\d+(/confirm\\?t=[0-9A-Za-z._-]+)")) ? std::string(m[1]) : "";
 }
 
+// On each store backend: the site holds a store on the desk, and so does the test.
+class Subscribe : public ::testing::TestWithParam<std::string> {};
+INSTANTIATE_TEST_SUITE_P(Backends, Subscribe, desk_fixture::backends(), test_support::BackendName());
+
 }  // namespace
 
-TEST(Subscribe, DoubleOptInAndEverythingAReaderCanDo) {
+TEST_P(Subscribe, DoubleOptInAndEverythingAReaderCanDo) {
   Server server = aiosmtpd("subscribe");
   ASSERT_GT(server.port, 0);
-  const fs::path db = server.dir / "desk.db";
+  auto desk = test_support::ScratchDatabase::create(GetParam());
+  ASSERT_TRUE(desk) << desk.error().message;
   core::Config config;
-  config.store.path = db.string();
+  config.store.set_location((*desk)->location());
   config.web.port = free_port();
   config.edition.site_url = fmt::format("http://127.0.0.1:{}", config.web.port);
   config.subscribers.signups_per_ip_per_hour = 8;
   config.mail.relays.push_back(smtp_servers::plaintext_relay("aiosmtpd", server.port, 5));
-  auto site_store = store::open_sqlite_store(db);
+  auto site_store = store::open_store((*desk)->location());
   ASSERT_TRUE(site_store);
   auto site = web::SiteServer::start(config, std::move(*site_store), app::confirmation_mailer(config));
   ASSERT_TRUE(site) << site.error().message;
-  auto store = store::open_sqlite_store(db);
+  auto store = store::open_store((*desk)->location());
   ASSERT_TRUE(store);
   httplib::Client client((*site)->base_url());
   auto state_of = [&](const std::string& email) {

@@ -43,11 +43,17 @@ std::string raw_payload_in(const std::string& page) {
   return "";
 }
 
+// On each store backend: what the payloads become in the store's full-text
+// search (FTS5 snippets, tsvector headlines) is on the pages too.
+class Xss : public ::testing::TestWithParam<std::string> {};
+INSTANTIATE_TEST_SUITE_P(Backends, Xss, desk_fixture::backends(), test_support::BackendName());
+
 }  // namespace
 
-TEST(Xss, PayloadsNeverComeOutUnescapedInPagesOrEmail) {
-  const desk_fixture::TestDir dir("xss");
-  auto store = store::open_sqlite_store(dir.db());
+TEST_P(Xss, PayloadsNeverComeOutUnescapedInPagesOrEmail) {
+  auto desk = test_support::ScratchDatabase::create(GetParam());
+  ASSERT_TRUE(desk) << desk.error().message;
+  auto store = store::open_store((*desk)->location());
   ASSERT_TRUE(store) << store.error().message;
   const auto now = *core::parse_rfc3339("2026-11-29T06:00:00Z");
   const std::string all = fmt::format("{}", fmt::join(kPayloads, " "));
@@ -94,7 +100,7 @@ TEST(Xss, PayloadsNeverComeOutUnescapedInPagesOrEmail) {
   EXPECT_EQ(eml->substr(0, eml->find("\r\n\r\n")).find("\n<"), std::string::npos);
 
   config.web.port = 0;
-  auto site_store = store::open_sqlite_store(dir.db());
+  auto site_store = store::open_store((*desk)->location());
   ASSERT_TRUE(site_store);
   auto site = web::SiteServer::start(config, std::move(*site_store));
   ASSERT_TRUE(site) << site.error().message;
