@@ -1,5 +1,6 @@
 #include "app/cli_support.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -16,6 +17,20 @@
 #endif
 
 namespace newsdesk::app {
+namespace {
+
+// Whether `value` starts with a URL scheme and "://" (mysql://..., https://...).
+bool looks_like_url(const std::string& value) {
+  const size_t colon = value.find("://");
+  if (colon == std::string::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(value[0]))) return false;
+  for (size_t i = 1; i < colon; ++i) {
+    const char c = value[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 core::Config load(const Globals& g) {
   core::Config config;
@@ -24,7 +39,15 @@ core::Config load(const Globals& g) {
   } else if (std::filesystem::exists("newsdesk.toml")) {
     config = need(core::load_config("newsdesk.toml"));
   }
-  if (!g.db_path.empty()) config.store.set_location(g.db_path);
+  if (!g.db_path.empty()) {
+    config.store.set_location(g.db_path);
+    // A URL of another kind (mysql://...) is no store, and no SQLite file's path either.
+    if (config.store.url.empty() && looks_like_url(g.db_path)) {
+      fail_with(kExitConfig, fmt::format("--db: {} is no store: a postgresql://USER@HOST:PORT/DATABASE URL, "
+                                         "sqlite:PATH or an SQLite file's path",
+                                         g.db_path));
+    }
+  }
   // The operator's edition templates, read and checked once: a broken one
   // stops the program like any other configuration error.
   if (!config.edition.templates.empty()) {
