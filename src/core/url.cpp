@@ -1,6 +1,8 @@
 #include "core/url.hpp"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <libpsl.h>
 
 #include <memory>
 
@@ -90,6 +92,20 @@ std::string percent_decode(std::string_view s) {
     }
   }
   return out;
+}
+
+std::string registrable_domain(const std::string& host) {
+  in_addr v4{};
+  in6_addr v6{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1 || inet_pton(AF_INET6, host.c_str(), &v6) == 1) return host;
+  const psl_ctx_t* psl = psl_builtin();
+  const char* registrable = psl != nullptr ? psl_registrable_domain(psl, host.c_str()) : nullptr;
+  return registrable != nullptr ? std::string(registrable) : host;
+}
+
+std::string registrable_domain_of_url(std::string_view url) {
+  auto parts = parse_http_url(url);
+  return parts ? registrable_domain(parts->host) : std::string();
 }
 
 }  // namespace newsdesk::core

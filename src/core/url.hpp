@@ -31,4 +31,12 @@ std::string percent_encode(std::string_view s);
 // True for absolute http:// and https:// URLs (what a page or email may link to).
 bool is_http_url(std::string_view url);
 
+// The registrable domain of a host (the Public Suffix List's rule:
+// "news.example.co.uk" -> "example.co.uk"), the unit politeness is counted in:
+// one site's budget, however many host names it serves from. An IP address, or
+// a name the list cannot place, is its own domain.
+std::string registrable_domain(const std::string& host);
+// The same for a URL's host; "" when `url` is not an absolute http(s) URL.
+std::string registrable_domain_of_url(std::string_view url);
+
 }  // namespace newsdesk::core

@@ -3,7 +3,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <libpsl.h>
 
 #include <algorithm>
 #include <chrono>
@@ -201,15 +200,6 @@ std::optional<long> freshness(const Transfer& t) {
 
 // What politeness is keyed by: the registrable domain (news.bbc.co.uk and
 // www.bbc.co.uk share one budget), or the host itself for IP addresses.
-std::string domain_of(const std::string& host) {
-  in_addr v4{};
-  in6_addr v6{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1 || inet_pton(AF_INET6, host.c_str(), &v6) == 1) return host;
-  const psl_ctx_t* psl = psl_builtin();
-  const char* registrable = psl != nullptr ? psl_registrable_domain(psl, host.c_str()) : nullptr;
-  return registrable != nullptr ? std::string(registrable) : host;
-}
-
 class CurlFetcher final : public HttpFetcher {
  public:
   explicit CurlFetcher(const core::FetchConfig& config)
@@ -279,7 +269,7 @@ class CurlFetcher final : public HttpFetcher {
       job.done = true;
     } else {
       job.origin = parts->scheme + "://" + parts->host + (parts->port.empty() ? "" : ":" + parts->port);
-      job.domain = domain_of(parts->host);
+      job.domain = core::registrable_domain(parts->host);
       job.path = parts->path + (parts->query.empty() ? "" : "?" + parts->query);
     }
     batch.jobs.push_back(std::move(job));

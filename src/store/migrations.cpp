@@ -213,6 +213,28 @@ INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
       {10, "the videos feeds attach to their items (for the story page)", R"sql(
 ALTER TABLE feed_entries ADD COLUMN videos TEXT NOT NULL DEFAULT '';
 )sql"},
+      // The domains of rows written before this version are filled in by
+      // the store right after it runs (backfill_sqlite_domains), in the same
+      // transaction.
+      {kWorkSharingMigration, "work shared through the database: leases on feeds and entries, sites' domains, site leases, leadership", R"sql(
+ALTER TABLE sources ADD COLUMN domain TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN lease_holder TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN lease_until INTEGER;
+ALTER TABLE feed_entries ADD COLUMN domain TEXT NOT NULL DEFAULT '';
+ALTER TABLE feed_entries ADD COLUMN lease_holder TEXT NOT NULL DEFAULT '';
+ALTER TABLE feed_entries ADD COLUMN lease_until INTEGER;
+CREATE INDEX feed_entries_waiting ON feed_entries(id) WHERE state = 'new';
+CREATE TABLE site_leases (
+  domain TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  until  INTEGER NOT NULL
+);
+CREATE TABLE leases (
+  role   TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  until  INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

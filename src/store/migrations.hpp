@@ -15,6 +15,17 @@ struct Migration {
   std::string_view sql;
 };
 
+// The migration that shares work through the database (leases, sites'
+// domains). Each backend fills in the domains of the rows written before it
+// in the same transaction as the migration, so an old desk has them too.
+inline constexpr int kWorkSharingMigration = 11;
+
+// The PostgreSQL channel the tables' triggers notify (kWorkSharingMigration)
+// for each kind of work a worker may wait for (Store::wait_for_work): "poll"
+// (a source added), "fetch" (feed entries), "cluster" (articles), "send"
+// (deliveries); "" for another name.
+std::string_view notification_channel(std::string_view work);
+
 // SQLite: each pending migration in its own transaction.
 const std::vector<Migration>& sqlite_migrations();
 // PostgreSQL: every pending migration in one transaction, under an advisory

@@ -216,6 +216,7 @@ core::Result<PgRows> PgConnection::check(PGresult* raw, std::string_view sql) {
     // The server went away (a restart, a dropped network): this statement has
     // failed, but the next one gets a new session (with nothing prepared yet).
     prepared_.clear();
+    listening_.clear();
     PQreset(conn_.get());
     if (PQstatus(conn_.get()) == CONNECTION_OK) PQsetNoticeProcessor(conn_.get(), &ignore_notice, nullptr);
     message = fmt::format("the connection to PostgreSQL at {} was lost: {}", where_, message);

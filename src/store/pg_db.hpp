@@ -10,6 +10,7 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -17,6 +18,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -141,6 +144,15 @@ class PgConnection {
   // kDatabase with the server's message and the statement on failure.
   core::Result<PgRows> query(std::string_view sql, std::initializer_list<PgParam> params = {});
 
+  // Waits up to `timeout` for a NOTIFY on one of `channels` (LISTENing on
+  // each from its first wait on; a notification sent before then is not
+  // seen). Returns true at once when one came while the connection was busy
+  // with other statements; every notification queued is consumed, and one on
+  // a channel not asked for wakes nobody. false when the time ran out;
+  // kDatabase when the connection was lost (the next call gets a new one,
+  // which LISTENs again). pg_notifications.cpp.
+  core::Result<bool> wait_for_notification(const std::vector<std::string>& channels, std::chrono::milliseconds timeout);
+
   const std::string& where() const { return where_; }
 
  private:
@@ -150,6 +162,7 @@ class PgConnection {
   PgConnPtr conn_;
   std::string where_;  // host:port, for messages
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  std::unordered_set<std::string> listening_;  // channels LISTENed on in this session
   static constexpr std::size_t kMaxPrepared = 512;  // SQL built at run time is not kept without bound
 };
 

@@ -508,6 +508,12 @@ class PgStore final : public Store {
   DeliveryRepository& deliveries() override { return *deliveries_; }
   BounceRepository& bounces() override { return *bounces_; }
   SearchRepository& search() override { return *search_; }
+  SiteLeaseRepository& sites() override { return *sites_; }
+
+  Result<bool> lead(const std::string& role, const Claim& claim) override { return pg_lead(db_, role, claim); }
+  Result<bool> wait_for_work(const std::vector<std::string>& channels, std::chrono::milliseconds timeout) override {
+    return pg_wait_for_work(db_, channels, timeout);
+  }
 
   Result<DeskCounts> counts() override {
     DeskCounts c;
@@ -610,6 +616,10 @@ class PgStore final : public Store {
     for (const auto& m : postgresql_migrations()) {
       if (m.version <= current) continue;
       auto ran = db_.exec(m.sql);
+      if (ran && m.version == kWorkSharingMigration) {
+        auto filled = backfill_pg_domains(db_);
+        if (!filled) ran = tl::unexpected(filled.error());
+      }
       if (!ran) {
         return core::fail(ErrorCode::kDatabase, fmt::format("migration {} ({}) failed: {}", m.version, m.description,
                                                             ran.error().message));
@@ -631,6 +641,7 @@ class PgStore final : public Store {
   std::unique_ptr<DeliveryRepository> deliveries_;
   std::unique_ptr<BounceRepository> bounces_;
   std::unique_ptr<SearchRepository> search_;
+  std::unique_ptr<SiteLeaseRepository> sites_ = make_pg_sites(db_);
   std::map<std::string, std::string> secrets_;  // kept secrets read so far
   bool in_transaction_ = false;
 };

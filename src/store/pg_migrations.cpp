@@ -217,8 +217,62 @@ CREATE TRIGGER articles_search BEFORE INSERT OR UPDATE OF title, text ON article
   FOR EACH ROW EXECUTE FUNCTION articles_search_vector();
 CREATE INDEX articles_search_index ON articles USING GIN (search);
 )sql"},
+      // The domains of rows written before this version are filled in by
+      // the store right after it runs (backfill_pg_domains), in the same
+      // transaction.
+      {kWorkSharingMigration, "work shared through the database: leases on feeds and entries, sites' domains, site leases, leadership", R"sql(
+ALTER TABLE sources ADD COLUMN domain TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN lease_holder TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN lease_until BIGINT;
+ALTER TABLE feed_entries ADD COLUMN domain TEXT NOT NULL DEFAULT '';
+ALTER TABLE feed_entries ADD COLUMN lease_holder TEXT NOT NULL DEFAULT '';
+ALTER TABLE feed_entries ADD COLUMN lease_until BIGINT;
+-- Claims read the waiting entries in id order.
+CREATE INDEX feed_entries_waiting ON feed_entries(id) WHERE state = 'new';
+CREATE TABLE site_leases (
+  domain TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  until  BIGINT NOT NULL
+);
+CREATE TABLE leases (
+  role   TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  until  BIGINT NOT NULL
+);
+
+-- Wake-ups: a statement that inserted rows tells the workers waiting on the
+-- table's channel (LISTEN), once per statement and (pg_notify folds equal
+-- notifications) once per transaction, at its commit. A statement that
+-- inserted nothing (ON CONFLICT DO NOTHING on known entries) stays silent, so
+-- that polling feeds which announce nothing new wakes nobody.
+CREATE FUNCTION newsdesk_notify_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM inserted) THEN
+    PERFORM pg_notify(TG_ARGV[0], '');
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER sources_notify AFTER INSERT ON sources REFERENCING NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION newsdesk_notify_inserted('newsdesk_poll');
+CREATE TRIGGER feed_entries_notify AFTER INSERT ON feed_entries REFERENCING NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION newsdesk_notify_inserted('newsdesk_fetch');
+CREATE TRIGGER articles_notify AFTER INSERT ON articles REFERENCING NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION newsdesk_notify_inserted('newsdesk_cluster');
+CREATE TRIGGER deliveries_notify AFTER INSERT ON deliveries REFERENCING NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION newsdesk_notify_inserted('newsdesk_send');
+)sql"},
   };
   return kMigrations;
+}
+
+std::string_view notification_channel(std::string_view work) {
+  // As the triggers of kWorkSharingMigration name them.
+  if (work == "poll") return "newsdesk_poll";
+  if (work == "fetch") return "newsdesk_fetch";
+  if (work == "cluster") return "newsdesk_cluster";
+  if (work == "send") return "newsdesk_send";
+  return "";
 }
 
 }  // namespace newsdesk::store

@@ -53,5 +53,14 @@ std::unique_ptr<SubscriberRepository> make_pg_subscribers(PgConnection& db);
 std::unique_ptr<DeliveryRepository> make_pg_deliveries(PgConnection& db);
 std::unique_ptr<BounceRepository> make_pg_bounces(PgConnection& db);
 std::unique_ptr<SearchRepository> make_pg_search(PgConnection& db);
+std::unique_ptr<SiteLeaseRepository> make_pg_sites(PgConnection& db);
+
+// Store::lead and Store::wait_for_work on PostgreSQL (pg_work_sharing.cpp).
+Result<bool> pg_lead(PgConnection& db, const std::string& role, const Claim& claim);
+Result<bool> pg_wait_for_work(PgConnection& db, const std::vector<std::string>& work, std::chrono::milliseconds timeout);
+// Fills in the sites' domains of the sources and feed entries written before
+// kWorkSharingMigration (their domain is ''): run by the migration, in its
+// transaction. Rows whose URL is not http(s) keep ''.
+Result<void> backfill_pg_domains(PgConnection& db);
 
 }  // namespace newsdesk::store

@@ -1,10 +1,12 @@
 // The PostgreSQL backend of the content repositories: sources, feeds,
 // entries, articles, stories. Each means what its SQLite twin means
 // (sqlite_store.cpp).
+#include <algorithm>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "core/url.hpp"
 #include "store/pg_repositories.hpp"
 
 namespace newsdesk::store {
@@ -12,13 +14,21 @@ namespace {
 
 using namespace pg;  // NOLINT(google-build-using-namespace): the backend's own helpers
 
+// Ids as a PostgreSQL array literal, for `= ANY($n::bigint[])`.
+std::string id_array(const std::vector<Id>& ids) {
+  std::string out = "{";
+  for (Id id : ids) out += (out.size() > 1 ? "," : "") + std::to_string(id);
+  return out + "}";
+}
+
 class PgSources final : public SourceRepository {
  public:
   explicit PgSources(PgConnection& db) : db_(db) {}
   Result<Id> add(const core::Source& s) override {
-    ND_PG_QUERY(q, db_, R"sql(INSERT INTO sources(name, feed_url, site_url, country, language, weight, own, excerpt)
-      VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (feed_url) DO NOTHING RETURNING id)sql",
-                {s.name, s.feed_url, s.site_url, s.country, s.language, s.weight, s.own, s.excerpt});
+    ND_PG_QUERY(q, db_, R"sql(INSERT INTO sources(name, feed_url, site_url, country, language, weight, own, excerpt, domain)
+      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (feed_url) DO NOTHING RETURNING id)sql",
+                {s.name, s.feed_url, s.site_url, s.country, s.language, s.weight, s.own, s.excerpt,
+                 core::registrable_domain_of_url(s.feed_url)});
     if (q.empty()) {
       return core::fail(ErrorCode::kInvalidInput, fmt::format("a source with the feed URL {} already exists", s.feed_url));
     }
@@ -32,8 +42,9 @@ class PgSources final : public SourceRepository {
   Result<void> set_feed_url(Id id, const std::string& url) override {
     // Refused without an error in the SQL (which would spoil a transaction
     // around this call); the UNIQUE constraint still stands behind it.
-    ND_PG_QUERY(q, db_, R"sql(UPDATE sources SET feed_url = $1 WHERE id = $2
-      AND NOT EXISTS (SELECT 1 FROM sources o WHERE o.feed_url = $1 AND o.id <> $2) RETURNING id)sql", {url, id});
+    ND_PG_QUERY(q, db_, R"sql(UPDATE sources SET feed_url = $1, domain = $3 WHERE id = $2
+      AND NOT EXISTS (SELECT 1 FROM sources o WHERE o.feed_url = $1 AND o.id <> $2) RETURNING id)sql",
+                {url, id, core::registrable_domain_of_url(url)});
     if (!q.empty()) return {};
     ND_PG_QUERY(clash, db_, R"sql(SELECT EXISTS (SELECT 1 FROM sources WHERE id = $2)
       AND EXISTS (SELECT 1 FROM sources WHERE feed_url = $1 AND id <> $2))sql", {url, id});
@@ -108,7 +119,8 @@ class PgFeeds final : public FeedRepository {
       last_success_at = excluded.last_success_at, last_error = excluded.last_error,
       consecutive_failures = excluded.consecutive_failures, last_error_class = excluded.last_error_class,
       failing_since = excluded.failing_since, next_poll_at = excluded.next_poll_at,
-      items_per_day = excluded.items_per_day, polls = excluded.polls, gone = excluded.gone)sql",
+      items_per_day = excluded.items_per_day, polls = excluded.polls, gone = excluded.gone,
+      lease_holder = '', lease_until = NULL)sql",
                 {source_id, st.etag, st.last_modified, seconds(st.last_polled), seconds(st.last_success), st.last_error,
                  st.consecutive_failures, st.last_error_class, seconds(st.failing_since), seconds(st.next_poll),
                  st.items_per_day, st.polls, st.gone}));
@@ -127,6 +139,35 @@ class PgFeeds final : public FeedRepository {
     ND_PG_QUERY(q, db_, R"sql(SELECT MIN(COALESCE(f.next_poll_at, 0)) FROM sources s LEFT JOIN feeds f ON f.source_id = s.id
       WHERE f.source_id IS NULL OR NOT f.gone)sql");
     return optional_time(q.front(), 0);
+  }
+  Result<std::vector<Id>> claim_due(const Claim& claim, size_t limit) override {
+    // A source never polled has no feeds row to hold its lease: it gets a
+    // blank one (what state() reads for it anyway) before it can be claimed.
+    ND_TRY(db_.query(R"sql(INSERT INTO feeds(source_id) SELECT s.id FROM sources s
+      WHERE NOT EXISTS (SELECT 1 FROM feeds f WHERE f.source_id = s.id) ON CONFLICT (source_id) DO NOTHING)sql"));
+    // Rows another claimer is taking right now are locked: skipped, not
+    // waited for. MATERIALIZED: the pick runs once, whatever the plan.
+    ND_PG_QUERY(q, db_, R"sql(WITH picked AS MATERIALIZED (
+        SELECT f.source_id FROM feeds f JOIN sources s ON s.id = f.source_id
+        WHERE NOT f.gone AND (f.next_poll_at IS NULL OR f.next_poll_at <= $3)
+          AND (f.lease_until IS NULL OR f.lease_until <= $3)
+          AND s.domain NOT IN (SELECT domain FROM site_leases WHERE holder <> $1 AND until > $3)
+        ORDER BY COALESCE(f.next_poll_at, 0), f.source_id LIMIT $4
+        FOR UPDATE OF f SKIP LOCKED)
+      UPDATE feeds f SET lease_holder = $1, lease_until = $2 FROM picked WHERE f.source_id = picked.source_id
+      RETURNING f.source_id, COALESCE(f.next_poll_at, 0))sql",
+                {claim.holder, seconds(claim.until), seconds(claim.now), static_cast<std::int64_t>(limit)});
+    std::vector<std::pair<std::int64_t, Id>> claimed;  // (due, source), for due order: RETURNING has none
+    for (PgRow row : q) claimed.emplace_back(row.integer(1), row.integer(0));
+    std::sort(claimed.begin(), claimed.end());
+    std::vector<Id> out;
+    for (const auto& [due_at, id] : claimed) out.push_back(id);
+    return out;
+  }
+  Result<void> release(const std::vector<Id>& source_ids, const std::string& holder) override {
+    ND_TRY(db_.query(R"sql(UPDATE feeds SET lease_holder = '', lease_until = NULL
+      WHERE lease_holder = $1 AND source_id = ANY($2::bigint[]))sql", {holder, id_array(source_ids)}));
+    return {};
   }
 
  private:
@@ -154,10 +195,10 @@ class PgEntries final : public FeedEntryRepository {
         videos.push_back(enc.type + "\t" + enc.url);
       }
     }
-    ND_PG_QUERY(q, db_, R"sql(INSERT INTO feed_entries(source_id, guid, url, title, summary, authors, published_at, image, videos)
-      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (source_id, guid) DO NOTHING)sql",
+    ND_PG_QUERY(q, db_, R"sql(INSERT INTO feed_entries(source_id, guid, url, title, summary, authors, published_at, image, videos,
+      domain) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (source_id, guid) DO NOTHING)sql",
                 {source_id, e.guid, e.url, e.title, e.summary, join_lines(e.authors), seconds(e.published), e.image,
-                 join_lines(videos)});
+                 join_lines(videos), core::registrable_domain_of_url(e.url)});
     return q.affected() > 0;
   }
   Result<std::vector<core::Enclosure>> videos_for_story(Id story_id) override {
@@ -178,27 +219,31 @@ class PgEntries final : public FeedEntryRepository {
   }
   Result<std::vector<StoredEntry>> pending(size_t limit) override {
     // NULLS FIRST: SQLite sorts NULL before every value.
-    ND_PG_QUERY(q, db_, R"sql(SELECT id, source_id, guid, url, title, summary, authors, published_at, image
-      FROM feed_entries WHERE state = 'new' ORDER BY published_at NULLS FIRST, id LIMIT $1)sql",
-                {static_cast<std::int64_t>(limit)});
-    std::vector<StoredEntry> out;
-    for (PgRow row : q) {
-      StoredEntry se;
-      se.id = row.integer(0);
-      se.source_id = row.integer(1);
-      se.entry.guid = row.text(2);
-      se.entry.url = row.text(3);
-      se.entry.title = row.text(4);
-      se.entry.summary = row.text(5);
-      se.entry.authors = split_lines(row.text(6));
-      se.entry.published = optional_time(row, 7);
-      se.entry.image = row.text(8);
-      out.push_back(std::move(se));
-    }
+    ND_PG_QUERY(q, db_, fmt::format(R"sql(SELECT {} FROM feed_entries WHERE state = 'new'
+      ORDER BY published_at NULLS FIRST, id LIMIT $1)sql", kEntryColumns), {static_cast<std::int64_t>(limit)});
+    return read_entries(q);
+  }
+  Result<std::vector<StoredEntry>> claim_pending(const Claim& claim, size_t limit) override {
+    // As PgFeeds::claim_due: locked rows are skipped, the pick runs once.
+    ND_PG_QUERY(q, db_, fmt::format(R"sql(WITH picked AS MATERIALIZED (
+        SELECT id FROM feed_entries WHERE state = 'new' AND (lease_until IS NULL OR lease_until <= $3)
+          AND domain NOT IN (SELECT domain FROM site_leases WHERE holder <> $1 AND until > $3)
+        ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
+      UPDATE feed_entries e SET lease_holder = $1, lease_until = $2 FROM picked WHERE e.id = picked.id
+      RETURNING {})sql", kClaimedEntryColumns),
+                {claim.holder, seconds(claim.until), seconds(claim.now), static_cast<std::int64_t>(limit)});
+    std::vector<StoredEntry> out = read_entries(q);
+    std::sort(out.begin(), out.end(), [](const StoredEntry& a, const StoredEntry& b) { return a.id < b.id; });
     return out;
   }
+  Result<void> release(const std::vector<Id>& entry_ids, const std::string& holder) override {
+    ND_TRY(db_.query(R"sql(UPDATE feed_entries SET lease_holder = '', lease_until = NULL
+      WHERE lease_holder = $1 AND id = ANY($2::bigint[]))sql", {holder, id_array(entry_ids)}));
+    return {};
+  }
   Result<void> mark(Id entry_id, EntryState state, const std::string& error, std::optional<Id> article_id) override {
-    ND_TRY(db_.query("UPDATE feed_entries SET state = $1, error = $2, article_id = $3 WHERE id = $4",
+    ND_TRY(db_.query("UPDATE feed_entries SET state = $1, error = $2, article_id = $3, lease_holder = '', "
+                     "lease_until = NULL WHERE id = $4",
                 {entry_state_name(state), error, article_id, entry_id}));
     return {};
   }
@@ -208,6 +253,28 @@ class PgEntries final : public FeedEntryRepository {
   }
 
  private:
+  static constexpr const char* kEntryColumns = "id, source_id, domain, guid, url, title, summary, authors, published_at, image";
+  static constexpr const char* kClaimedEntryColumns =
+      "e.id, e.source_id, e.domain, e.guid, e.url, e.title, e.summary, e.authors, e.published_at, e.image";
+  static std::vector<StoredEntry> read_entries(const PgRows& rows) {
+    std::vector<StoredEntry> out;
+    out.reserve(static_cast<size_t>(rows.size()));
+    for (PgRow row : rows) {
+      StoredEntry se;
+      se.id = row.integer(0);
+      se.source_id = row.integer(1);
+      se.domain = row.text(2);
+      se.entry.guid = row.text(3);
+      se.entry.url = row.text(4);
+      se.entry.title = row.text(5);
+      se.entry.summary = row.text(6);
+      se.entry.authors = split_lines(row.text(7));
+      se.entry.published = optional_time(row, 8);
+      se.entry.image = row.text(9);
+      out.push_back(std::move(se));
+    }
+    return out;
+  }
   PgConnection& db_;
 };
 

@@ -1,5 +1,6 @@
 // The SQLite backend of the edition, subscriber and delivery repositories.
 #include <map>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -521,7 +522,8 @@ class SqliteStore final : public Store {
         subscribers_(make_sqlite_subscribers(db_)),
         deliveries_(make_sqlite_deliveries(db_)),
         bounces_(std::make_unique<SqliteBounces>(db_)),
-        search_(std::make_unique<SqliteSearch>(db_)) {}
+        search_(std::make_unique<SqliteSearch>(db_)),
+        sites_(make_sqlite_sites(db_)) {}
 
   SourceRepository& sources() override { return *sources_; }
   FeedRepository& feeds() override { return *feeds_; }
@@ -533,6 +535,20 @@ class SqliteStore final : public Store {
   DeliveryRepository& deliveries() override { return *deliveries_; }
   BounceRepository& bounces() override { return *bounces_; }
   SearchRepository& search() override { return *search_; }
+  SiteLeaseRepository& sites() override { return *sites_; }
+
+  Result<bool> lead(const std::string& role, const Claim& claim) override { return sqlite_lead(db_, role, claim); }
+  Result<bool> wait_for_work(const std::vector<std::string>& channels, std::chrono::milliseconds timeout) override {
+    // No notification crosses processes here: the caller's short timeout is
+    // how often it looks for work.
+    for (const auto& channel : channels) {
+      if (notification_channel(channel).empty()) {
+        return core::fail(ErrorCode::kInvalidInput, fmt::format("no work is called \"{}\"", channel));
+      }
+    }
+    std::this_thread::sleep_for(timeout);
+    return false;
+  }
 
   Result<DeskCounts> counts() override {
     DeskCounts c;
@@ -607,6 +623,7 @@ class SqliteStore final : public Store {
       if (m.version <= current) continue;
       auto applied = transaction([&]() -> Result<void> {
         ND_TRY(db_.exec(m.sql));
+        if (m.version == kWorkSharingMigration) ND_TRY(backfill_sqlite_domains(db_));
         ND_PREPARE(q, db_, "INSERT INTO schema_migrations(version, description) VALUES (?, ?)");
         q.bind(1, m.version).bind(2, m.description);
         return q.run();
@@ -632,6 +649,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<BounceRepository> bounces_;
   std::map<std::string, std::string> secrets_;  // kept secrets read so far
   std::unique_ptr<SearchRepository> search_;
+  std::unique_ptr<SiteLeaseRepository> sites_;
 };
 
 }  // namespace

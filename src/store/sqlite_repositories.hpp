@@ -45,5 +45,13 @@ std::unique_ptr<StoryRepository> make_sqlite_stories(Database& db);
 std::unique_ptr<EditionRepository> make_sqlite_editions(Database& db);
 std::unique_ptr<SubscriberRepository> make_sqlite_subscribers(Database& db);
 std::unique_ptr<DeliveryRepository> make_sqlite_deliveries(Database& db);
+std::unique_ptr<SiteLeaseRepository> make_sqlite_sites(Database& db);
+
+// Store::lead on SQLite (sqlite_work_sharing.cpp).
+Result<bool> sqlite_lead(Database& db, const std::string& role, const Claim& claim);
+// Fills in the sites' domains of the sources and feed entries written before
+// kWorkSharingMigration (their domain is ''): run by the migration, in its
+// transaction. Rows whose URL is not http(s) keep ''.
+Result<void> backfill_sqlite_domains(Database& db);
 
 }  // namespace newsdesk::store

@@ -1,21 +1,32 @@
 // The SQLite backend of the content repositories: sources, feeds, entries,
 // articles, stories.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/strings.hpp"
+#include "core/url.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_repositories.hpp"
 
 namespace newsdesk::store {
 namespace {
 
+// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one
+// statement (prepared once) for any number of ids.
+std::string json_ids(const std::vector<Id>& ids) {
+  std::string out = "[";
+  for (Id id : ids) out += (out.size() > 1 ? "," : "") + std::to_string(id);
+  return out + "]";
+}
+
 class SqliteSources final : public SourceRepository {
  public:
   explicit SqliteSources(Database& db) : db_(db) {}
   Result<Id> add(const core::Source& s) override {
-    ND_PREPARE(q, db_, "INSERT INTO sources(name, feed_url, site_url, country, language, weight, own, excerpt) VALUES (?,?,?,?,?,?,?,?)");
+    ND_PREPARE(q, db_, "INSERT INTO sources(name, feed_url, site_url, country, language, weight, own, excerpt, domain) VALUES (?,?,?,?,?,?,?,?,?)");
     q.bind(1, s.name).bind(2, s.feed_url).bind(3, s.site_url).bind(4, s.country).bind(5, s.language).bind(6, s.weight).bind(7, s.own)
-        .bind(8, s.excerpt);
+        .bind(8, s.excerpt).bind(9, core::registrable_domain_of_url(s.feed_url));
     auto r = q.run();
     if (!r) {
       if (r.error().message.find("UNIQUE") != std::string::npos) {
@@ -37,8 +48,8 @@ class SqliteSources final : public SourceRepository {
     return r->empty() ? std::nullopt : std::optional<core::Source>(r->front());
   }
   Result<void> set_feed_url(Id id, const std::string& url) override {
-    ND_PREPARE(q, db_, "UPDATE sources SET feed_url = ? WHERE id = ?");
-    q.bind(1, url).bind(2, id);
+    ND_PREPARE(q, db_, "UPDATE sources SET feed_url = ?, domain = ? WHERE id = ?");
+    q.bind(1, url).bind(2, core::registrable_domain_of_url(url)).bind(3, id);
     auto r = q.run();
     if (!r && r.error().message.find("UNIQUE") != std::string::npos) {
       return core::fail(ErrorCode::kInvalidInput, fmt::format("another source already reads {}", url));
@@ -112,7 +123,7 @@ class SqliteFeeds final : public FeedRepository {
       last_success_at=excluded.last_success_at, last_error=excluded.last_error,
       consecutive_failures=excluded.consecutive_failures, last_error_class=excluded.last_error_class,
       failing_since=excluded.failing_since, next_poll_at=excluded.next_poll_at, items_per_day=excluded.items_per_day,
-      polls=excluded.polls, gone=excluded.gone)sql");
+      polls=excluded.polls, gone=excluded.gone, lease_holder='', lease_until=NULL)sql");
     q.bind(1, source_id).bind(2, st.etag).bind(3, st.last_modified).bind(4, seconds(st.last_polled))
         .bind(5, seconds(st.last_success)).bind(6, st.last_error).bind(7, st.consecutive_failures)
         .bind(8, st.last_error_class).bind(9, seconds(st.failing_since)).bind(10, seconds(st.next_poll))
@@ -141,6 +152,40 @@ class SqliteFeeds final : public FeedRepository {
     if (!row) return tl::unexpected(row.error());
     return optional_time(q, 0);
   }
+  Result<std::vector<Id>> claim_due(const Claim& claim, size_t limit) override {
+    // A source never polled has no feeds row to hold its lease: it gets a
+    // blank one (what state() reads for it anyway) before it can be claimed.
+    ND_PREPARE(blank, db_, R"sql(INSERT INTO feeds(source_id) SELECT s.id FROM sources s
+      WHERE NOT EXISTS (SELECT 1 FROM feeds f WHERE f.source_id = s.id) ON CONFLICT(source_id) DO NOTHING)sql");
+    ND_TRY(blank.run());
+    // One statement, so one write transaction: SQLite lets one writer in at
+    // a time, and no other claimer can pick the same feeds in between.
+    ND_PREPARE(q, db_, R"sql(UPDATE feeds SET lease_holder = ?1, lease_until = ?2 WHERE source_id IN (
+        SELECT f.source_id FROM feeds f JOIN sources s ON s.id = f.source_id
+        WHERE f.gone = 0 AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?3)
+          AND (f.lease_until IS NULL OR f.lease_until <= ?3)
+          AND s.domain NOT IN (SELECT domain FROM site_leases WHERE holder <> ?1 AND until > ?3)
+        ORDER BY COALESCE(f.next_poll_at, 0), f.source_id LIMIT ?4)
+      RETURNING source_id, COALESCE(next_poll_at, 0))sql");
+    q.bind(1, claim.holder).bind(2, seconds(claim.until)).bind(3, seconds(claim.now)).bind(4, static_cast<std::int64_t>(limit));
+    std::vector<std::pair<std::int64_t, Id>> claimed;  // (due, source), for due order: RETURNING has none
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      claimed.emplace_back(q.integer(1), q.integer(0));
+    }
+    std::sort(claimed.begin(), claimed.end());
+    std::vector<Id> out;
+    for (const auto& [due_at, id] : claimed) out.push_back(id);
+    return out;
+  }
+  Result<void> release(const std::vector<Id>& source_ids, const std::string& holder) override {
+    ND_PREPARE(q, db_, R"sql(UPDATE feeds SET lease_holder = '', lease_until = NULL
+      WHERE lease_holder = ?1 AND source_id IN (SELECT value FROM json_each(?2)))sql");
+    q.bind(1, holder).bind(2, json_ids(source_ids));
+    return q.run();
+  }
 
  private:
   Database& db_;
@@ -165,9 +210,9 @@ class SqliteEntries final : public FeedEntryRepository {
     for (const auto& enc : e.enclosures) {
       if (enc.type.rfind("video/", 0) == 0 && enc.url.find_first_of("\t\n") == std::string::npos) videos.push_back(enc.type + "\t" + enc.url);
     }
-    ND_PREPARE(q, db_, "INSERT INTO feed_entries(source_id, guid, url, title, summary, authors, published_at, image, videos) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(source_id, guid) DO NOTHING");
+    ND_PREPARE(q, db_, "INSERT INTO feed_entries(source_id, guid, url, title, summary, authors, published_at, image, videos, domain) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(source_id, guid) DO NOTHING");
     q.bind(1, source_id).bind(2, e.guid).bind(3, e.url).bind(4, e.title).bind(5, e.summary).bind(6, join_lines(e.authors))
-        .bind(7, seconds(e.published)).bind(8, e.image).bind(9, join_lines(videos));
+        .bind(7, seconds(e.published)).bind(8, e.image).bind(9, join_lines(videos)).bind(10, core::registrable_domain_of_url(e.url));
     ND_TRY(q.run());
     return db_.changes() > 0;
   }
@@ -192,29 +237,31 @@ class SqliteEntries final : public FeedEntryRepository {
     return out;
   }
   Result<std::vector<StoredEntry>> pending(size_t limit) override {
-    ND_PREPARE(q, db_, "SELECT id, source_id, guid, url, title, summary, authors, published_at, image FROM feed_entries WHERE state = 'new' ORDER BY published_at, id LIMIT ?");
+    ND_PREPARE(q, db_, fmt::format("SELECT {} FROM feed_entries WHERE state = 'new' ORDER BY published_at, id LIMIT ?", kEntryColumns));
     q.bind(1, static_cast<std::int64_t>(limit));
-    std::vector<StoredEntry> out;
-    for (;;) {
-      auto row = q.step();
-      if (!row) return tl::unexpected(row.error());
-      if (!*row) break;
-      StoredEntry se;
-      se.id = q.integer(0);
-      se.source_id = q.integer(1);
-      se.entry.guid = q.text(2);
-      se.entry.url = q.text(3);
-      se.entry.title = q.text(4);
-      se.entry.summary = q.text(5);
-      se.entry.authors = split_lines(q.text(6));
-      se.entry.published = optional_time(q, 7);
-      se.entry.image = q.text(8);
-      out.push_back(std::move(se));
-    }
+    return read_entries(q);
+  }
+  Result<std::vector<StoredEntry>> claim_pending(const Claim& claim, size_t limit) override {
+    // One statement, so one write transaction (see SqliteFeeds::claim_due).
+    ND_PREPARE(q, db_, fmt::format(R"sql(UPDATE feed_entries SET lease_holder = ?1, lease_until = ?2 WHERE id IN (
+        SELECT id FROM feed_entries WHERE state = 'new' AND (lease_until IS NULL OR lease_until <= ?3)
+          AND domain NOT IN (SELECT domain FROM site_leases WHERE holder <> ?1 AND until > ?3)
+        ORDER BY id LIMIT ?4)
+      RETURNING {})sql", kEntryColumns));
+    q.bind(1, claim.holder).bind(2, seconds(claim.until)).bind(3, seconds(claim.now)).bind(4, static_cast<std::int64_t>(limit));
+    auto out = read_entries(q);
+    if (!out) return out;
+    std::sort(out->begin(), out->end(), [](const StoredEntry& a, const StoredEntry& b) { return a.id < b.id; });
     return out;
   }
+  Result<void> release(const std::vector<Id>& entry_ids, const std::string& holder) override {
+    ND_PREPARE(q, db_, R"sql(UPDATE feed_entries SET lease_holder = '', lease_until = NULL
+      WHERE lease_holder = ?1 AND id IN (SELECT value FROM json_each(?2)))sql");
+    q.bind(1, holder).bind(2, json_ids(entry_ids));
+    return q.run();
+  }
   Result<void> mark(Id entry_id, EntryState state, const std::string& error, std::optional<Id> article_id) override {
-    ND_PREPARE(q, db_, "UPDATE feed_entries SET state = ?, error = ?, article_id = ? WHERE id = ?");
+    ND_PREPARE(q, db_, "UPDATE feed_entries SET state = ?, error = ?, article_id = ?, lease_holder = '', lease_until = NULL WHERE id = ?");
     q.bind(1, entry_state_name(state)).bind(2, error).bind(3, article_id).bind(4, entry_id);
     return q.run();
   }
@@ -226,6 +273,28 @@ class SqliteEntries final : public FeedEntryRepository {
   }
 
  private:
+  static constexpr const char* kEntryColumns = "id, source_id, domain, guid, url, title, summary, authors, published_at, image";
+  static Result<std::vector<StoredEntry>> read_entries(Statement& q) {
+    std::vector<StoredEntry> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      StoredEntry se;
+      se.id = q.integer(0);
+      se.source_id = q.integer(1);
+      se.domain = q.text(2);
+      se.entry.guid = q.text(3);
+      se.entry.url = q.text(4);
+      se.entry.title = q.text(5);
+      se.entry.summary = q.text(6);
+      se.entry.authors = split_lines(q.text(7));
+      se.entry.published = optional_time(q, 8);
+      se.entry.image = q.text(9);
+      out.push_back(std::move(se));
+    }
+    return out;
+  }
   Database& db_;
 };
 

@@ -8,6 +8,7 @@
 // PostgreSQL store is a connection of its own).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -22,6 +23,19 @@ namespace newsdesk::store {
 
 using core::Id;
 using core::Result;
+
+// Work shared by several workers (threads, processes, machines) through the
+// store, which is their only coordination point. A worker claims a batch under
+// a lease that names it and runs out at `until`; what another worker holds
+// under a live lease is skipped (PostgreSQL: FOR UPDATE SKIP LOCKED, so
+// claimers never wait on each other); a worker that dies leaves its claims to
+// the others once their leases run out. Finishing an item (FeedRepository::
+// save_state, FeedEntryRepository::mark) lets go of its claim.
+struct Claim {
+  std::string holder;       // the worker: unique per worker ("host:pid:role")
+  core::TimePoint now{};
+  core::TimePoint until{};  // the lease's end
+};
 
 class SourceRepository {
  public:
@@ -49,6 +63,13 @@ class FeedRepository {
   virtual Result<std::vector<Id>> due(core::TimePoint now) = 0;
   // When the next feed falls due; nullopt when no feed is polled any more.
   virtual Result<std::optional<core::TimePoint>> next_due() = 0;
+  // Up to `limit` of the feeds due at `claim.now` (as due()), claimed for
+  // `claim.holder` until `claim.until`: none that another holds under a live
+  // lease, and none whose site (the feed URL's registrable domain) another
+  // worker holds (SiteLeaseRepository). save_state() lets go of the claim.
+  virtual Result<std::vector<Id>> claim_due(const Claim& claim, size_t limit) = 0;
+  // Gives claimed feeds back unpolled (their site went to another worker).
+  virtual Result<void> release(const std::vector<Id>& source_ids, const std::string& holder) = 0;
 };
 
 enum class EntryState { kNew, kFetched, kFailed, kSkipped };
@@ -56,6 +77,7 @@ enum class EntryState { kNew, kFetched, kFailed, kSkipped };
 struct StoredEntry {
   Id id = 0;
   Id source_id = 0;
+  std::string domain;  // the page URL's registrable domain (core::registrable_domain_of_url)
   core::FeedEntry entry;
   EntryState state = EntryState::kNew;
   std::string error;
@@ -68,6 +90,12 @@ class FeedEntryRepository {
   virtual Result<bool> upsert(Id source_id, const core::FeedEntry& entry) = 0;
   // Entries waiting for their page to be fetched, oldest first.
   virtual Result<std::vector<StoredEntry>> pending(size_t limit) = 0;
+  // Up to `limit` pending entries, oldest first, claimed for `claim.holder`
+  // until `claim.until`: none that another holds under a live lease, and none
+  // whose site another worker holds. mark() lets go of the claim.
+  virtual Result<std::vector<StoredEntry>> claim_pending(const Claim& claim, size_t limit) = 0;
+  // Gives claimed entries back unfetched (their site went to another worker).
+  virtual Result<void> release(const std::vector<Id>& entry_ids, const std::string& holder) = 0;
   virtual Result<void> mark(Id entry_id, EntryState state, const std::string& error,
                             std::optional<Id> article_id) = 0;
   virtual Result<size_t> count(EntryState state) = 0;
@@ -250,6 +278,20 @@ class DeliveryRepository {
   virtual Result<void> release_lease(Id edition_id, const std::string& holder) = 0;
 };
 
+// Sites given to one worker at a time, so that several workers together never
+// ask one site faster than fetch.per_domain_concurrency and per_domain_delay_ms
+// and its robots.txt allow one desk: each worker's fetcher keeps a site's
+// budget, and only the worker holding the site fetches from it.
+class SiteLeaseRepository {
+ public:
+  virtual ~SiteLeaseRepository() = default;
+  // Takes or renews `domain` for `claim.holder` until `claim.until` unless
+  // another holds it under a live lease; true when the holder has it now.
+  virtual Result<bool> take(const std::string& domain, const Claim& claim) = 0;
+  // Lets go of every site `holder` has (a worker stopping).
+  virtual Result<void> release_all(const std::string& holder) = 0;
+};
+
 // Full-text search over articles, for the site. Marked text carries
 // kMarkStart/kMarkEnd around the words that matched, for the page to escape
 // the rest and highlight those. An interface a PostgreSQL backend can
@@ -307,6 +349,7 @@ class Store {
   virtual DeliveryRepository& deliveries() = 0;
   virtual BounceRepository& bounces() = 0;
   virtual SearchRepository& search() = 0;
+  virtual SiteLeaseRepository& sites() = 0;
   // Runs `work` in one transaction: committed when it succeeds, rolled back
   // when it returns an error.
   virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;
@@ -316,6 +359,20 @@ class Store {
   // for and kept, so that every process of the desk agrees on it.
   virtual Result<std::string> secret(const std::string& name) = 0;
   virtual Result<DeskCounts> counts() = 0;
+
+  // The one worker of a role that needs a single writer (the story
+  // clusterer, which must see articles in arrival order): taken or renewed by
+  // `claim.holder` until `claim.until` unless another holds it under a live
+  // lease; true while the holder leads. A leader renews well within the
+  // lease; when it dies another takes over once the lease has run out.
+  virtual Result<bool> lead(const std::string& role, const Claim& claim) = 0;
+  // Waits until another process says there is new work on one of `channels`
+  // ("poll": a source added; "fetch": new feed entries; "cluster": new
+  // articles; "send": copies queued), or until `timeout`; true when woken.
+  // PostgreSQL: LISTEN/NOTIFY (the tables' triggers notify), so idle workers
+  // do not poll the tables; SQLite: sleeps the timeout (no notification
+  // crosses processes there).
+  virtual Result<bool> wait_for_work(const std::vector<std::string>& channels, std::chrono::milliseconds timeout) = 0;
 };
 
 // Opens (creating if needed) an SQLite store in WAL mode with foreign keys on,

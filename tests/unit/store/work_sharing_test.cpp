@@ -1,0 +1,429 @@
+// Work shared by several workers through the store: claims under leases,
+// site leases, leadership and wake-ups, the same on both backends. Each
+// worker is a Store of its own on one desk (for PostgreSQL, a connection of
+// its own), as separate processes would be.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "core/time.hpp"
+#include "store/store.hpp"
+#include "test_store.hpp"
+
+using namespace newsdesk;
+using std::chrono::seconds;
+
+namespace {
+
+core::TimePoint at(const char* iso) { return *core::parse_rfc3339(iso); }
+
+const core::TimePoint kNow = at("2026-11-29T09:00:00Z");
+
+store::Claim claim_for(const std::string& holder, core::TimePoint now = kNow, seconds lease = seconds(60)) {
+  return store::Claim{holder, now, now + lease};
+}
+
+std::vector<core::Id> ids_of(const std::vector<store::StoredEntry>& entries) {
+  std::vector<core::Id> out;
+  for (const auto& e : entries) out.push_back(e.id);
+  return out;
+}
+
+class WorkSharingTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    auto scratch = test_support::ScratchDatabase::create(GetParam());
+    ASSERT_TRUE(scratch) << scratch.error().message;
+    scratch_ = std::move(*scratch);
+    a_ = open();
+    b_ = open();
+    ASSERT_TRUE(a_ && b_);
+  }
+  void TearDown() override {
+    a_.reset();
+    b_.reset();
+    scratch_.reset();
+  }
+  std::unique_ptr<store::Store> open() {
+    auto s = store::open_store(scratch_->location());
+    EXPECT_TRUE(s) << s.error().message;
+    return s ? std::move(*s) : nullptr;
+  }
+  core::Id add_source(const std::string& feed_url) {
+    core::Source s;
+    s.name = "Outlet " + feed_url;
+    s.feed_url = feed_url;
+    auto id = a_->sources().add(s);
+    EXPECT_TRUE(id) << id.error().message;
+    return id ? *id : 0;
+  }
+  // Entries announced by `source`, with pages at `url_prefix` + n; their ids in order.
+  std::vector<core::Id> add_entries(core::Id source, const std::string& url_prefix, int count) {
+    std::vector<core::Id> ids;
+    auto before = a_->entries().pending(1'000'000);
+    EXPECT_TRUE(before);
+    std::set<core::Id> known;
+    for (const auto& e : *before) known.insert(e.id);
+    auto added = a_->transaction([&]() -> core::Result<void> {
+      for (int i = 0; i < count; ++i) {
+        core::FeedEntry e;
+        e.url = url_prefix + std::to_string(i);
+        e.guid = e.url;
+        e.title = "Item " + std::to_string(i);
+        ND_TRY(a_->entries().upsert(source, e));
+      }
+      return {};
+    });
+    EXPECT_TRUE(added) << added.error().message;
+    auto after = a_->entries().pending(1'000'000);
+    EXPECT_TRUE(after);
+    for (const auto& e : *after) {
+      if (!known.contains(e.id)) ids.push_back(e.id);
+    }
+    std::sort(ids.begin(), ids.end());
+    EXPECT_EQ(ids.size(), static_cast<size_t>(count));
+    return ids;
+  }
+  std::vector<core::Id> claim_entries(store::Store& worker, const store::Claim& claim, size_t limit = 100) {
+    auto got = worker.entries().claim_pending(claim, limit);
+    EXPECT_TRUE(got) << got.error().message;
+    return got ? ids_of(*got) : std::vector<core::Id>{};
+  }
+  std::vector<core::Id> claim_feeds(store::Store& worker, const store::Claim& claim, size_t limit = 100) {
+    auto got = worker.feeds().claim_due(claim, limit);
+    EXPECT_TRUE(got) << got.error().message;
+    return got ? *got : std::vector<core::Id>{};
+  }
+
+  std::unique_ptr<test_support::ScratchDatabase> scratch_;
+  std::unique_ptr<store::Store> a_;  // worker A
+  std::unique_ptr<store::Store> b_;  // worker B
+};
+
+using Ids = std::vector<core::Id>;
+
+TEST_P(WorkSharingTest, TwoWorkersNeverClaimTheSameEntry) {
+  const core::Id source = add_source("https://a.example/feed");
+  const Ids e = add_entries(source, "https://a.example/story/", 6);
+  EXPECT_EQ(claim_entries(*a_, claim_for("A"), 4), Ids(e.begin(), e.begin() + 4)) << "oldest first";
+  EXPECT_EQ(claim_entries(*b_, claim_for("B"), 10), Ids(e.begin() + 4, e.end())) << "only what A does not hold";
+  EXPECT_EQ(claim_entries(*a_, claim_for("A")), Ids{}) << "A holds its own already; nothing else is left";
+  EXPECT_EQ(claim_entries(*b_, claim_for("B")), Ids{});
+}
+
+TEST_P(WorkSharingTest, ClaimedEntriesCarryTheirPagesSite) {
+  const core::Id source = add_source("https://feeds.example.co.uk/rss");
+  add_entries(source, "https://news.example.co.uk/story/", 1);
+  auto got = a_->entries().claim_pending(claim_for("A"), 10);
+  ASSERT_TRUE(got) << got.error().message;
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ(got->front().domain, "example.co.uk");
+  EXPECT_EQ(got->front().entry.url, "https://news.example.co.uk/story/0");
+  EXPECT_EQ(got->front().source_id, source);
+  auto pending = a_->entries().pending(10);
+  ASSERT_TRUE(pending);
+  ASSERT_EQ(pending->size(), 1u) << "a claim does not change what is pending";
+  EXPECT_EQ(pending->front().domain, "example.co.uk");
+}
+
+TEST_P(WorkSharingTest, AnExpiredEntryLeaseIsClaimedAgainALiveOneIsNot) {
+  const core::Id source = add_source("https://a.example/feed");
+  const Ids e = add_entries(source, "https://a.example/story/", 2);
+  EXPECT_EQ(claim_entries(*a_, claim_for("A", kNow, seconds(60))), e);
+  EXPECT_EQ(claim_entries(*b_, claim_for("B", kNow + seconds(59))), Ids{}) << "A's lease is live";
+  EXPECT_EQ(claim_entries(*b_, claim_for("B", kNow + seconds(60))), e) << "A's lease ran out (A died)";
+  EXPECT_EQ(claim_entries(*a_, claim_for("A", kNow + seconds(61))), Ids{}) << "B holds them now";
+}
+
+TEST_P(WorkSharingTest, AHolderClaimingAgainGetsFreshEntries) {
+  const core::Id source = add_source("https://a.example/feed");
+  const Ids e = add_entries(source, "https://a.example/story/", 4);
+  EXPECT_EQ(claim_entries(*a_, claim_for("A"), 2), Ids(e.begin(), e.begin() + 2));
+  EXPECT_EQ(claim_entries(*a_, claim_for("A"), 2), Ids(e.begin() + 2, e.end()));
+  EXPECT_EQ(claim_entries(*a_, claim_for("A", kNow + seconds(60)), 10), e) << "its own expired leases come back";
+}
+
+TEST_P(WorkSharingTest, ReleaseGivesBackOnlyTheHoldersEntries) {
+  const core::Id source = add_source("https://a.example/feed");
+  const Ids e = add_entries(source, "https://a.example/story/", 6);
+  EXPECT_EQ(claim_entries(*a_, claim_for("A"), 3), Ids(e.begin(), e.begin() + 3));
+  EXPECT_EQ(claim_entries(*b_, claim_for("B"), 3), Ids(e.begin() + 3, e.end()));
+  ASSERT_TRUE(a_->entries().release({e[0], e[1], e[3], e[4]}, "A"));
+  auto c = open();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(claim_entries(*c, claim_for("C")), (Ids{e[0], e[1]})) << "B's entries stay B's";
+  ASSERT_TRUE(a_->entries().release({}, "A")) << "nothing to give back is no error";
+}
+
+TEST_P(WorkSharingTest, MarkEndsTheClaim) {
+  const core::Id source = add_source("https://a.example/feed");
+  const Ids e = add_entries(source, "https://a.example/story/", 2);
+  EXPECT_EQ(claim_entries(*a_, claim_for("A")), e);
+  // A gives one up to be tried again (state new), and finishes the other.
+  ASSERT_TRUE(a_->entries().mark(e[0], store::EntryState::kNew, "try again", std::nullopt));
+  ASSERT_TRUE(a_->entries().mark(e[1], store::EntryState::kFailed, "404", std::nullopt));
+  EXPECT_EQ(claim_entries(*b_, claim_for("B")), Ids{e[0]}) << "no lease is left on it";
+  auto failed = b_->entries().count(store::EntryState::kFailed);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(*failed, 1u);
+}
+
+TEST_P(WorkSharingTest, TwoWorkersNeverClaimTheSameFeedAndGoneFeedsNever) {
+  const core::Id polled_later = add_source("https://a.example/feed");
+  const core::Id never_polled = add_source("https://b.example/feed");
+  const core::Id gone = add_source("https://c.example/feed");
+  const core::Id due_earlier = add_source("https://d.example/feed");
+  const core::Id due_later = add_source("https://e.example/feed");
+  core::FeedState later;
+  later.next_poll = kNow + seconds(600);
+  ASSERT_TRUE(a_->feeds().save_state(polled_later, later));
+  core::FeedState gone_state;
+  gone_state.gone = true;
+  ASSERT_TRUE(a_->feeds().save_state(gone, gone_state));
+  core::FeedState earlier;
+  earlier.next_poll = kNow - seconds(300);
+  ASSERT_TRUE(a_->feeds().save_state(due_earlier, earlier));
+  core::FeedState just_due;
+  just_due.next_poll = kNow - seconds(10);
+  ASSERT_TRUE(a_->feeds().save_state(due_later, just_due));
+
+  // Due order, as due(): never polled first, then by next poll.
+  EXPECT_EQ(claim_feeds(*a_, claim_for("A"), 2), (Ids{never_polled, due_earlier}));
+  EXPECT_EQ(claim_feeds(*b_, claim_for("B")), (Ids{due_later}));
+  EXPECT_EQ(claim_feeds(*a_, claim_for("A")), Ids{});
+  EXPECT_EQ(claim_feeds(*b_, claim_for("B", kNow + seconds(600))), (Ids{never_polled, due_earlier, due_later, polled_later}))
+      << "every lease ran out and the later feed fell due; the gone feed is never claimed";
+}
+
+TEST_P(WorkSharingTest, SavingAFeedsStateEndsItsClaimAndReleaseGivesItBack) {
+  const core::Id first = add_source("https://a.example/feed");
+  const core::Id second = add_source("https://b.example/feed");
+  EXPECT_EQ(claim_feeds(*a_, claim_for("A")), (Ids{first, second}));
+  core::FeedState polled;
+  polled.last_polled = kNow;  // next_poll unset: due again at once
+  ASSERT_TRUE(a_->feeds().save_state(first, polled));
+  ASSERT_TRUE(b_->feeds().release({second}, "B")) << "B holds nothing: nothing changes";
+  EXPECT_EQ(claim_feeds(*b_, claim_for("B")), (Ids{first}));
+  ASSERT_TRUE(a_->feeds().release({second}, "A"));
+  EXPECT_EQ(claim_feeds(*b_, claim_for("B")), (Ids{second}));
+}
+
+TEST_P(WorkSharingTest, ASiteIsHeldByOneWorkerUntilItsLeaseRunsOut) {
+  EXPECT_EQ(a_->sites().take("a.example", claim_for("A")), true);
+  EXPECT_EQ(b_->sites().take("a.example", claim_for("B", kNow + seconds(59))), false);
+  EXPECT_EQ(a_->sites().take("a.example", claim_for("A", kNow + seconds(30))), true) << "renewed to +90 s";
+  EXPECT_EQ(b_->sites().take("a.example", claim_for("B", kNow + seconds(60))), false) << "the renewal holds";
+  EXPECT_EQ(b_->sites().take("a.example", claim_for("B", kNow + seconds(90))), true) << "A stopped renewing";
+  EXPECT_EQ(a_->sites().take("a.example", claim_for("A", kNow + seconds(91))), false);
+  EXPECT_EQ(a_->sites().take("b.example", claim_for("A", kNow + seconds(91))), true) << "other sites are free";
+  ASSERT_TRUE(b_->sites().release_all("B"));
+  EXPECT_EQ(a_->sites().take("a.example", claim_for("A", kNow + seconds(92))), true) << "B let go";
+}
+
+TEST_P(WorkSharingTest, ASiteHeldByOneWorkerKeepsItsWorkFromTheOthers) {
+  // The feed and the pages may be on different hosts of one site.
+  const core::Id a_feed = add_source("https://feeds.a.example/rss");
+  const core::Id b_feed = add_source("https://b.example/feed");
+  const Ids a_pages = add_entries(a_feed, "https://www.a.example/story/", 2);
+  const Ids b_pages = add_entries(b_feed, "https://b.example/story/", 2);
+  ASSERT_EQ(a_->sites().take("a.example", claim_for("A")), true);
+
+  const store::Claim b_long = claim_for("B", kNow, seconds(3600));
+  EXPECT_EQ(claim_entries(*b_, b_long), b_pages) << "B gets the other site's work";
+  EXPECT_EQ(claim_feeds(*b_, b_long), Ids{b_feed});
+  EXPECT_EQ(claim_entries(*a_, claim_for("A")), a_pages) << "A gets its own site's";
+  EXPECT_EQ(claim_feeds(*a_, claim_for("A")), Ids{a_feed});
+
+  ASSERT_TRUE(a_->entries().release(a_pages, "A"));
+  ASSERT_TRUE(a_->feeds().release({a_feed}, "A"));
+  EXPECT_EQ(claim_entries(*b_, claim_for("B", kNow + seconds(59))), Ids{}) << "the site is still A's";
+  EXPECT_EQ(claim_feeds(*b_, claim_for("B", kNow + seconds(59))), Ids{});
+  EXPECT_EQ(claim_entries(*b_, claim_for("B", kNow + seconds(60))), a_pages) << "A's site lease ran out";
+  EXPECT_EQ(claim_feeds(*b_, claim_for("B", kNow + seconds(60))), Ids{a_feed});
+}
+
+TEST_P(WorkSharingTest, AFeedThatMovedIsCountedOnItsNewSite) {
+  const core::Id source = add_source("https://a.example/feed");
+  ASSERT_TRUE(a_->sources().set_feed_url(source, "https://feeds.b.example/rss"));
+  ASSERT_EQ(a_->sites().take("b.example", claim_for("A")), true);
+  EXPECT_EQ(claim_feeds(*b_, claim_for("B")), Ids{}) << "its site is A's now";
+  EXPECT_EQ(claim_feeds(*a_, claim_for("A")), Ids{source});
+}
+
+TEST_P(WorkSharingTest, LeadershipIsExclusiveAndPassesOnAfterItsLeaseRunsOut) {
+  EXPECT_EQ(a_->lead("cluster", claim_for("A")), true);
+  EXPECT_EQ(b_->lead("cluster", claim_for("B", kNow + seconds(10))), false);
+  EXPECT_EQ(b_->lead("send", claim_for("B", kNow + seconds(10))), true) << "roles are led apart";
+  EXPECT_EQ(a_->lead("cluster", claim_for("A", kNow + seconds(20))), true) << "renewed to +80 s";
+  EXPECT_EQ(b_->lead("cluster", claim_for("B", kNow + seconds(79))), false);
+  EXPECT_EQ(b_->lead("cluster", claim_for("B", kNow + seconds(80))), true) << "A died";
+  EXPECT_EQ(a_->lead("cluster", claim_for("A", kNow + seconds(81))), false) << "A came back: B leads now";
+}
+
+TEST_P(WorkSharingTest, ThreeWorkersAtOnceMarkEveryEntryExactlyOnce) {
+  constexpr int kEntries = 2000;
+  const core::Id one = add_source("https://a.example/feed");
+  const core::Id two = add_source("https://b.example/feed");
+  Ids all = add_entries(one, "https://a.example/story/", kEntries / 2);
+  const Ids more = add_entries(two, "https://b.example/story/", kEntries / 2);
+  all.insert(all.end(), more.begin(), more.end());
+
+  struct Worker {
+    std::unique_ptr<store::Store> store;
+    Ids marked;
+    std::vector<std::string> errors;  // retried: an error must not lose work
+  };
+  std::vector<Worker> workers(3);
+  for (auto& w : workers) {
+    w.store = open();
+    ASSERT_TRUE(w.store);
+  }
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < workers.size(); ++i) {
+    threads.emplace_back([&w = workers[i], holder = "worker" + std::to_string(i)] {
+      const store::Claim claim{holder, kNow, kNow + seconds(3600)};
+      for (int empty_rounds = 0; empty_rounds < 3 && w.errors.size() < 100;) {
+        auto batch = w.store->entries().claim_pending(claim, 25);
+        if (!batch) {
+          w.errors.push_back(batch.error().message);
+          continue;
+        }
+        empty_rounds = batch->empty() ? empty_rounds + 1 : 0;
+        for (const auto& e : *batch) {
+          for (;;) {
+            auto marked = w.store->entries().mark(e.id, store::EntryState::kFetched, "", std::nullopt);
+            if (marked) break;
+            w.errors.push_back(marked.error().message);
+            if (w.errors.size() >= 100) return;
+          }
+          w.marked.push_back(e.id);
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  Ids marked;
+  for (const auto& w : workers) {
+    EXPECT_LT(w.errors.size(), 100u) << w.errors.front();
+    if (!w.errors.empty()) RecordProperty("retried_after_error", w.errors.front());
+    marked.insert(marked.end(), w.marked.begin(), w.marked.end());
+  }
+  std::sort(marked.begin(), marked.end());
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(marked.begin(), marked.end()), marked.end()) << "an entry was marked twice";
+  EXPECT_EQ(marked, all);
+  auto fetched = a_->entries().count(store::EntryState::kFetched);
+  ASSERT_TRUE(fetched);
+  EXPECT_EQ(*fetched, static_cast<size_t>(kEntries));
+}
+
+TEST_P(WorkSharingTest, WaitingForAnUnknownKindOfWorkIsRefused) {
+  auto r = a_->wait_for_work({"fetch", "gossip"}, std::chrono::milliseconds(1));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, core::ErrorCode::kInvalidInput);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, WorkSharingTest, ::testing::ValuesIn(test_support::store_backends()),
+                         test_support::BackendName());
+
+// --- Wake-ups: PostgreSQL's LISTEN/NOTIFY; SQLite only sleeps. ---
+
+TEST(WorkSharingSqlite, WaitingForWorkSleepsTheTimeoutAndIsNeverWoken) {
+  auto scratch = test_support::ScratchDatabase::create("sqlite");
+  ASSERT_TRUE(scratch) << scratch.error().message;
+  auto store = store::open_store((*scratch)->location());
+  ASSERT_TRUE(store) << store.error().message;
+  const auto start = std::chrono::steady_clock::now();
+  auto woken = (*store)->wait_for_work({"fetch"}, std::chrono::milliseconds(20));
+  ASSERT_TRUE(woken) << woken.error().message;
+  EXPECT_FALSE(*woken);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(20));
+}
+
+class WorkSharingPostgresql : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto scratch = test_support::ScratchDatabase::create("postgresql");
+    ASSERT_TRUE(scratch) << scratch.error().message;
+    scratch_ = std::move(*scratch);
+    for (auto* s : {&waiter_, &writer_}) {
+      auto opened = store::open_store(scratch_->location());
+      ASSERT_TRUE(opened) << opened.error().message;
+      *s = std::move(*opened);
+    }
+    core::Source s;
+    s.name = "A";
+    s.feed_url = "https://a.example/feed";
+    auto id = writer_->sources().add(s);
+    ASSERT_TRUE(id) << id.error().message;
+    source_ = *id;
+    // The first wait LISTENs; work announced from then on wakes the waiter.
+    auto listening = waiter_->wait_for_work({"fetch"}, std::chrono::milliseconds(0));
+    ASSERT_TRUE(listening) << listening.error().message;
+  }
+  bool upsert(const std::string& url) {
+    core::FeedEntry e;
+    e.guid = e.url = url;
+    auto r = writer_->entries().upsert(source_, e);
+    EXPECT_TRUE(r) << r.error().message;
+    return r && *r;
+  }
+
+  std::unique_ptr<test_support::ScratchDatabase> scratch_;
+  std::unique_ptr<store::Store> waiter_;
+  std::unique_ptr<store::Store> writer_;
+  core::Id source_ = 0;
+};
+
+TEST_F(WorkSharingPostgresql, AWaitingWorkerIsWokenByANewEntry) {
+  core::Result<bool> woken = false;
+  // A minute: the wait returns as soon as it is woken, so the test never
+  // depends on how fast the two sides run.
+  std::thread waiting([&] { woken = waiter_->wait_for_work({"fetch"}, std::chrono::minutes(1)); });
+  EXPECT_TRUE(upsert("https://a.example/story/1"));
+  waiting.join();
+  ASSERT_TRUE(woken) << woken.error().message;
+  EXPECT_TRUE(*woken);
+}
+
+TEST_F(WorkSharingPostgresql, NothingNewLetsTheWaitRunOut) {
+  EXPECT_TRUE(upsert("https://a.example/story/1"));
+  auto first = waiter_->wait_for_work({"fetch"}, std::chrono::minutes(1));
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_TRUE(*first) << "the entry announced while it was not waiting was queued";
+
+  EXPECT_FALSE(upsert("https://a.example/story/1")) << "known already: nothing inserted";
+  core::Source other;
+  other.name = "B";
+  other.feed_url = "https://b.example/feed";
+  ASSERT_TRUE(writer_->sources().add(other)) << "work of another kind";
+  auto second = waiter_->wait_for_work({"fetch"}, std::chrono::milliseconds(300));
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_FALSE(*second) << "neither a known entry nor a new source is work to fetch";
+}
+
+TEST_F(WorkSharingPostgresql, EachKindOfWorkWakesItsOwnWaiters) {
+  auto listening = waiter_->wait_for_work({"poll", "send", "cluster"}, std::chrono::milliseconds(0));
+  ASSERT_TRUE(listening) << listening.error().message;
+  core::Source other;
+  other.name = "B";
+  other.feed_url = "https://b.example/feed";
+  ASSERT_TRUE(writer_->sources().add(other));
+  auto poll = waiter_->wait_for_work({"poll"}, std::chrono::minutes(1));
+  ASSERT_TRUE(poll) << poll.error().message;
+  EXPECT_TRUE(*poll);
+
+  core::Article a;
+  a.source_id = source_;
+  a.url = a.canonical_url = "https://a.example/story/1";
+  a.title = "T";
+  ASSERT_TRUE(writer_->articles().add(a));
+  auto cluster = waiter_->wait_for_work({"cluster", "send"}, std::chrono::minutes(1));
+  ASSERT_TRUE(cluster) << cluster.error().message;
+  EXPECT_TRUE(*cluster);
+}
+
+}  // namespace
