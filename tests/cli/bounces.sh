@@ -3,14 +3,17 @@
 # read, each message kept and applied once: hard bounces suppress the
 # address, a complaint unsubscribes, auto-replies change nothing, a broken
 # report is named; read messages move to cur/; a second run applies nothing.
+# On the store NEWSDESK_TEST_STORE names (tests/cli/store_helper.sh).
 set -euo pipefail
 bin=$1
+source "$(dirname "${BASH_SOURCE[0]}")/store_helper.sh"
 fixtures=$(cd "$(dirname "${BASH_SOURCE[0]}")/../fixtures/dsn" && pwd)
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+trap 'store_cleanup; rm -rf "$dir"' EXIT
 cd "$dir"
+store_init "$dir/desk.db"
 printf '[edition]\nfrom = "Daily Headlines <headlines@news.example>"\n' > newsdesk.toml
-nd() { "$bin" -c newsdesk.toml --db desk.db "$@"; }
+nd() { "$bin" -c newsdesk.toml --db "$store_location" "$@"; }
 # Subscribers 1..80, so that the fixtures' return paths name real ones.
 seq -f "reader%g@example.net" 1 80 | nd subscribers import - --confirmed > /dev/null
 mkdir -p bounces/new bounces/cur bounces/tmp

@@ -4,13 +4,16 @@
 # runs to the end. At the receiving SMTP server (aiosmtpd-free, our fault
 # server in its plain mode) every subscriber has the edition, and copies
 # received twice are no more than the connection pool's size per kill.
+# On the store NEWSDESK_TEST_STORE names (tests/cli/store_helper.sh).
 set -euo pipefail
 bin=$1
+source "$(dirname "${BASH_SOURCE[0]}")/store_helper.sh"
 tests=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=$(mktemp -d)
 server=""
-trap '[[ -n $server ]] && kill $server 2>/dev/null; rm -rf "$dir"' EXIT
+trap '[[ -n $server ]] && kill $server 2>/dev/null; store_cleanup; rm -rf "$dir"' EXIT
 cd "$dir"
+store_init "$dir/desk.db"
 readers=10000
 pool=4
 kills=3
@@ -21,8 +24,7 @@ server=$!
 for _ in $(seq 1200); do [[ -s port ]] && break; sleep 0.05; done
 [[ -s port ]] || { echo "the SMTP server did not start"; exit 1; }
 cat > newsdesk.toml <<TOML
-[store]
-path = "desk.db"
+$store_toml
 [mail.relays.local]
 host = "127.0.0.1"
 port = $(cat port)

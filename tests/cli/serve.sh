@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # newsdesk serve (logging JSON lines): the site answers, the edition whose send time has passed
 # (in its own time zone) is built and sent to every confirmed reader through
-# the relay, and SIGTERM stops the service cleanly (exit 0).
+# the relay, and SIGTERM stops the service cleanly (exit 0). On the store
+# NEWSDESK_TEST_STORE names (tests/cli/store_helper.sh).
 set -euo pipefail
 bin=$1
+source "$(dirname "${BASH_SOURCE[0]}")/store_helper.sh"
 tests=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=$(mktemp -d)
 server="" desk=""
-trap '[[ -n $desk ]] && kill $desk 2>/dev/null; [[ -n $server ]] && kill $server 2>/dev/null; rm -rf "$dir"' EXIT
+trap '[[ -n $desk ]] && kill $desk 2>/dev/null; [[ -n $server ]] && kill $server 2>/dev/null; store_cleanup; rm -rf "$dir"' EXIT
 cd "$dir"
+store_init "$dir/desk.db"
 mkdir mail
 /usr/bin/python3 "$tests/support/smtp_fault_server.py" mail port &
 server=$!
@@ -19,8 +22,7 @@ web_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0
 send_time=$(TZ=Asia/Tokyo date -d '-1 minute' +%H:%M)
 [[ $send_time < "00:05" ]] && send_time="00:00"
 cat > newsdesk.toml <<TOML
-[store]
-path = "desk.db"
+$store_toml
 [web]
 listen = "127.0.0.1"
 port = $web_port

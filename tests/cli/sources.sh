@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# sources add / list / export-opml / import-opml / remove against a real SQLite file.
+# sources add / list / export-opml / import-opml / remove against a real store
+# (NEWSDESK_TEST_STORE: an SQLite file or a PostgreSQL database, tests/cli/store_helper.sh).
 set -euo pipefail
 bin=$1
+source "$(dirname "${BASH_SOURCE[0]}")/store_helper.sh"
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-db="$dir/desk.db"
+trap 'store_cleanup; rm -rf "$dir"' EXIT
+store_init "$dir/desk.db"
+db=$store_location
 "$bin" --db "$db" sources add https://a.example/feed.xml --name "Outlet A" --country US --weight 2 | grep -q "added source 1"
 "$bin" --db "$db" sources add https://b.example/atom.xml --name "Outlet B" --excerpt headline >/dev/null
 if "$bin" --db "$db" sources add https://c.example/rss --excerpt fulltext 2>/dev/null; then echo "a full-text excerpt policy was accepted"; exit 1; fi
