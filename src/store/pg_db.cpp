@@ -240,18 +240,26 @@ core::Result<const std::string*> PgConnection::prepared(std::string_view sql) {
 }
 
 core::Result<PgRows> PgConnection::query(std::string_view sql, std::initializer_list<PgParam> params) {
+  return run_query(sql, params.begin(), params.size());
+}
+
+core::Result<PgRows> PgConnection::query(std::string_view sql, const std::vector<PgParam>& params) {
+  return run_query(sql, params.data(), params.size());
+}
+
+core::Result<PgRows> PgConnection::run_query(std::string_view sql, const PgParam* params, std::size_t count) {
   std::vector<const char*> values;
   std::vector<int> lengths;
   std::vector<int> formats;
-  values.reserve(params.size());
-  lengths.reserve(params.size());
-  formats.reserve(params.size());
-  for (const PgParam& p : params) {
-    values.push_back(p.value());
-    lengths.push_back(p.length());
-    formats.push_back(p.format());
+  values.reserve(count);
+  lengths.reserve(count);
+  formats.reserve(count);
+  for (const PgParam* p = params; p != params + count; ++p) {
+    values.push_back(p->value());
+    lengths.push_back(p->length());
+    formats.push_back(p->format());
   }
-  const int n = static_cast<int>(params.size());
+  const int n = static_cast<int>(count);
   ND_TRY_ASSIGN(name, prepared(sql));
   if (*name != nullptr) {
     return check(PQexecPrepared(conn_.get(), (*name)->c_str(), n, values.data(), lengths.data(), formats.data(), 0), sql);

@@ -143,6 +143,8 @@ class PgConnection {
   // Runs one statement with parameters $1, $2, ... (prepared on first use).
   // kDatabase with the server's message and the statement on failure.
   core::Result<PgRows> query(std::string_view sql, std::initializer_list<PgParam> params = {});
+  // The same with parameters gathered at run time (a batch of rows).
+  core::Result<PgRows> query(std::string_view sql, const std::vector<PgParam>& params);
 
   // Waits up to `timeout` for a NOTIFY on one of `channels` (LISTENing on
   // each from its first wait on; a notification sent before then is not
@@ -157,6 +159,7 @@ class PgConnection {
 
  private:
   core::Result<const std::string*> prepared(std::string_view sql);
+  core::Result<PgRows> run_query(std::string_view sql, const PgParam* params, std::size_t count);
   core::Result<PgRows> check(PGresult* raw, std::string_view sql);
 
   PgConnPtr conn_;
