@@ -1,6 +1,7 @@
 #include "app/commands.hpp"
 
 #include <cstdio>
+#include <unistd.h>
 #include <map>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +18,7 @@
 #include "app/poller.hpp"
 #include "app/sender.hpp"
 #include "app/serve.hpp"
+#include "app/worker.hpp"
 #include "cluster/story_clusterer.hpp"
 #include "core/clock.hpp"
 #include "core/strings.hpp"
@@ -264,7 +266,15 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
     auto now = core::SystemClock().now();
     auto polled = need(poll_feeds(*store, *fetcher, config.poll, now, every_feed));
     auto fetched = need(fetch_articles(*store, *fetcher, config, now));
-    auto clustered = need(cluster_articles(*store, config.cluster, now));
+    // Stories have one writer at a time: a running desk that leads the role
+    // places these articles itself.
+    const store::Claim lead{fmt::format("ingest:{}", ::getpid()), now, now + std::chrono::seconds(config.workers.lease_seconds)};
+    ClusterReport clustered;
+    if (need(store->lead("cluster", lead))) {
+      clustered = need(cluster_articles(*store, config.cluster, now));
+    } else {
+      std::printf("stories: another worker writes them now; the new articles join their stories there\n");
+    }
     std::printf("%zu feeds (%zu not modified, %zu failed), %zu new entries; %zu pages, %zu new articles (%zu failed); "
                 "%zu articles clustered into %zu new stories, %zu copies\n",
                 polled.feeds, polled.not_modified, polled.failed, polled.new_entries, fetched.pages, fetched.articles,
@@ -275,6 +285,23 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
   static PollerOptions poller;
   poll->add_flag("--once", poller.once, "One round (the feeds due now), then exit");
   poll->callback([&g] { need(run_poller(load(g), poller)); });
+
+  auto* worker = app.add_subcommand("worker", "Run a worker: take the desk's work from the store beside any number of others");
+  static std::string roles = "poll,fetch,cluster,send";
+  static WorkerOptions worker_options;
+  worker->add_option("--roles", roles, "What this worker does: poll, fetch, cluster, send (comma-separated)")->capture_default_str();
+  worker->add_flag("--once", worker_options.once, "Work until nothing is due or waiting, then exit");
+  worker->add_option("--name", worker_options.name, "The worker's name in the store's leases (default HOST:PID)");
+  worker->callback([&g] {
+    auto config = load(g);
+    auto parsed = parse_roles(roles);
+    if (!parsed) fail_with(kExitUsage, "--roles: " + parsed.error().message);
+    worker_options.roles = *parsed;
+    core::SystemClock clock;
+    auto report = need(run_worker(config, worker_options, clock));
+    std::printf("%zu feeds polled, %zu new entries; %zu pages fetched, %zu new articles; %zu articles placed, %zu new stories\n",
+                report.feeds, report.new_entries, report.pages, report.articles, report.clustered, report.new_stories);
+  });
 
   auto* edition = app.add_subcommand("edition", "Build, show and edit editions");
   edition->require_subcommand(1);
@@ -605,6 +632,7 @@ int run_cli(int argc, char** argv) {
   add_bounces_command(app, g);
   add_api_command(app);
   add_admin_command(app);
+  add_store_command(app);
   add_serve_command(app, g);
   add_subscribers_command(app, g);
   add_pipeline_commands(app, g);

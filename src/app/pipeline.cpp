@@ -12,6 +12,7 @@
 
 #include "app/progress.hpp"
 #include "app/sender.hpp"
+#include "app/story_writer.hpp"
 #include "cluster/canonical_url.hpp"
 #include "cluster/story_clusterer.hpp"
 #include "core/strings.hpp"
@@ -70,6 +71,11 @@ core::Result<PollReport> poll_feeds(store::Store& store, fetch::HttpFetcher& fet
       if (*source) sources.push_back(std::move(**source));
     }
   }
+  return poll_sources(store, fetcher, config, sources, now);
+}
+
+core::Result<PollReport> poll_sources(store::Store& store, fetch::HttpFetcher& fetcher, const core::PollConfig& config,
+                                      const std::vector<core::Source>& sources, core::TimePoint now) {
   PollReport report;
   std::vector<fetch::Request> requests;
   std::vector<core::FeedState> states;
@@ -164,34 +170,52 @@ core::Result<PollReport> poll_feeds(store::Store& store, fetch::HttpFetcher& fet
   return report;
 }
 
-core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher& fetcher, const core::Config& config,
-                                         core::TimePoint now) {
-  FetchReport report;
-  extract::Options options{config.extract.max_html_bytes, config.extract.max_depth};
+ArticleFetcher::ArticleFetcher(const core::Config& config) : config_(config) {
   // Every beat of the configuration (the built-in one and [beats.*]): each
   // article gets a relevance to each, once, while its text is in hand.
-  std::vector<std::unique_ptr<rank::BeatMatcher>> beats;
   std::vector<std::string> beat_names = {"military"};
   for (const auto& b : config.beats) {
     if (std::find(beat_names.begin(), beat_names.end(), b.name) == beat_names.end()) beat_names.push_back(b.name);
   }
   for (const auto& name : beat_names) {
-    if (auto profile = rank::beat_named(name, config.beats)) beats.push_back(std::make_unique<rank::BeatMatcher>(*profile));
+    if (auto profile = rank::beat_named(name, config.beats)) beats_.push_back(std::make_unique<rank::BeatMatcher>(*profile));
   }
+}
+
+ArticleFetcher::~ArticleFetcher() = default;
+
+core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher& fetcher, const core::Config& config,
+                                         core::TimePoint now) {
+  FetchReport report;
+  ArticleFetcher articles(config);
   constexpr size_t kBatch = 64;
   ND_TRY_ASSIGN(waiting, store.entries().count(store::EntryState::kNew));
   Progress progress("fetching articles", *waiting);
   for (;;) {
     ND_TRY_ASSIGN(pending, store.entries().pending(kBatch));
     if (pending->empty()) break;
+    ND_TRY_ASSIGN(batch, articles.fetch(store, fetcher, *pending, now, &progress));
+    report.pages += batch->pages;
+    report.articles += batch->articles;
+    report.failed += batch->failed;
+  }
+  return report;
+}
+
+core::Result<FetchReport> ArticleFetcher::fetch(store::Store& store, fetch::HttpFetcher& fetcher,
+                                                const std::vector<store::StoredEntry>& pending, core::TimePoint now,
+                                                Progress* progress) {
+  FetchReport report;
+  extract::Options options{config_.extract.max_html_bytes, config_.extract.max_depth};
+  {
     std::vector<fetch::Request> requests;
-    for (const auto& p : *pending) requests.push_back({p.entry.url, "", ""});
+    for (const auto& p : pending) requests.push_back({p.entry.url, "", ""});
     auto responses = fetcher.fetch_all(requests);
     for (size_t i = 0; i < responses.size(); ++i) {
-      const auto& entry = (*pending)[i];
+      const auto& entry = pending[i];
       const auto& r = responses[i];
       ++report.pages;
-      progress.advance();
+      if (progress != nullptr) progress->advance();
       if (r.outcome != fetch::Outcome::kFetched) {
         ++report.failed;
         std::string error = fmt::format("{}: {}", fetch::to_string(r.outcome), r.error);
@@ -226,7 +250,7 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
         ++report.articles;
         // Relevance to the edition's beat, while the text is in hand: ranking
         // then reads it instead of the text.
-        for (const auto& beat : beats) {
+        for (const auto& beat : beats_) {
           ND_TRY(store.articles().set_relevance(added->id, beat->beat().name, beat->relevance(a.title, a.text, a.language)));
         }
       }
@@ -236,47 +260,9 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
   return report;
 }
 
-namespace {
-
-cluster::ClusterInput cluster_input(const core::Article& a) {
-  return cluster::ClusterInput{a.id, a.source_id, a.published ? a.published : a.fetched, a.title, a.text, a.language};
-}
-
-}  // namespace
-
 core::Result<ClusterReport> cluster_articles(store::Store& store, const core::ClusterConfig& config, core::TimePoint now) {
-  ClusterReport report;
-  ND_TRY_ASSIGN(max_id, store.stories().max_id());
-  cluster::StoryClusterer clusterer(config, *max_id + 1);
-  ND_TRY_ASSIGN(known, store.articles().clustered_since(now - std::chrono::hours(24 * config.window_days)));
-  for (const auto& a : *known) clusterer.add_known(cluster_input(a), *a.story_id, a.copy_of);
-  ND_TRY_ASSIGN(fresh, store.articles().unclustered());
-  Progress progress("finding stories", fresh->size());
-  auto done = store.transaction([&]() -> core::Result<void> {
-    for (const auto& a : *fresh) {
-      auto assignment = clusterer.add(cluster_input(a));
-      if (!assignment.note.empty()) spdlog::warn("article {} ({}): {}", a.id, a.url, assignment.note);
-      ++report.articles;
-      if (assignment.new_story) ++report.new_stories;
-      if (assignment.copy_of) ++report.copies;
-      auto summary = clusterer.story(assignment.story_id);
-      core::Story story;
-      story.id = assignment.story_id;
-      story.headline = summary ? summary->headline : a.title;
-      story.first_seen = summary ? summary->first_seen : now;
-      story.last_updated = summary ? summary->last_updated : now;
-      ND_TRY(store.stories().save(story));
-      for (const auto& [from, into] : assignment.merged) {
-        ND_TRY(store.stories().merge(from, into));
-        ++report.merged;
-      }
-      ND_TRY(store.articles().assign(a.id, assignment.story_id, assignment.copy_of));
-      progress.advance();
-    }
-    return {};
-  });
-  if (!done) return tl::unexpected(done.error());
-  return report;
+  StoryWriter writer(config);
+  return writer.round(store, now);
 }
 
 core::Result<std::map<core::Id, rank::SentRecord>> sent_stories(store::Store& store, const std::string& edition,

@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "fetch/http_fetcher.hpp"
+#include "rank/beat.hpp"
 #include "rank/score.hpp"
 #include "rank/story_bundle.hpp"
 #include "store/store.hpp"
@@ -43,6 +45,28 @@ struct FetchReport {
 core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher& fetcher, const core::Config& config,
                                          core::TimePoint now);
 
+// Polls the given sources' feeds once (what poll_feeds does after choosing
+// them): for a worker that claimed them.
+core::Result<PollReport> poll_sources(store::Store& store, fetch::HttpFetcher& fetcher, const core::PollConfig& config,
+                                      const std::vector<core::Source>& sources, core::TimePoint now);
+
+class Progress;
+// Fetches, extracts and stores the pages of given entries, each article with
+// its relevance to every beat of the configuration (the beats are read once,
+// here, not per batch). The entries are marked fetched, failed or skipped.
+class ArticleFetcher {
+ public:
+  explicit ArticleFetcher(const core::Config& config);
+  ~ArticleFetcher();
+  core::Result<FetchReport> fetch(store::Store& store, fetch::HttpFetcher& fetcher,
+                                  const std::vector<store::StoredEntry>& entries, core::TimePoint now,
+                                  Progress* progress = nullptr);
+
+ private:
+  const core::Config& config_;
+  std::vector<std::unique_ptr<rank::BeatMatcher>> beats_;
+};
+
 struct ClusterReport {
   size_t articles = 0;
   size_t new_stories = 0;
@@ -50,7 +74,8 @@ struct ClusterReport {
   size_t merged = 0;  // stories that converged with another
 };
 // Places every unclustered article into a story, after replaying the stories
-// of the window so that new articles can join them.
+// of the window so that new articles can join them (a StoryWriter for one
+// round; a service keeps one StoryWriter alive instead).
 core::Result<ClusterReport> cluster_articles(store::Store& store, const core::ClusterConfig& config, core::TimePoint now);
 
 // Stories updated since `since`, with their articles and sources.

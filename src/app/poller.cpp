@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/pipeline.hpp"
+#include "app/worker.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
 #include "core/time.hpp"
@@ -16,67 +17,15 @@
 #include "feed/feed.hpp"
 
 namespace newsdesk::app {
-namespace {
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void on_stop_signal(int) { g_stop = true; }
-
-// Sleeps until `until` or a stop, in short steps.
-void sleep_until(std::chrono::steady_clock::time_point until, const std::atomic<bool>& stop) {
-  while (!stop && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-}
-
-}  // namespace
-
 core::Result<void> run_poller(const core::Config& config, const PollerOptions& options) {
-  ND_TRY_ASSIGN(store, store::open_store(config.store.location()));
-  auto fetcher = fetch::make_curl_fetcher(config.fetch);
-  const bool own_signals = options.stop == nullptr;
-  const std::atomic<bool>& stop = own_signals ? g_stop : *options.stop;
-  if (own_signals) {
-    g_stop = false;
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
-  }
+  WorkerOptions worker;
+  worker.roles = {Role::kPoll, Role::kFetch, Role::kCluster};
+  worker.once = options.once;
+  worker.stop = options.stop;
   core::SystemClock clock;
-  while (!stop) {
-    auto now = clock.now();
-    ND_TRY_ASSIGN(polled, poll_feeds(**store, *fetcher, config.poll, now));
-    ND_TRY_ASSIGN(fetched, fetch_articles(**store, *fetcher, config, now));
-    ND_TRY_ASSIGN(clustered, cluster_articles(**store, config.cluster, now));
-    auto& metrics = core::Metrics::global();
-    const std::string polls = "newsdesk_feed_polls_total", polls_help = "Feed polls, by outcome.";
-    metrics.add(polls, polls_help, {{"outcome", "fetched"}}, static_cast<double>(polled->feeds - polled->not_modified - polled->failed));
-    metrics.add(polls, polls_help, {{"outcome", "not_modified"}}, static_cast<double>(polled->not_modified));
-    metrics.add(polls, polls_help, {{"outcome", "failed"}}, static_cast<double>(polled->failed));
-    metrics.add("newsdesk_feed_entries_total", "New feed entries stored.", {}, static_cast<double>(polled->new_entries));
-    metrics.add("newsdesk_page_fetches_total", "Article pages fetched, by outcome.", {{"outcome", "article"}},
-                static_cast<double>(fetched->articles));
-    metrics.add("newsdesk_page_fetches_total", "Article pages fetched, by outcome.", {{"outcome", "failed"}},
-                static_cast<double>(fetched->failed));
-    metrics.add("newsdesk_stories_created_total", "New stories opened by clustering.", {}, static_cast<double>(clustered->new_stories));
-    spdlog::info("polled {} feeds ({} not modified, {} failed, {} moved, {} gone), {} new entries; {} new articles; "
-                 "{} new stories",
-                 polled->feeds, polled->not_modified, polled->failed, polled->moved, polled->gone, polled->new_entries,
-                 fetched->articles, clustered->new_stories);
-    if (options.once) break;
-    ND_TRY_ASSIGN(next, (*store)->feeds().next_due());
-    auto wait = std::chrono::seconds(options.max_sleep_seconds);
-    if (*next) {
-      auto until_due = std::chrono::duration_cast<std::chrono::seconds>(**next - clock.now());
-      wait = std::clamp(until_due, std::chrono::seconds(1), wait);
-      spdlog::info("next feed due at {}", core::format_rfc3339(**next));
-    }
-    sleep_until(std::chrono::steady_clock::now() + wait, stop);
-  }
-  if (stop) spdlog::info("poller: stopped after a finished round");
-  if (own_signals) {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-  }
+  ND_TRY_ASSIGN(report, run_worker(config, worker, clock));
+  spdlog::info("poller: {} feeds polled, {} new entries, {} pages fetched, {} new articles, {} new stories", report->feeds,
+               report->new_entries, report->pages, report->articles, report->new_stories);
   return {};
 }
 

@@ -1,8 +1,10 @@
-// `newsdesk poll`: the poller as a service. Each round polls the feeds that
-// are due, fetches and extracts the pages of new entries and groups the new
-// articles into stories; then it sleeps until the next feed falls due.
-// SIGINT/SIGTERM end it after the round in hand (every stage writes its work
-// to the store as it goes, so nothing is lost or done twice).
+// `newsdesk poll`: the poller as a service: a worker (app/worker.hpp) with the
+// roles poll, fetch and cluster. It polls the feeds that are due, fetches and
+// extracts the pages of new entries and groups the new articles into stories
+// with a story writer it keeps from round to round; then it waits until the
+// next feed falls due or new work is announced. SIGINT/SIGTERM end it after
+// the batch in hand (every stage writes its work to the store as it goes, so
+// nothing is lost or done twice).
 #pragma once
 
 #include <atomic>
@@ -18,8 +20,7 @@
 namespace newsdesk::app {
 
 struct PollerOptions {
-  bool once = false;            // one round, then exit
-  int max_sleep_seconds = 300;  // wake at least this often to look for new sources
+  bool once = false;  // until nothing is due or waiting, then exit
   // Set by someone else to stop after the round (newsdesk serve). Without
   // it the poller stops on SIGINT/SIGTERM itself.
   const std::atomic<bool>* stop = nullptr;

@@ -48,6 +48,14 @@ struct PollConfig {
   int failing_after_hours = 72;     // a source failing this long is flagged in `sources list`
 };
 
+// Workers: the processes (on one machine or many) that share the desk's work
+// through the store (newsdesk worker, serve, poll).
+struct WorkerConfig {
+  int lease_seconds = 120;  // a claim's lease: a dead worker's feeds, pages and sites go to others after it
+  int batch = 64;           // feeds or pages claimed at a time
+  int idle_seconds = 60;    // the longest wait for work when nothing wakes a worker
+};
+
 struct ExtractConfig {
   std::int64_t max_html_bytes = 20 * 1024 * 1024;  // larger pages are refused
   int max_depth = 1000;                              // deeper DOM is flattened
@@ -167,6 +175,7 @@ struct Config {
   FetchConfig fetch;
   ExtractConfig extract;
   PollConfig poll;
+  WorkerConfig workers;
   ClusterConfig cluster;
   RankConfig rank;
   EditionConfig edition;

@@ -1,0 +1,340 @@
+#include "app/worker.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <map>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/pipeline.hpp"
+#include "app/scheduler.hpp"
+#include "app/story_writer.hpp"
+#include "core/metrics.hpp"
+#include "core/strings.hpp"
+#include "core/time.hpp"
+#include "core/url.hpp"
+#include "fetch/http_fetcher.hpp"
+#include "store/store.hpp"
+
+namespace newsdesk::app {
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_worker_signal(int) { g_stop = true; }
+
+std::string default_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return fmt::format("{}:{}", host[0] != '\0' ? host : "worker", ::getpid());
+}
+
+// The channels that wake a role's worker (Store::wait_for_work).
+std::vector<std::string> channels(const std::set<Role>& roles) {
+  std::vector<std::string> out;
+  for (Role r : roles) out.emplace_back(to_string(r));
+  return out;
+}
+
+void count_metrics(const PollReport& polled, const FetchReport& fetched, const ClusterReport& clustered) {
+  auto& metrics = core::Metrics::global();
+  const std::string polls = "newsdesk_feed_polls_total", polls_help = "Feed polls, by outcome.";
+  metrics.add(polls, polls_help, {{"outcome", "fetched"}}, static_cast<double>(polled.feeds - polled.not_modified - polled.failed));
+  metrics.add(polls, polls_help, {{"outcome", "not_modified"}}, static_cast<double>(polled.not_modified));
+  metrics.add(polls, polls_help, {{"outcome", "failed"}}, static_cast<double>(polled.failed));
+  metrics.add("newsdesk_feed_entries_total", "New feed entries stored.", {}, static_cast<double>(polled.new_entries));
+  const std::string pages = "newsdesk_page_fetches_total", pages_help = "Article pages fetched, by outcome.";
+  metrics.add(pages, pages_help, {{"outcome", "article"}}, static_cast<double>(fetched.articles));
+  metrics.add(pages, pages_help, {{"outcome", "failed"}}, static_cast<double>(fetched.failed));
+  metrics.add("newsdesk_stories_created_total", "New stories opened by clustering.", {}, static_cast<double>(clustered.new_stories));
+}
+
+class Worker {
+ public:
+  Worker(const core::Config& config, const WorkerOptions& options, const core::Clock& clock, const std::atomic<bool>& stop)
+      : config_(config),
+        options_(options),
+        clock_(clock),
+        stop_(stop),
+        holder_(options.name.empty() ? default_name() : options.name),
+        lease_(std::chrono::seconds(config.workers.lease_seconds)),
+        batch_(static_cast<size_t>(config.workers.batch)),
+        fetcher_(fetch::make_curl_fetcher(config.fetch)),
+        articles_(config),
+        writer_(config.cluster) {}
+
+  core::Result<WorkerReport> run() {
+    auto backoff = std::chrono::seconds(1);
+    while (!stop_) {
+      auto pass = one_pass();
+      if (!pass) {
+        // A lost connection or a failing statement costs the batch in hand:
+        // its claims run out and are taken again. The store is opened anew.
+        if (options_.once) return tl::unexpected(pass.error());
+        spdlog::error("worker {}: {}; trying again in {} s", holder_, pass.error().message, backoff.count());
+        drop_store();
+        pause(backoff);
+        backoff = std::min(backoff * 2, std::chrono::seconds(60));
+        continue;
+      }
+      backoff = std::chrono::seconds(1);
+      if (*pass > 0) continue;  // there may be more
+      if (options_.once) break;
+      wait_for_work();
+    }
+    return report_;
+  }
+
+ private:
+  // One round of every role; how many items they did.
+  core::Result<size_t> one_pass() {
+    if (!store_) {
+      ND_TRY_ASSIGN(opened, store::open_store(config_.store.location()));
+      store_ = std::move(*opened);
+      scheduler_.reset();
+    }
+    size_t done = 0;
+    const auto& roles = options_.roles;
+    if (roles.count(Role::kPoll) != 0 && !stop_) {
+      ND_TRY_ASSIGN(n, poll());
+      done += *n;
+    }
+    if (roles.count(Role::kFetch) != 0 && !stop_) {
+      ND_TRY_ASSIGN(n, fetch());
+      done += *n;
+    }
+    if (roles.count(Role::kCluster) != 0 && !stop_) {
+      ND_TRY_ASSIGN(n, cluster());
+      done += *n;
+    }
+    if (roles.count(Role::kSend) != 0 && !stop_) ND_TRY(send());
+    return done;
+  }
+
+  store::Claim claim(core::TimePoint now) const { return {holder_, now, now + lease_}; }
+
+  // Which of the claimed items this worker may fetch: those of sites it holds
+  // (taken now, or renewed). The others go back for the site's holder.
+  template <class Item, class DomainOf>
+  core::Result<std::vector<Item>> keep_held_sites(std::vector<Item> items, const DomainOf& domain_of,
+                                                  const store::Claim& c, std::vector<core::Id>& given_back) {
+    std::map<std::string, bool> held;
+    std::vector<Item> kept;
+    for (auto& item : items) {
+      const std::string domain = domain_of(item);
+      auto it = held.find(domain);
+      if (it == held.end()) {
+        ND_TRY_ASSIGN(taken, store_->sites().take(domain, c));
+        it = held.emplace(domain, *taken).first;
+      }
+      if (it->second) {
+        kept.push_back(std::move(item));
+      } else {
+        given_back.push_back(item.id);
+      }
+    }
+    report_.released += given_back.size();
+    return kept;
+  }
+
+  core::Result<size_t> poll() {
+    const auto now = clock_.now();
+    const auto c = claim(now);
+    ND_TRY_ASSIGN(ids, store_->feeds().claim_due(c, batch_));
+    if (ids->empty()) return size_t{0};
+    std::vector<core::Source> sources;
+    std::vector<core::Id> given_back;
+    for (core::Id id : *ids) {
+      ND_TRY_ASSIGN(source, store_->sources().get(id));
+      if (!*source) continue;
+      if (options_.once && !polled_.insert(id).second) {
+        given_back.push_back(id);  // polled in this run already: once means once
+        continue;
+      }
+      sources.push_back(std::move(**source));
+    }
+    ND_TRY_ASSIGN(kept, keep_held_sites(std::move(sources),
+                                        [](const core::Source& s) { return core::registrable_domain_of_url(s.feed_url); }, c,
+                                        given_back));
+    if (!given_back.empty()) ND_TRY(store_->feeds().release(given_back, holder_));
+    if (kept->empty()) return size_t{0};
+    ND_TRY_ASSIGN(polled, poll_sources(*store_, *fetcher_, config_.poll, *kept, now));
+    report_.feeds += polled->feeds;
+    report_.new_entries += polled->new_entries;
+    count_metrics(*polled, {}, {});
+    spdlog::info("worker {}: polled {} feeds ({} not modified, {} failed), {} new entries", holder_, polled->feeds,
+                 polled->not_modified, polled->failed, polled->new_entries);
+    return polled->feeds;
+  }
+
+  core::Result<size_t> fetch() {
+    const auto now = clock_.now();
+    const auto c = claim(now);
+    ND_TRY_ASSIGN(entries, store_->entries().claim_pending(c, batch_));
+    if (entries->empty()) return size_t{0};
+    std::vector<core::Id> given_back;
+    ND_TRY_ASSIGN(kept, keep_held_sites(std::move(*entries),
+                                        [](const store::StoredEntry& e) {
+                                          return e.domain.empty() ? core::registrable_domain_of_url(e.entry.url) : e.domain;
+                                        },
+                                        c, given_back));
+    if (!given_back.empty()) ND_TRY(store_->entries().release(given_back, holder_));
+    if (kept->empty()) return size_t{0};
+    ND_TRY_ASSIGN(fetched, articles_.fetch(*store_, *fetcher_, *kept, now));
+    report_.pages += fetched->pages;
+    report_.articles += fetched->articles;
+    count_metrics({}, *fetched, {});
+    spdlog::info("worker {}: fetched {} pages, {} new articles, {} failed", holder_, fetched->pages, fetched->articles,
+                 fetched->failed);
+    return fetched->pages;
+  }
+
+  core::Result<size_t> cluster() {
+    const auto now = clock_.now();
+    ND_TRY_ASSIGN(leads, store_->lead("cluster", claim(now)));
+    if (!*leads) {
+      writer_.forget();  // another writes stories; what this one knew goes stale
+      last_lead_.reset();
+      return size_t{0};
+    }
+    // A lead that may have run out since the last round may have passed to
+    // another writer and back: build the state afresh.
+    if (last_lead_ && now - *last_lead_ >= lease_) writer_.forget();
+    last_lead_ = now;
+    const bool was_warm = writer_.warm();
+    ND_TRY_ASSIGN(clustered, writer_.round(*store_, now));
+    if (!was_warm) {
+      ++report_.rebuilds;
+      spdlog::info("worker {}: leads the story writer; {} articles of the window replayed", holder_, writer_.replayed());
+    }
+    report_.clustered += clustered->articles;
+    report_.new_stories += clustered->new_stories;
+    count_metrics({}, {}, *clustered);
+    if (clustered->articles > 0) {
+      spdlog::info("worker {}: {} articles placed, {} new stories", holder_, clustered->articles, clustered->new_stories);
+    }
+    return clustered->articles;
+  }
+
+  // Editions at their send time (one sender per edition, by its own lease).
+  core::Result<void> send() {
+    const auto now = clock_.now();
+    if (next_send_look_ && now < *next_send_look_) return {};
+    if (!scheduler_) scheduler_ = std::make_unique<EditionScheduler>(config_, *store_, clock_);
+    auto next = scheduler_->run_due(&stop_);
+    if (!next) {
+      spdlog::error("worker {}: editions: {}", holder_, next.error().message);
+      next_send_look_ = now + std::chrono::minutes(1);  // a failing build costs that look, not the worker
+      return {};
+    }
+    next_send_look_ = std::min(*next, now + std::chrono::minutes(10));
+    return {};
+  }
+
+  // Sleeps until new work is announced, a feed falls due, an edition is to be
+  // looked at, or workers.idle_seconds pass; in steps of a second at most, so
+  // that a stop is seen promptly.
+  void wait_for_work() {
+    const auto now = clock_.now();
+    auto until = now + std::chrono::seconds(config_.workers.idle_seconds);
+    if (options_.roles.count(Role::kPoll) != 0 && store_) {
+      if (auto next = store_->feeds().next_due(); next && *next) until = std::min(until, std::max(**next, now));
+    }
+    if (options_.roles.count(Role::kSend) != 0 && next_send_look_) until = std::min(until, *next_send_look_);
+    const auto wake = channels(options_.roles);
+    while (!stop_ && clock_.now() < until && store_) {
+      auto woken = store_->wait_for_work(wake, std::chrono::milliseconds(1000));
+      if (!woken) {
+        drop_store();  // the next pass reconnects
+        return;
+      }
+      if (*woken) return;
+    }
+  }
+
+  void drop_store() {
+    scheduler_.reset();
+    store_.reset();
+    writer_.forget();
+    last_lead_.reset();
+  }
+
+  void pause(std::chrono::seconds d) {
+    const auto until = std::chrono::steady_clock::now() + d;
+    while (!stop_ && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+
+  const core::Config& config_;
+  const WorkerOptions& options_;
+  const core::Clock& clock_;
+  const std::atomic<bool>& stop_;
+  const std::string holder_;
+  const std::chrono::seconds lease_;
+  const size_t batch_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<fetch::HttpFetcher> fetcher_;
+  ArticleFetcher articles_;
+  StoryWriter writer_;
+  std::optional<core::TimePoint> last_lead_;
+  std::unique_ptr<EditionScheduler> scheduler_;
+  std::optional<core::TimePoint> next_send_look_;
+  std::set<core::Id> polled_;  // with `once`: the feeds polled in this run
+  WorkerReport report_;
+};
+
+}  // namespace
+
+const char* to_string(Role role) {
+  switch (role) {
+    case Role::kPoll: return "poll";
+    case Role::kFetch: return "fetch";
+    case Role::kCluster: return "cluster";
+    case Role::kSend: return "send";
+  }
+  return "?";
+}
+
+core::Result<std::set<Role>> parse_roles(const std::string& list) {
+  std::set<Role> out;
+  for (const auto& part : core::split(list, ',')) {
+    const std::string name(core::trim(part));
+    bool known = false;
+    for (Role r : {Role::kPoll, Role::kFetch, Role::kCluster, Role::kSend}) {
+      if (name == to_string(r)) {
+        out.insert(r);
+        known = true;
+      }
+    }
+    if (!known) {
+      return core::fail(core::ErrorCode::kInvalidInput,
+                        fmt::format("unknown role '{}' (the roles are poll, fetch, cluster, send)", name));
+    }
+  }
+  if (out.empty()) return core::fail(core::ErrorCode::kInvalidInput, "no role given (poll, fetch, cluster, send)");
+  return out;
+}
+
+core::Result<WorkerReport> run_worker(const core::Config& config, const WorkerOptions& options, const core::Clock& clock) {
+  const bool own_signals = options.stop == nullptr;
+  if (own_signals) {
+    g_stop = false;
+    std::signal(SIGINT, on_worker_signal);
+    std::signal(SIGTERM, on_worker_signal);
+  }
+  Worker worker(config, options, clock, own_signals ? g_stop : *options.stop);
+  auto report = worker.run();
+  if (own_signals) {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
+  return report;
+}
+
+}  // namespace newsdesk::app
