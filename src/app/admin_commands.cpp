@@ -1,5 +1,5 @@
 // The operator's housekeeping commands: subscribers, bounces, DKIM keys,
-// API tokens and the admin password.
+// API tokens, the admin password, and moving the store.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,10 +12,12 @@
 
 #include "app/bounces.hpp"
 #include "app/cli_support.hpp"
+#include "app/progress.hpp"
 #include "core/clock.hpp"
 #include "core/signed_link.hpp"
 #include "core/strings.hpp"
 #include "mail/dkim.hpp"
+#include "store/desk_copy.hpp"
 
 namespace newsdesk::app {
 
@@ -146,6 +148,43 @@ void add_dkim_command(CLI::App& app) {
     }
     std::printf("wrote %s\npublish this TXT record:\n%s._domainkey.%s. IN TXT %s\n", out.c_str(), selector.c_str(),
                 domain.c_str(), quoted.c_str());
+  });
+}
+
+void add_store_command(CLI::App& app) {
+  auto* store = app.add_subcommand("store", "The store itself: moving a desk between SQLite and PostgreSQL");
+  store->require_subcommand(1);
+  auto* copy = store->add_subcommand("copy", "Copy a whole desk, ids and the link secret kept, into a fresh store");
+  static std::string from, to;
+  copy->add_option("--from", from, "The desk to copy: an SQLite file or a postgresql:// URL")->required();
+  copy->add_option("--to", to, "A fresh, empty desk: an SQLite file (made if missing) or a postgresql:// URL "
+                               "(the database must exist)")->required();
+  copy->callback([] {
+    // A bar on stderr for each large table; the counts on stdout (URLs are
+    // not printed: they may carry a password).
+    constexpr std::int64_t kWorthABar = 10'000;
+    std::unique_ptr<Progress> bar;
+    std::string table;
+    size_t shown = 0;
+    auto report = need(store::copy_desk(from, to, [&](const store::CopyProgress& p) {
+      if (p.total < kWorthABar) return;
+      if (p.table != table) {
+        table = p.table;
+        bar = std::make_unique<Progress>("copying " + table, static_cast<size_t>(p.total));
+        shown = 0;
+      }
+      bar->advance(static_cast<size_t>(p.copied) - shown);
+      shown = static_cast<size_t>(p.copied);
+    }));
+    bar.reset();
+    std::int64_t rows = 0;
+    std::printf("%-16s %10s\n", "table", "rows");
+    for (const auto& t : report.tables) {
+      std::printf("%-16s %10lld\n", t.table.c_str(), static_cast<long long>(t.rows));
+      rows += t.rows;
+    }
+    std::printf("copied %lld rows in %zu tables (schema version %d); the counts agree on both sides\n",
+                static_cast<long long>(rows), report.tables.size(), report.schema_version);
   });
 }
 
