@@ -619,6 +619,14 @@ class SqliteStore final : public Store {
   Result<void> migrate() {
     ND_TRY(db_.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"));
     int current = schema_version();
+    const int known = sqlite_migrations().back().version;
+    if (current > known) {
+      // A newer newsdesk wrote this desk: what this one would write could break it.
+      return core::fail(ErrorCode::kDatabase,
+                        fmt::format("the desk's schema is at version {}, newer than this newsdesk knows ({}): "
+                                    "run the newsdesk that wrote it, or a newer one",
+                                    current, known));
+    }
     for (const auto& m : sqlite_migrations()) {
       if (m.version <= current) continue;
       auto applied = transaction([&]() -> Result<void> {
