@@ -17,10 +17,15 @@ mkdir mail
 server=$!
 for _ in $(seq 1200); do [[ -s port ]] && break; sleep 0.05; done
 web_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-# The send time: a minute ago in Tokyo, whatever the machine's zone (a time just after midnight
-# there would belong to yesterday's date, so a fixed early time is used then).
-send_time=$(TZ=Asia/Tokyo date -d '-1 minute' +%H:%M)
-[[ $send_time < "00:05" ]] && send_time="00:00"
+# The send time: a minute ago in Tokyo, whatever the machine's zone. Near midnight there
+# (00:00 to 00:04, when a minute ago may be yesterday's 23:59, and from 23:55, when serve
+# may start on the next day), 00:00: it has passed on either day.
+now_tokyo=$(TZ=Asia/Tokyo date +%H%M)
+if (( 10#$now_tokyo < 5 || 10#$now_tokyo >= 2355 )); then
+  send_time="00:00"
+else
+  send_time=$(TZ=Asia/Tokyo date -d '-1 minute' +%H:%M)
+fi
 cat > newsdesk.toml <<TOML
 $store_toml
 [web]
