@@ -99,6 +99,9 @@ class Worker {
       ND_TRY_ASSIGN(opened, store::open_store(config_.store.location()));
       store_ = std::move(*opened);
       scheduler_.reset();
+      // Listen before the first look for work, so that nothing announced
+      // between that look and the first wait goes unheard.
+      ND_TRY(store_->wait_for_work(channels(options_.roles), std::chrono::milliseconds(0)));
     }
     size_t done = 0;
     const auto& roles = options_.roles;
@@ -120,21 +123,38 @@ class Worker {
 
   store::Claim claim(core::TimePoint now) const { return {holder_, now, now + lease_}; }
 
+  // How many of one site's items a batch may hold: the fetcher spaces them
+  // per_domain_delay_ms apart (per_domain_concurrency at a time), and the
+  // batch must be done well within the lease, or the site and the items
+  // would pass to another worker while this one still asks.
+  size_t per_site_cap() const {
+    const auto delay_ms = static_cast<size_t>(std::max(config_.fetch.per_domain_delay_ms, 1));
+    const auto half_lease_ms = static_cast<size_t>(lease_.count()) * 1000 / 2;
+    return std::max<size_t>(1, half_lease_ms / delay_ms * static_cast<size_t>(std::max(config_.fetch.per_domain_concurrency, 1)));
+  }
+
   // Which of the claimed items this worker may fetch: those of sites it holds
-  // (taken now, or renewed). The others go back for the site's holder.
+  // (taken now, or renewed), as many per site as the lease leaves time for.
+  // The others go back, for the site's holder or a later batch.
   template <class Item, class DomainOf>
   core::Result<std::vector<Item>> keep_held_sites(std::vector<Item> items, const DomainOf& domain_of,
                                                   const store::Claim& c, std::vector<core::Id>& given_back) {
-    std::map<std::string, bool> held;
+    struct Site {
+      bool held = false;
+      size_t kept = 0;
+    };
+    std::map<std::string, Site> sites;
+    const size_t cap = per_site_cap();
     std::vector<Item> kept;
     for (auto& item : items) {
       const std::string domain = domain_of(item);
-      auto it = held.find(domain);
-      if (it == held.end()) {
+      auto it = sites.find(domain);
+      if (it == sites.end()) {
         ND_TRY_ASSIGN(taken, store_->sites().take(domain, c));
-        it = held.emplace(domain, *taken).first;
+        it = sites.emplace(domain, Site{*taken, 0}).first;
       }
-      if (it->second) {
+      if (it->second.held && it->second.kept < cap) {
+        ++it->second.kept;
         kept.push_back(std::move(item));
       } else {
         given_back.push_back(item.id);

@@ -44,7 +44,7 @@ struct WorkerReport {
   size_t clustered = 0;     // articles placed into stories
   size_t new_stories = 0;
   size_t rebuilds = 0;      // times the story writer built its state from the store
-  size_t released = 0;      // claims given back because another worker held their site
+  size_t released = 0;      // claims given back: another worker held their site, or a batch had its fill of it
 };
 
 core::Result<WorkerReport> run_worker(const core::Config& config, const WorkerOptions& options,

@@ -35,7 +35,7 @@ struct FetchConfig {
   int concurrency = 8;                // transfers at once
   bool allow_private_addresses = false;  // loopback/private targets; tests and the demo allow
   int per_domain_concurrency = 2;     // transfers at once to one registrable domain
-  int per_domain_delay_ms = 1000;     // between the end of one and the start of the next
+  int per_domain_delay_ms = 1000;     // at least this long between the starts of two transfers to one domain
   bool respect_robots = true;         // robots.txt (RFC 9309)
   int robots_cache_hours = 24;        // how long a robots.txt is believed
 };
