@@ -1,6 +1,5 @@
 // What the site's end-to-end tests start from: the store backends every test
-// that keeps a desk runs on, a folder of the test's own (removed afterwards),
-// and a story with one article from one outlet.
+// that keeps a desk runs on, and a story with one article from one outlet.
 //
 // A test that keeps a desk is value-parameterised over the backends and opens
 // a fresh desk (test_support::ScratchDatabase: a temporary SQLite file, or a
@@ -18,12 +17,8 @@
 // Without a reachable PostgreSQL server the postgresql variant fails; it never skips.
 #pragma once
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <string>
 
-#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/types.hpp"
@@ -31,22 +26,9 @@
 #include "test_store.hpp"
 
 namespace desk_fixture {
-namespace fs = std::filesystem;
 
 // "sqlite" and "postgresql", for INSTANTIATE_TEST_SUITE_P (named by test_support::BackendName).
 inline auto backends() { return ::testing::ValuesIn(newsdesk::test_support::store_backends()); }
-
-// A folder of the test's own for files other than the desk (mail, editions).
-struct TestDir {
-  fs::path path;
-  explicit TestDir(const std::string& name) : path(fs::temp_directory_path() / fmt::format("newsdesk-{}-{}", name, ::getpid())) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TestDir() { fs::remove_all(path); }
-  TestDir(const TestDir&) = delete;
-  TestDir& operator=(const TestDir&) = delete;
-};
 
 // Adds `source`, saves `story` and files `article` from that source under it.
 // Returns the article's id (0 after a failure, which fails the test).
