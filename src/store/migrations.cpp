@@ -235,6 +235,14 @@ CREATE TABLE leases (
   until  INTEGER NOT NULL
 );
 )sql"},
+      {12, "abuse limits counted by every process of the desk together (rate_limits)", R"sql(
+CREATE TABLE rate_limits (
+  key   TEXT PRIMARY KEY,
+  hits  INTEGER NOT NULL,
+  until INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX rate_limits_by_end ON rate_limits(until);
+)sql"},
   };
   return kMigrations;
 }

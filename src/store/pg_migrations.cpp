@@ -262,6 +262,15 @@ CREATE TRIGGER articles_notify AFTER INSERT ON articles REFERENCING NEW TABLE AS
 CREATE TRIGGER deliveries_notify AFTER INSERT ON deliveries REFERENCING NEW TABLE AS inserted
   FOR EACH STATEMENT EXECUTE FUNCTION newsdesk_notify_inserted('newsdesk_send');
 )sql"},
+      {12, "abuse limits counted by every process of the desk together (rate_limits)", R"sql(
+CREATE TABLE rate_limits (
+  key   TEXT PRIMARY KEY,
+  hits  BIGINT NOT NULL,
+  until BIGINT NOT NULL
+);
+-- Pruning reads the windows that ended.
+CREATE INDEX rate_limits_by_end ON rate_limits(until);
+)sql"},
   };
   return kMigrations;
 }

@@ -292,6 +292,33 @@ class SiteLeaseRepository {
   virtual Result<void> release_all(const std::string& holder) = 0;
 };
 
+// Abuse limits counted by every process of the desk together (sign-ups per
+// network and per address, admin logins per network), so that M web nodes
+// behind one load balancer allow what one node would.
+//
+// Fixed windows: a key's window opens at the first hit after its previous
+// window ended and lasts `window`; every hit in it counts (refused ones
+// too), and the first hit after it opens the next at 1. So a caller that
+// lets in hits up to `limit` lets in at most `limit` per window (2 x limit
+// across the end of one window and the start of the next), and a client
+// that keeps knocking once refused does not push its window further out.
+// Keys are the caller's, prefixed by their kind ("signup-ip:..."); they must
+// not hold an address in clear (callers hash what names a person).
+class RateLimitRepository {
+ public:
+  virtual ~RateLimitRepository() = default;
+  // Records one hit for `key` at `now` and returns the hits in its current
+  // window, this one included (1 for the first). One statement, atomic
+  // across connections and processes: n hits at once from any number of
+  // stores return 1..n, each once. Windows that ended are deleted on the
+  // way (prune, at most once a minute per store). kDatabase when the store
+  // failed; then nothing was counted.
+  virtual Result<int> hit(const std::string& key, core::TimePoint now, std::chrono::seconds window) = 0;
+  // Deletes the windows that ended at or before `now`; returns how many.
+  // PostgreSQL skips rows another connection is counting (they are live).
+  virtual Result<size_t> prune(core::TimePoint now) = 0;
+};
+
 // Full-text search over articles, for the site. Marked text carries
 // kMarkStart/kMarkEnd around the words that matched, for the page to escape
 // the rest and highlight those. An interface a PostgreSQL backend can
@@ -350,6 +377,7 @@ class Store {
   virtual BounceRepository& bounces() = 0;
   virtual SearchRepository& search() = 0;
   virtual SiteLeaseRepository& sites() = 0;
+  virtual RateLimitRepository& rate_limits() = 0;
   // Runs `work` in one transaction: committed when it succeeds, rolled back
   // when it returns an error.
   virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;

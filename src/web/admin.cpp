@@ -3,16 +3,20 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "core/signed_link.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
+#include "web/rate_limit.hpp"
 
 namespace newsdesk::web {
 namespace {
 
 using core::html_escape;
-using Steady = std::chrono::steady_clock;
+
+// Login attempts per network, counted by every web node together.
+constexpr RateLimit kLogins{"admin-login", 10, std::chrono::minutes(15)};
 
 std::string param(const Request& r, const std::string& name) {
   auto it = r.params.find(name);
@@ -75,13 +79,15 @@ Response Admin::login_page(const std::string& error, int status) {
 
 Response Admin::login(const Request& r) {
   {
-    std::lock_guard lock(limits_mutex_);
-    auto& tries = logins_[r.ip];
-    const auto now = Steady::now();
-    tries.erase(std::remove_if(tries.begin(), tries.end(), [&](Steady::time_point t) { return now - t > std::chrono::minutes(15); }),
-                tries.end());
-    if (tries.size() >= 10) return login_page("Too many attempts from your address; wait a quarter of an hour.", 429);
-    tries.push_back(now);
+    std::lock_guard lock(store_mutex_);
+    auto within = count_attempt(store_, kLogins, r.ip, clock_.now());
+    if (!within) {
+      // Fails closed: uncounted attempts would let a password be guessed without limit.
+      spdlog::error("admin login refused: the attempt could not be counted: {}", within.error().message);
+      return login_page("Logins are refused for now: the desk cannot count attempts (its store failed). Try again in a "
+                        "moment.", 503);
+    }
+    if (!*within) return login_page("Too many attempts from your address; wait a quarter of an hour.", 429);
   }
   if (!core::password_matches(param(r, "password"), config_.admin.password_hash)) return login_page("That is not the password.", 403);
   std::lock_guard lock(store_mutex_);

@@ -5,7 +5,8 @@
 // the editor's last word (pin, drop, move, retitle) before the send time, with
 // a preview of an edition not built yet (as it would be built now);
 // subscribers (search, state, history); bounces. Forms carry a token tied to
-// the session; logins are limited per IP.
+// the session; logins are limited per IP, counted in the store so that every
+// web node of the desk counts together (and refused while it cannot count).
 #pragma once
 
 #include <chrono>
@@ -64,8 +65,6 @@ class Admin {
   std::mutex& store_mutex_;
   const core::Clock& clock_;
   EditionPreview preview_;
-  std::mutex limits_mutex_;
-  std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> logins_;
 };
 
 }  // namespace newsdesk::web

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "core/signed_link.hpp"
 #include "core/strings.hpp"
@@ -12,7 +13,10 @@
 namespace newsdesk::web {
 namespace {
 
-using Steady = std::chrono::steady_clock;
+// Sign-ups per network in an hour, and confirmation mails per address in a
+// day ([subscribers] in the configuration).
+constexpr std::string_view kPerIp = "signup-ip";
+constexpr std::string_view kPerAddress = "signup-email";
 
 std::string param(const Request& r, const std::string& name) {
   auto it = r.params.find(name);
@@ -49,15 +53,12 @@ std::string Subscriptions::secret() {
   return s ? *s : std::string();
 }
 
-bool Subscriptions::allowed(std::map<std::string, std::vector<Steady::time_point>>& log, const std::string& key, int limit,
-                            std::chrono::seconds window) {
-  std::lock_guard lock(limits_mutex_);
-  const auto now = Steady::now();
-  auto& times = log[key];
-  times.erase(std::remove_if(times.begin(), times.end(), [&](Steady::time_point t) { return now - t > window; }), times.end());
-  if (static_cast<int>(times.size()) >= limit) return false;
-  times.push_back(now);
-  if (log.size() > 100000) log.clear();  // a flood of distinct keys must not grow memory without bound
+bool Subscriptions::allowed(const RateLimit& limit, const std::string& subject, core::TimePoint now) {
+  auto within = count_attempt(store_, limit, subject, now);
+  if (within) return *within;
+  // A store that cannot count must not turn readers away; what it can still
+  // do (keep the sign-up, send the mail) decides the rest.
+  spdlog::error("sign-up limit {} not counted, letting the sign-up in: {}", limit.kind, within.error().message);
   return true;
 }
 
@@ -121,7 +122,7 @@ Response Subscriptions::signup(const Request& r) {
   }
   // The network's sign-ups are counted before any DNS is asked: a flood of
   // made-up domains costs lookups only up to the limit.
-  if (!allowed(by_ip_, r.ip, config_.subscribers.signups_per_ip_per_hour, std::chrono::hours(1))) {
+  if (!allowed({kPerIp, config_.subscribers.signups_per_ip_per_hour, std::chrono::hours(1)}, r.ip, now)) {
     return page(429, {"Too many sign-ups", "Too many sign-ups came from your network in the last hour. Please try again later.", "",
                       ""});
   }
@@ -163,7 +164,7 @@ Response Subscriptions::signup(const Request& r) {
   }
   (void)store_.subscribers().add_consent({id, "signup", now, r.ip, kFormVersion,
                                           chosen.empty() ? "every edition" : core::join(chosen, ", ")});
-  if (!allowed(by_address_, email, config_.subscribers.signups_per_address_per_day, std::chrono::hours(24))) {
+  if (!allowed({kPerAddress, config_.subscribers.signups_per_address_per_day, std::chrono::hours(24)}, email, now)) {
     return page(200, check_inbox);  // that inbox has had enough confirmation mail today
   }
   const std::int64_t until = epoch(now) + config_.subscribers.confirm_hours * 3600LL;

@@ -8,7 +8,8 @@
 //   the inbox, does. The answer is the same whether the address is known.
 // - Links carry signed tokens (core/signed_link); confirmation links expire.
 // - Forms carry a token bound to a cookie (SameSite=Strict), a honeypot field
-//   that people leave empty, and sign-ups are limited per IP and per address.
+//   that people leave empty, and sign-ups are limited per IP and per address,
+//   counted in the store so that every web node of the desk counts together.
 // - Unsubscribing by one-click POST (RFC 8058) needs nothing more.
 #pragma once
 
@@ -26,6 +27,7 @@
 #include "store/store.hpp"
 #include "web/mail_domain.hpp"
 #include "web/pages.hpp"
+#include "web/rate_limit.hpp"
 
 namespace newsdesk::web {
 
@@ -67,8 +69,10 @@ class Subscriptions {
 
  private:
   std::string secret();
-  bool allowed(std::map<std::string, std::vector<std::chrono::steady_clock::time_point>>& log, const std::string& key,
-               int limit, std::chrono::seconds window);
+  // Counts a sign-up against `limit` in the store (shared by every web node,
+  // web/rate_limit); true while within it. Fails open: when the store cannot
+  // count, the reader is let in and the failure logged. Needs `store_mutex_`.
+  bool allowed(const RateLimit& limit, const std::string& subject, core::TimePoint now);
   Response page(int status, const SubscriptionPage& p);
   std::vector<std::string> edition_names() const;
   std::vector<EditionChoice> every_edition() const;  // each edition, chosen
@@ -80,8 +84,6 @@ class Subscriptions {
   ConfirmationMailer mailer_;
   const core::Clock& clock_;
   std::unique_ptr<MailDomainCheck> mail_domain_;  // with [subscribers] check_mx
-  std::mutex limits_mutex_;
-  std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> by_ip_, by_address_;
 };
 
 
