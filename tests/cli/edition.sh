@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # rank --explain, and the editor's last word: edition edit (pin/drop/move/retitle/list),
-# the deadline, edition build --date and edition show, on the demo's store.
+# the deadline, edition build --date and edition show, on the demo's desk. The demo
+# builds it in an SQLite file; on PostgreSQL (NEWSDESK_TEST_STORE, tests/cli/store_helper.sh)
+# `store copy` puts it into a fresh database first, and every command below works there.
 set -euo pipefail
 bin=$1
+source "$(dirname "${BASH_SOURCE[0]}")/store_helper.sh"
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+trap 'store_cleanup; rm -rf "$dir"' EXIT
 cd "$dir"
 "$bin" demo --once --out out --work work > /dev/null 2> demo.err || { cat demo.err; exit 1; }
-nd() { "$bin" --db work/newsdesk.db "$@"; }
+store_init work/newsdesk.db
+if [[ $store_backend != sqlite ]]; then
+  "$bin" store copy --from work/newsdesk.db --to "$store_location" > copy.out 2>&1 || { cat copy.out; exit 1; }
+fi
+nd() { "$bin" --db "$store_location" "$@"; }
 
 # rank: best first, every term explained; the drone swarm leads the sample day.
 nd rank --explain --limit 3 > ranked.txt
@@ -54,24 +61,24 @@ nd edition show | grep -q "Daily Headlines"
 
 # A further edition of the configuration: its own name and size.
 printf '[editions.brief]\nname = "Morning Brief"\nstories = 3\n' > brief.toml
-"$bin" --config brief.toml --db work/newsdesk.db edition build --edition brief --out brief > /dev/null
-"$bin" --config brief.toml --db work/newsdesk.db edition show --edition brief --format json > brief.json
+"$bin" --config brief.toml --db "$store_location" edition build --edition brief --out brief > /dev/null
+"$bin" --config brief.toml --db "$store_location" edition show --edition brief --format json > brief.json
 python3 -c 'import json; e = json.load(open("brief.json")); assert e["name"] == "Morning Brief" and len(e["items"]) == 3, (e["name"], len(e["items"]))'
-if "$bin" --config brief.toml --db work/newsdesk.db edition build --edition nightly 2> nightly.err; then echo "an unknown edition was built"; exit 1; fi
+if "$bin" --config brief.toml --db "$store_location" edition build --edition nightly 2> nightly.err; then echo "an unknown edition was built"; exit 1; fi
 grep -q "brief" nightly.err
 # DKIM: a key made by dkim keygen signs the edition's email; a broken key is a configuration error.
 "$bin" dkim keygen --algorithm ed25519 --domain news.example --selector s1 --out dkim.pem > keygen.txt
 grep -q '^s1._domainkey.news.example. IN TXT "v=DKIM1; k=ed25519; p=' keygen.txt || { cat keygen.txt; exit 1; }
 [[ $(stat -c %a dkim.pem) == 600 ]] || { echo "the private key is readable by others"; exit 1; }
 printf '[mail]\ndkim_key_file = "dkim.pem"\ndkim_domain = "news.example"\ndkim_selector = "s1"\n' > dkim.toml
-"$bin" --config dkim.toml --db work/newsdesk.db edition build --out signed > /dev/null
+"$bin" --config dkim.toml --db "$store_location" edition build --out signed > /dev/null
 head -c 200 signed/edition.eml | grep -q "^DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed; d=news.example; s=s1;" \
   || { head -c 400 signed/edition.eml; echo "the edition is not signed"; exit 1; }
 python3 -c 'import email, sys; from email import policy; m = email.message_from_binary_file(open("signed/edition.eml", "rb"), policy=policy.default); assert m["DKIM-Signature"] and m.is_multipart()'
 echo "not a key" > broken.pem
 printf '[mail]\ndkim_key_file = "broken.pem"\ndkim_domain = "news.example"\n' > broken.toml
 set +e
-"$bin" --config broken.toml --db work/newsdesk.db edition show > /dev/null 2> broken.err
+"$bin" --config broken.toml --db "$store_location" edition show > /dev/null 2> broken.err
 code=$?
 set -e
 [[ $code -eq 3 ]] || { echo "a broken DKIM key gave exit $code"; cat broken.err; exit 1; }
