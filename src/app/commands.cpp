@@ -253,6 +253,7 @@ void print_send_report(const core::Edition& edition, const SendReport& r, bool d
   for (const auto& [relay, n] : r.sent_by_relay) std::printf("  through %s: %zu\n", relay.c_str(), n);
   for (const auto& e : r.relay_errors) std::printf("  relay trouble: %s\n", e.c_str());
   if (r.next_retry) std::printf("  deferred copies are due again from %s\n", core::format_rfc3339(*r.next_retry).c_str());
+  for (const auto& other : r.other_senders) std::printf("  still held by the sender %s (its lease decides)\n", other.c_str());
 }
 
 void add_pipeline_commands(CLI::App& app, Globals& g) {

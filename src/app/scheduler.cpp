@@ -58,6 +58,10 @@ core::Result<core::TimePoint> EditionScheduler::run_due(const std::atomic<bool>*
     metrics.add(sends, help, {{"edition", name}, {"outcome", "failed"}}, static_cast<double>(report->failed));
     if (report->stopped) {
       next = std::min(next, now + std::chrono::minutes(1));  // no relay: try again soon
+    } else if (!report->other_senders.empty()) {
+      // Copies other senders still hold: sent by them, or by whoever looks
+      // again once their leases have run out.
+      next = std::min(next, now + std::chrono::seconds(config->workers.lease_seconds));
     } else if (report->next_retry) {
       next = std::min(next, std::max(*report->next_retry, now + std::chrono::seconds(1)));
     } else if (!report->interrupted) {

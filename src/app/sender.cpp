@@ -128,6 +128,7 @@ class SendRun {
       slot.pacer = mail::Pacer(config.mail.relays[i].messages_per_second);
       relays_.push_back(std::move(slot));
     }
+    lease_ = std::chrono::seconds(config.workers.lease_seconds);
     policy_.first_wait = std::chrono::minutes(config.mail.retry_base_minutes);
     policy_.give_up_after = std::chrono::hours(config.mail.retry_hours);
   }
@@ -141,70 +142,79 @@ class SendRun {
     ND_TRY_ASSIGN(secret, store_.secret("links"));
     link_secret_ = std::move(*secret);
     if (options_.dry_run) return dry_run();
-    ND_TRY(take_lease());
+    holder_ = this_run();
+    last_renewal_ = Steady::now();
     auto result = send_all();
-    (void)store_.deliveries().release_lease(edition_.id, holder_);
+    // What this run claimed and did not settle (it was stopped) is the
+    // others' at once, not after the lease.
+    auto released = store_.deliveries().release(edition_.id, holder_);
+    if (!released) spdlog::warn("send of {} ({}): {}", edition_.name, edition_.date, released.error().message);
     return result;
   }
 
  private:
-  // This process, as a lease holder: "host:pid".
-  static std::string this_process() {
+  static std::string host_name() {
     char host[256] = {0};
     ::gethostname(host, sizeof host - 1);
-    return fmt::format("{}:{}", host, ::getpid());
+    return host;
   }
 
-  // A holder on this machine whose process has ended (killed, crashed) is gone.
+  // This run, as the holder of the copies it claims: "host:pid:send-N" (N
+  // tells apart the runs of one process, which may send one edition at once).
+  static std::string this_run() {
+    static std::atomic<int> runs{0};
+    return fmt::format("{}:{}:send-{}", host_name(), ::getpid(), ++runs);
+  }
+
+  // A sender on this machine whose process has ended (killed, crashed) is
+  // gone: its copies need not wait for its lease to run out.
   static bool gone(const std::string& holder) {
-    size_t colon = holder.rfind(':');
-    if (colon == std::string::npos) return false;
-    std::string mine = this_process();
-    if (holder.substr(0, colon) != mine.substr(0, mine.rfind(':'))) return false;
-    pid_t pid = static_cast<pid_t>(std::atoll(holder.c_str() + colon + 1));
+    const size_t run = holder.rfind(':');
+    if (run == std::string::npos || run == 0) return false;
+    const size_t pid_at = holder.rfind(':', run - 1);
+    if (pid_at == std::string::npos || holder.substr(0, pid_at) != host_name()) return false;
+    const pid_t pid = static_cast<pid_t>(std::atoll(holder.c_str() + pid_at + 1));
     return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
   }
 
-  // One sender per edition: two would send the same copies.
-  core::Result<void> take_lease() {
-    holder_ = this_process();
+  store::Claim claim() const {
     const core::TimePoint now = clock_.now();
-    std::string other;
-    ND_TRY(store_.transaction([&]() -> core::Result<void> {
-      ND_TRY_ASSIGN(held_by, store_.deliveries().take_lease(edition_.id, holder_, now, now - kLeaseStale, &SendRun::gone));
-      other = *held_by;
-      return {};
-    }));
-    if (!other.empty()) {
-      return core::fail(core::ErrorCode::kRefused,
-                        fmt::format("edition {} of {} is being sent by {} (its lease is renewed every {} s; a sender that "
-                                    "died elsewhere frees it after {} s)",
-                                    edition_.date, edition_.name, other, kLeaseRenew.count(), kLeaseStale.count()));
-    }
-    last_renewal_ = Steady::now();
-    return {};
+    return {holder_, now, now + lease_};
   }
 
+  // Gives back the copies of senders that are gone; how many.
+  core::Result<size_t> free_gone_senders() {
+    ND_TRY_ASSIGN(holders, store_.deliveries().holders(edition_.id, clock_.now()));
+    size_t freed = 0;
+    for (const auto& other : *holders) {
+      if (other == holder_ || !gone(other)) continue;
+      ND_TRY_ASSIGN(n, store_.deliveries().release(edition_.id, other));
+      spdlog::info("send of {} ({}): {} copies of {}, which is gone, are free again", edition_.name, edition_.date, *n, other);
+      freed += *n;
+    }
+    return freed;
+  }
+
+  // Where the copies stand: while it changes, the other senders are at work.
+  core::Result<std::vector<size_t>> progress() {
+    ND_TRY_ASSIGN(c, store_.deliveries().counts(edition_.id));
+    return std::vector<size_t>{c->queued, c->sending, c->sent, c->deferred, c->failed, c->bounced};
+  }
+
+  // Several senders may send the edition at once, each claiming pages of its
+  // copies under a lease (DeliveryRepository::claim_due). When nothing is
+  // left to claim but other senders still hold copies, this one waits: they
+  // settle them, or one dies and its copies come back when its lease runs
+  // out (at once when it was on this machine). It stops waiting when they
+  // have made no progress for longer than a lease.
   core::Result<SendReport> send_all() {
     ND_TRY_ASSIGN(added, store_.deliveries().enqueue_confirmed(edition_.id, edition_.name, clock_.now()));
     report_.queued = *added;
-    for (int pass = 0; pass < options_.max_passes; ++pass) {
-      cursor_ = 0;
-      exhausted_ = false;
-      first_pass_ = pass == 0;
-      // Composing is CPU work and sending mostly waiting on the relay: a
-      // composer per core fills a short queue that a sender per connection
-      // empties, so neither waits on the other more than it must.
-      size_t senders = 0;
-      for (const auto& r : relays_) senders += static_cast<size_t>(r.config->connections);
-      senders = std::clamp<size_t>(senders, 1, 256);
-      const size_t composers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, senders);
-      ready_.open(2 * senders, composers, senders);
-      std::vector<std::thread> threads;
-      for (size_t i = 0; i < composers; ++i) threads.emplace_back([this] { compose_work(); });
-      for (size_t i = 0; i < senders; ++i) threads.emplace_back([this] { send_work(); });
-      for (auto& t : threads) t.join();
-      if (fatal_) return tl::unexpected(*fatal_);
+    ND_TRY(free_gone_senders());
+    std::optional<Steady::time_point> idle_since;
+    std::vector<size_t> progress_then;
+    for (int pass = 0; pass < options_.max_passes;) {
+      ND_TRY_ASSIGN(claimed, run_pass());
       if (interrupted_) {
         report_.interrupted = true;
         break;
@@ -215,6 +225,28 @@ class SendRun {
       }
       ND_TRY_ASSIGN(again, store_.deliveries().due(edition_.id, 0, 1, clock_.now()));
       if (again->empty()) break;
+      if (*claimed > 0) {
+        ++pass;  // what a lost connection deferred goes again in the next pass
+        idle_since.reset();
+        continue;
+      }
+      // What is left is held by other senders.
+      ND_TRY_ASSIGN(freed, free_gone_senders());
+      if (*freed > 0) continue;
+      ND_TRY_ASSIGN(progress_now, progress());
+      if (!idle_since || *progress_now != progress_then) {
+        idle_since = Steady::now();
+        progress_then = std::move(*progress_now);
+      } else if (Steady::now() - *idle_since > lease_ + kWaitStep) {
+        ND_TRY_ASSIGN(others, store_.deliveries().holders(edition_.id, clock_.now()));
+        report_.other_senders = std::move(*others);
+        break;
+      }
+      if (options_.stop != nullptr && *options_.stop) {
+        report_.interrupted = true;
+        break;
+      }
+      std::this_thread::sleep_for(kWaitStep);
     }
     ND_TRY_ASSIGN(counts, store_.deliveries().counts(edition_.id));
     report_.next_retry = counts->next_retry;
@@ -224,7 +256,31 @@ class SendRun {
     return report_;
   }
 
-  // The next due copy: the next of the page, else a new page from the store.
+  // One pass over what can be claimed now; how many copies it claimed.
+  core::Result<size_t> run_pass() {
+    {
+      std::lock_guard lock(work_mu_);
+      exhausted_ = false;
+      claimed_ = 0;
+    }
+    // Composing is CPU work and sending mostly waiting on the relay: a
+    // composer per core fills a short queue that a sender per connection
+    // empties, so neither waits on the other more than it must.
+    size_t senders = 0;
+    for (const auto& r : relays_) senders += static_cast<size_t>(r.config->connections);
+    senders = std::clamp<size_t>(senders, 1, 256);
+    const size_t composers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, senders);
+    ready_.open(2 * senders, composers, senders);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < composers; ++i) threads.emplace_back([this] { compose_work(); });
+    for (size_t i = 0; i < senders; ++i) threads.emplace_back([this] { send_work(); });
+    for (auto& t : threads) t.join();
+    std::lock_guard lock(work_mu_);
+    if (fatal_) return tl::unexpected(*fatal_);
+    return claimed_;
+  }
+
+  // The next due copy: the next of the page, else a page claimed from the store.
   std::optional<store::DueDelivery> next_job() {
     std::lock_guard lock(work_mu_);
     if (fatal_) return std::nullopt;
@@ -234,15 +290,15 @@ class SendRun {
     }
     if (page_.empty() && !exhausted_) {
       std::lock_guard store_lock(store_mu_);
-      auto rows = store_.deliveries().due(edition_.id, cursor_, options_.page, clock_.now());
+      auto rows = store_.deliveries().claim_due(edition_.id, claim(), options_.page);
       if (!rows) {
         fatal_ = rows.error();
         return std::nullopt;
       }
       if (rows->empty()) exhausted_ = true;
+      claimed_ += rows->size();
       for (auto& r : *rows) {
-        cursor_ = r.subscriber_id;
-        if (first_pass_ && r.state == core::DeliveryState::kSending) ++report_.resumed;
+        if (r.state == core::DeliveryState::kSending) ++report_.resumed;
         page_.push_back(std::move(r));
       }
     }
@@ -322,9 +378,10 @@ class SendRun {
       std::lock_guard lock(store_mu_);
       done = store_.transaction([&]() -> core::Result<void> {
         ND_TRY(write());
-        if (Steady::now() - last_renewal_ < kLeaseRenew) return {};
+        // The claimed copies not sent yet stay this run's: renewed well within the lease.
+        if (Steady::now() - last_renewal_ < lease_ / 4) return {};
         last_renewal_ = Steady::now();
-        return store_.deliveries().renew_lease(edition_.id, holder_, clock_.now());
+        return store_.deliveries().renew(edition_.id, claim());
       });
     }
     if (done) return true;
@@ -493,8 +550,8 @@ class SendRun {
   std::string link_secret_;  // signs the readers' unsubscribe and preferences links
   mail::RetryPolicy policy_;
 
-  static constexpr std::chrono::seconds kLeaseRenew{10};
-  static constexpr std::chrono::seconds kLeaseStale{60};
+  static constexpr std::chrono::milliseconds kWaitStep{500};  // looking again at copies other senders hold
+  std::chrono::seconds lease_{120};  // [workers] lease_seconds: how long a claim holds without renewal
   std::string holder_;
 
   std::mutex store_mu_;  // the store, report_ and the lease's renewal
@@ -504,11 +561,10 @@ class SendRun {
   ReadyQueue<Ready> ready_;
 
   std::mutex work_mu_;  // what is left to send
-  std::deque<store::DueDelivery> page_;
-  core::Id cursor_ = 0;
+  std::deque<store::DueDelivery> page_;  // claimed, not yet composed
+  size_t claimed_ = 0;                   // this pass
   bool exhausted_ = false;
   bool interrupted_ = false;
-  bool first_pass_ = true;
   std::optional<core::Error> fatal_;
 
   std::mutex relay_mu_;  // the relays' slots and the domains' pace

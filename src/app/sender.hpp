@@ -7,6 +7,14 @@
 // go again when the send resumes (with the same Message-ID, which mailbox
 // providers and clients collapse). Nothing else can be sent twice.
 //
+// Several senders (threads, processes, machines) may send one edition at
+// once: each claims pages of its copies under a lease of [workers]
+// lease_seconds naming it ("host:pid:send-N"), renewed as it sends, so no
+// copy goes to two of them. A sender killed leaves its copies to the others
+// when its lease runs out (at once to a sender on its machine, which sees
+// its process gone); a sender with nothing left to claim waits for what the
+// others hold.
+//
 // Copies go out over a pool of SMTP sessions: each relay of [mail.relays]
 // gives its `connections`, tried in the file's order, the next taking over
 // when one cannot be reached. Rates are kept per relay and per destination
@@ -35,7 +43,7 @@ namespace newsdesk::app {
 
 struct SendOptions {
   bool dry_run = false;  // compose every due copy and greet every relay; send and record nothing
-  size_t page = 500;     // due copies read from the store at a time
+  size_t page = 500;     // due copies claimed from the store at a time (for [workers] lease_seconds, renewed as they go)
   int max_passes = 3;    // passes over the due copies in one run (a lost connection's copies go again)
   const std::atomic<bool>* stop = nullptr;  // when set: no new copy is started; those in flight finish
   // Told, one call at a time, of each copy's place in the pacing: the relay,
@@ -66,6 +74,10 @@ struct SendReport {
   std::vector<std::string> relay_errors;  // relays that could not be used, and why
   bool stopped = false;                   // no relay could take the rest: they stay queued
   bool interrupted = false;               // SendOptions::stop was set: the rest stay queued, resumable
+  // Other senders that still held copies of the edition when this one gave
+  // up waiting for them (they made no progress for a lease): theirs to send,
+  // anyone's once their leases run out.
+  std::vector<std::string> other_senders;
   std::optional<core::TimePoint> next_retry;  // when deferred copies are due again
 };
 

@@ -243,7 +243,8 @@ class Worker {
     return clustered->articles;
   }
 
-  // Editions at their send time (one sender per edition, by its own lease).
+  // Editions at their send time (every worker with the role sends a share of
+  // each edition's copies, claimed under leases).
   core::Result<void> send() {
     const auto now = clock_.now();
     if (next_send_look_ && now < *next_send_look_) return {};

@@ -243,6 +243,11 @@ CREATE TABLE rate_limits (
 ) WITHOUT ROWID;
 CREATE INDEX rate_limits_by_end ON rate_limits(until);
 )sql"},
+      {13, "several senders share an edition: leases on its copies (deliveries.lease_holder, lease_until), not on the edition", R"sql(
+ALTER TABLE deliveries ADD COLUMN lease_holder TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN lease_until INTEGER;
+DROP TABLE send_leases;
+)sql"},
   };
   return kMigrations;
 }

@@ -2,6 +2,7 @@
 // repositories, full-text search, and the store itself (transactions,
 // migrations, secrets, counts). Each means what its SQLite twin means
 // (sqlite_delivery_store.cpp).
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 
@@ -240,9 +241,6 @@ core::DeliveryState delivery_state(const std::string& s) {
   return core::DeliveryState::kQueued;
 }
 
-// The advisory lock key space of send leases (the second key is the edition).
-constexpr std::int64_t kLeaseLockSpace = 0x6E64'6C65;  // "ndle"
-
 class PgDeliveries final : public DeliveryRepository {
  public:
   explicit PgDeliveries(PgConnection& db) : db_(db) {}
@@ -271,7 +269,9 @@ class PgDeliveries final : public DeliveryRepository {
     ND_PG_QUERY(q, db_, R"sql(UPDATE deliveries SET state = $1, last_error = $2, updated_at = $3,
       attempts = attempts + CASE WHEN $1 = 'sending' THEN 1 ELSE 0 END,
       first_attempt_at = CASE WHEN $1 = 'sending' THEN COALESCE(first_attempt_at, $3) ELSE first_attempt_at END,
-      retry_at = $6, relay = CASE WHEN $7::text = '' THEN relay ELSE $7::text END
+      retry_at = $6, relay = CASE WHEN $7::text = '' THEN relay ELSE $7::text END,
+      lease_holder = CASE WHEN $1 = 'sending' THEN lease_holder ELSE '' END,
+      lease_until = CASE WHEN $1 = 'sending' THEN lease_until ELSE NULL END
       WHERE edition_id = $4 AND subscriber_id = $5)sql",
                 {core::to_string(state), error, seconds(now), edition_id, subscriber_id, seconds(retry_at), relay});
     if (q.affected() == 0) {
@@ -285,49 +285,42 @@ class PgDeliveries final : public DeliveryRepository {
       WHERE d.edition_id = $1 AND d.subscriber_id > $2 AND s.state = 'confirmed' AND NOT s.paused
         AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= $3))
       ORDER BY d.subscriber_id LIMIT $4)sql", {edition_id, after, seconds(now), static_cast<std::int64_t>(limit)});
-    std::vector<DueDelivery> out;
-    out.reserve(static_cast<size_t>(q.size()));
-    for (PgRow row : q) {
-      DueDelivery d;
-      d.subscriber_id = row.integer(0);
-      d.email = row.text(1);
-      d.state = delivery_state(row.text(2));
-      d.attempts = static_cast<int>(row.integer(3));
-      d.first_attempt_at = optional_time(row, 4);
-      out.push_back(std::move(d));
-    }
+    return read_due(q);
+  }
+  Result<std::vector<DueDelivery>> claim_due(Id edition_id, const Claim& claim, size_t limit) override {
+    // As PgEntries::claim_pending: copies another claimer is taking are
+    // skipped, and the pick runs once. Only the deliveries are locked.
+    ND_PG_QUERY(q, db_, R"sql(WITH picked AS MATERIALIZED (
+        SELECT d.subscriber_id FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+        WHERE d.edition_id = $1 AND s.state = 'confirmed' AND NOT s.paused
+          AND (d.lease_until IS NULL OR d.lease_until <= $4)
+          AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= $4))
+        ORDER BY d.subscriber_id LIMIT $5 FOR UPDATE OF d SKIP LOCKED)
+      UPDATE deliveries d SET lease_holder = $2, lease_until = $3 FROM picked, subscribers s
+      WHERE d.edition_id = $1 AND d.subscriber_id = picked.subscriber_id AND s.id = d.subscriber_id
+      RETURNING d.subscriber_id, s.email, d.state, d.attempts, d.first_attempt_at)sql",
+                {edition_id, claim.holder, seconds(claim.until), seconds(claim.now), static_cast<std::int64_t>(limit)});
+    std::vector<DueDelivery> out = read_due(q);
+    std::sort(out.begin(), out.end(), [](const DueDelivery& a, const DueDelivery& b) { return a.subscriber_id < b.subscriber_id; });
     return out;
   }
-  Result<std::string> take_lease(Id edition_id, const std::string& holder, TimePoint now, TimePoint stale_before,
-                                 const std::function<bool(const std::string&)>& gone) override {
-    // SQLite's BEGIN IMMEDIATE lets one writer in at a time; here two senders'
-    // transactions would both read the old lease and both take it. The
-    // edition's advisory lock, held to the end of the caller's transaction,
-    // lets one of them in at a time (outside a transaction it guards nothing).
-    ND_TRY(db_.query("SELECT pg_advisory_xact_lock($1::integer, ($2::bigint % 2147483647)::integer)",
-                {kLeaseLockSpace, edition_id}));
-    ND_PG_QUERY(q, db_, "SELECT holder, heartbeat_at FROM send_leases WHERE edition_id = $1", {edition_id});
-    if (!q.empty()) {
-      const std::string other = q.front().text(0);
-      const bool stale = q.front().integer(1) < seconds(stale_before);
-      if (other != holder && !stale && !gone(other)) return other;
-    }
-    ND_TRY(db_.query(R"sql(INSERT INTO send_leases(edition_id, holder, heartbeat_at) VALUES ($1, $2, $3)
-      ON CONFLICT (edition_id) DO UPDATE SET holder = excluded.holder, heartbeat_at = excluded.heartbeat_at)sql",
-                {edition_id, holder, seconds(now)}));
-    return std::string();
-  }
-  Result<void> renew_lease(Id edition_id, const std::string& holder, TimePoint now) override {
-    ND_PG_QUERY(q, db_, "UPDATE send_leases SET heartbeat_at = $1 WHERE edition_id = $2 AND holder = $3",
-                {seconds(now), edition_id, holder});
-    if (q.affected() == 0) {
-      return core::fail(ErrorCode::kRefused, fmt::format("the send of edition {} was taken over by another sender", edition_id));
-    }
+  Result<void> renew(Id edition_id, const Claim& claim) override {
+    ND_TRY(db_.query("UPDATE deliveries SET lease_until = $1 WHERE edition_id = $2 AND lease_holder = $3",
+                     {seconds(claim.until), edition_id, claim.holder}));
     return {};
   }
-  Result<void> release_lease(Id edition_id, const std::string& holder) override {
-    ND_TRY(db_.query("DELETE FROM send_leases WHERE edition_id = $1 AND holder = $2", {edition_id, holder}));
-    return {};
+  Result<size_t> release(Id edition_id, const std::string& holder) override {
+    ND_PG_QUERY(q, db_, "UPDATE deliveries SET lease_holder = '', lease_until = NULL WHERE edition_id = $1 AND lease_holder = $2",
+                {edition_id, holder});
+    return q.affected();
+  }
+  Result<std::vector<std::string>> holders(Id edition_id, TimePoint now) override {
+    ND_PG_QUERY(q, db_, R"sql(SELECT DISTINCT lease_holder FROM deliveries
+      WHERE edition_id = $1 AND lease_holder <> '' AND lease_until > $2 ORDER BY lease_holder)sql",
+                {edition_id, seconds(now)});
+    std::vector<std::string> out;
+    for (PgRow row : q) out.push_back(row.text(0));
+    return out;
   }
   Result<DeliveryCounts> counts(Id edition_id) override {
     ND_PG_QUERY(q, db_, "SELECT state, COUNT(*), MIN(retry_at) FROM deliveries WHERE edition_id = $1 GROUP BY state",
@@ -367,6 +360,21 @@ class PgDeliveries final : public DeliveryRepository {
   }
 
  private:
+  // Rows of (subscriber_id, email, state, attempts, first_attempt_at).
+  static std::vector<DueDelivery> read_due(const PgRows& rows) {
+    std::vector<DueDelivery> out;
+    out.reserve(static_cast<size_t>(rows.size()));
+    for (PgRow row : rows) {
+      DueDelivery d;
+      d.subscriber_id = row.integer(0);
+      d.email = row.text(1);
+      d.state = delivery_state(row.text(2));
+      d.attempts = static_cast<int>(row.integer(3));
+      d.first_attempt_at = optional_time(row, 4);
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
   PgConnection& db_;
 };
 

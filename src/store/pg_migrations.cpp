@@ -271,6 +271,11 @@ CREATE TABLE rate_limits (
 -- Pruning reads the windows that ended.
 CREATE INDEX rate_limits_by_end ON rate_limits(until);
 )sql"},
+      {13, "several senders share an edition: leases on its copies (deliveries.lease_holder, lease_until), not on the edition", R"sql(
+ALTER TABLE deliveries ADD COLUMN lease_holder TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN lease_until BIGINT;
+DROP TABLE send_leases;
+)sql"},
   };
   return kMigrations;
 }

@@ -1,4 +1,5 @@
 // The SQLite backend of the edition, subscriber and delivery repositories.
+#include <algorithm>
 #include <map>
 #include <thread>
 
@@ -309,7 +310,9 @@ class SqliteDeliveries final : public DeliveryRepository {
     ND_PREPARE(q, db_, R"sql(UPDATE deliveries SET state = ?1, last_error = ?2, updated_at = ?3,
       attempts = attempts + CASE WHEN ?1 = 'sending' THEN 1 ELSE 0 END,
       first_attempt_at = CASE WHEN ?1 = 'sending' THEN COALESCE(first_attempt_at, ?3) ELSE first_attempt_at END,
-      retry_at = ?6, relay = CASE WHEN ?7 = '' THEN relay ELSE ?7 END
+      retry_at = ?6, relay = CASE WHEN ?7 = '' THEN relay ELSE ?7 END,
+      lease_holder = CASE WHEN ?1 = 'sending' THEN lease_holder ELSE '' END,
+      lease_until = CASE WHEN ?1 = 'sending' THEN lease_until ELSE NULL END
       WHERE edition_id = ?4 AND subscriber_id = ?5)sql");
     const char* name = core::to_string(state);
     std::optional<std::int64_t> retry;
@@ -328,48 +331,48 @@ class SqliteDeliveries final : public DeliveryRepository {
         AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= ?3))
       ORDER BY d.subscriber_id LIMIT ?4)sql");
     q.bind(1, edition_id).bind(2, after).bind(3, seconds(now)).bind(4, static_cast<std::int64_t>(limit));
-    std::vector<DueDelivery> out;
+    return read_due(q);
+  }
+  Result<std::vector<DueDelivery>> claim_due(Id edition_id, const Claim& claim, size_t limit) override {
+    // One statement, so one write transaction: two claimers cannot both
+    // find a copy free (see SqliteFeeds::claim_due).
+    ND_PREPARE(q, db_, R"sql(UPDATE deliveries SET lease_holder = ?2, lease_until = ?3
+      WHERE edition_id = ?1 AND subscriber_id IN (
+        SELECT d.subscriber_id FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+        WHERE d.edition_id = ?1 AND s.state = 'confirmed' AND s.paused = 0
+          AND (d.lease_until IS NULL OR d.lease_until <= ?4)
+          AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= ?4))
+        ORDER BY d.subscriber_id LIMIT ?5)
+      RETURNING subscriber_id, (SELECT email FROM subscribers WHERE id = deliveries.subscriber_id), state, attempts,
+        first_attempt_at)sql");
+    q.bind(1, edition_id).bind(2, claim.holder).bind(3, seconds(claim.until)).bind(4, seconds(claim.now))
+        .bind(5, static_cast<std::int64_t>(limit));
+    ND_TRY_ASSIGN(out, read_due(q));
+    std::sort(out->begin(), out->end(), [](const DueDelivery& a, const DueDelivery& b) { return a.subscriber_id < b.subscriber_id; });
+    return std::move(*out);
+  }
+  Result<void> renew(Id edition_id, const Claim& claim) override {
+    ND_PREPARE(q, db_, "UPDATE deliveries SET lease_until = ? WHERE edition_id = ? AND lease_holder = ?");
+    q.bind(1, seconds(claim.until)).bind(2, edition_id).bind(3, claim.holder);
+    return q.run();
+  }
+  Result<size_t> release(Id edition_id, const std::string& holder) override {
+    ND_PREPARE(q, db_, "UPDATE deliveries SET lease_holder = '', lease_until = NULL WHERE edition_id = ? AND lease_holder = ?");
+    q.bind(1, edition_id).bind(2, holder);
+    ND_TRY(q.run());
+    return static_cast<size_t>(db_.changes());
+  }
+  Result<std::vector<std::string>> holders(Id edition_id, TimePoint now) override {
+    ND_PREPARE(q, db_, R"sql(SELECT DISTINCT lease_holder FROM deliveries
+      WHERE edition_id = ? AND lease_holder <> '' AND lease_until > ? ORDER BY lease_holder)sql");
+    q.bind(1, edition_id).bind(2, seconds(now));
+    std::vector<std::string> out;
     for (;;) {
-      auto row = q.step();
-      if (!row) return tl::unexpected(row.error());
+      ND_TRY_ASSIGN(row, q.step());
       if (!*row) break;
-      DueDelivery d;
-      d.subscriber_id = q.integer(0);
-      d.email = q.text(1);
-      d.state = delivery_state(q.text(2));
-      d.attempts = static_cast<int>(q.integer(3));
-      if (auto first = q.optional_integer(4)) d.first_attempt_at = time_at(*first);
-      out.push_back(std::move(d));
+      out.push_back(q.text(0));
     }
     return out;
-  }
-  Result<std::string> take_lease(Id edition_id, const std::string& holder, TimePoint now, TimePoint stale_before,
-                                 const std::function<bool(const std::string&)>& gone) override {
-    ND_PREPARE(q, db_, "SELECT holder, heartbeat_at FROM send_leases WHERE edition_id = ?");
-    q.bind(1, edition_id);
-    ND_TRY_ASSIGN(row, q.step());
-    if (*row) {
-      std::string other = q.text(0);
-      bool stale = q.integer(1) < seconds(stale_before);
-      if (other != holder && !stale && !gone(other)) return other;
-    }
-    ND_PREPARE(put, db_, R"sql(INSERT INTO send_leases(edition_id, holder, heartbeat_at) VALUES (?1, ?2, ?3)
-      ON CONFLICT(edition_id) DO UPDATE SET holder = excluded.holder, heartbeat_at = excluded.heartbeat_at)sql");
-    put.bind(1, edition_id).bind(2, holder).bind(3, seconds(now));
-    ND_TRY(put.run());
-    return std::string();
-  }
-  Result<void> renew_lease(Id edition_id, const std::string& holder, TimePoint now) override {
-    ND_PREPARE(q, db_, "UPDATE send_leases SET heartbeat_at = ? WHERE edition_id = ? AND holder = ?");
-    q.bind(1, seconds(now)).bind(2, edition_id).bind(3, holder);
-    ND_TRY(q.run());
-    if (db_.changes() == 0) return core::fail(ErrorCode::kRefused, fmt::format("the send of edition {} was taken over by another sender", edition_id));
-    return {};
-  }
-  Result<void> release_lease(Id edition_id, const std::string& holder) override {
-    ND_PREPARE(q, db_, "DELETE FROM send_leases WHERE edition_id = ? AND holder = ?");
-    q.bind(1, edition_id).bind(2, holder);
-    return q.run();
   }
   Result<DeliveryCounts> counts(Id edition_id) override {
     ND_PREPARE(q, db_, "SELECT state, COUNT(*), MIN(retry_at) FROM deliveries WHERE edition_id = ? GROUP BY state");
@@ -415,6 +418,23 @@ class SqliteDeliveries final : public DeliveryRepository {
   }
 
  private:
+  // Rows of (subscriber_id, email, state, attempts, first_attempt_at).
+  static Result<std::vector<DueDelivery>> read_due(Statement& q) {
+    std::vector<DueDelivery> out;
+    for (;;) {
+      auto row = q.step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) break;
+      DueDelivery d;
+      d.subscriber_id = q.integer(0);
+      d.email = q.text(1);
+      d.state = delivery_state(q.text(2));
+      d.attempts = static_cast<int>(q.integer(3));
+      if (auto first = q.optional_integer(4)) d.first_attempt_at = time_at(*first);
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
   Database& db_;
 };
 

@@ -258,6 +258,8 @@ class DeliveryRepository {
   virtual Result<size_t> enqueue_confirmed(Id edition_id, const std::string& edition_name, core::TimePoint now) = 0;
   // Moves a copy to `state`. 'sending' counts an attempt (and remembers the
   // first); 'deferred' waits until `retry_at`; `relay` names who took it.
+  // Every state but 'sending' ends the copy's claim (claim_due): 'sending'
+  // keeps it, so that no other sender takes a copy in flight.
   virtual Result<void> set_state(Id edition_id, Id subscriber_id, core::DeliveryState state,
                                  const std::string& error, core::TimePoint now,
                                  std::optional<core::TimePoint> retry_at = std::nullopt, const std::string& relay = "") = 0;
@@ -267,15 +269,24 @@ class DeliveryRepository {
   // has come; to confirmed subscribers only.
   virtual Result<std::vector<DueDelivery>> due(Id edition_id, Id after, size_t limit, core::TimePoint now) = 0;
   virtual Result<DeliveryCounts> counts(Id edition_id) = 0;
-  // One sender per edition at a time. Takes the edition's lease for
-  // `holder` unless another holds it with a heartbeat newer than
-  // `stale_before` and `gone` does not say that holder is gone; returns the
-  // other holder when refused, "" when taken.
-  virtual Result<std::string> take_lease(Id edition_id, const std::string& holder, core::TimePoint now,
-                                         core::TimePoint stale_before,
-                                         const std::function<bool(const std::string&)>& gone) = 0;
-  virtual Result<void> renew_lease(Id edition_id, const std::string& holder, core::TimePoint now) = 0;
-  virtual Result<void> release_lease(Id edition_id, const std::string& holder) = 0;
+  // Several senders of one edition share its copies. Up to `limit` of the
+  // copies due at `claim.now` (as due() chooses them: those a stopped run
+  // left 'sending', the 'queued', the 'deferred' whose time has come; to
+  // confirmed subscribers only), in subscriber-id order, claimed for
+  // `claim.holder` until `claim.until`: none that any holder (this one too)
+  // holds under a live lease, so a copy a stopped run left 'sending' comes
+  // back only when its lease has run out. set_state() to any state but
+  // 'sending' ends the claim. PostgreSQL: FOR UPDATE SKIP LOCKED (claimers
+  // never wait on each other); SQLite: one UPDATE ... RETURNING.
+  virtual Result<std::vector<DueDelivery>> claim_due(Id edition_id, const Claim& claim, size_t limit) = 0;
+  // Moves the lease of every copy of the edition `claim.holder` still holds
+  // to `claim.until` (a sender renews well within its lease).
+  virtual Result<void> renew(Id edition_id, const Claim& claim) = 0;
+  // Gives back every copy of the edition `holder` holds, whatever its state
+  // (a sender that stops, or one found dead); returns how many.
+  virtual Result<size_t> release(Id edition_id, const std::string& holder) = 0;
+  // Who holds copies of the edition under a live lease at `now`, by name.
+  virtual Result<std::vector<std::string>> holders(Id edition_id, core::TimePoint now) = 0;
 };
 
 // Sites given to one worker at a time, so that several workers together never

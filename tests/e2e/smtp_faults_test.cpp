@@ -7,8 +7,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -422,6 +429,80 @@ TEST_P(SenderFaults, ADestinationDomainsRateSpacesItsCopiesOnly) {
   ASSERT_EQ(slow.size(), 6u);
   EXPECT_GE(PacedSlots::closest(slow), std::chrono::milliseconds(100));
   EXPECT_EQ(paced.of("fast.example").size(), 20u);
+}
+
+namespace {
+
+// The recipients of every message the server stored, each as often as it came.
+std::map<std::string, int> recipients_stored(const Server& server) {
+  std::map<std::string, int> seen;
+  for (const auto& f : fs::directory_iterator(server.dir / "mail")) {
+    if (!f.is_regular_file()) continue;
+    std::ifstream in(f.path());
+    std::string from, to;
+    std::getline(in, from);
+    std::getline(in, to);
+    const std::string prefix = "X-Envelope-To: ";
+    EXPECT_EQ(to.rfind(prefix, 0), 0u) << f.path();
+    if (!to.empty() && to.back() == '\r') to.pop_back();
+    std::stringstream list(to.substr(std::min(prefix.size(), to.size())));
+    for (std::string rcpt; std::getline(list, rcpt, ',');) ++seen[rcpt];
+  }
+  return seen;
+}
+
+}  // namespace
+
+// Two senders at once on one edition, each with a store of its own (as two
+// processes or machines would be): every reader gets one copy, and both send.
+TEST_P(SenderFaults, TwoSendersAtOnceSendEveryCopyExactlyOnce) {
+  auto server = fault_server("twosenders", "");
+  ASSERT_GT(server.port, 0);
+  constexpr int kReaders = 200;
+  std::vector<std::string> list;
+  for (int i = 0; i < kReaders; ++i) list.push_back(fmt::format("r{}@reader.example", i));
+  readers(list);
+  add_relay("local", server.port, 2);
+  auto other = store::open_store(desk_->location());
+  ASSERT_TRUE(other) << other.error().message;
+
+  // Each sender's first copy waits (a minute at most) until the other has one
+  // in hand too: by then each has claimed a page the other cannot take, so
+  // both send some, whichever starts first. Pages of 5 copies.
+  std::mutex mu;
+  std::condition_variable both;
+  int arrived = 0;
+  bool met = true;
+  auto options = [&] {
+    app::SendOptions o;
+    o.page = 5;
+    o.paced = [&, first = std::make_shared<bool>(true)](const std::string&, const std::string&, std::chrono::steady_clock::time_point) {
+      if (!std::exchange(*first, false)) return;
+      std::unique_lock lock(mu);
+      ++arrived;
+      both.notify_all();
+      if (!both.wait_for(lock, std::chrono::minutes(1), [&] { return arrived >= 2; })) met = false;
+    };
+    return o;
+  };
+  core::Result<app::SendReport> one, two;
+  const core::FixedClock clock(now_);
+  std::thread first([&, o = options()] { one = app::send_edition(*store_, config_, edition_, clock, o); });
+  std::thread second([&, o = options()] { two = app::send_edition(**other, config_, edition_, clock, o); });
+  first.join();
+  second.join();
+  ASSERT_TRUE(one) << one.error().message;
+  ASSERT_TRUE(two) << two.error().message;
+  EXPECT_TRUE(met) << "the senders did not both get copies within a minute";
+
+  auto seen = recipients_stored(server);
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kReaders)) << "every reader has the edition";
+  for (const auto& [rcpt, n] : seen) EXPECT_EQ(n, 1) << rcpt << " got " << n << " copies";
+  EXPECT_EQ(counts().sent, static_cast<size_t>(kReaders)) << "the ledger says every copy was sent";
+  EXPECT_EQ(counts().sending + counts().queued, 0u);
+  EXPECT_EQ(one->sent + two->sent, static_cast<size_t>(kReaders)) << "each copy is in one report";
+  EXPECT_GT(one->sent, 0u);
+  EXPECT_GT(two->sent, 0u);
 }
 
 // Editions on schedule: nothing before the send time; at it, the edition is

@@ -211,12 +211,11 @@ void fill(store::Store& s, Filled& f) {
   OK(s.deliveries().set_state(f.edition, f.subscribers[5], core::DeliveryState::kSending, "", at("2026-11-29T06:31:00Z")));
   OK(s.deliveries().set_state(f.edition, f.subscribers[5], core::DeliveryState::kFailed, "550 no such user",
                               at("2026-11-29T06:31:03Z"), std::nullopt, "relay-a"));
-  OK(s.transaction([&]() -> core::Result<void> {
-    ND_TRY_ASSIGN(other, s.deliveries().take_lease(f.edition, "old-host:42", at("2026-11-29T06:30:00Z"),
-                                                   at("2026-11-29T06:29:00Z"), [](const std::string&) { return false; }));
-    EXPECT_EQ(*other, "");
-    return {};
-  }));
+  // A sender's claim on the deferred copy, come due again.
+  auto claimed = s.deliveries().claim_due(
+      f.edition, {"old-host:42:send-1", at("2026-11-29T07:31:02Z"), at("2026-11-29T07:33:02Z")}, 10);
+  ASSERT_TRUE(claimed) << claimed.error().message;
+  ASSERT_EQ(claimed->size(), 1u);
 
   // A bounce, its raw message in bytes that are not text.
   store::BounceRecord bounce;
@@ -323,14 +322,10 @@ std::string describe(store::Store& s, const Filled& f) {
   for (const auto& d : got(s.deliveries().due(f.edition, 0, 10, at("2026-11-29T08:00:00Z")))) {
     line(fmt::format("  due {} {} {} {}", d.subscriber_id, d.email, d.attempts, when(d.first_attempt_at)));
   }
-  std::string holder;
-  auto lease = s.transaction([&]() -> core::Result<void> {
-    ND_TRY_ASSIGN(other, s.deliveries().take_lease(f.edition, "probe:1", at("2026-11-29T06:30:30Z"),
-                                                   at("2026-11-29T06:29:00Z"), [](const std::string&) { return false; }));
-    holder = *other;
-    return core::fail(core::ErrorCode::kInvalidInput, "only looking");  // rolled back either way
-  });
-  line(fmt::format("lease held by {}", holder));
+  line(fmt::format("copies held by [{}]", fmt::join(got(s.deliveries().holders(f.edition, at("2026-11-29T07:32:00Z"))), ",")));
+  line(fmt::format("copies claimable [{}]",
+                   got(s.deliveries().claim_due(f.edition, {"probe", at("2026-11-29T07:32:00Z"), at("2026-11-29T07:32:01Z")}, 10))
+                       .size()));
   line(fmt::format("links secret {}", got(s.secret("links"))));
   for (const char* query : {"frigate", "zurich cafe", "dockers"}) {
     auto found = got(s.search().search(query, 10, 0));
@@ -397,7 +392,6 @@ TEST_F(DeskCopy, SqliteToPostgresqlAndBackKeepsEveryIdStoryLedgerAndTheLinkSecre
   EXPECT_EQ(rows("feed_entries"), 4);
   EXPECT_EQ(rows("subscribers"), 6);
   EXPECT_EQ(rows("deliveries"), 4);
-  EXPECT_EQ(rows("send_leases"), 1);
   EXPECT_EQ(rows("bounces"), 1);
   EXPECT_EQ(rows("settings"), 1);
   for (size_t i = 0; i < there->tables.size(); ++i) {

@@ -185,42 +185,48 @@ TEST(PostgresqlStore, SearchMarksAreTheBytesTheSiteLooksFor) {
   EXPECT_LT(navy->hits[0].snippet.size(), 300u) << "a passage around the match, not the whole text";
 }
 
-TEST(PostgresqlStore, TwoSendersTakingALeaseAtOnceDoNotBothGetIt) {
-  // SQLite lets one writer in at a time; PostgreSQL's transactions run side
-  // by side, and without the lease's lock the second sender would read "no
-  // lease" before the first commits, and both would send.
+TEST(PostgresqlStore, ASendersClaimInAnOpenTransactionIsSkippedNotWaitedFor) {
+  // PostgreSQL's transactions run side by side: copies another sender is
+  // claiming (its transaction not committed yet) are skipped (SKIP LOCKED),
+  // so the second sender neither waits nor gets them.
   auto scratch = scratch_database();
   ASSERT_TRUE(scratch);
   auto first = store::open_store(scratch->location());
   auto second = store::open_store(scratch->location());
   ASSERT_TRUE(first && second);
   const auto now = *core::parse_rfc3339("2026-11-29T07:00:00Z");
-  ASSERT_TRUE((*first)->stories().save(core::Story{1, "H", now, now, {}}));
   core::Edition e;
   e.name = "Daily";
   e.date = "2026-11-29";
   e.subject = "Daily";
   auto edition = (*first)->editions().save(e, {"h", "t", "j"});
   ASSERT_TRUE(edition);
-  auto alive = [](const std::string&) { return false; };
-  auto take = [&](store::Store& store, const std::string& holder, const std::function<void()>& before_commit) {
-    std::string other;
-    auto r = store.transaction([&]() -> core::Result<void> {
-      ND_TRY_ASSIGN(held_by, store.deliveries().take_lease(*edition, holder, now, now - std::chrono::seconds(60), alive));
-      other = *held_by;
-      before_commit();
-      return {};
-    });
-    EXPECT_TRUE(r) << r.error().message;
-    return other;
+  for (int i = 0; i < 4; ++i) {
+    auto id = (*first)->subscribers().add("reader" + std::to_string(i) + "@example.net", "", now);
+    ASSERT_TRUE(id);
+    ASSERT_TRUE((*first)->subscribers().set_state(*id, core::SubscriberState::kConfirmed, now));
+  }
+  ASSERT_TRUE((*first)->deliveries().enqueue_confirmed(*edition, "Daily", now));
+  auto ids = [](const core::Result<std::vector<store::DueDelivery>>& got) {
+    std::vector<core::Id> out;
+    EXPECT_TRUE(got) << got.error().message;
+    if (got) {
+      for (const auto& d : *got) out.push_back(d.subscriber_id);
+    }
+    return out;
   };
-  std::string second_saw = "not run";
-  std::thread racer;
-  std::string first_saw = take(**first, "host:1", [&] {
-    racer = std::thread([&] { second_saw = take(**second, "host:2", [] {}); });
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the racer reads while this is uncommitted
+  std::vector<core::Id> first_got, second_got;
+  auto r = (*first)->transaction([&]() -> core::Result<void> {
+    first_got = ids((*first)->deliveries().claim_due(*edition, {"host:1:send-1", now, now + std::chrono::seconds(60)}, 2));
+    // While this is uncommitted, the second sender claims: it must not wait on these rows.
+    std::thread racer([&] {
+      second_got = ids((*second)->deliveries().claim_due(*edition, {"host:2:send-1", now, now + std::chrono::seconds(60)}, 10));
+    });
+    racer.join();
+    return {};
   });
-  racer.join();
-  EXPECT_EQ(first_saw, "");
-  EXPECT_EQ(second_saw, "host:1") << "the second sender waits for the first's lease and is refused";
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(first_got.size(), 2u);
+  ASSERT_EQ(second_got.size(), 2u) << "only the copies the first is not claiming";
+  EXPECT_LT(first_got.back(), second_got.front());
 }

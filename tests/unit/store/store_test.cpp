@@ -589,39 +589,6 @@ TEST_P(StoreTest, ConfirmedReadersOfAnEditionAreQueuedAndComeDueInOrder) {
   EXPECT_EQ((*deferred)[0].last_error, "451 later");
 }
 
-TEST_P(StoreTest, OneSenderHoldsAnEditionsLeaseUntilItGoesStaleOrGone) {
-  ASSERT_TRUE(store_->stories().save(core::Story{1, "H", at("2026-11-29T09:00:00Z"), at("2026-11-29T09:00:00Z"), {}}));
-  core::Edition e;
-  e.name = "Daily";
-  e.date = "2026-11-29";
-  e.subject = "Daily";
-  auto edition = *store_->editions().save(e, {"h", "t", "j"});
-  auto alive = [](const std::string&) { return false; };
-  auto take = [&](const std::string& holder, const char* now) {
-    std::string other;
-    auto r = store_->transaction([&]() -> core::Result<void> {
-      ND_TRY_ASSIGN(held_by, store_->deliveries().take_lease(edition, holder, at(now), at(now) - std::chrono::seconds(60), alive));
-      other = *held_by;
-      return {};
-    });
-    EXPECT_TRUE(r) << r.error().message;
-    return other;
-  };
-  EXPECT_EQ(take("host:1", "2026-11-29T07:00:00Z"), "");
-  EXPECT_EQ(take("host:2", "2026-11-29T07:00:30Z"), "host:1") << "refused while fresh";
-  ASSERT_TRUE(store_->deliveries().renew_lease(edition, "host:1", at("2026-11-29T07:00:50Z")));
-  EXPECT_EQ(take("host:2", "2026-11-29T07:01:40Z"), "host:1");
-  EXPECT_EQ(take("host:2", "2026-11-29T07:02:00Z"), "") << "stale: taken over";
-  EXPECT_EQ(store_->deliveries().renew_lease(edition, "host:1", at("2026-11-29T07:02:01Z")).error().code,
-            core::ErrorCode::kRefused);
-  auto gone = store_->deliveries().take_lease(edition, "host:3", at("2026-11-29T07:02:05Z"), at("2026-11-29T07:01:00Z"),
-                                              [](const std::string& holder) { return holder == "host:2"; });
-  ASSERT_TRUE(gone);
-  EXPECT_EQ(*gone, "") << "a holder that is gone loses it at once";
-  ASSERT_TRUE(store_->deliveries().release_lease(edition, "host:3"));
-  EXPECT_EQ(take("host:4", "2026-11-29T07:02:06Z"), "");
-}
-
 TEST_P(StoreTest, BouncesKeepTheRawMessageByteForByteAndAreSeenOnce) {
   core::Id reader = add_confirmed("reader@example.com");
   const std::string raw = std::string("From: MAILER-DAEMON\r\n\r\n\xff\xfe Latin-1 caf\xe9 and a NUL: ") + '\0' + " end";

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -325,6 +326,188 @@ TEST_P(WorkSharingTest, WaitingForAnUnknownKindOfWorkIsRefused) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, core::ErrorCode::kInvalidInput);
 }
+
+// --- Several senders sharing one edition's copies (DeliveryRepository::claim_due). ---
+
+class CopySharingTest : public WorkSharingTest {
+ protected:
+  void SetUp() override {
+    WorkSharingTest::SetUp();
+    if (HasFatalFailure()) return;
+    core::Edition e;
+    e.name = "Daily";
+    e.date = "2026-11-29";
+    e.subject = "Daily";
+    auto id = a_->editions().save(e, {"h", "t", "j"});
+    ASSERT_TRUE(id) << id.error().message;
+    edition_ = *id;
+  }
+  // `count` confirmed readers (and one pending, who gets no copy), their
+  // copies queued; the readers' ids in order.
+  Ids readers(int count) {
+    Ids ids;
+    auto added = a_->transaction([&]() -> core::Result<void> {
+      for (int i = 0; i < count; ++i) {
+        ND_TRY_ASSIGN(id, a_->subscribers().add("reader" + std::to_string(i) + "@example.net", "", kNow));
+        ND_TRY(a_->subscribers().set_state(*id, core::SubscriberState::kConfirmed, kNow));
+        ids.push_back(*id);
+      }
+      ND_TRY_ASSIGN(pending, a_->subscribers().add("pending@example.net", "", kNow));
+      ND_TRY(a_->deliveries().enqueue(edition_, {*pending}, kNow));
+      ND_TRY(a_->deliveries().enqueue_confirmed(edition_, "Daily", kNow));
+      return {};
+    });
+    EXPECT_TRUE(added) << added.error().message;
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+  Ids claim_copies(store::Store& sender, const store::Claim& claim, size_t limit = 100) {
+    auto got = sender.deliveries().claim_due(edition_, claim, limit);
+    EXPECT_TRUE(got) << got.error().message;
+    Ids out;
+    if (got) {
+      for (const auto& d : *got) out.push_back(d.subscriber_id);
+    }
+    return out;
+  }
+  void settle(store::Store& sender, core::Id reader, core::DeliveryState state, core::TimePoint now = kNow,
+              std::optional<core::TimePoint> retry_at = std::nullopt) {
+    auto r = sender.deliveries().set_state(edition_, reader, state, "", now, retry_at);
+    EXPECT_TRUE(r) << r.error().message;
+  }
+  std::vector<std::string> holders(core::TimePoint now) {
+    auto got = a_->deliveries().holders(edition_, now);
+    EXPECT_TRUE(got) << got.error().message;
+    return got ? *got : std::vector<std::string>{};
+  }
+
+  core::Id edition_ = 0;
+};
+
+TEST_P(CopySharingTest, TwoSendersNeverClaimTheSameCopy) {
+  const Ids r = readers(6);
+  auto first = a_->deliveries().claim_due(edition_, claim_for("A"), 4);
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_EQ(first->size(), 4u);
+  EXPECT_EQ(first->front().email, "reader0@example.net") << "the copy carries its address";
+  EXPECT_EQ(first->front().state, core::DeliveryState::kQueued);
+  EXPECT_EQ(claim_copies(*b_, claim_for("B"), 10), Ids(r.begin() + 4, r.end()))
+      << "only what A does not hold, in subscriber order, and never the pending reader's";
+  EXPECT_EQ(claim_copies(*a_, claim_for("A")), Ids{}) << "A holds its own already; nothing else is left";
+  EXPECT_EQ(claim_copies(*b_, claim_for("B")), Ids{});
+  EXPECT_EQ(holders(kNow), (std::vector<std::string>{"A", "B"}));
+}
+
+TEST_P(CopySharingTest, ALiveLeaseIsSkippedAndAnExpiredOneTaken) {
+  const Ids r = readers(3);
+  EXPECT_EQ(claim_copies(*a_, claim_for("A", kNow, seconds(60))), r);
+  EXPECT_EQ(claim_copies(*b_, claim_for("B", kNow + seconds(59))), Ids{}) << "A's lease is live";
+  EXPECT_EQ(claim_copies(*b_, claim_for("B", kNow + seconds(60))), r) << "A's lease ran out (A died)";
+  EXPECT_EQ(claim_copies(*a_, claim_for("A", kNow + seconds(61))), Ids{}) << "B holds them now";
+  EXPECT_EQ(holders(kNow + seconds(61)), std::vector<std::string>{"B"});
+}
+
+TEST_P(CopySharingTest, CopiesADeadSenderLeftSendingComeBackAfterItsLease) {
+  const Ids r = readers(4);
+  EXPECT_EQ(claim_copies(*a_, claim_for("A", kNow, seconds(60))), r);
+  settle(*a_, r[0], core::DeliveryState::kSending);
+  settle(*a_, r[1], core::DeliveryState::kSending);
+  settle(*a_, r[1], core::DeliveryState::kSent);
+  settle(*a_, r[2], core::DeliveryState::kSending);
+  settle(*a_, r[2], core::DeliveryState::kDeferred, kNow, kNow + seconds(10));
+  // A dies here, with r[0] in flight and r[3] claimed.
+  EXPECT_EQ(claim_copies(*b_, claim_for("B", kNow + seconds(9))), Ids{}) << "sending keeps the lease; sent ends it";
+  EXPECT_EQ(claim_copies(*b_, claim_for("B", kNow + seconds(10))), Ids{r[2]}) << "deferred ended the claim";
+  auto back = b_->deliveries().claim_due(edition_, claim_for("B", kNow + seconds(60)), 10);
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ(back->at(0).subscriber_id, r[0]);
+  EXPECT_EQ(back->at(0).state, core::DeliveryState::kSending) << "a copy in flight at the kill goes again";
+  EXPECT_EQ(back->at(0).attempts, 1);
+  EXPECT_EQ(back->at(1).subscriber_id, r[3]);
+}
+
+TEST_P(CopySharingTest, RenewKeepsTheHoldersCopiesAndReleaseGivesThemBack) {
+  const Ids r = readers(4);
+  EXPECT_EQ(claim_copies(*a_, claim_for("A", kNow, seconds(60)), 2), Ids(r.begin(), r.begin() + 2));
+  EXPECT_EQ(claim_copies(*b_, claim_for("B", kNow, seconds(60)), 2), Ids(r.begin() + 2, r.end()));
+  ASSERT_TRUE(a_->deliveries().renew(edition_, claim_for("A", kNow + seconds(30), seconds(60))));
+  auto c = open();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(claim_copies(*c, claim_for("C", kNow + seconds(60))), Ids(r.begin() + 2, r.end()))
+      << "B's lease ran out; A's renewal holds to +90 s";
+  auto released = a_->deliveries().release(edition_, "A");
+  ASSERT_TRUE(released) << released.error().message;
+  EXPECT_EQ(*released, 2u);
+  EXPECT_EQ(claim_copies(*c, claim_for("C", kNow + seconds(61))), Ids(r.begin(), r.begin() + 2)) << "A let go";
+  auto none = b_->deliveries().release(edition_, "B");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(*none, 0u) << "B holds nothing any more";
+  EXPECT_EQ(holders(kNow + seconds(61)), std::vector<std::string>{"C"});
+}
+
+TEST_P(CopySharingTest, ThreeSendersAtOnceSettleEveryCopyExactlyOnce) {
+  constexpr int kCopies = 2000;
+  const Ids all = readers(kCopies);
+  struct Sender {
+    std::unique_ptr<store::Store> store;
+    Ids settled;
+    std::vector<std::string> errors;  // retried: an error must not lose a copy
+  };
+  std::vector<Sender> senders(3);
+  for (auto& s : senders) {
+    s.store = open();
+    ASSERT_TRUE(s.store);
+  }
+  const core::Id edition = edition_;
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < senders.size(); ++i) {
+    threads.emplace_back([&s = senders[i], edition, holder = "sender" + std::to_string(i)] {
+      const store::Claim claim{holder, kNow, kNow + seconds(3600)};
+      auto keep_trying = [&](const std::function<core::Result<void>()>& write) {
+        for (;;) {
+          auto done = write();
+          if (done) return true;
+          s.errors.push_back(done.error().message);
+          if (s.errors.size() >= 100) return false;
+        }
+      };
+      for (int empty_rounds = 0; empty_rounds < 3 && s.errors.size() < 100;) {
+        auto batch = s.store->deliveries().claim_due(edition, claim, 25);
+        if (!batch) {
+          s.errors.push_back(batch.error().message);
+          continue;
+        }
+        empty_rounds = batch->empty() ? empty_rounds + 1 : 0;
+        for (const auto& d : *batch) {
+          for (auto state : {core::DeliveryState::kSending, core::DeliveryState::kSent}) {
+            if (!keep_trying([&] { return s.store->deliveries().set_state(edition, d.subscriber_id, state, "", kNow); })) return;
+          }
+          s.settled.push_back(d.subscriber_id);
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  Ids settled;
+  for (const auto& s : senders) {
+    EXPECT_LT(s.errors.size(), 100u) << s.errors.front();
+    if (!s.errors.empty()) RecordProperty("retried_after_error", s.errors.front());
+    settled.insert(settled.end(), s.settled.begin(), s.settled.end());
+  }
+  std::sort(settled.begin(), settled.end());
+  EXPECT_EQ(std::adjacent_find(settled.begin(), settled.end()), settled.end()) << "a copy was settled twice";
+  EXPECT_EQ(settled, all);
+  auto counts = a_->deliveries().counts(edition_);
+  ASSERT_TRUE(counts) << counts.error().message;
+  EXPECT_EQ(counts->sent, static_cast<size_t>(kCopies));
+  EXPECT_EQ(counts->queued, 1u) << "the pending reader's copy is never claimed";
+  EXPECT_EQ(holders(kNow), std::vector<std::string>{}) << "settling ended every claim";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CopySharingTest, ::testing::ValuesIn(test_support::store_backends()),
+                         test_support::BackendName());
 
 INSTANTIATE_TEST_SUITE_P(Backends, WorkSharingTest, ::testing::ValuesIn(test_support::store_backends()),
                          test_support::BackendName());
