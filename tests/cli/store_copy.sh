@@ -96,7 +96,9 @@ for part in msg['List-Unsubscribe'].split(','):
 PY
 )
 [[ $link == http://127.0.0.1:$web_port/unsubscribe\?t=* ]] || { echo "no unsubscribe link in the mail: $link"; exit 1; }
-nd "$pg" serve --no-poll --no-send > serve.out 2> serve.err &
+# The binary itself in the background (not through nd()): $! must be the
+# server, or the kill below reaches only a subshell and the server lives on.
+"$bin" -c newsdesk.toml --db "$pg" serve --no-poll --no-send > serve.out 2> serve.err &
 desk=$!
 for _ in $(seq 600); do curl -fsS "http://127.0.0.1:$web_port/healthz" > /dev/null 2>&1 && break; sleep 0.1; done
 answer=$(curl -sS -X POST --data 'List-Unsubscribe=One-Click' -w ' %{http_code}' "$link")
