@@ -120,6 +120,16 @@ class Workers : public ::testing::TestWithParam<std::string> {
     core::FixedClock clock(at);
     return app::run_worker(config_, options, clock);
   }
+  // A report that retells the Harbour Herald's third, stored after the others.
+  core::Article late_report() {
+    core::Article late;
+    late.url = late.canonical_url = "http://127.0.0.1/late";
+    late.source_id = store_->sources().list()->front().id;
+    late.title = "Frigate 3 docks after exercises, crews say";
+    late.text = article_page("Harbour Herald", 3);
+    late.published = now_;
+    return late;
+  }
   std::unique_ptr<test_support::ScratchDatabase> desk_;
   std::unique_ptr<store::Store> store_;
   core::Config config_;
@@ -166,13 +176,7 @@ TEST_P(Workers, OneWriterLeadsTheStoriesAndAnotherTakesOverWhenItsLeaseHasRunOut
   EXPECT_EQ(a->clustered, static_cast<size_t>(kPagesPerSite));
   EXPECT_EQ(a->rebuilds, 1u);
   // An article arrives; B, a little later but within A's lease, may not place it.
-  core::Article late;
-  late.url = late.canonical_url = "http://127.0.0.1/late";
-  late.source_id = store_->sources().list()->front().id;
-  late.title = "Frigate 3 docks after exercises, crews say";
-  late.text = article_page("Harbour Herald", 3);
-  late.published = now_;
-  ASSERT_TRUE(store_->articles().add(late));
+  ASSERT_TRUE(store_->articles().add(late_report()));
   auto within = work("worker-b", now_ + std::chrono::seconds(10), {app::Role::kCluster});
   ASSERT_TRUE(within) << within.error().message;
   EXPECT_EQ(within->clustered, 0u);
@@ -202,13 +206,7 @@ TEST_P(Workers, AKeptStoryWriterPlacesNewArticlesWithoutReplayingTheWindow) {
   EXPECT_EQ(idle->articles, 0u);
   EXPECT_TRUE(kept.warm());
   // A new article retelling a report: the kept writer places it with that report, from memory.
-  core::Article late;
-  late.url = late.canonical_url = "http://127.0.0.1/late";
-  late.source_id = store_->sources().list()->front().id;
-  late.title = "Frigate 3 docks after exercises, crews say";
-  late.text = article_page("Harbour Herald", 3);
-  late.published = now_;
-  auto added = store_->articles().add(late);
+  auto added = store_->articles().add(late_report());
   ASSERT_TRUE(added);
   auto second = kept.round(*store_, now_);
   ASSERT_TRUE(second) << second.error().message;
