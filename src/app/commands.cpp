@@ -293,8 +293,38 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
   worker->add_option("--roles", roles, "What this worker does: poll, fetch, cluster, send (comma-separated)")->capture_default_str();
   worker->add_flag("--once", worker_options.once, "Work until nothing is due or waiting, then exit");
   worker->add_option("--name", worker_options.name, "The worker's name in the store's leases (default HOST:PID)");
+  static bool work_status = false, work_status_json = false;
+  worker->add_flag("--status", work_status,
+                   "Print where the desk's work stands (feeds due, pages waiting, articles not in a story yet); do no work");
+  worker->add_flag("--json", work_status_json, "With --status: one JSON object");
   worker->callback([&g] {
     auto config = load(g);
+    if (work_status_json && !work_status) fail_with(kExitUsage, "--json goes with --status");
+    if (work_status) {
+      auto store = open_store(config);
+      const auto c = need(store->counts());
+      size_t failing = 0;
+      for (const auto& [error_class, n] : c.feeds_failing) failing += n;
+      const size_t due = need(store->feeds().due(core::SystemClock().now())).size();
+      const size_t fetched = need(store->entries().count(store::EntryState::kFetched));
+      const size_t failed = need(store->entries().count(store::EntryState::kFailed));
+      const size_t skipped = need(store->entries().count(store::EntryState::kSkipped));
+      const size_t unplaced = need(store->articles().unclustered()).size();
+      if (work_status_json) {
+        nlohmann::json j = {{"sources", c.sources}, {"feeds_due", due}, {"feeds_gone", c.feeds_gone},
+                            {"feeds_failing", failing}, {"pages_waiting", c.entries_waiting}, {"pages_fetched", fetched},
+                            {"pages_failed", failed}, {"pages_skipped", skipped}, {"articles", c.articles},
+                            {"articles_not_in_a_story", unplaced}, {"stories", c.stories}};
+        std::printf("%s\n", j.dump().c_str());
+      } else {
+        std::printf("feeds: %zu, %zu due, %zu failing, %zu gone\n"
+                    "pages: %zu waiting, %zu fetched, %zu failed, %zu skipped (not articles)\n"
+                    "articles: %zu, %zu not in a story yet; stories: %zu\n",
+                    c.sources, due, failing, c.feeds_gone, c.entries_waiting, fetched, failed, skipped, c.articles, unplaced,
+                    c.stories);
+      }
+      return;
+    }
     auto parsed = parse_roles(roles);
     if (!parsed) fail_with(kExitUsage, "--roles: " + parsed.error().message);
     worker_options.roles = *parsed;
