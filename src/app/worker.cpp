@@ -89,6 +89,15 @@ class Worker {
       if (options_.once) break;
       wait_for_work();
     }
+    // Stopping: the sites this worker held pass to the others (or to the
+    // next run: a worker's name is new each run) now, not when their leases
+    // run out. Its claims are all finished or given back by now.
+    if (store_) {
+      if (auto released = store_->sites().release_all(holder_); !released) {
+        spdlog::warn("worker {}: its sites could not be given back ({}); they pass on when their leases run out",
+                     holder_, released.error().message);
+      }
+    }
     return report_;
   }
 
