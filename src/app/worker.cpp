@@ -97,6 +97,16 @@ class Worker {
         spdlog::warn("worker {}: its sites could not be given back ({}); they pass on when their leases run out",
                      holder_, released.error().message);
       }
+      // The story writer's role likewise: a lead renewed to end now is a lead
+      // another worker may take at once (articles stored by a worker still
+      // running are placed by it, not left until the lease runs out).
+      if (last_lead_) {
+        const auto now = clock_.now();
+        if (auto resigned = store_->lead("cluster", {holder_, now, now}); !resigned) {
+          spdlog::warn("worker {}: could not hand on the story writer's role ({}); it passes on when its lease runs out",
+                       holder_, resigned.error().message);
+        }
+      }
     }
     return report_;
   }

@@ -170,11 +170,14 @@ TEST_P(Workers, TwoAtOnceFetchEveryPageOnceAndEachSiteOneRequestAtATime) {
 TEST_P(Workers, OneWriterLeadsTheStoriesAndAnotherTakesOverWhenItsLeaseHasRunOut) {
   Outlet one("127.0.0.1", "Harbour Herald");
   add_source(one, "Harbour Herald");
-  // A reads and places everything, and so leads the story writer's role.
+  // A reads and places everything, and so leads the story writer's role;
+  // then A dies holding it (a stopping worker hands it on: see below).
   auto a = work("worker-a", now_);
   ASSERT_TRUE(a) << a.error().message;
   EXPECT_EQ(a->clustered, static_cast<size_t>(kPagesPerSite));
   EXPECT_EQ(a->rebuilds, 1u);
+  const auto lease = std::chrono::seconds(config_.workers.lease_seconds);
+  ASSERT_TRUE(*store_->lead("cluster", {"worker-a", now_, now_ + lease}));
   // An article arrives; B, a little later but within A's lease, may not place it.
   ASSERT_TRUE(store_->articles().add(late_report()));
   auto within = work("worker-b", now_ + std::chrono::seconds(10), {app::Role::kCluster});
@@ -187,6 +190,9 @@ TEST_P(Workers, OneWriterLeadsTheStoriesAndAnotherTakesOverWhenItsLeaseHasRunOut
   EXPECT_EQ(after->rebuilds, 1u);
   EXPECT_EQ(after->clustered, 1u);
   EXPECT_TRUE(store_->articles().unclustered()->empty());
+  // B stopped: it handed the role on, and C leads at once, well within B's lease.
+  const auto later = now_ + lease + std::chrono::seconds(2);
+  EXPECT_TRUE(*store_->lead("cluster", {"worker-c", later, later + lease})) << "the stopped leader kept the role";
 }
 
 TEST_P(Workers, AKeptStoryWriterPlacesNewArticlesWithoutReplayingTheWindow) {
