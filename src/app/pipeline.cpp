@@ -207,55 +207,53 @@ core::Result<FetchReport> ArticleFetcher::fetch(store::Store& store, fetch::Http
                                                 Progress* progress) {
   FetchReport report;
   extract::Options options{config_.extract.max_html_bytes, config_.extract.max_depth};
-  {
-    std::vector<fetch::Request> requests;
-    for (const auto& p : pending) requests.push_back({p.entry.url, "", ""});
-    auto responses = fetcher.fetch_all(requests);
-    for (size_t i = 0; i < responses.size(); ++i) {
-      const auto& entry = pending[i];
-      const auto& r = responses[i];
-      ++report.pages;
-      if (progress != nullptr) progress->advance();
-      if (r.outcome != fetch::Outcome::kFetched) {
-        ++report.failed;
-        std::string error = fmt::format("{}: {}", fetch::to_string(r.outcome), r.error);
-        spdlog::warn("{}: {}", entry.entry.url, error);
-        ND_TRY(store.entries().mark(entry.id, store::EntryState::kFailed, error, std::nullopt));
-        continue;
-      }
-      auto article = extract::extract(r.body, r.final_url.empty() ? entry.entry.url : r.final_url, options,
-                                      fetch::charset_of(r.content_type));
-      if (!article) {
-        ++report.failed;
-        spdlog::warn("{}: {}", entry.entry.url, article.error().message);
-        ND_TRY(store.entries().mark(entry.id, store::EntryState::kFailed, article.error().message, std::nullopt));
-        continue;
-      }
-      core::Article& a = *article;
-      a.source_id = entry.source_id;
-      a.fetched = now;
-      a.canonical_url = cluster::canonical_url(a.canonical_url);
-      // The feed's word fills what the page did not say.
-      if (a.title.empty()) a.title = entry.entry.title;
-      if (!a.published) a.published = entry.entry.published;
-      if (a.authors.empty()) a.authors = entry.entry.authors;
-      if (a.description.empty()) a.description = entry.entry.summary;
-      if (a.image_url.empty()) a.image_url = entry.entry.image;
-      if (a.page_type == core::PageType::kIndex) {
-        ND_TRY(store.entries().mark(entry.id, store::EntryState::kSkipped, "not an article (index page)", std::nullopt));
-        continue;
-      }
-      ND_TRY_ASSIGN(added, store.articles().add(a));
-      if (added->inserted) {
-        ++report.articles;
-        // Relevance to the edition's beat, while the text is in hand: ranking
-        // then reads it instead of the text.
-        for (const auto& beat : beats_) {
-          ND_TRY(store.articles().set_relevance(added->id, beat->beat().name, beat->relevance(a.title, a.text, a.language)));
-        }
-      }
-      ND_TRY(store.entries().mark(entry.id, store::EntryState::kFetched, "", added->id));
+  std::vector<fetch::Request> requests;
+  for (const auto& p : pending) requests.push_back({p.entry.url, "", ""});
+  auto responses = fetcher.fetch_all(requests);
+  for (size_t i = 0; i < responses.size(); ++i) {
+    const auto& entry = pending[i];
+    const auto& r = responses[i];
+    ++report.pages;
+    if (progress != nullptr) progress->advance();
+    if (r.outcome != fetch::Outcome::kFetched) {
+      ++report.failed;
+      std::string error = fmt::format("{}: {}", fetch::to_string(r.outcome), r.error);
+      spdlog::warn("{}: {}", entry.entry.url, error);
+      ND_TRY(store.entries().mark(entry.id, store::EntryState::kFailed, error, std::nullopt));
+      continue;
     }
+    auto article = extract::extract(r.body, r.final_url.empty() ? entry.entry.url : r.final_url, options,
+                                    fetch::charset_of(r.content_type));
+    if (!article) {
+      ++report.failed;
+      spdlog::warn("{}: {}", entry.entry.url, article.error().message);
+      ND_TRY(store.entries().mark(entry.id, store::EntryState::kFailed, article.error().message, std::nullopt));
+      continue;
+    }
+    core::Article& a = *article;
+    a.source_id = entry.source_id;
+    a.fetched = now;
+    a.canonical_url = cluster::canonical_url(a.canonical_url);
+    // The feed's word fills what the page did not say.
+    if (a.title.empty()) a.title = entry.entry.title;
+    if (!a.published) a.published = entry.entry.published;
+    if (a.authors.empty()) a.authors = entry.entry.authors;
+    if (a.description.empty()) a.description = entry.entry.summary;
+    if (a.image_url.empty()) a.image_url = entry.entry.image;
+    if (a.page_type == core::PageType::kIndex) {
+      ND_TRY(store.entries().mark(entry.id, store::EntryState::kSkipped, "not an article (index page)", std::nullopt));
+      continue;
+    }
+    ND_TRY_ASSIGN(added, store.articles().add(a));
+    if (added->inserted) {
+      ++report.articles;
+      // Relevance to the edition's beat, while the text is in hand: ranking
+      // then reads it instead of the text.
+      for (const auto& beat : beats_) {
+        ND_TRY(store.articles().set_relevance(added->id, beat->beat().name, beat->relevance(a.title, a.text, a.language)));
+      }
+    }
+    ND_TRY(store.entries().mark(entry.id, store::EntryState::kFetched, "", added->id));
   }
   return report;
 }

@@ -1,22 +1,16 @@
 #include "app/poller.hpp"
 
-#include <atomic>
-#include <chrono>
-#include <csignal>
-#include <thread>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "app/pipeline.hpp"
 #include "app/worker.hpp"
 #include "core/clock.hpp"
-#include "core/metrics.hpp"
-#include "core/time.hpp"
 #include "core/url.hpp"
 #include "feed/feed.hpp"
 
 namespace newsdesk::app {
+
 core::Result<void> run_poller(const core::Config& config, const PollerOptions& options) {
   WorkerOptions worker;
   worker.roles = {Role::kPoll, Role::kFetch, Role::kCluster};

@@ -25,6 +25,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "store/store.hpp"
 
 namespace newsdesk::test_support {
 
@@ -62,6 +63,33 @@ class ScratchDatabase {
   std::filesystem::path folder_;  // SQLite: removed at the end
   std::string admin_url_;         // PostgreSQL: the server's admin URL
   std::string database_;          // PostgreSQL: dropped at the end
+};
+
+// Two stores open on one fresh desk, as two workers or two web nodes on
+// different connections have it: for tests of what they share.
+class TwoStoresOnOneDesk : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    auto scratch = ScratchDatabase::create(GetParam());
+    ASSERT_TRUE(scratch) << scratch.error().message;
+    scratch_ = std::move(*scratch);
+    a_ = open();
+    b_ = open();
+    ASSERT_TRUE(a_ && b_);
+  }
+  void TearDown() override {
+    a_.reset();
+    b_.reset();
+    scratch_.reset();
+  }
+  // Another store on the same desk (nullptr after an error, which fails the test).
+  std::unique_ptr<store::Store> open() {
+    auto s = store::open_store(scratch_->location());
+    EXPECT_TRUE(s) << s.error().message;
+    return s ? std::move(*s) : nullptr;
+  }
+  std::unique_ptr<ScratchDatabase> scratch_;
+  std::unique_ptr<store::Store> a_, b_;
 };
 
 }  // namespace newsdesk::test_support

@@ -20,26 +20,9 @@ namespace {
 const core::TimePoint kNow = *core::parse_rfc3339("2026-11-29T09:00:00Z");
 constexpr seconds kHour{3600};
 
-class RateLimitTest : public ::testing::TestWithParam<std::string> {
+// a_ and b_: web nodes A and B, each on its own connection.
+class RateLimitTest : public test_support::TwoStoresOnOneDesk {
  protected:
-  void SetUp() override {
-    auto scratch = test_support::ScratchDatabase::create(GetParam());
-    ASSERT_TRUE(scratch) << scratch.error().message;
-    scratch_ = std::move(*scratch);
-    a_ = open();
-    b_ = open();
-    ASSERT_TRUE(a_ && b_);
-  }
-  void TearDown() override {
-    a_.reset();
-    b_.reset();
-    scratch_.reset();
-  }
-  std::unique_ptr<store::Store> open() {
-    auto s = store::open_store(scratch_->location());
-    EXPECT_TRUE(s) << s.error().message;
-    return s ? std::move(*s) : nullptr;
-  }
   // The count a hit returns, or -1 after an error (which fails the test).
   static int hit(store::Store& s, const std::string& key, core::TimePoint now, seconds window = kHour) {
     auto n = s.rate_limits().hit(key, now, window);
@@ -47,9 +30,6 @@ class RateLimitTest : public ::testing::TestWithParam<std::string> {
     return n ? *n : -1;
   }
 
-  std::unique_ptr<test_support::ScratchDatabase> scratch_;
-  std::unique_ptr<store::Store> a_;  // web node A
-  std::unique_ptr<store::Store> b_;  // web node B
 };
 
 }  // namespace

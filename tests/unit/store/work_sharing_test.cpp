@@ -32,26 +32,9 @@ std::vector<core::Id> ids_of(const std::vector<store::StoredEntry>& entries) {
   return out;
 }
 
-class WorkSharingTest : public ::testing::TestWithParam<std::string> {
+// a_ and b_: workers A and B, each on its own connection.
+class WorkSharingTest : public test_support::TwoStoresOnOneDesk {
  protected:
-  void SetUp() override {
-    auto scratch = test_support::ScratchDatabase::create(GetParam());
-    ASSERT_TRUE(scratch) << scratch.error().message;
-    scratch_ = std::move(*scratch);
-    a_ = open();
-    b_ = open();
-    ASSERT_TRUE(a_ && b_);
-  }
-  void TearDown() override {
-    a_.reset();
-    b_.reset();
-    scratch_.reset();
-  }
-  std::unique_ptr<store::Store> open() {
-    auto s = store::open_store(scratch_->location());
-    EXPECT_TRUE(s) << s.error().message;
-    return s ? std::move(*s) : nullptr;
-  }
   core::Id add_source(const std::string& feed_url) {
     core::Source s;
     s.name = "Outlet " + feed_url;
@@ -98,9 +81,6 @@ class WorkSharingTest : public ::testing::TestWithParam<std::string> {
     return got ? *got : std::vector<core::Id>{};
   }
 
-  std::unique_ptr<test_support::ScratchDatabase> scratch_;
-  std::unique_ptr<store::Store> a_;  // worker A
-  std::unique_ptr<store::Store> b_;  // worker B
 };
 
 using Ids = std::vector<core::Id>;
