@@ -774,9 +774,17 @@ Assignment StoryClusterer::add(const ClusterInput& a) {
   // 1. A near-verbatim copy joins its original's story.
   auto shingles = sampled_shingles(an.words, m.scratch.shingles, m.scratch.seen_shingles);
   if (auto original = m.find_copy(shingles)) {
-    out.copy_of = original;
-    out.story_id = m.articles.at(*original).story_id;
-    out.similarity = 1.0;
+    // Only within one language's term space: a story's centroid and headline
+    // hold its language's terms, weighed by that language's frequencies. The
+    // same words read as another language (a short text, a wrong tag) are
+    // placed as any article of that language is.
+    const core::Id original_story = m.articles.at(*original).story_id;
+    const auto it = m.stories.find(original_story);
+    if (it == m.stories.end() || it->second.term_language == an.terms->index) {
+      out.copy_of = original;
+      out.story_id = original_story;
+      out.similarity = 1.0;
+    }
   }
   // 2. Otherwise the most similar live story over the threshold.
   if (!out.copy_of) {
