@@ -310,18 +310,29 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
       const size_t failed = need(store->entries().count(store::EntryState::kFailed));
       const size_t skipped = need(store->entries().count(store::EntryState::kSkipped));
       const size_t unplaced = need(store->articles().unclustered()).size();
+      const auto workers = need(store->workers().live(core::SystemClock().now()));
       if (work_status_json) {
+        nlohmann::json alive = nlohmann::json::array();
+        for (const auto& w : workers) {
+          alive.push_back({{"name", w.name}, {"roles", w.roles}, {"started", core::format_rfc3339(w.started)},
+                           {"sites", w.sites}});
+        }
         nlohmann::json j = {{"sources", c.sources}, {"feeds_due", due}, {"feeds_gone", c.feeds_gone},
                             {"feeds_failing", failing}, {"pages_waiting", c.entries_waiting}, {"pages_fetched", fetched},
                             {"pages_failed", failed}, {"pages_skipped", skipped}, {"articles", c.articles},
-                            {"articles_not_in_a_story", unplaced}, {"stories", c.stories}};
+                            {"articles_not_in_a_story", unplaced}, {"stories", c.stories}, {"workers", alive}};
         std::printf("%s\n", j.dump().c_str());
       } else {
         std::printf("feeds: %zu, %zu due, %zu failing, %zu gone\n"
                     "pages: %zu waiting, %zu fetched, %zu failed, %zu skipped (not articles)\n"
-                    "articles: %zu, %zu not in a story yet; stories: %zu\n",
+                    "articles: %zu, %zu not in a story yet; stories: %zu\n"
+                    "workers: %zu alive\n",
                     c.sources, due, failing, c.feeds_gone, c.entries_waiting, fetched, failed, skipped, c.articles, unplaced,
-                    c.stories);
+                    c.stories, workers.size());
+        for (const auto& w : workers) {
+          std::printf("  %-32s  %-24s  since %s  %zu sites held\n", w.name.c_str(), w.roles.c_str(),
+                      core::format_rfc3339(w.started).c_str(), w.sites);
+        }
       }
       return;
     }

@@ -68,7 +68,8 @@ class Worker {
         batch_(static_cast<size_t>(config.workers.batch)),
         fetcher_(fetch::make_curl_fetcher(config.fetch)),
         articles_(config),
-        writer_(config.cluster) {}
+        writer_(config.cluster),
+        started_(clock.now()) {}
 
   core::Result<WorkerReport> run() {
     auto backoff = std::chrono::seconds(1);
@@ -93,6 +94,10 @@ class Worker {
     // next run: a worker's name is new each run) now, not when their leases
     // run out. Its claims are all finished or given back by now.
     if (store_) {
+      if (auto left = store_->workers().leave(holder_); !left) {
+        spdlog::warn("worker {}: could not say it stops ({}); the others count it until its lease runs out", holder_,
+                     left.error().message);
+      }
       if (auto released = store_->sites().release_all(holder_); !released) {
         spdlog::warn("worker {}: its sites could not be given back ({}); they pass on when their leases run out",
                      holder_, released.error().message);
@@ -122,6 +127,7 @@ class Worker {
       // between that look and the first wait goes unheard.
       ND_TRY(store_->wait_for_work(channels(options_.roles), std::chrono::milliseconds(0)));
     }
+    ND_TRY(say_alive());
     size_t done = 0;
     const auto& roles = options_.roles;
     if (roles.count(Role::kPoll) != 0 && !stop_) {
@@ -152,25 +158,61 @@ class Worker {
     return std::max<size_t>(1, half_lease_ms / delay_ms * static_cast<size_t>(std::max(config_.fetch.per_domain_concurrency, 1)));
   }
 
+  // Tells the others this worker is alive (store::WorkerRegistry), well
+  // within its lease: they size their share of the sites by it.
+  core::Result<void> say_alive() {
+    const auto now = clock_.now();
+    if (last_beat_ && now - *last_beat_ < lease_ / 4) return {};
+    std::string roles;
+    for (Role r : options_.roles) roles += (roles.empty() ? "" : ",") + std::string(to_string(r));
+    ND_TRY(store_->workers().beat({holder_, roles, started_, now + lease_, 0}));
+    last_beat_ = now;
+    return {};
+  }
+
+  // How many sites this worker may hold for a batch of `role` that touches
+  // `batch_sites` free ones: a fair share of the sites with work in sight
+  // (those and the ones others hold now) among the live workers of the role,
+  // so that when there are fewer sites than batches could cover, every
+  // worker gets some, not the first to claim all.
+  core::Result<size_t> site_share(Role role, size_t batch_sites, core::TimePoint now) {
+    ND_TRY_ASSIGN(live, store_->workers().live(now));
+    size_t workers = 0;
+    for (const auto& w : *live) {
+      for (const auto& r : core::split(w.roles, ',')) workers += core::trim(r) == to_string(role) ? 1 : 0;
+    }
+    if (workers <= 1) return batch_sites;
+    ND_TRY_ASSIGN(others, store_->sites().held_by_others(holder_, now));
+    return std::max<size_t>(1, (batch_sites + *others + workers - 1) / workers);
+  }
+
   // Which of the claimed items this worker may fetch: those of sites it holds
-  // (taken now, or renewed), as many per site as the lease leaves time for.
-  // The others go back, for the site's holder or a later batch.
+  // (taken now, or renewed), no more sites than its share, and as many items
+  // per site as the lease leaves time for. The others go back, for the
+  // site's holder, another worker, or a later batch. `held` gets the sites
+  // taken, to be let go of when the batch is done (release_sites).
   template <class Item, class DomainOf>
-  core::Result<std::vector<Item>> keep_held_sites(std::vector<Item> items, const DomainOf& domain_of,
-                                                  const store::Claim& c, std::vector<core::Id>& given_back) {
+  core::Result<std::vector<Item>> keep_held_sites(Role role, std::vector<Item> items, const DomainOf& domain_of,
+                                                  const store::Claim& c, std::vector<core::Id>& given_back,
+                                                  std::vector<std::string>& held) {
     struct Site {
       bool held = false;
       size_t kept = 0;
     };
     std::map<std::string, Site> sites;
+    for (const auto& item : items) sites.try_emplace(domain_of(item));
+    ND_TRY_ASSIGN(share, site_share(role, sites.size(), c.now));
+    sites.clear();
     const size_t cap = per_site_cap();
     std::vector<Item> kept;
+    // In item order (oldest work first), each site asked for once, up to the share.
     for (auto& item : items) {
       const std::string domain = domain_of(item);
-      auto it = sites.find(domain);
-      if (it == sites.end()) {
+      auto [it, first] = sites.try_emplace(domain);
+      if (first && held.size() < *share) {
         ND_TRY_ASSIGN(taken, store_->sites().take(domain, c));
-        it = sites.emplace(domain, Site{*taken, 0}).first;
+        it->second.held = *taken;
+        if (*taken) held.push_back(domain);
       }
       if (it->second.held && it->second.kept < cap) {
         ++it->second.kept;
@@ -181,6 +223,15 @@ class Worker {
     }
     report_.released += given_back.size();
     return kept;
+  }
+
+  // A batch done: its sites pass on, each after the politeness gap from this
+  // worker's last request (this worker may take them again at once). Until
+  // then another worker's claims leave their work alone.
+  core::Result<void> release_sites(const std::vector<std::string>& held) {
+    if (held.empty()) return {};
+    const auto gap = std::chrono::seconds((std::max(config_.fetch.per_domain_delay_ms, 0) + 999) / 1000);
+    return store_->sites().release(held, holder_, clock_.now() + gap);
   }
 
   core::Result<size_t> poll() {
@@ -199,12 +250,14 @@ class Worker {
       }
       sources.push_back(std::move(**source));
     }
-    ND_TRY_ASSIGN(kept, keep_held_sites(std::move(sources),
+    std::vector<std::string> held;
+    ND_TRY_ASSIGN(kept, keep_held_sites(Role::kPoll, std::move(sources),
                                         [](const core::Source& s) { return core::registrable_domain_of_url(s.feed_url); }, c,
-                                        given_back));
+                                        given_back, held));
     if (!given_back.empty()) ND_TRY(store_->feeds().release(given_back, holder_));
     if (kept->empty()) return size_t{0};
     ND_TRY_ASSIGN(polled, poll_sources(*store_, *fetcher_, config_.poll, *kept, now));
+    ND_TRY(release_sites(held));
     report_.feeds += polled->feeds;
     report_.new_entries += polled->new_entries;
     count_metrics(*polled, {}, {});
@@ -219,14 +272,16 @@ class Worker {
     ND_TRY_ASSIGN(entries, store_->entries().claim_pending(c, batch_));
     if (entries->empty()) return size_t{0};
     std::vector<core::Id> given_back;
-    ND_TRY_ASSIGN(kept, keep_held_sites(std::move(*entries),
+    std::vector<std::string> held;
+    ND_TRY_ASSIGN(kept, keep_held_sites(Role::kFetch, std::move(*entries),
                                         [](const store::StoredEntry& e) {
                                           return e.domain.empty() ? core::registrable_domain_of_url(e.entry.url) : e.domain;
                                         },
-                                        c, given_back));
+                                        c, given_back, held));
     if (!given_back.empty()) ND_TRY(store_->entries().release(given_back, holder_));
     if (kept->empty()) return size_t{0};
     ND_TRY_ASSIGN(fetched, articles_.fetch(*store_, *fetcher_, *kept, now));
+    ND_TRY(release_sites(held));
     report_.pages += fetched->pages;
     report_.articles += fetched->articles;
     count_metrics({}, *fetched, {});
@@ -300,6 +355,7 @@ class Worker {
   }
 
   void drop_store() {
+    last_beat_.reset();
     scheduler_.reset();
     store_.reset();
     writer_.forget();
@@ -326,6 +382,8 @@ class Worker {
   std::unique_ptr<EditionScheduler> scheduler_;
   std::optional<core::TimePoint> next_send_look_;
   std::set<core::Id> polled_;  // with `once`: the feeds polled in this run
+  const core::TimePoint started_;
+  std::optional<core::TimePoint> last_beat_;
   WorkerReport report_;
 };
 

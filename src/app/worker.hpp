@@ -4,7 +4,9 @@
 // extract and store ("fetch"), the story writer's role ("cluster": one
 // leader at a time keeps the clusterer in memory), editions to build and
 // send at their send time ("send"). Sites are held by one worker at a time,
-// so that all workers together ask a site no faster than one desk would. A
+// for a batch, so that all workers together ask a site no faster than one
+// desk would; each worker says it is alive and takes no more than its fair
+// share of the sites with work, so that every worker gets some. A
 // worker that dies leaves its claims to the others when their leases run out;
 // a lost database connection is reopened with back-off, and the work in hand
 // is retried (by this worker or another) once its lease has run out.

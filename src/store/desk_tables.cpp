@@ -72,6 +72,7 @@ const std::vector<DeskTable>& desk_tables() {
       // process runs out by itself.
       {"site_leases", {{"domain", T}, {"holder", T}, {"until", I}}, "domain", "", ""},
       {"leases", {{"role", T}, {"holder", T}, {"until", I}}, "role", "", ""},
+      {"workers", {{"name", T}, {"roles", T}, {"started_at", I}, {"until", I}}, "name", "", ""},
       // Abuse limits' windows, as they stand: their keys are tags under the
       // links secret, which the copy carries (settings), so they still count.
       {"rate_limits", {{"key", T}, {"hits", I}, {"until", I}}, "key", "", ""},

@@ -248,6 +248,14 @@ ALTER TABLE deliveries ADD COLUMN lease_holder TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN lease_until INTEGER;
 DROP TABLE send_leases;
 )sql"},
+      {14, "workers say they are alive (workers), so that each takes its share of the sites", R"sql(
+CREATE TABLE workers (
+  name       TEXT PRIMARY KEY,
+  roles      TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  until      INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

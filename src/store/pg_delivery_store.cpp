@@ -517,6 +517,7 @@ class PgStore final : public Store {
   BounceRepository& bounces() override { return *bounces_; }
   SearchRepository& search() override { return *search_; }
   SiteLeaseRepository& sites() override { return *sites_; }
+  WorkerRegistry& workers() override { return *workers_; }
   RateLimitRepository& rate_limits() override { return *rate_limits_; }
 
   Result<bool> lead(const std::string& role, const Claim& claim) override { return pg_lead(db_, role, claim); }
@@ -651,6 +652,7 @@ class PgStore final : public Store {
   std::unique_ptr<BounceRepository> bounces_;
   std::unique_ptr<SearchRepository> search_;
   std::unique_ptr<SiteLeaseRepository> sites_ = make_pg_sites(db_);
+  std::unique_ptr<WorkerRegistry> workers_ = make_pg_workers(db_);
   std::unique_ptr<RateLimitRepository> rate_limits_ = make_pg_rate_limits(db_);
   std::map<std::string, std::string> secrets_;  // kept secrets read so far
   bool in_transaction_ = false;

@@ -276,6 +276,14 @@ ALTER TABLE deliveries ADD COLUMN lease_holder TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN lease_until BIGINT;
 DROP TABLE send_leases;
 )sql"},
+      {14, "workers say they are alive (workers), so that each takes its share of the sites", R"sql(
+CREATE TABLE workers (
+  name       TEXT PRIMARY KEY,
+  roles      TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  until      BIGINT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -54,6 +54,7 @@ std::unique_ptr<DeliveryRepository> make_pg_deliveries(PgConnection& db);
 std::unique_ptr<BounceRepository> make_pg_bounces(PgConnection& db);
 std::unique_ptr<SearchRepository> make_pg_search(PgConnection& db);
 std::unique_ptr<SiteLeaseRepository> make_pg_sites(PgConnection& db);
+std::unique_ptr<WorkerRegistry> make_pg_workers(PgConnection& db);
 std::unique_ptr<RateLimitRepository> make_pg_rate_limits(PgConnection& db);  // pg_rate_limits.cpp
 
 // Store::lead and Store::wait_for_work on PostgreSQL (pg_work_sharing.cpp).

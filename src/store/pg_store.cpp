@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/url.hpp"
+#include "store/migrations.hpp"
 #include "store/pg_repositories.hpp"
 
 namespace newsdesk::store {
@@ -165,8 +166,11 @@ class PgFeeds final : public FeedRepository {
     return out;
   }
   Result<void> release(const std::vector<Id>& source_ids, const std::string& holder) override {
-    ND_TRY(db_.query(R"sql(UPDATE feeds SET lease_holder = '', lease_until = NULL
-      WHERE lease_holder = $1 AND source_id = ANY($2::bigint[]))sql", {holder, id_array(source_ids)}));
+    // Work given back is work for another poller: idle ones are woken.
+    ND_TRY(db_.query(fmt::format(R"sql(WITH given AS (UPDATE feeds SET lease_holder = '', lease_until = NULL
+      WHERE lease_holder = $1 AND source_id = ANY($2::bigint[]) RETURNING 1)
+      SELECT pg_notify('{}', '') WHERE EXISTS (SELECT 1 FROM given))sql", notification_channel("poll")),
+                     {holder, id_array(source_ids)}));
     return {};
   }
 
@@ -237,8 +241,11 @@ class PgEntries final : public FeedEntryRepository {
     return out;
   }
   Result<void> release(const std::vector<Id>& entry_ids, const std::string& holder) override {
-    ND_TRY(db_.query(R"sql(UPDATE feed_entries SET lease_holder = '', lease_until = NULL
-      WHERE lease_holder = $1 AND id = ANY($2::bigint[]))sql", {holder, id_array(entry_ids)}));
+    // Work given back is work for another fetcher: idle ones are woken.
+    ND_TRY(db_.query(fmt::format(R"sql(WITH given AS (UPDATE feed_entries SET lease_holder = '', lease_until = NULL
+      WHERE lease_holder = $1 AND id = ANY($2::bigint[]) RETURNING 1)
+      SELECT pg_notify('{}', '') WHERE EXISTS (SELECT 1 FROM given))sql", notification_channel("fetch")),
+                     {holder, id_array(entry_ids)}));
     return {};
   }
   Result<void> mark(Id entry_id, EntryState state, const std::string& error, std::optional<Id> article_id) override {

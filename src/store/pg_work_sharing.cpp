@@ -14,6 +14,21 @@ namespace {
 
 using namespace pg;  // NOLINT(google-build-using-namespace): the backend's own helpers
 
+// `items` as a PostgreSQL array literal of quoted elements.
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const std::string& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 // Takes or renews the lease row `key` of `table` (site_leases by domain,
 // leases by role) for the claim's holder unless another holds it under a
 // live lease. Two takers at once: the second's insert waits for the first's
@@ -33,29 +48,56 @@ class PgSites final : public SiteLeaseRepository {
   Result<bool> take(const std::string& domain, const Claim& claim) override {
     return take_lease_row(db_, "site_leases", "domain", domain, claim);
   }
+  Result<void> release(const std::vector<std::string>& domains, const std::string& holder,
+                       core::TimePoint until) override {
+    if (domains.empty()) return {};
+    ND_TRY(db_.query("UPDATE site_leases SET until = LEAST(until, $1) WHERE holder = $2 AND domain = ANY($3::text[])",
+                     {seconds(until), holder, text_array(domains)}));
+    return {};
+  }
   Result<void> release_all(const std::string& holder) override {
     ND_TRY(db_.query("DELETE FROM site_leases WHERE holder = $1", {holder}));
     return {};
+  }
+  Result<size_t> held_by_others(const std::string& holder, core::TimePoint now) override {
+    ND_PG_QUERY(q, db_, "SELECT count(*) FROM site_leases WHERE holder <> $1 AND until > $2", {holder, seconds(now)});
+    return static_cast<size_t>(q.front().integer(0));
   }
 
  private:
   PgConnection& db_;
 };
 
-// `items` as a PostgreSQL array literal of quoted elements.
-std::string text_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (const std::string& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : item) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
+class PgWorkers final : public WorkerRegistry {
+ public:
+  explicit PgWorkers(PgConnection& db) : db_(db) {}
+  Result<void> beat(const LiveWorker& w) override {
+    ND_TRY(db_.query(R"sql(INSERT INTO workers(name, roles, started_at, until) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (name) DO UPDATE SET roles = EXCLUDED.roles, until = EXCLUDED.until)sql",
+                     {w.name, w.roles, seconds(w.started), seconds(w.until)}));
+    return {};
   }
-  return out + "}";
-}
+  Result<void> leave(const std::string& name) override {
+    ND_TRY(db_.query("DELETE FROM workers WHERE name = $1", {name}));
+    return {};
+  }
+  Result<std::vector<LiveWorker>> live(core::TimePoint now) override {
+    // The dead are forgotten here, by whoever looks.
+    ND_TRY(db_.query("DELETE FROM workers WHERE until <= $1", {seconds(now)}));
+    ND_PG_QUERY(q, db_, R"sql(SELECT w.name, w.roles, w.started_at, w.until,
+        (SELECT count(*) FROM site_leases s WHERE s.holder = w.name AND s.until > $1)
+      FROM workers w WHERE w.until > $1 ORDER BY w.name)sql", {seconds(now)});
+    std::vector<LiveWorker> out;
+    for (PgRow row : q) {
+      out.push_back({row.text(0), row.text(1), time_at(row.integer(2)), time_at(row.integer(3)),
+                     static_cast<size_t>(row.integer(4))});
+    }
+    return out;
+  }
+
+ private:
+  PgConnection& db_;
+};
 
 // Fills in `domain` from `url_column` for the rows of `table` that have none,
 // a page of rows at a time in id order, each page in one statement.
@@ -87,6 +129,7 @@ Result<void> backfill_table(PgConnection& db, std::string_view table, std::strin
 }  // namespace
 
 std::unique_ptr<SiteLeaseRepository> make_pg_sites(PgConnection& db) { return std::make_unique<PgSites>(db); }
+std::unique_ptr<WorkerRegistry> make_pg_workers(PgConnection& db) { return std::make_unique<PgWorkers>(db); }
 
 Result<bool> pg_lead(PgConnection& db, const std::string& role, const Claim& claim) {
   return take_lease_row(db, "leases", "role", role, claim);

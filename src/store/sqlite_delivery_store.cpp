@@ -556,6 +556,7 @@ class SqliteStore final : public Store {
   BounceRepository& bounces() override { return *bounces_; }
   SearchRepository& search() override { return *search_; }
   SiteLeaseRepository& sites() override { return *sites_; }
+  WorkerRegistry& workers() override { return *workers_; }
   RateLimitRepository& rate_limits() override { return *rate_limits_; }
 
   Result<bool> lead(const std::string& role, const Claim& claim) override { return sqlite_lead(db_, role, claim); }
@@ -679,6 +680,7 @@ class SqliteStore final : public Store {
   std::map<std::string, std::string> secrets_;  // kept secrets read so far
   std::unique_ptr<SearchRepository> search_;
   std::unique_ptr<SiteLeaseRepository> sites_;
+  std::unique_ptr<WorkerRegistry> workers_ = make_sqlite_workers(db_);
   std::unique_ptr<RateLimitRepository> rate_limits_ = make_sqlite_rate_limits(db_);
 };
 

@@ -46,6 +46,7 @@ std::unique_ptr<EditionRepository> make_sqlite_editions(Database& db);
 std::unique_ptr<SubscriberRepository> make_sqlite_subscribers(Database& db);
 std::unique_ptr<DeliveryRepository> make_sqlite_deliveries(Database& db);
 std::unique_ptr<SiteLeaseRepository> make_sqlite_sites(Database& db);
+std::unique_ptr<WorkerRegistry> make_sqlite_workers(Database& db);
 std::unique_ptr<RateLimitRepository> make_sqlite_rate_limits(Database& db);  // sqlite_rate_limits.cpp
 
 // Store::lead on SQLite (sqlite_work_sharing.cpp).

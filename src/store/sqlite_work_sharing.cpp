@@ -33,10 +33,63 @@ class SqliteSites final : public SiteLeaseRepository {
   Result<bool> take(const std::string& domain, const Claim& claim) override {
     return take_lease_row(db_, "site_leases", "domain", domain, claim);
   }
+  Result<void> release(const std::vector<std::string>& domains, const std::string& holder,
+                       core::TimePoint until) override {
+    ND_PREPARE(q, db_, "UPDATE site_leases SET until = MIN(until, ?1) WHERE holder = ?2 AND domain = ?3");
+    for (const auto& domain : domains) {
+      q.bind(1, seconds(until)).bind(2, holder).bind(3, domain);
+      ND_TRY(q.run());
+      q.reset();
+    }
+    return {};
+  }
   Result<void> release_all(const std::string& holder) override {
     ND_PREPARE(q, db_, "DELETE FROM site_leases WHERE holder = ?");
     q.bind(1, holder);
     return q.run();
+  }
+  Result<size_t> held_by_others(const std::string& holder, core::TimePoint now) override {
+    ND_PREPARE(q, db_, "SELECT count(*) FROM site_leases WHERE holder <> ? AND until > ?");
+    q.bind(1, holder).bind(2, seconds(now));
+    ND_TRY(q.step());
+    return static_cast<size_t>(q.integer(0));
+  }
+
+ private:
+  Database& db_;
+};
+
+class SqliteWorkers final : public WorkerRegistry {
+ public:
+  explicit SqliteWorkers(Database& db) : db_(db) {}
+  Result<void> beat(const LiveWorker& w) override {
+    ND_PREPARE(q, db_, R"sql(INSERT INTO workers(name, roles, started_at, until) VALUES (?, ?, ?, ?)
+      ON CONFLICT(name) DO UPDATE SET roles = excluded.roles, until = excluded.until)sql");
+    q.bind(1, w.name).bind(2, w.roles).bind(3, seconds(w.started)).bind(4, seconds(w.until));
+    return q.run();
+  }
+  Result<void> leave(const std::string& name) override {
+    ND_PREPARE(q, db_, "DELETE FROM workers WHERE name = ?");
+    q.bind(1, name);
+    return q.run();
+  }
+  Result<std::vector<LiveWorker>> live(core::TimePoint now) override {
+    // The dead are forgotten here, by whoever looks.
+    ND_PREPARE(prune, db_, "DELETE FROM workers WHERE until <= ?");
+    prune.bind(1, seconds(now));
+    ND_TRY(prune.run());
+    ND_PREPARE(q, db_, R"sql(SELECT w.name, w.roles, w.started_at, w.until,
+        (SELECT count(*) FROM site_leases s WHERE s.holder = w.name AND s.until > ?1)
+      FROM workers w WHERE w.until > ?1 ORDER BY w.name)sql");
+    q.bind(1, seconds(now));
+    std::vector<LiveWorker> out;
+    for (;;) {
+      ND_TRY_ASSIGN(row, q.step());
+      if (!*row) break;
+      out.push_back({q.text(0), q.text(1), time_at(q.integer(2)), time_at(q.integer(3)),
+                     static_cast<size_t>(q.integer(4))});
+    }
+    return out;
   }
 
  private:
@@ -73,6 +126,7 @@ Result<void> backfill_table(Database& db, std::string_view table, std::string_vi
 }  // namespace
 
 std::unique_ptr<SiteLeaseRepository> make_sqlite_sites(Database& db) { return std::make_unique<SqliteSites>(db); }
+std::unique_ptr<WorkerRegistry> make_sqlite_workers(Database& db) { return std::make_unique<SqliteWorkers>(db); }
 
 Result<bool> sqlite_lead(Database& db, const std::string& role, const Claim& claim) {
   return take_lease_row(db, "leases", "role", role, claim);

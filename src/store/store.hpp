@@ -68,7 +68,8 @@ class FeedRepository {
   // lease, and none whose site (the feed URL's registrable domain) another
   // worker holds (SiteLeaseRepository). save_state() lets go of the claim.
   virtual Result<std::vector<Id>> claim_due(const Claim& claim, size_t limit) = 0;
-  // Gives claimed feeds back unpolled (their site went to another worker).
+  // Gives claimed feeds back unpolled (their site went to another worker, or
+  // beyond this worker's share of the sites); PostgreSQL wakes idle pollers.
   virtual Result<void> release(const std::vector<Id>& source_ids, const std::string& holder) = 0;
 };
 
@@ -94,7 +95,8 @@ class FeedEntryRepository {
   // until `claim.until`: none that another holds under a live lease, and none
   // whose site another worker holds. mark() lets go of the claim.
   virtual Result<std::vector<StoredEntry>> claim_pending(const Claim& claim, size_t limit) = 0;
-  // Gives claimed entries back unfetched (their site went to another worker).
+  // Gives claimed entries back unfetched (their site went to another worker,
+  // or beyond this worker's share of the sites); PostgreSQL wakes idle fetchers.
   virtual Result<void> release(const std::vector<Id>& entry_ids, const std::string& holder) = 0;
   virtual Result<void> mark(Id entry_id, EntryState state, const std::string& error,
                             std::optional<Id> article_id) = 0;
@@ -299,8 +301,36 @@ class SiteLeaseRepository {
   // Takes or renews `domain` for `claim.holder` until `claim.until` unless
   // another holds it under a live lease; true when the holder has it now.
   virtual Result<bool> take(const std::string& domain, const Claim& claim) = 0;
+  // Ends `holder`'s leases on `domains` at `until` (a batch done): from then
+  // on another worker may take them, so `until` leaves the site the
+  // politeness gap after this holder's last request. The holder itself may
+  // take them again at once.
+  virtual Result<void> release(const std::vector<std::string>& domains, const std::string& holder,
+                               core::TimePoint until) = 0;
   // Lets go of every site `holder` has (a worker stopping).
   virtual Result<void> release_all(const std::string& holder) = 0;
+  // How many sites holders other than `holder` have under a live lease at `now`.
+  virtual Result<size_t> held_by_others(const std::string& holder, core::TimePoint now) = 0;
+};
+
+// A worker alive: it says so (beat) well within its lease, and leaves when it
+// stops; one that died counts as alive until its lease runs out. Workers
+// size their share of the sites by how many others share their work.
+struct LiveWorker {
+  std::string name;
+  std::string roles;  // comma-separated, as `worker --roles` takes them
+  core::TimePoint started{};
+  core::TimePoint until{};  // alive until then unless it beats again
+  size_t sites = 0;         // the sites it holds (live() fills it in)
+};
+
+class WorkerRegistry {
+ public:
+  virtual ~WorkerRegistry() = default;
+  virtual Result<void> beat(const LiveWorker& worker) = 0;
+  virtual Result<void> leave(const std::string& name) = 0;
+  // The workers alive at `now`, by name, each with how many sites it holds.
+  virtual Result<std::vector<LiveWorker>> live(core::TimePoint now) = 0;
 };
 
 // Abuse limits counted by every process of the desk together (sign-ups per
@@ -388,6 +418,7 @@ class Store {
   virtual BounceRepository& bounces() = 0;
   virtual SearchRepository& search() = 0;
   virtual SiteLeaseRepository& sites() = 0;
+  virtual WorkerRegistry& workers() = 0;
   virtual RateLimitRepository& rate_limits() = 0;
   // Runs `work` in one transaction: committed when it succeeds, rolled back
   // when it returns an error.

@@ -79,6 +79,23 @@ PY
 # "polled N feeds", or "N feeds polled" where the poll runs as a worker's roles).
 nd poll --once > "$dir/poll2.log" 2>&1; grep -qE "polled 0 feeds|0 feeds polled" "$dir/poll2.log" || { cat "$dir/poll2.log"; echo "a feed was polled before it was due"; exit 1; }
 
+# Workers alive: one running shows in `worker --status` by its name, with its
+# roles; one that stopped says so, and is gone at once (not when its lease ends).
+nd worker --status | grep -q "^workers: 0 alive" || { nd worker --status; echo "a stopped worker is still counted"; exit 1; }
+timeout 120 "$bin" --config "$dir/newsdesk.toml" worker --roles send --name desk-sender > "$dir/worker.log" 2>&1 &
+worker_pid=$!
+for _ in $(seq 600); do nd worker --status --json > "$dir/status" && grep -q desk-sender "$dir/status" && break; sleep 0.1; done
+python3 - "$dir/status" <<'PY'
+import json, sys
+workers = json.load(open(sys.argv[1]))["workers"]
+assert [(w["name"], w["roles"], w["sites"]) for w in workers] == [("desk-sender", "send", 0)], workers
+assert workers[0]["started"].endswith("Z"), workers
+PY
+nd worker --status | grep -qE "^  desk-sender +send +since .*Z +0 sites held$" || { nd worker --status; echo "the worker's line is missing"; exit 1; }
+kill -TERM $worker_pid
+wait $worker_pid || { cat "$dir/worker.log"; echo "the worker did not stop cleanly on SIGTERM"; exit 1; }
+nd worker --status | grep -q "^workers: 0 alive" || { nd worker --status; echo "the stopped worker is still counted"; exit 1; }
+
 # feed parse: the feed line, then one line per entry.
 nd feed parse "$base/feeds/news.rss" > "$dir/parsed"
 python3 - "$dir/parsed" "$base" "$first_iso" <<'PY'

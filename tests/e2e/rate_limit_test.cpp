@@ -59,6 +59,7 @@ class StoreFailingToCount final : public store::Store {
   store::BounceRepository& bounces() override { return s_->bounces(); }
   store::SearchRepository& search() override { return s_->search(); }
   store::SiteLeaseRepository& sites() override { return s_->sites(); }
+  store::WorkerRegistry& workers() override { return s_->workers(); }
   store::RateLimitRepository& rate_limits() override { return failing_; }
   core::Result<void> transaction(const std::function<core::Result<void>()>& work) override { return s_->transaction(work); }
   int schema_version() override { return s_->schema_version(); }

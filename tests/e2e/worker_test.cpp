@@ -167,6 +167,32 @@ TEST_P(Workers, TwoAtOnceFetchEveryPageOnceAndEachSiteOneRequestAtATime) {
   EXPECT_EQ(a->clustered + b->clustered, static_cast<size_t>(2 * kPagesPerSite));
 }
 
+TEST_P(Workers, AWorkerTakesItsShareOfTheSitesNotAllWhenAnotherIsAlive) {
+  Outlet one("127.0.0.1", "Harbour Herald"), two("127.0.0.2", "Quay Courier");
+  add_source(one, "Harbour Herald");
+  add_source(two, "Quay Courier");
+  auto polled = work("poller", now_, {app::Role::kPoll});
+  ASSERT_TRUE(polled) << polled.error().message;
+  ASSERT_EQ(polled->new_entries, static_cast<size_t>(2 * kPagesPerSite));
+  // B fetches too (alive, between two batches); A's batches could take every
+  // page of both sites at once, but it takes one site per batch, its share.
+  const auto lease = std::chrono::seconds(config_.workers.lease_seconds);
+  ASSERT_TRUE(store_->workers().beat({"worker-b", "fetch", now_, now_ + lease, 0}));
+  config_.workers.batch = 64;
+  auto a = work("worker-a", now_, {app::Role::kFetch});
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->released, static_cast<size_t>(kPagesPerSite)) << "the other site's pages, given back for B";
+  EXPECT_EQ(a->pages, static_cast<size_t>(2 * kPagesPerSite)) << "B did not take them: A did, in its next batch";
+  for (auto* outlet : {&one, &two}) {
+    for (int i = 0; i < kPagesPerSite; ++i) EXPECT_EQ(outlet->server.count("/a/" + std::to_string(i)), 1u) << i;
+  }
+  // A said it stopped; B is still counted, the poller not.
+  auto live = store_->workers().live(now_);
+  ASSERT_TRUE(live) << live.error().message;
+  ASSERT_EQ(live->size(), 1u);
+  EXPECT_EQ(live->front().name, "worker-b");
+}
+
 TEST_P(Workers, OneWriterLeadsTheStoriesAndAnotherTakesOverWhenItsLeaseHasRunOut) {
   Outlet one("127.0.0.1", "Harbour Herald");
   add_source(one, "Harbour Herald");

@@ -203,6 +203,52 @@ TEST_P(WorkSharingTest, ASiteIsHeldByOneWorkerUntilItsLeaseRunsOut) {
   EXPECT_EQ(a_->sites().take("a.example", claim_for("A", kNow + seconds(92))), true) << "B let go";
 }
 
+TEST_P(WorkSharingTest, ABatchsSitesPassOnAfterThePolitenessGapTheirHolderAtOnce) {
+  ASSERT_EQ(a_->sites().take("a.example", claim_for("A")), true);
+  ASSERT_EQ(a_->sites().take("b.example", claim_for("A")), true);
+  ASSERT_EQ(b_->sites().take("c.example", claim_for("B")), true);
+  EXPECT_EQ(b_->sites().held_by_others("B", kNow), size_t{2});
+  EXPECT_EQ(a_->sites().held_by_others("A", kNow), size_t{1});
+  // A's batch is done at +5 s; its sites pass on after a 2 s gap.
+  ASSERT_TRUE(a_->sites().release({"a.example", "b.example", "c.example"}, "A", kNow + seconds(7)));
+  EXPECT_EQ(b_->sites().take("a.example", claim_for("B", kNow + seconds(6))), false) << "within the gap";
+  EXPECT_EQ(b_->sites().take("a.example", claim_for("B", kNow + seconds(7))), true) << "after it";
+  EXPECT_EQ(a_->sites().take("b.example", claim_for("A", kNow + seconds(6))), true) << "its holder takes it again at once";
+  EXPECT_EQ(a_->sites().take("c.example", claim_for("A", kNow + seconds(8))), false) << "B's is not A's to release";
+  EXPECT_EQ(b_->sites().held_by_others("B", kNow + seconds(8)), size_t{1}) << "A holds b.example again";
+  // A release never lengthens a lease.
+  ASSERT_TRUE(a_->sites().release({"b.example"}, "A", kNow + seconds(3600)));
+  EXPECT_EQ(b_->sites().take("b.example", claim_for("B", kNow + seconds(6 + 60))), true);
+}
+
+TEST_P(WorkSharingTest, WorkersAreAliveUntilTheirLeaseRunsOutOrTheyLeave) {
+  ASSERT_TRUE(a_->workers().beat({"A", "poll,fetch", kNow, kNow + seconds(60), 0}));
+  ASSERT_TRUE(b_->workers().beat({"B", "send", kNow, kNow + seconds(30), 0}));
+  ASSERT_EQ(a_->sites().take("a.example", claim_for("A")), true);
+  ASSERT_EQ(a_->sites().take("b.example", claim_for("A", kNow, seconds(10))), true);
+  auto live = b_->workers().live(kNow + seconds(20));
+  ASSERT_TRUE(live) << live.error().message;
+  ASSERT_EQ(live->size(), 2u);
+  EXPECT_EQ((*live)[0].name, "A");
+  EXPECT_EQ((*live)[0].roles, "poll,fetch");
+  EXPECT_EQ((*live)[0].started, kNow);
+  EXPECT_EQ((*live)[0].until, kNow + seconds(60));
+  EXPECT_EQ((*live)[0].sites, 1u) << "b.example's lease ran out at +10 s";
+  EXPECT_EQ((*live)[1].name, "B");
+  EXPECT_EQ((*live)[1].sites, 0u);
+  // B stops beating: gone at +30 s. A beats again, then leaves.
+  ASSERT_TRUE(a_->workers().beat({"A", "poll,fetch", kNow, kNow + seconds(90), 0}));
+  live = a_->workers().live(kNow + seconds(30));
+  ASSERT_TRUE(live);
+  ASSERT_EQ(live->size(), 1u);
+  EXPECT_EQ(live->front().name, "A");
+  EXPECT_EQ(live->front().started, kNow) << "a beat keeps the start";
+  ASSERT_TRUE(a_->workers().leave("A"));
+  live = b_->workers().live(kNow + seconds(31));
+  ASSERT_TRUE(live);
+  EXPECT_TRUE(live->empty());
+}
+
 TEST_P(WorkSharingTest, ASiteHeldByOneWorkerKeepsItsWorkFromTheOthers) {
   // The feed and the pages may be on different hosts of one site.
   const core::Id a_feed = add_source("https://feeds.a.example/rss");
