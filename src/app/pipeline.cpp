@@ -202,6 +202,18 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
   return report;
 }
 
+namespace {
+
+// What became of one fetched page, before anything is stored.
+struct PageOutcome {
+  store::EntryState state = store::EntryState::kFailed;
+  std::string error;                                    // kFailed, kSkipped: why
+  std::optional<core::Article> article;                 // kFetched
+  std::vector<std::pair<std::string, double>> relevance;  // per beat, for a new article
+};
+
+}  // namespace
+
 core::Result<FetchReport> ArticleFetcher::fetch(store::Store& store, fetch::HttpFetcher& fetcher,
                                                 const std::vector<store::StoredEntry>& pending, core::TimePoint now,
                                                 Progress* progress) {
@@ -210,24 +222,26 @@ core::Result<FetchReport> ArticleFetcher::fetch(store::Store& store, fetch::Http
   std::vector<fetch::Request> requests;
   for (const auto& p : pending) requests.push_back({p.entry.url, "", ""});
   auto responses = fetcher.fetch_all(requests);
+  // First every page is read (the work of the CPU), then the batch is stored
+  // in one transaction: a commit per batch rather than several per article,
+  // and no write held open while pages are read.
+  std::vector<PageOutcome> outcomes(responses.size());
   for (size_t i = 0; i < responses.size(); ++i) {
     const auto& entry = pending[i];
     const auto& r = responses[i];
+    PageOutcome& out = outcomes[i];
     ++report.pages;
     if (progress != nullptr) progress->advance();
     if (r.outcome != fetch::Outcome::kFetched) {
-      ++report.failed;
-      std::string error = fmt::format("{}: {}", fetch::to_string(r.outcome), r.error);
-      spdlog::warn("{}: {}", entry.entry.url, error);
-      ND_TRY(store.entries().mark(entry.id, store::EntryState::kFailed, error, std::nullopt));
+      out.error = fmt::format("{}: {}", fetch::to_string(r.outcome), r.error);
+      spdlog::warn("{}: {}", entry.entry.url, out.error);
       continue;
     }
     auto article = extract::extract(r.body, r.final_url.empty() ? entry.entry.url : r.final_url, options,
                                     fetch::charset_of(r.content_type));
     if (!article) {
-      ++report.failed;
-      spdlog::warn("{}: {}", entry.entry.url, article.error().message);
-      ND_TRY(store.entries().mark(entry.id, store::EntryState::kFailed, article.error().message, std::nullopt));
+      out.error = article.error().message;
+      spdlog::warn("{}: {}", entry.entry.url, out.error);
       continue;
     }
     core::Article& a = *article;
@@ -241,20 +255,43 @@ core::Result<FetchReport> ArticleFetcher::fetch(store::Store& store, fetch::Http
     if (a.description.empty()) a.description = entry.entry.summary;
     if (a.image_url.empty()) a.image_url = entry.entry.image;
     if (a.page_type == core::PageType::kIndex) {
-      ND_TRY(store.entries().mark(entry.id, store::EntryState::kSkipped, "not an article (index page)", std::nullopt));
+      out.state = store::EntryState::kSkipped;
+      out.error = "not an article (index page)";
       continue;
     }
-    ND_TRY_ASSIGN(added, store.articles().add(a));
-    if (added->inserted) {
-      ++report.articles;
-      // Relevance to the edition's beat, while the text is in hand: ranking
-      // then reads it instead of the text.
-      for (const auto& beat : beats_) {
-        ND_TRY(store.articles().set_relevance(added->id, beat->beat().name, beat->relevance(a.title, a.text, a.language)));
-      }
+    // Relevance to each beat, while the text is in hand: ranking then reads
+    // it instead of the text.
+    for (const auto& beat : beats_) {
+      out.relevance.emplace_back(beat->beat().name, beat->relevance(a.title, a.text, a.language));
     }
-    ND_TRY(store.entries().mark(entry.id, store::EntryState::kFetched, "", added->id));
+    out.state = store::EntryState::kFetched;
+    out.article = std::move(a);
   }
+  FetchReport stored;
+  auto written = store.transaction([&]() -> core::Result<void> {
+    stored = {};
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      const PageOutcome& out = outcomes[i];
+      const core::Id entry_id = pending[i].id;
+      if (out.state != store::EntryState::kFetched) {
+        if (out.state == store::EntryState::kFailed) ++stored.failed;
+        ND_TRY(store.entries().mark(entry_id, out.state, out.error, std::nullopt));
+        continue;
+      }
+      ND_TRY_ASSIGN(added, store.articles().add(*out.article));
+      if (added->inserted) {
+        ++stored.articles;
+        for (const auto& [beat, relevance] : out.relevance) {
+          ND_TRY(store.articles().set_relevance(added->id, beat, relevance));
+        }
+      }
+      ND_TRY(store.entries().mark(entry_id, store::EntryState::kFetched, "", added->id));
+    }
+    return {};
+  });
+  if (!written) return tl::unexpected(written.error());
+  report.articles = stored.articles;
+  report.failed = stored.failed;
   return report;
 }
 
