@@ -202,35 +202,27 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
   return report;
 }
 
-namespace {
-
-// What became of one fetched page, before anything is stored.
-struct PageOutcome {
-  store::EntryState state = store::EntryState::kFailed;
-  std::string error;                                    // kFailed, kSkipped: why
-  std::optional<core::Article> article;                 // kFetched
-  std::vector<std::pair<std::string, double>> relevance;  // per beat, for a new article
-};
-
-}  // namespace
-
 core::Result<FetchReport> ArticleFetcher::fetch(store::Store& store, fetch::HttpFetcher& fetcher,
-                                                const std::vector<store::StoredEntry>& pending, core::TimePoint now,
+                                                const std::vector<store::StoredEntry>& entries, core::TimePoint now,
                                                 Progress* progress) {
-  FetchReport report;
+  return ArticleFetcher::store(store, read(fetcher, entries, now, progress));
+}
+
+// First every page is read (the work of the CPU), then the batch is stored in
+// one transaction: a commit per batch rather than several per article, and
+// no write held open while pages are read.
+PagesRead ArticleFetcher::read(fetch::HttpFetcher& fetcher, std::vector<store::StoredEntry> entries, core::TimePoint now,
+                               Progress* progress) const {
   extract::Options options{config_.extract.max_html_bytes, config_.extract.max_depth};
   std::vector<fetch::Request> requests;
-  for (const auto& p : pending) requests.push_back({p.entry.url, "", ""});
+  for (const auto& p : entries) requests.push_back({p.entry.url, "", ""});
   auto responses = fetcher.fetch_all(requests);
-  // First every page is read (the work of the CPU), then the batch is stored
-  // in one transaction: a commit per batch rather than several per article,
-  // and no write held open while pages are read.
-  std::vector<PageOutcome> outcomes(responses.size());
+  PagesRead read;
+  read.outcomes.resize(responses.size());
   for (size_t i = 0; i < responses.size(); ++i) {
-    const auto& entry = pending[i];
+    const auto& entry = entries[i];
     const auto& r = responses[i];
-    PageOutcome& out = outcomes[i];
-    ++report.pages;
+    PageOutcome& out = read.outcomes[i];
     if (progress != nullptr) progress->advance();
     if (r.outcome != fetch::Outcome::kFetched) {
       out.error = fmt::format("{}: {}", fetch::to_string(r.outcome), r.error);
@@ -267,20 +259,26 @@ core::Result<FetchReport> ArticleFetcher::fetch(store::Store& store, fetch::Http
     out.state = store::EntryState::kFetched;
     out.article = std::move(a);
   }
-  FetchReport stored;
+  read.entries = std::move(entries);
+  return read;
+}
+
+core::Result<FetchReport> ArticleFetcher::store(store::Store& store, const PagesRead& pages) {
+  FetchReport report;
   auto written = store.transaction([&]() -> core::Result<void> {
-    stored = {};
-    for (size_t i = 0; i < outcomes.size(); ++i) {
-      const PageOutcome& out = outcomes[i];
-      const core::Id entry_id = pending[i].id;
+    report = {};
+    for (size_t i = 0; i < pages.outcomes.size(); ++i) {
+      const PageOutcome& out = pages.outcomes[i];
+      const core::Id entry_id = pages.entries[i].id;
+      ++report.pages;
       if (out.state != store::EntryState::kFetched) {
-        if (out.state == store::EntryState::kFailed) ++stored.failed;
+        if (out.state == store::EntryState::kFailed) ++report.failed;
         ND_TRY(store.entries().mark(entry_id, out.state, out.error, std::nullopt));
         continue;
       }
       ND_TRY_ASSIGN(added, store.articles().add(*out.article));
       if (added->inserted) {
-        ++stored.articles;
+        ++report.articles;
         for (const auto& [beat, relevance] : out.relevance) {
           ND_TRY(store.articles().set_relevance(added->id, beat, relevance));
         }
@@ -290,8 +288,6 @@ core::Result<FetchReport> ArticleFetcher::fetch(store::Store& store, fetch::Http
     return {};
   });
   if (!written) return tl::unexpected(written.error());
-  report.articles = stored.articles;
-  report.failed = stored.failed;
   return report;
 }
 

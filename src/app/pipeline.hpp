@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config.hpp"
@@ -51,9 +53,27 @@ core::Result<PollReport> poll_sources(store::Store& store, fetch::HttpFetcher& f
                                       const std::vector<core::Source>& sources, core::TimePoint now);
 
 class Progress;
+
+// What became of one entry's page, before anything is stored.
+struct PageOutcome {
+  store::EntryState state = store::EntryState::kFailed;
+  std::string error;                                      // kFailed, kSkipped: why
+  std::optional<core::Article> article;                   // kFetched
+  std::vector<std::pair<std::string, double>> relevance;  // kFetched: per beat
+};
+
+// Pages of entries read, to be stored (ArticleFetcher::store): what the
+// fetching and reading of a batch leaves for the store.
+struct PagesRead {
+  std::vector<store::StoredEntry> entries;
+  std::vector<PageOutcome> outcomes;  // one per entry
+};
+
 // Fetches, extracts and stores the pages of given entries, each article with
 // its relevance to every beat of the configuration (the beats are read once,
 // here, not per batch). The entries are marked fetched, failed or skipped.
+// fetch() is read() then store(); a worker may store one batch on a
+// connection of its own while it reads the next.
 class ArticleFetcher {
  public:
   explicit ArticleFetcher(const core::Config& config);
@@ -61,6 +81,12 @@ class ArticleFetcher {
   core::Result<FetchReport> fetch(store::Store& store, fetch::HttpFetcher& fetcher,
                                   const std::vector<store::StoredEntry>& entries, core::TimePoint now,
                                   Progress* progress = nullptr);
+  // Fetches and reads the pages (the network and the CPU; nothing stored).
+  PagesRead read(fetch::HttpFetcher& fetcher, std::vector<store::StoredEntry> entries, core::TimePoint now,
+                 Progress* progress = nullptr) const;
+  // Stores what read() found, in one transaction. Touches nothing of the
+  // ArticleFetcher: any thread may call it with a store of its own.
+  static core::Result<FetchReport> store(store::Store& store, const PagesRead& pages);
 
  private:
   const core::Config& config_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -90,7 +91,13 @@ class Worker {
       if (options_.once) break;
       wait_for_work();
     }
-    // Stopping: the sites this worker held pass to the others (or to the
+    // Stopping: the batch being stored is finished first (what it read is
+    // not read again by another).
+    if (auto stored = finish_storing(); !stored) {
+      spdlog::warn("worker {}: its last batch could not be stored ({}); its pages pass on when their leases run out",
+                   holder_, stored.error().message);
+    }
+    // The sites this worker held pass to the others (or to the
     // next run: a worker's name is new each run) now, not when their leases
     // run out. Its claims are all finished or given back by now.
     if (store_) {
@@ -148,14 +155,18 @@ class Worker {
 
   store::Claim claim(core::TimePoint now) const { return {holder_, now, now + lease_}; }
 
-  // How many of one site's items a batch may hold: the fetcher spaces them
-  // per_domain_delay_ms apart (per_domain_concurrency at a time), and the
-  // batch must be done well within the lease, or the site and the items
-  // would pass to another worker while this one still asks.
+  // How many of one site's items a batch takes: about kBatchSeconds of the
+  // site's pace (per_domain_delay_ms apart, per_domain_concurrency at a
+  // time), so that one busy site does not hold up a batch of many sites, and
+  // never more than half the lease leaves time for (else the site and its
+  // items would pass to another worker while this one still asks).
   size_t per_site_cap() const {
+    constexpr size_t kBatchSeconds = 10;
     const auto delay_ms = static_cast<size_t>(std::max(config_.fetch.per_domain_delay_ms, 1));
+    const auto concurrency = static_cast<size_t>(std::max(config_.fetch.per_domain_concurrency, 1));
     const auto half_lease_ms = static_cast<size_t>(lease_.count()) * 1000 / 2;
-    return std::max<size_t>(1, half_lease_ms / delay_ms * static_cast<size_t>(std::max(config_.fetch.per_domain_concurrency, 1)));
+    const size_t paced = concurrency * (1 + kBatchSeconds * 1000 / delay_ms);
+    return std::max<size_t>(1, std::min(paced, half_lease_ms / delay_ms * concurrency));
   }
 
   // Tells the others this worker is alive (store::WorkerRegistry), well
@@ -237,7 +248,7 @@ class Worker {
   core::Result<size_t> poll() {
     const auto now = clock_.now();
     const auto c = claim(now);
-    ND_TRY_ASSIGN(ids, store_->feeds().claim_due(c, batch_));
+    ND_TRY_ASSIGN(ids, store_->feeds().claim_due(c, batch_, per_site_cap()));
     if (ids->empty()) return size_t{0};
     std::vector<core::Source> sources;
     std::vector<core::Id> given_back;
@@ -269,8 +280,8 @@ class Worker {
   core::Result<size_t> fetch() {
     const auto now = clock_.now();
     const auto c = claim(now);
-    ND_TRY_ASSIGN(entries, store_->entries().claim_pending(c, batch_));
-    if (entries->empty()) return size_t{0};
+    ND_TRY_ASSIGN(entries, store_->entries().claim_pending(c, batch_, per_site_cap()));
+    if (entries->empty()) return finish_storing();
     std::vector<core::Id> given_back;
     std::vector<std::string> held;
     ND_TRY_ASSIGN(kept, keep_held_sites(Role::kFetch, std::move(*entries),
@@ -279,9 +290,40 @@ class Worker {
                                         },
                                         c, given_back, held));
     if (!given_back.empty()) ND_TRY(store_->entries().release(given_back, holder_));
-    if (kept->empty()) return size_t{0};
-    ND_TRY_ASSIGN(fetched, articles_.fetch(*store_, *fetcher_, *kept, now));
+    if (kept->empty()) return finish_storing();
+    const size_t pages = kept->size();
+    PagesRead read = articles_.read(*fetcher_, std::move(*kept), now);
     ND_TRY(release_sites(held));
+    // The previous batch is stored by now; this one is stored while the next
+    // is read, on a connection of its own: the store's work (PostgreSQL's
+    // above all) runs beside the reading instead of after it.
+    ND_TRY(finish_storing());
+    ND_TRY(start_storing(std::move(read)));
+    return pages;
+  }
+
+  // Stores a batch's pages on the storing connection, on a thread of its own.
+  core::Result<void> start_storing(PagesRead read) {
+    if (!storing_store_) {
+      ND_TRY_ASSIGN(opened, store::open_store(config_.store.location()));
+      storing_store_ = std::move(*opened);
+    }
+    storing_ = std::async(std::launch::async, [store = storing_store_.get(), read = std::move(read)] {
+      return ArticleFetcher::store(*store, read);
+    });
+    return {};
+  }
+
+  // Waits for the batch being stored, if any; how many pages it stored (the
+  // articles among them are work for the story writer). A failure costs that
+  // batch: its entries' claims run out and are taken again.
+  core::Result<size_t> finish_storing() {
+    if (!storing_.valid()) return size_t{0};
+    auto fetched = storing_.get();
+    if (!fetched) {
+      storing_store_.reset();  // opened anew for the next batch
+      return tl::unexpected(fetched.error());
+    }
     report_.pages += fetched->pages;
     report_.articles += fetched->articles;
     count_metrics({}, *fetched, {});
@@ -355,6 +397,9 @@ class Worker {
   }
 
   void drop_store() {
+    if (storing_.valid()) storing_.wait();  // its outcome is lost with the connection: the claims run out
+    storing_ = {};
+    storing_store_.reset();
     last_beat_.reset();
     scheduler_.reset();
     store_.reset();
@@ -375,6 +420,9 @@ class Worker {
   const std::chrono::seconds lease_;
   const size_t batch_;
   std::unique_ptr<store::Store> store_;
+  // The batch being stored, on a connection of its own (start_storing).
+  std::unique_ptr<store::Store> storing_store_;
+  std::future<core::Result<FetchReport>> storing_;
   std::unique_ptr<fetch::HttpFetcher> fetcher_;
   ArticleFetcher articles_;
   StoryWriter writer_;

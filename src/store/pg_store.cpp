@@ -141,23 +141,33 @@ class PgFeeds final : public FeedRepository {
       WHERE f.source_id IS NULL OR NOT f.gone)sql");
     return optional_time(q.front(), 0);
   }
-  Result<std::vector<Id>> claim_due(const Claim& claim, size_t limit) override {
+  Result<std::vector<Id>> claim_due(const Claim& claim, size_t limit, size_t per_site) override {
     // A source never polled has no feeds row to hold its lease: it gets a
     // blank one (what state() reads for it anyway) before it can be claimed.
     ND_TRY(db_.query(R"sql(INSERT INTO feeds(source_id) SELECT s.id FROM sources s
       WHERE NOT EXISTS (SELECT 1 FROM feeds f WHERE f.source_id = s.id) ON CONFLICT (source_id) DO NOTHING)sql"));
-    // Rows another claimer is taking right now are locked: skipped, not
-    // waited for. MATERIALIZED: the pick runs once, whatever the plan.
-    ND_PG_QUERY(q, db_, R"sql(WITH picked AS MATERIALIZED (
-        SELECT f.source_id FROM feeds f JOIN sources s ON s.id = f.source_id
+    // Round-robin over the sites of the first waiting feeds (`turn`: a
+    // site's first feed, then its second...), so that one site's many feeds
+    // do not fill a batch that its politeness gap would then spread over
+    // minutes. Rows another claimer is taking right now are locked: skipped,
+    // not waited for; the lease is checked again on the locked row.
+    // MATERIALIZED: the pick runs once, whatever the plan.
+    ND_PG_QUERY(q, db_, R"sql(WITH waiting AS (
+        SELECT f.source_id, s.domain, COALESCE(f.next_poll_at, 0) AS due FROM feeds f JOIN sources s ON s.id = f.source_id
         WHERE NOT f.gone AND (f.next_poll_at IS NULL OR f.next_poll_at <= $3)
           AND (f.lease_until IS NULL OR f.lease_until <= $3)
           AND s.domain NOT IN (SELECT domain FROM site_leases WHERE holder <> $1 AND until > $3)
-        ORDER BY COALESCE(f.next_poll_at, 0), f.source_id LIMIT $4
+        ORDER BY due, f.source_id LIMIT $6),
+      turns AS (SELECT source_id, due, row_number() OVER (PARTITION BY domain ORDER BY due, source_id) AS turn FROM waiting),
+      picked AS MATERIALIZED (
+        SELECT f.source_id FROM feeds f JOIN turns t ON t.source_id = f.source_id
+        WHERE t.turn <= $5 AND (f.lease_until IS NULL OR f.lease_until <= $3)
+        ORDER BY t.turn, t.due, f.source_id LIMIT $4
         FOR UPDATE OF f SKIP LOCKED)
       UPDATE feeds f SET lease_holder = $1, lease_until = $2 FROM picked WHERE f.source_id = picked.source_id
       RETURNING f.source_id, COALESCE(f.next_poll_at, 0))sql",
-                {claim.holder, seconds(claim.until), seconds(claim.now), static_cast<std::int64_t>(limit)});
+                {claim.holder, seconds(claim.until), seconds(claim.now), static_cast<std::int64_t>(limit),
+                 static_cast<std::int64_t>(std::min(per_site, limit)), claim_candidates(limit)});
     std::vector<std::pair<std::int64_t, Id>> claimed;  // (due, source), for due order: RETURNING has none
     for (PgRow row : q) claimed.emplace_back(row.integer(1), row.integer(0));
     std::sort(claimed.begin(), claimed.end());
@@ -227,15 +237,22 @@ class PgEntries final : public FeedEntryRepository {
       ORDER BY published_at NULLS FIRST, id LIMIT $1)sql", kEntryColumns), {static_cast<std::int64_t>(limit)});
     return read_entries(q);
   }
-  Result<std::vector<StoredEntry>> claim_pending(const Claim& claim, size_t limit) override {
-    // As PgFeeds::claim_due: locked rows are skipped, the pick runs once.
-    ND_PG_QUERY(q, db_, fmt::format(R"sql(WITH picked AS MATERIALIZED (
-        SELECT id FROM feed_entries WHERE state = 'new' AND (lease_until IS NULL OR lease_until <= $3)
+  Result<std::vector<StoredEntry>> claim_pending(const Claim& claim, size_t limit, size_t per_site) override {
+    // As PgFeeds::claim_due: round-robin over the sites of the first waiting
+    // entries, locked rows skipped, the lease checked again, the pick run once.
+    ND_PG_QUERY(q, db_, fmt::format(R"sql(WITH waiting AS (
+        SELECT id, domain FROM feed_entries WHERE state = 'new' AND (lease_until IS NULL OR lease_until <= $3)
           AND domain NOT IN (SELECT domain FROM site_leases WHERE holder <> $1 AND until > $3)
-        ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
+        ORDER BY id LIMIT $6),
+      turns AS (SELECT id, row_number() OVER (PARTITION BY domain ORDER BY id) AS turn FROM waiting),
+      picked AS MATERIALIZED (
+        SELECT e.id FROM feed_entries e JOIN turns t ON t.id = e.id
+        WHERE t.turn <= $5 AND e.state = 'new' AND (e.lease_until IS NULL OR e.lease_until <= $3)
+        ORDER BY t.turn, e.id LIMIT $4 FOR UPDATE OF e SKIP LOCKED)
       UPDATE feed_entries e SET lease_holder = $1, lease_until = $2 FROM picked WHERE e.id = picked.id
       RETURNING {})sql", kClaimedEntryColumns),
-                {claim.holder, seconds(claim.until), seconds(claim.now), static_cast<std::int64_t>(limit)});
+                {claim.holder, seconds(claim.until), seconds(claim.now), static_cast<std::int64_t>(limit),
+                 static_cast<std::int64_t>(std::min(per_site, limit)), claim_candidates(limit)});
     std::vector<StoredEntry> out = read_entries(q);
     std::sort(out.begin(), out.end(), [](const StoredEntry& a, const StoredEntry& b) { return a.id < b.id; });
     return out;

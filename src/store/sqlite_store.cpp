@@ -152,7 +152,7 @@ class SqliteFeeds final : public FeedRepository {
     if (!row) return tl::unexpected(row.error());
     return optional_time(q, 0);
   }
-  Result<std::vector<Id>> claim_due(const Claim& claim, size_t limit) override {
+  Result<std::vector<Id>> claim_due(const Claim& claim, size_t limit, size_t per_site) override {
     // A source never polled has no feeds row to hold its lease: it gets a
     // blank one (what state() reads for it anyway) before it can be claimed.
     ND_PREPARE(blank, db_, R"sql(INSERT INTO feeds(source_id) SELECT s.id FROM sources s
@@ -160,14 +160,21 @@ class SqliteFeeds final : public FeedRepository {
     ND_TRY(blank.run());
     // One statement, so one write transaction: SQLite lets one writer in at
     // a time, and no other claimer can pick the same feeds in between.
+    // Round-robin over the sites of the first waiting feeds (`turn`: a
+    // site's first feed, then its second...), so that one site's many feeds
+    // do not fill a batch that its politeness gap would then spread over minutes.
     ND_PREPARE(q, db_, R"sql(UPDATE feeds SET lease_holder = ?1, lease_until = ?2 WHERE source_id IN (
-        SELECT f.source_id FROM feeds f JOIN sources s ON s.id = f.source_id
-        WHERE f.gone = 0 AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?3)
-          AND (f.lease_until IS NULL OR f.lease_until <= ?3)
-          AND s.domain NOT IN (SELECT domain FROM site_leases WHERE holder <> ?1 AND until > ?3)
-        ORDER BY COALESCE(f.next_poll_at, 0), f.source_id LIMIT ?4)
+        SELECT source_id FROM (
+          SELECT source_id, due, row_number() OVER (PARTITION BY domain ORDER BY due, source_id) AS turn FROM (
+            SELECT f.source_id, s.domain, COALESCE(f.next_poll_at, 0) AS due FROM feeds f JOIN sources s ON s.id = f.source_id
+            WHERE f.gone = 0 AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?3)
+              AND (f.lease_until IS NULL OR f.lease_until <= ?3)
+              AND s.domain NOT IN (SELECT domain FROM site_leases WHERE holder <> ?1 AND until > ?3)
+            ORDER BY due, f.source_id LIMIT ?6))
+        WHERE turn <= ?5 ORDER BY turn, due, source_id LIMIT ?4)
       RETURNING source_id, COALESCE(next_poll_at, 0))sql");
     q.bind(1, claim.holder).bind(2, seconds(claim.until)).bind(3, seconds(claim.now)).bind(4, static_cast<std::int64_t>(limit));
+    q.bind(5, static_cast<std::int64_t>(std::min(per_site, limit))).bind(6, claim_candidates(limit));
     std::vector<std::pair<std::int64_t, Id>> claimed;  // (due, source), for due order: RETURNING has none
     for (;;) {
       auto row = q.step();
@@ -241,14 +248,19 @@ class SqliteEntries final : public FeedEntryRepository {
     q.bind(1, static_cast<std::int64_t>(limit));
     return read_entries(q);
   }
-  Result<std::vector<StoredEntry>> claim_pending(const Claim& claim, size_t limit) override {
-    // One statement, so one write transaction (see SqliteFeeds::claim_due).
+  Result<std::vector<StoredEntry>> claim_pending(const Claim& claim, size_t limit, size_t per_site) override {
+    // One statement, so one write transaction; round-robin over the sites of
+    // the first waiting entries (see SqliteFeeds::claim_due).
     ND_PREPARE(q, db_, fmt::format(R"sql(UPDATE feed_entries SET lease_holder = ?1, lease_until = ?2 WHERE id IN (
-        SELECT id FROM feed_entries WHERE state = 'new' AND (lease_until IS NULL OR lease_until <= ?3)
-          AND domain NOT IN (SELECT domain FROM site_leases WHERE holder <> ?1 AND until > ?3)
-        ORDER BY id LIMIT ?4)
+        SELECT id FROM (
+          SELECT id, row_number() OVER (PARTITION BY domain ORDER BY id) AS turn FROM (
+            SELECT id, domain FROM feed_entries WHERE state = 'new' AND (lease_until IS NULL OR lease_until <= ?3)
+              AND domain NOT IN (SELECT domain FROM site_leases WHERE holder <> ?1 AND until > ?3)
+            ORDER BY id LIMIT ?6))
+        WHERE turn <= ?5 ORDER BY turn, id LIMIT ?4)
       RETURNING {})sql", kEntryColumns));
     q.bind(1, claim.holder).bind(2, seconds(claim.until)).bind(3, seconds(claim.now)).bind(4, static_cast<std::int64_t>(limit));
+    q.bind(5, static_cast<std::int64_t>(std::min(per_site, limit))).bind(6, claim_candidates(limit));
     auto out = read_entries(q);
     if (!out) return out;
     std::sort(out->begin(), out->end(), [](const StoredEntry& a, const StoredEntry& b) { return a.id < b.id; });

@@ -8,7 +8,9 @@
 // PostgreSQL store is a connection of its own).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -36,6 +38,11 @@ struct Claim {
   core::TimePoint now{};
   core::TimePoint until{};  // the lease's end
 };
+
+// How many of the oldest waiting rows a claim of `limit` spreads over their
+// sites: enough to find many sites, few enough that a claim costs the same
+// with a million rows waiting.
+inline std::int64_t claim_candidates(size_t limit) { return static_cast<std::int64_t>(std::max<size_t>(limit, 1) * 16); }
 
 class SourceRepository {
  public:
@@ -66,8 +73,10 @@ class FeedRepository {
   // Up to `limit` of the feeds due at `claim.now` (as due()), claimed for
   // `claim.holder` until `claim.until`: none that another holds under a live
   // lease, and none whose site (the feed URL's registrable domain) another
-  // worker holds (SiteLeaseRepository). save_state() lets go of the claim.
-  virtual Result<std::vector<Id>> claim_due(const Claim& claim, size_t limit) = 0;
+  // worker holds (SiteLeaseRepository). Taken round-robin over the sites of
+  // the claim_candidates(limit) soonest due (each site's soonest, then its
+  // next...), at most `per_site` of one site. save_state() lets go of the claim.
+  virtual Result<std::vector<Id>> claim_due(const Claim& claim, size_t limit, size_t per_site) = 0;
   // Gives claimed feeds back unpolled (their site went to another worker, or
   // beyond this worker's share of the sites); PostgreSQL wakes idle pollers.
   virtual Result<void> release(const std::vector<Id>& source_ids, const std::string& holder) = 0;
@@ -91,10 +100,12 @@ class FeedEntryRepository {
   virtual Result<bool> upsert(Id source_id, const core::FeedEntry& entry) = 0;
   // Entries waiting for their page to be fetched, oldest first.
   virtual Result<std::vector<StoredEntry>> pending(size_t limit) = 0;
-  // Up to `limit` pending entries, oldest first, claimed for `claim.holder`
-  // until `claim.until`: none that another holds under a live lease, and none
-  // whose site another worker holds. mark() lets go of the claim.
-  virtual Result<std::vector<StoredEntry>> claim_pending(const Claim& claim, size_t limit) = 0;
+  // Up to `limit` pending entries claimed for `claim.holder` until
+  // `claim.until`: none that another holds under a live lease, and none
+  // whose site another worker holds. Taken round-robin over the sites of the
+  // claim_candidates(limit) oldest (as claim_due), at most `per_site` of one
+  // site; returned oldest first. mark() lets go of the claim.
+  virtual Result<std::vector<StoredEntry>> claim_pending(const Claim& claim, size_t limit, size_t per_site) = 0;
   // Gives claimed entries back unfetched (their site went to another worker,
   // or beyond this worker's share of the sites); PostgreSQL wakes idle fetchers.
   virtual Result<void> release(const std::vector<Id>& entry_ids, const std::string& holder) = 0;

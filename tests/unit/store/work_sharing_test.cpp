@@ -70,13 +70,15 @@ class WorkSharingTest : public test_support::TwoStoresOnOneDesk {
     EXPECT_EQ(ids.size(), static_cast<size_t>(count));
     return ids;
   }
-  std::vector<core::Id> claim_entries(store::Store& worker, const store::Claim& claim, size_t limit = 100) {
-    auto got = worker.entries().claim_pending(claim, limit);
+  std::vector<core::Id> claim_entries(store::Store& worker, const store::Claim& claim, size_t limit = 100,
+                                      size_t per_site = 100) {
+    auto got = worker.entries().claim_pending(claim, limit, per_site);
     EXPECT_TRUE(got) << got.error().message;
     return got ? ids_of(*got) : std::vector<core::Id>{};
   }
-  std::vector<core::Id> claim_feeds(store::Store& worker, const store::Claim& claim, size_t limit = 100) {
-    auto got = worker.feeds().claim_due(claim, limit);
+  std::vector<core::Id> claim_feeds(store::Store& worker, const store::Claim& claim, size_t limit = 100,
+                                    size_t per_site = 100) {
+    auto got = worker.feeds().claim_due(claim, limit, per_site);
     EXPECT_TRUE(got) << got.error().message;
     return got ? *got : std::vector<core::Id>{};
   }
@@ -97,7 +99,7 @@ TEST_P(WorkSharingTest, TwoWorkersNeverClaimTheSameEntry) {
 TEST_P(WorkSharingTest, ClaimedEntriesCarryTheirPagesSite) {
   const core::Id source = add_source("https://feeds.example.co.uk/rss");
   add_entries(source, "https://news.example.co.uk/story/", 1);
-  auto got = a_->entries().claim_pending(claim_for("A"), 10);
+  auto got = a_->entries().claim_pending(claim_for("A"), 10, 10);
   ASSERT_TRUE(got) << got.error().message;
   ASSERT_EQ(got->size(), 1u);
   EXPECT_EQ(got->front().domain, "example.co.uk");
@@ -201,6 +203,29 @@ TEST_P(WorkSharingTest, ASiteIsHeldByOneWorkerUntilItsLeaseRunsOut) {
   EXPECT_EQ(a_->sites().take("b.example", claim_for("A", kNow + seconds(91))), true) << "other sites are free";
   ASSERT_TRUE(b_->sites().release_all("B"));
   EXPECT_EQ(a_->sites().take("a.example", claim_for("A", kNow + seconds(92))), true) << "B let go";
+}
+
+TEST_P(WorkSharingTest, ClaimsTakeTurnsAmongSitesNotOneSitesBacklog) {
+  const core::Id a_feed = add_source("https://a.example/feed");
+  const core::Id b_feed = add_source("https://b.example/feed");
+  const core::Id c_feed = add_source("https://c.example/feed");
+  const Ids a = add_entries(a_feed, "https://a.example/story/", 6);
+  const Ids b = add_entries(b_feed, "https://www.b.example/story/", 3);
+  const Ids c = add_entries(c_feed, "https://c.example/story/", 2);
+  // Each site's oldest, then each one's next: not a's six first.
+  EXPECT_EQ(claim_entries(*a_, claim_for("A"), 5, 2), (Ids{a[0], a[1], b[0], b[1], c[0]}));
+  EXPECT_EQ(claim_entries(*b_, claim_for("B"), 5, 2), (Ids{a[2], a[3], b[2], c[1]})) << "two of a site at most";
+  EXPECT_EQ(claim_entries(*b_, claim_for("B"), 5, 5), (Ids{a[4], a[5]}));
+}
+
+TEST_P(WorkSharingTest, FeedClaimsTakeTurnsAmongSitesToo) {
+  const core::Id a1 = add_source("https://a.example/feed/1");
+  const core::Id a2 = add_source("https://a.example/feed/2");
+  const core::Id a3 = add_source("https://a.example/feed/3");
+  const core::Id b1 = add_source("https://b.example/feed");
+  EXPECT_EQ(claim_feeds(*a_, claim_for("A"), 2, 2), (Ids{a1, b1}));
+  EXPECT_EQ(claim_feeds(*b_, claim_for("B"), 3, 1), (Ids{a2})) << "one of a site at most";
+  EXPECT_EQ(claim_feeds(*b_, claim_for("B"), 3, 3), (Ids{a3}));
 }
 
 TEST_P(WorkSharingTest, ABatchsSitesPassOnAfterThePolitenessGapTheirHolderAtOnce) {
@@ -312,7 +337,7 @@ TEST_P(WorkSharingTest, ThreeWorkersAtOnceMarkEveryEntryExactlyOnce) {
     threads.emplace_back([&w = workers[i], holder = "worker" + std::to_string(i)] {
       const store::Claim claim{holder, kNow, kNow + seconds(3600)};
       for (int empty_rounds = 0; empty_rounds < 3 && w.errors.size() < 100;) {
-        auto batch = w.store->entries().claim_pending(claim, 25);
+        auto batch = w.store->entries().claim_pending(claim, 25, 25);
         if (!batch) {
           w.errors.push_back(batch.error().message);
           continue;
