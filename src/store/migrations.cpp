@@ -256,6 +256,9 @@ CREATE TABLE workers (
   until      INTEGER NOT NULL
 );
 )sql"},
+      {15, "an edition's copies still to send are found without walking those sent (the deliveries_waiting index)", R"sql(
+CREATE INDEX deliveries_waiting ON deliveries(edition_id, subscriber_id) WHERE state IN ('queued', 'sending', 'deferred');
+)sql"},
   };
   return kMigrations;
 }

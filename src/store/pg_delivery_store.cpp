@@ -283,6 +283,7 @@ class PgDeliveries final : public DeliveryRepository {
     ND_PG_QUERY(q, db_, R"sql(SELECT d.subscriber_id, s.email, d.state, d.attempts, d.first_attempt_at
       FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
       WHERE d.edition_id = $1 AND d.subscriber_id > $2 AND s.state = 'confirmed' AND NOT s.paused
+        AND d.state IN ('queued', 'sending', 'deferred')  -- the deliveries_waiting index
         AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= $3))
       ORDER BY d.subscriber_id LIMIT $4)sql", {edition_id, after, seconds(now), static_cast<std::int64_t>(limit)});
     return read_due(q);
@@ -294,6 +295,7 @@ class PgDeliveries final : public DeliveryRepository {
         SELECT d.subscriber_id FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
         WHERE d.edition_id = $1 AND s.state = 'confirmed' AND NOT s.paused
           AND (d.lease_until IS NULL OR d.lease_until <= $4)
+          AND d.state IN ('queued', 'sending', 'deferred')  -- the deliveries_waiting index
           AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= $4))
         ORDER BY d.subscriber_id LIMIT $5 FOR UPDATE OF d SKIP LOCKED)
       UPDATE deliveries d SET lease_holder = $2, lease_until = $3 FROM picked, subscribers s

@@ -328,6 +328,7 @@ class SqliteDeliveries final : public DeliveryRepository {
     ND_PREPARE(q, db_, R"sql(SELECT d.subscriber_id, s.email, d.state, d.attempts, d.first_attempt_at
       FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
       WHERE d.edition_id = ?1 AND d.subscriber_id > ?2 AND s.state = 'confirmed' AND s.paused = 0
+        AND d.state IN ('queued', 'sending', 'deferred')  -- the deliveries_waiting index
         AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= ?3))
       ORDER BY d.subscriber_id LIMIT ?4)sql");
     q.bind(1, edition_id).bind(2, after).bind(3, seconds(now)).bind(4, static_cast<std::int64_t>(limit));
@@ -341,6 +342,7 @@ class SqliteDeliveries final : public DeliveryRepository {
         SELECT d.subscriber_id FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
         WHERE d.edition_id = ?1 AND s.state = 'confirmed' AND s.paused = 0
           AND (d.lease_until IS NULL OR d.lease_until <= ?4)
+          AND d.state IN ('queued', 'sending', 'deferred')  -- the deliveries_waiting index
           AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= ?4))
         ORDER BY d.subscriber_id LIMIT ?5)
       RETURNING subscriber_id, (SELECT email FROM subscribers WHERE id = deliveries.subscriber_id), state, attempts,
