@@ -66,7 +66,7 @@ Result<void> check_schema(DeskTables& db) {
                         fmt::format("{} has a table \"{}\" this newsdesk cannot copy", db.where(), name));
     }
     for (const std::string& column : columns) {
-      if (is_derived_column(name, column) || has_column(*table, column)) continue;
+      if (has_column(*table, column)) continue;
       return core::fail(ErrorCode::kDatabase, fmt::format("{} has a column \"{}.{}\" this newsdesk "
                                                           "cannot copy", db.where(), name, column));
     }

@@ -82,11 +82,8 @@ const std::vector<DeskTable>& desk_tables() {
 }
 
 bool is_derived_table(std::string_view table) {
-  return table == "schema_migrations" || table.starts_with("articles_fts") || table.starts_with("sqlite_");
-}
-
-bool is_derived_column(std::string_view table, std::string_view column) {
-  return table == "articles" && column == "search";
+  return table == "schema_migrations" || table.starts_with("articles_fts") || table == "article_search" ||
+         table.starts_with("sqlite_");
 }
 
 }  // namespace newsdesk::store

@@ -56,9 +56,8 @@ const std::vector<DeskTable>& desk_tables();
 
 // What a database holds that the copy leaves out on purpose: each side's
 // own migration record and the derived search index (SQLite's FTS5 tables,
-// PostgreSQL's articles.search), which the target's triggers rebuild.
+// PostgreSQL's article_search), which the target's triggers rebuild.
 bool is_derived_table(std::string_view table);
-bool is_derived_column(std::string_view table, std::string_view column);
 
 // A value of a row: NULL, an integer (also a flag, 0 or 1), a real, or
 // text (also bytes).

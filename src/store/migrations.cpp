@@ -259,6 +259,11 @@ CREATE TABLE workers (
       {15, "an edition's copies still to send are found without walking those sent (the deliveries_waiting index)", R"sql(
 CREATE INDEX deliveries_waiting ON deliveries(edition_id, subscriber_id) WHERE state IN ('queued', 'sending', 'deferred');
 )sql"},
+      // PostgreSQL's version 16 moves its search vectors out of the articles'
+      // rows; SQLite's FTS5 index has always been a table of its own.
+      {16, "(PostgreSQL only: the articles' search vectors in a table of their own)", R"sql(
+SELECT 1;
+)sql"},
   };
   return kMigrations;
 }

@@ -449,7 +449,7 @@ class PgSearch final : public SearchRepository {
     const SearchTerms terms = search_terms(query);
     if (terms.words.empty()) return out;
     const std::string match = tsquery_text(terms);
-    ND_PG_QUERY(count, db_, "SELECT count(*) FROM articles WHERE search @@ to_tsquery('newsdesk_search', $1)", {match});
+    ND_PG_QUERY(count, db_, "SELECT count(*) FROM article_search WHERE search @@ to_tsquery('newsdesk_search', $1)", {match});
     out.total = static_cast<size_t>(count.front().integer(0));
     if (out.total == 0) return out;
     // The page is ranked first and only its rows are marked up (ts_headline
@@ -457,8 +457,8 @@ class PgSearch final : public SearchRepository {
     // SQLite's bm25 weights say; ts_rank's normalisation 1 divides by the log
     // of the length, so a short article that matches is not buried.
     ND_PG_QUERY(q, db_, R"sql(WITH q AS (SELECT to_tsquery('newsdesk_search', $1) AS query),
-      page AS (SELECT a.id, ts_rank('{0.25, 0.25, 0.25, 1.0}', a.search, q.query, 1) AS rank
-               FROM articles a, q WHERE a.search @@ q.query ORDER BY rank DESC, a.id LIMIT $2 OFFSET $3)
+      page AS (SELECT f.article_id AS id, ts_rank('{0.25, 0.25, 0.25, 1.0}', f.search, q.query, 1) AS rank
+               FROM article_search f, q WHERE f.search @@ q.query ORDER BY rank DESC, f.article_id LIMIT $2 OFFSET $3)
       SELECT a.id, a.story_id, ts_headline('newsdesk_search', a.title, q.query, $4),
         ts_headline('newsdesk_search', left(a.text, 100000), q.query, $5), a.url, COALESCE(s.name, a.site_name),
         a.published_at
