@@ -1,7 +1,11 @@
 #include "app/scheduler.hpp"
 
-#include <algorithm>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "app/pipeline.hpp"
@@ -16,6 +20,20 @@ core::Result<SendSlot> send_slot(const core::EditionConfig& edition, core::TimeP
   ND_TRY_ASSIGN(at, core::local_to_utc(*date, edition.send_time, edition.time_zone));
   return SendSlot{*date, *at};
 }
+
+namespace {
+
+std::string scheduler_name() {
+  static std::atomic<int> made{0};
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return fmt::format("{}:{}:edition-{}", host[0] != '\0' ? host : "desk", ::getpid(), ++made);
+}
+
+}  // namespace
+
+EditionScheduler::EditionScheduler(const core::Config& config, store::Store& store, const core::Clock& clock)
+    : config_(config), store_(store), clock_(clock), holder_(scheduler_name()) {}
 
 core::Result<core::TimePoint> EditionScheduler::run_due(const std::atomic<bool>* stop) {
   const core::TimePoint now = clock_.now();
@@ -35,6 +53,21 @@ core::Result<core::TimePoint> EditionScheduler::run_due(const std::atomic<bool>*
     if (finished_[id]) continue;
     ND_TRY_ASSIGN(stored, store_.editions().by_date(name, slot->date));
     if (!*stored) {
+      // Built by one scheduler of the desk: the others wait for its build
+      // (two builds would each send their own version, and overwrite each
+      // other's items). Asked again after taking the lead: another may have
+      // built it and let go in between.
+      const auto lease = std::chrono::seconds(config->workers.lease_seconds);
+      const std::string role = "edition " + id;
+      ND_TRY_ASSIGN(leads, store_.lead(role, {holder_, now, now + lease}));
+      if (!*leads) {
+        next = std::min(next, now + std::chrono::seconds(5));
+        continue;
+      }
+      ND_TRY_ASSIGN(again, store_.editions().by_date(name, slot->date));
+      *stored = std::move(*again);
+    }
+    if (!*stored) {
       // Built at its send time, after the editor's last word.
       const auto started = std::chrono::steady_clock::now();
       ND_TRY_ASSIGN(built, build_edition(store_, *config, now, slot->date));
@@ -45,6 +78,8 @@ core::Result<core::TimePoint> EditionScheduler::run_due(const std::atomic<bool>*
       ND_TRY_ASSIGN(again, store_.editions().by_date(name, slot->date));
       *stored = std::move(*again);
       if (!*stored) return core::fail(core::ErrorCode::kNotFound, "the edition just built is not in the store: " + id);
+      // Built: the lead ends now, so that nobody waits for it.
+      ND_TRY(store_.lead("edition " + id, {holder_, now, now}));
     }
     SendOptions options;
     options.stop = stop;

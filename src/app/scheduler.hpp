@@ -24,10 +24,13 @@ struct SendSlot {
 };
 core::Result<SendSlot> send_slot(const core::EditionConfig& edition, core::TimePoint now);
 
+// Any number of schedulers (workers with the send role, on any machine)
+// may run at once: an edition is built by one of them (the one that takes
+// the lead of "edition NAME/DATE"; the others look again shortly) and sent
+// by all of them together (send_edition shares the copies).
 class EditionScheduler {
  public:
-  EditionScheduler(const core::Config& config, store::Store& store, const core::Clock& clock)
-      : config_(config), store_(store), clock_(clock) {}
+  EditionScheduler(const core::Config& config, store::Store& store, const core::Clock& clock);
   // Builds and sends whatever is due now. Returns when to look again (at
   // the latest an hour from now). `stop` cuts a send short (resumable).
   core::Result<core::TimePoint> run_due(const std::atomic<bool>* stop = nullptr);
@@ -36,6 +39,7 @@ class EditionScheduler {
   const core::Config& config_;
   store::Store& store_;
   const core::Clock& clock_;
+  const std::string holder_;  // this scheduler, in the build's lead: "host:pid:edition-N"
   std::map<std::string, bool> finished_;  // "name/date": every copy settled
 };
 

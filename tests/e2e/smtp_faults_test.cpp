@@ -528,12 +528,28 @@ TEST_P(SenderFaults, TheSchedulerBuildsAndSendsAtTheLocalSendTime) {
   ASSERT_TRUE(none);
   EXPECT_FALSE(none->has_value());
 
-  core::FixedClock on_time(*core::parse_rfc3339("2026-11-29T23:00:30Z"));
+  // Another scheduler of the desk is building it: this one waits for that
+  // build (it would send its own version) and looks again in a few seconds.
+  const auto at_send_time = *core::parse_rfc3339("2026-11-29T23:00:30Z");
+  const std::string build = "edition Evening Brief/2026-11-29";
+  ASSERT_TRUE(*store_->lead(build, {"another-worker", at_send_time, at_send_time + std::chrono::seconds(60)}));
+  core::FixedClock on_time(at_send_time);
   app::EditionScheduler scheduler(config_, *store_, on_time);
+  auto waits = scheduler.run_due();
+  ASSERT_TRUE(waits) << waits.error().message;
+  EXPECT_EQ(core::format_rfc3339(*waits), "2026-11-29T23:00:35Z");
+  none = store_->editions().by_date("Evening Brief", "2026-11-29");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value()) << "built while another was building it";
+  EXPECT_EQ(server.stored(), 0u);
+  // That one stopped without building it: this one builds it and lets go at once.
+  ASSERT_TRUE(*store_->lead(build, {"another-worker", at_send_time, at_send_time}));
   auto sent = scheduler.run_due();
   ASSERT_TRUE(sent) << sent.error().message;
   auto built = store_->editions().by_date("Evening Brief", "2026-11-29");
   ASSERT_TRUE(built && built->has_value());
+  EXPECT_TRUE(*store_->lead(build, {"a-third-worker", at_send_time, at_send_time + std::chrono::seconds(60)}))
+      << "the builder kept the lead after its build";
   for (int i = 0; i < 3000 && server.stored() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a minute at most
   EXPECT_EQ(server.stored(), 2u);
   ASSERT_TRUE(scheduler.run_due());
