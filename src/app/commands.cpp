@@ -499,11 +499,20 @@ void add_rank_command(CLI::App& app, Globals& g) {
   cmd->add_flag("--json", as_json, "One JSON object per story");
   cmd->add_option("--limit", limit, "Stories to show")->check(CLI::Range(1, 10000));
   cmd->add_option("--hours", hours, "Stories updated in the last H hours")->check(CLI::Range(1, 24 * 365));
+  static std::string at;
+  cmd->add_option("--at", at,
+                  "Rank as of this time (RFC 3339, e.g. 2026-11-29T18:00:00Z; default now): freshness then does not move "
+                  "with the clock, e.g. to compare two desks");
   cmd->callback([&g] {
+    std::optional<core::TimePoint> as_of;
+    if (!at.empty()) {
+      as_of = core::parse_rfc3339(at);
+      if (!as_of) fail_with(kExitUsage, "--at: not an RFC 3339 time: " + at);
+    }
     auto config = load(g);
     if (!beat_name.empty()) config.rank.beat = beat_name;
     auto store = open_store(config);
-    auto now = core::SystemClock().now();
+    auto now = as_of ? *as_of : core::SystemClock().now();
     auto ranking = need(rank_recent(*store, config, now, now - std::chrono::hours(hours),
                                     need(core::local_date(now, config.edition.time_zone)), static_cast<size_t>(limit)));
     const auto& stories = ranking.stories;

@@ -61,12 +61,13 @@ same() {
   nd "$copy" "$@" > "b.$what" 2>&1 || { cat "b.$what"; exit 1; }
   diff -u "a.$what" "b.$what" || { echo "$what differs on the copy"; exit 1; }
 }
+rank_at=$(date -u '+%Y-%m-%dT%H:%M:%SZ')
 compare_with() {
   copy=$1
   same edition edition show
   same edition_json edition show --format json
   same sources sources list
-  same rank rank --limit 20
+  same rank rank --limit 20 --at "$rank_at"  # a fixed time: freshness would move between the two calls
   same status send --status
   same subscribers subscribers list
 }
