@@ -194,18 +194,12 @@ core::Result<FetchReport> fetch_articles(store::Store& store, fetch::HttpFetcher
   for (;;) {
     ND_TRY_ASSIGN(pending, store.entries().pending(kBatch));
     if (pending->empty()) break;
-    ND_TRY_ASSIGN(batch, articles.fetch(store, fetcher, *pending, now, &progress));
+    ND_TRY_ASSIGN(batch, ArticleFetcher::store(store, articles.read(fetcher, std::move(*pending), now, &progress)));
     report.pages += batch->pages;
     report.articles += batch->articles;
     report.failed += batch->failed;
   }
   return report;
-}
-
-core::Result<FetchReport> ArticleFetcher::fetch(store::Store& store, fetch::HttpFetcher& fetcher,
-                                                const std::vector<store::StoredEntry>& entries, core::TimePoint now,
-                                                Progress* progress) {
-  return ArticleFetcher::store(store, read(fetcher, entries, now, progress));
 }
 
 // First every page is read (the work of the CPU), then the batch is stored in

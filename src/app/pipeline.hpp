@@ -72,15 +72,12 @@ struct PagesRead {
 // Fetches, extracts and stores the pages of given entries, each article with
 // its relevance to every beat of the configuration (the beats are read once,
 // here, not per batch). The entries are marked fetched, failed or skipped.
-// fetch() is read() then store(); a worker may store one batch on a
-// connection of its own while it reads the next.
+// read() then store(): a worker may store one batch on a connection of its
+// own while it reads the next.
 class ArticleFetcher {
  public:
   explicit ArticleFetcher(const core::Config& config);
   ~ArticleFetcher();
-  core::Result<FetchReport> fetch(store::Store& store, fetch::HttpFetcher& fetcher,
-                                  const std::vector<store::StoredEntry>& entries, core::TimePoint now,
-                                  Progress* progress = nullptr);
   // Fetches and reads the pages (the network and the CPU; nothing stored).
   PagesRead read(fetch::HttpFetcher& fetcher, std::vector<store::StoredEntry> entries, core::TimePoint now,
                  Progress* progress = nullptr) const;

@@ -51,6 +51,7 @@ core::Result<core::TimePoint> EditionScheduler::run_due(const std::atomic<bool>*
     const std::string name = config->edition.name;
     const std::string id = name + "/" + slot->date;
     if (finished_[id]) continue;
+    const std::string build_lead = "edition " + id;
     ND_TRY_ASSIGN(stored, store_.editions().by_date(name, slot->date));
     if (!*stored) {
       // Built by one scheduler of the desk: the others wait for its build
@@ -58,8 +59,7 @@ core::Result<core::TimePoint> EditionScheduler::run_due(const std::atomic<bool>*
       // other's items). Asked again after taking the lead: another may have
       // built it and let go in between.
       const auto lease = std::chrono::seconds(config->workers.lease_seconds);
-      const std::string role = "edition " + id;
-      ND_TRY_ASSIGN(leads, store_.lead(role, {holder_, now, now + lease}));
+      ND_TRY_ASSIGN(leads, store_.lead(build_lead, {holder_, now, now + lease}));
       if (!*leads) {
         next = std::min(next, now + std::chrono::seconds(5));
         continue;
@@ -79,7 +79,7 @@ core::Result<core::TimePoint> EditionScheduler::run_due(const std::atomic<bool>*
       *stored = std::move(*again);
       if (!*stored) return core::fail(core::ErrorCode::kNotFound, "the edition just built is not in the store: " + id);
       // Built: the lead ends now, so that nobody waits for it.
-      ND_TRY(store_.lead("edition " + id, {holder_, now, now}));
+      ND_TRY(store_.lead(build_lead, {holder_, now, now}));
     }
     SendOptions options;
     options.stop = stop;

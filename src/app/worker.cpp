@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -177,6 +178,12 @@ class Worker {
     std::string roles;
     for (Role r : options_.roles) roles += (roles.empty() ? "" : ",") + std::string(to_string(r));
     ND_TRY(store_->workers().beat({holder_, roles, started_, now + lease_, 0}));
+    // Who else is alive changes seldom: counted here, not at every batch.
+    ND_TRY_ASSIGN(live, store_->workers().live(now));
+    live_with_role_.clear();
+    for (const auto& w : *live) {
+      for (const auto& r : core::split(w.roles, ',')) ++live_with_role_[std::string(core::trim(r))];
+    }
     last_beat_ = now;
     return {};
   }
@@ -187,49 +194,39 @@ class Worker {
   // so that when there are fewer sites than batches could cover, every
   // worker gets some, not the first to claim all.
   core::Result<size_t> site_share(Role role, size_t batch_sites, core::TimePoint now) {
-    ND_TRY_ASSIGN(live, store_->workers().live(now));
-    size_t workers = 0;
-    for (const auto& w : *live) {
-      for (const auto& r : core::split(w.roles, ',')) workers += core::trim(r) == to_string(role) ? 1 : 0;
-    }
+    const auto counted = live_with_role_.find(to_string(role));
+    const size_t workers = counted == live_with_role_.end() ? 0 : counted->second;
     if (workers <= 1) return batch_sites;
     ND_TRY_ASSIGN(others, store_->sites().held_by_others(holder_, now));
     return std::max<size_t>(1, (batch_sites + *others + workers - 1) / workers);
   }
 
   // Which of the claimed items this worker may fetch: those of sites it holds
-  // (taken now, or renewed), no more sites than its share, and as many items
-  // per site as the lease leaves time for. The others go back, for the
-  // site's holder, another worker, or a later batch. `held` gets the sites
-  // taken, to be let go of when the batch is done (release_sites).
+  // (taken now, or renewed), no more sites than its share (the claim took no
+  // more than per_site_cap() of one site). The others go back, for the site's
+  // holder, another worker, or a later batch. `held` gets the sites taken, to
+  // be let go of when the batch is done (release_sites).
   template <class Item, class DomainOf>
   core::Result<std::vector<Item>> keep_held_sites(Role role, std::vector<Item> items, const DomainOf& domain_of,
                                                   const store::Claim& c, std::vector<core::Id>& given_back,
                                                   std::vector<std::string>& held) {
-    struct Site {
-      bool held = false;
-      size_t kept = 0;
-    };
-    std::map<std::string, Site> sites;
-    for (const auto& item : items) sites.try_emplace(domain_of(item));
-    ND_TRY_ASSIGN(share, site_share(role, sites.size(), c.now));
-    sites.clear();
-    const size_t cap = per_site_cap();
+    std::vector<std::string> domains;
+    for (const auto& item : items) domains.push_back(domain_of(item));
+    const std::set<std::string> distinct(domains.begin(), domains.end());
+    ND_TRY_ASSIGN(share, site_share(role, distinct.size(), c.now));
+    std::map<std::string, bool> taken;  // each site asked for once, in item order (oldest work first), up to the share
     std::vector<Item> kept;
-    // In item order (oldest work first), each site asked for once, up to the share.
-    for (auto& item : items) {
-      const std::string domain = domain_of(item);
-      auto [it, first] = sites.try_emplace(domain);
+    for (size_t i = 0; i < items.size(); ++i) {
+      auto [it, first] = taken.try_emplace(domains[i], false);
       if (first && held.size() < *share) {
-        ND_TRY_ASSIGN(taken, store_->sites().take(domain, c));
-        it->second.held = *taken;
-        if (*taken) held.push_back(domain);
+        ND_TRY_ASSIGN(got, store_->sites().take(domains[i], c));
+        it->second = *got;
+        if (*got) held.push_back(domains[i]);
       }
-      if (it->second.held && it->second.kept < cap) {
-        ++it->second.kept;
-        kept.push_back(std::move(item));
+      if (it->second) {
+        kept.push_back(std::move(items[i]));
       } else {
-        given_back.push_back(item.id);
+        given_back.push_back(items[i].id);
       }
     }
     report_.released += given_back.size();
@@ -432,6 +429,7 @@ class Worker {
   std::set<core::Id> polled_;  // with `once`: the feeds polled in this run
   const core::TimePoint started_;
   std::optional<core::TimePoint> last_beat_;
+  std::map<std::string, size_t> live_with_role_;  // live workers by role, as of the last beat (say_alive)
   WorkerReport report_;
 };
 
