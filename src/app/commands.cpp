@@ -309,7 +309,7 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
       const size_t fetched = need(store->entries().count(store::EntryState::kFetched));
       const size_t failed = need(store->entries().count(store::EntryState::kFailed));
       const size_t skipped = need(store->entries().count(store::EntryState::kSkipped));
-      const size_t unplaced = need(store->articles().unclustered()).size();
+      const size_t unplaced = need(store->articles().count_unclustered());
       const auto workers = need(store->workers().live(core::SystemClock().now()));
       if (work_status_json) {
         nlohmann::json alive = nlohmann::json::array();

@@ -302,10 +302,16 @@ class PgEntries final : public FeedEntryRepository {
   PgConnection& db_;
 };
 
-constexpr const char* kArticleColumns =
-    "id, source_id, url, canonical_url, title, authors, published_at, modified_at, fetched_at, language, site_name, "
-    "description, image_url, image_caption, text, html, page_type, page_type_confidence, story_id, copy_of, "
-    "published_offset";
+// An article's columns; `page` false reads an empty html instead of the
+// page (the story writer's reads: it never looks at the page, and the pages
+// are most of an article's bytes).
+std::string article_columns(bool page) {
+  return fmt::format(
+      "id, source_id, url, canonical_url, title, authors, published_at, modified_at, fetched_at, language, site_name, "
+      "description, image_url, image_caption, text, {}, page_type, page_type_confidence, story_id, copy_of, "
+      "published_offset",
+      page ? "html" : "'' AS html");
+}
 
 class PgArticles final : public ArticleRepository {
  public:
@@ -326,20 +332,20 @@ class PgArticles final : public ArticleRepository {
     return Added{found.front().integer(0), false};
   }
   Result<std::optional<core::Article>> get(Id id) override {
-    auto r = select("WHERE id = $1", id);
+    auto r = select(kWithPage, "WHERE id = $1", id);
     if (!r) return tl::unexpected(r.error());
     return r->empty() ? std::nullopt : std::optional<core::Article>(std::move(r->front()));
   }
   Result<std::vector<core::Article>> unclustered() override {
-    return select("WHERE story_id IS NULL ORDER BY coalesce(published_at, fetched_at) NULLS FIRST, id", std::nullopt);
+    return select(kWithoutPage, "WHERE story_id IS NULL ORDER BY coalesce(published_at, fetched_at) NULLS FIRST, id", std::nullopt);
   }
   Result<std::vector<core::Article>> clustered_since(TimePoint since) override {
-    return select("WHERE story_id IS NOT NULL AND coalesce(published_at, fetched_at) >= $1 "
+    return select(kWithoutPage, "WHERE story_id IS NOT NULL AND coalesce(published_at, fetched_at) >= $1 "
                   "ORDER BY coalesce(published_at, fetched_at), id",
                   seconds(since));
   }
   Result<std::vector<core::Article>> by_story(Id story_id) override {
-    return select("WHERE story_id = $1 ORDER BY coalesce(published_at, fetched_at) NULLS FIRST, id", story_id);
+    return select(kWithPage, "WHERE story_id = $1 ORDER BY coalesce(published_at, fetched_at) NULLS FIRST, id", story_id);
   }
   Result<void> assign(Id article_id, Id story_id, std::optional<Id> copy_of) override {
     ND_TRY(db_.query("UPDATE articles SET story_id = $1, copy_of = $2 WHERE id = $3", {story_id, copy_of, article_id}));
@@ -347,6 +353,10 @@ class PgArticles final : public ArticleRepository {
   }
   Result<size_t> count() override {
     ND_PG_QUERY(q, db_, "SELECT count(*) FROM articles");
+    return static_cast<size_t>(q.front().integer(0));
+  }
+  Result<size_t> count_unclustered() override {
+    ND_PG_QUERY(q, db_, "SELECT count(*) FROM articles WHERE story_id IS NULL");
     return static_cast<size_t>(q.front().integer(0));
   }
   Result<std::vector<RankRow>> rank_rows(core::TimePoint since, const std::string& beat) override {
@@ -378,8 +388,9 @@ class PgArticles final : public ArticleRepository {
   }
 
  private:
-  Result<std::vector<core::Article>> select(std::string_view where, std::optional<std::int64_t> arg) {
-    const std::string sql = fmt::format("SELECT {} FROM articles {}", kArticleColumns, where);
+  static constexpr bool kWithPage = true, kWithoutPage = false;
+  Result<std::vector<core::Article>> select(bool page, std::string_view where, std::optional<std::int64_t> arg) {
+    const std::string sql = fmt::format("SELECT {} FROM articles {}", article_columns(page), where);
     auto rows = arg ? db_.query(sql, {*arg}) : db_.query(sql);
     if (!rows) return tl::unexpected(rows.error());
     std::vector<core::Article> out;

@@ -310,10 +310,16 @@ class SqliteEntries final : public FeedEntryRepository {
   Database& db_;
 };
 
-constexpr const char* kArticleColumns =
-    "id, source_id, url, canonical_url, title, authors, published_at, modified_at, fetched_at, language, site_name, "
-    "description, image_url, image_caption, text, html, page_type, page_type_confidence, story_id, copy_of, "
-    "published_offset";
+// An article's columns; `page` false reads an empty html instead of the
+// page (the story writer's reads: it never looks at the page, and the pages
+// are most of an article's bytes).
+std::string article_columns(bool page) {
+  return fmt::format(
+      "id, source_id, url, canonical_url, title, authors, published_at, modified_at, fetched_at, language, site_name, "
+      "description, image_url, image_caption, text, {}, page_type, page_type_confidence, story_id, copy_of, "
+      "published_offset",
+      page ? "html" : "'' AS html");
+}
 
 class SqliteArticles final : public ArticleRepository {
  public:
@@ -336,19 +342,19 @@ class SqliteArticles final : public ArticleRepository {
     return Added{find.integer(0), false};
   }
   Result<std::optional<core::Article>> get(Id id) override {
-    auto r = select("WHERE id = ?", id);
+    auto r = select(kWithPage, "WHERE id = ?", id);
     if (!r) return tl::unexpected(r.error());
     return r->empty() ? std::nullopt : std::optional<core::Article>(std::move(r->front()));
   }
   Result<std::vector<core::Article>> unclustered() override {
-    return select("WHERE story_id IS NULL ORDER BY coalesce(published_at, fetched_at), id", std::nullopt);
+    return select(kWithoutPage, "WHERE story_id IS NULL ORDER BY coalesce(published_at, fetched_at), id", std::nullopt);
   }
   Result<std::vector<core::Article>> clustered_since(TimePoint since) override {
-    return select("WHERE story_id IS NOT NULL AND coalesce(published_at, fetched_at) >= ? ORDER BY coalesce(published_at, fetched_at), id",
+    return select(kWithoutPage, "WHERE story_id IS NOT NULL AND coalesce(published_at, fetched_at) >= ? ORDER BY coalesce(published_at, fetched_at), id",
                   seconds(since));
   }
   Result<std::vector<core::Article>> by_story(Id story_id) override {
-    return select("WHERE story_id = ? ORDER BY coalesce(published_at, fetched_at), id", story_id);
+    return select(kWithPage, "WHERE story_id = ? ORDER BY coalesce(published_at, fetched_at), id", story_id);
   }
   Result<void> assign(Id article_id, Id story_id, std::optional<Id> copy_of) override {
     ND_PREPARE(q, db_, "UPDATE articles SET story_id = ?, copy_of = ? WHERE id = ?");
@@ -357,6 +363,11 @@ class SqliteArticles final : public ArticleRepository {
   }
   Result<size_t> count() override {
     ND_PREPARE(q, db_, "SELECT count(*) FROM articles");
+    ND_TRY(q.step());
+    return static_cast<size_t>(q.integer(0));
+  }
+  Result<size_t> count_unclustered() override {
+    ND_PREPARE(q, db_, "SELECT count(*) FROM articles WHERE story_id IS NULL");
     ND_TRY(q.step());
     return static_cast<size_t>(q.integer(0));
   }
@@ -393,8 +404,9 @@ class SqliteArticles final : public ArticleRepository {
   }
 
  private:
-  Result<std::vector<core::Article>> select(const std::string& where, std::optional<std::int64_t> arg) {
-    ND_PREPARE(q, db_, fmt::format("SELECT {} FROM articles {}", kArticleColumns, where));
+  static constexpr bool kWithPage = true, kWithoutPage = false;
+  Result<std::vector<core::Article>> select(bool page, const std::string& where, std::optional<std::int64_t> arg) {
+    ND_PREPARE(q, db_, fmt::format("SELECT {} FROM articles {}", article_columns(page), where));
     if (arg) q.bind(1, *arg);
     std::vector<core::Article> out;
     for (;;) {

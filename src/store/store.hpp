@@ -128,9 +128,13 @@ class ArticleRepository {
   // existing id and leaves the row as it was (the same article reached twice).
   virtual Result<Added> add(const core::Article& article) = 0;
   virtual Result<std::optional<core::Article>> get(Id id) = 0;
-  // Articles without a story yet, in publication order.
+  // Articles without a story yet, in publication order. What the story
+  // writer reads, so without their pages (html empty): the pages are most of
+  // an article's bytes and clustering never looks at them.
   virtual Result<std::vector<core::Article>> unclustered() = 0;
-  // Clustered articles published (or fetched) since `since`, in publication order.
+  virtual Result<size_t> count_unclustered() = 0;
+  // Clustered articles published (or fetched) since `since`, in publication
+  // order; without their pages, as unclustered().
   virtual Result<std::vector<core::Article>> clustered_since(core::TimePoint since) = 0;
   virtual Result<std::vector<core::Article>> by_story(Id story_id) = 0;
   virtual Result<void> assign(Id article_id, Id story_id, std::optional<Id> copy_of) = 0;

@@ -210,17 +210,30 @@ TEST_P(StoreTest, StoriesAndAssignments) {
   a.source_id = s;
   a.url = a.canonical_url = "http://a.example/1";
   a.published = at("2026-11-29T09:00:00Z");
+  a.text = "The text.";
+  a.html = "<p>The text.</p>";
   core::Id id = store_->articles().add(a)->id;
-  EXPECT_EQ(store_->articles().unclustered()->size(), 1u);
+  // The story writer's reads carry the text, not the page.
+  auto fresh = store_->articles().unclustered();
+  ASSERT_TRUE(fresh) << fresh.error().message;
+  ASSERT_EQ(fresh->size(), 1u);
+  EXPECT_EQ(fresh->front().text, "The text.");
+  EXPECT_EQ(fresh->front().html, "");
+  EXPECT_EQ(*store_->articles().count_unclustered(), 1u);
+  EXPECT_EQ((*store_->articles().get(id))->html, "<p>The text.</p>");
   core::Story story{7, "Headline", at("2026-11-29T09:00:00Z"), at("2026-11-29T10:00:00Z"), {}};
   ASSERT_TRUE(store_->stories().save(story));
   ASSERT_TRUE(store_->articles().assign(id, 7, std::nullopt));
   EXPECT_TRUE(store_->articles().unclustered()->empty());
+  EXPECT_EQ(*store_->articles().count_unclustered(), 0u);
   EXPECT_EQ(*store_->stories().max_id(), 7);
   auto recent = store_->stories().updated_since(at("2026-11-29T00:00:00Z"));
   ASSERT_EQ(recent->size(), 1u);
   EXPECT_EQ((*recent)[0].article_ids, std::vector<core::Id>{id});
-  EXPECT_EQ(store_->articles().clustered_since(at("2026-11-28T00:00:00Z"))->size(), 1u);
+  auto known = store_->articles().clustered_since(at("2026-11-28T00:00:00Z"));
+  ASSERT_EQ(known->size(), 1u);
+  EXPECT_EQ(known->front().text, "The text.");
+  EXPECT_EQ(known->front().html, "");
 }
 
 TEST_P(StoreTest, MergedStoriesResolveToTheSurvivor) {
