@@ -6,7 +6,7 @@
 //
 //   news_server --port P --now EPOCH [--feeds 5000] [--items 20] [--hosts 200]
 //               [--seed 1] [--words DIR] [--opml FILE] [--threads 128]
-//               [--lifetime SECONDS]
+//               [--lifetime SECONDS] [--latency-ms MS]
 //
 //   /feed/N.xml        feed N (0 <= N < FEEDS), on host N * HOSTS / FEEDS (in
 //                      blocks: one outlet's feeds after another's)
@@ -32,7 +32,9 @@
 // list of a few hundred. --opml FILE: every feed, for `newsdesk sources
 // import-opml`, written before "ready". Prints "ready" when every address
 // listens; stops on SIGTERM/SIGINT or after --lifetime seconds (default 3600),
-// printing the counts.
+// printing the counts. --latency-ms MS: every answer waits MS milliseconds
+// first, as a distant site's does (loopback answers in microseconds, where
+// the world's sites take tens to hundreds of milliseconds).
 #include <httplib.h>
 
 #include <algorithm>
@@ -473,7 +475,7 @@ bool not_modified(const httplib::Request& req, const std::string& etag, std::tim
 int usage() {
   std::fprintf(stderr,
                "usage: news_server --port P --now EPOCH [--feeds N] [--items K] [--hosts H] [--seed S] [--words DIR]\n"
-               "                   [--opml FILE] [--threads T] [--lifetime SECONDS]\n");
+               "                   [--opml FILE] [--threads T] [--lifetime SECONDS] [--latency-ms MS]\n");
   return 2;
 }
 
@@ -484,6 +486,7 @@ int main(int argc, char** argv) {
   std::string words_dir, opml;
   int threads = 128;
   long lifetime = 3600;
+  long latency_ms = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (i + 1 >= argc) return usage();
@@ -498,10 +501,11 @@ int main(int argc, char** argv) {
     else if (a == "--opml") opml = v;
     else if (a == "--threads") threads = std::atoi(v);
     else if (a == "--lifetime") lifetime = std::atol(v);
+    else if (a == "--latency-ms") latency_ms = std::atol(v);
     else return usage();
   }
   if (web.port <= 0 || web.now <= 0 || web.feeds < 1 || web.items < 1 || web.hosts < 1 || web.hosts > 254 ||
-      threads < 1) {
+      threads < 1 || latency_ms < 0) {
     return usage();
   }
   web.hosts = std::min(web.hosts, web.feeds);
@@ -527,13 +531,14 @@ int main(int argc, char** argv) {
       const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
       return httplib::Server::HandlerResponse::Unhandled;
     });
-    s->Get(R"(/.*)", [&web, &counts, h, &last_modified_text, last_modified](const httplib::Request& req,
-                                                                              httplib::Response& res) {
+    s->Get(R"(/.*)", [&web, &counts, h, &last_modified_text, last_modified, latency_ms](const httplib::Request& req,
+                                                                                          httplib::Response& res) {
       const std::string& path = req.path;
       if (path == "/_counts") {
         res.set_content(counts.json(), "application/json");
         return;
       }
+      if (latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(latency_ms));
       int feed = 0, item = 0;
       std::string body, type;
       std::atomic<long>* ok = nullptr;
