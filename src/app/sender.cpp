@@ -376,14 +376,27 @@ class SendRun {
     core::Result<void> done;
     {
       std::lock_guard lock(store_mu_);
-      done = store_.transaction([&]() -> core::Result<void> {
-        ND_TRY(write());
-        // The claimed copies not sent yet stay this run's: renewed well within the lease.
-        if (Steady::now() - last_renewal_ < lease_ / 4) return {};
-        last_renewal_ = Steady::now();
-        return store_.deliveries().renew(edition_.id, claim());
-      });
+      done = transaction_locked(write);
     }
+    return succeeded(done);
+  }
+
+  // `write` and, when it is due, the renewal of the claimed copies' lease,
+  // in one transaction. Under store_mu_.
+  core::Result<void> transaction_locked(const std::function<core::Result<void>()>& write) {
+    return store_.transaction([&]() -> core::Result<void> {
+      ND_TRY(write());
+      if (!renewal_due()) return {};
+      last_renewal_ = Steady::now();
+      return store_.deliveries().renew(edition_.id, claim());
+    });
+  }
+
+  // The claimed copies not sent yet stay this run's: renewed well within the
+  // lease. Under store_mu_.
+  bool renewal_due() const { return Steady::now() - last_renewal_ >= lease_ / 4; }
+
+  bool succeeded(const core::Result<void>& done) {
     if (done) return true;
     std::lock_guard work_lock(work_mu_);  // never while holding store_mu_: next_job takes them the other way
     fatal_ = done.error();
@@ -399,24 +412,42 @@ class SendRun {
     core::TimePoint at{};
   };
 
-  core::Result<void> write_outcome(const Outcome& o) {
-    ND_TRY(store_.deliveries().set_state(edition_.id, o.subscriber, o.verdict.state, o.verdict.why, o.at, o.verdict.retry_at));
-    if (!o.verdict.hard_bounce) return {};
+  store::DeliveryRepository::StateChange change_of(const Outcome& o) const {
+    return {o.subscriber, o.verdict.state, o.verdict.why, o.at, o.verdict.retry_at, ""};
+  }
+
+  // Records the pending outcome (if any) and the `next` copy's move, if
+  // any, at once. The common case, a verdict without a hard bounce and no
+  // lease to renew, is one statement (store::DeliveryRepository::set_states);
+  // the rest one transaction.
+  bool record_with(std::optional<Outcome>& pending, const std::optional<store::DeliveryRepository::StateChange>& next) {
+    std::vector<store::DeliveryRepository::StateChange> changes;
+    if (pending) changes.push_back(change_of(*pending));
+    if (next) changes.push_back(*next);
+    const bool hard_bounce = pending && pending->verdict.hard_bounce;
+    core::Result<void> done;
+    {
+      std::lock_guard lock(store_mu_);
+      if (hard_bounce || renewal_due()) {
+        done = transaction_locked([&]() -> core::Result<void> {
+          ND_TRY(store_.deliveries().set_states(edition_.id, changes));
+          return hard_bounce ? count_hard_bounce(*pending) : core::Result<void>{};
+        });
+      } else {
+        done = store_.deliveries().set_states(edition_.id, changes);
+      }
+    }
+    const bool ok = succeeded(done);
+    if (ok) pending.reset();
+    return ok;
+  }
+
+  core::Result<void> count_hard_bounce(const Outcome& o) {
     ND_TRY_ASSIGN(count, store_.subscribers().add_hard_bounce(o.subscriber, config_.mail.hard_bounce_limit, o.at));
     if (*count == config_.mail.hard_bounce_limit) {
       spdlog::info("subscriber {}: suppressed after a hard bounce ({})", o.subscriber, o.verdict.why);
     }
     return {};
-  }
-
-  // Records the pending outcome (if any) and `then` in one transaction.
-  bool record_with(std::optional<Outcome>& pending, const std::function<core::Result<void>()>& then) {
-    bool ok = record([&]() -> core::Result<void> {
-      if (pending) ND_TRY(write_outcome(*pending));
-      return then ? then() : core::Result<void>{};
-    });
-    if (ok) pending.reset();
-    return ok;
   }
 
   // Composers: the next due copy, made ready to send.
@@ -458,9 +489,8 @@ class SendRun {
       keep_pace(held->relay, core::address_domain(copy->job.email));
       const std::string& relay_name = relays_[held->relay].config->name;
       core::TimePoint now = clock_.now();
-      if (!record_with(pending, [&] {
-            return store_.deliveries().set_state(edition_.id, who, core::DeliveryState::kSending, "", now, std::nullopt, relay_name);
-          })) {
+      if (!record_with(pending, store::DeliveryRepository::StateChange{who, core::DeliveryState::kSending, "", now,
+                                                                        std::nullopt, relay_name})) {
         ready_.done();
         break;
       }
@@ -486,7 +516,7 @@ class SendRun {
       }
       ready_.done();  // its outcome is pending, and goes to the ledger with the next copy or below
     }
-    if (pending) record_with(pending, nullptr);
+    if (pending) record_with(pending, std::nullopt);
     release(held);
     ready_.sender_done();
   }

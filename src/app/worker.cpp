@@ -93,7 +93,8 @@ class Worker {
       wait_for_work();
     }
     // Stopping: the batch being stored is finished first (what it read is
-    // not read again by another).
+    // not read again by another), and the send under way cut short.
+    finish_sending();
     if (auto stored = finish_storing(); !stored) {
       spdlog::warn("worker {}: its last batch could not be stored ({}); its pages pass on when their leases run out",
                    holder_, stored.error().message);
@@ -130,7 +131,6 @@ class Worker {
     if (!store_) {
       ND_TRY_ASSIGN(opened, store::open_store(config_.store.location()));
       store_ = std::move(*opened);
-      scheduler_.reset();
       // Listen before the first look for work, so that nothing announced
       // between that look and the first wait goes unheard.
       ND_TRY(store_->wait_for_work(channels(options_.roles), std::chrono::milliseconds(0)));
@@ -357,19 +357,45 @@ class Worker {
   }
 
   // Editions at their send time (every worker with the role sends a share of
-  // each edition's copies, claimed under leases).
+  // each edition's copies, claimed under leases). A send runs on a thread and
+  // a connection of its own: a large edition takes minutes, during which the
+  // worker's other roles go on (and it keeps saying it is alive and renewing
+  // the story writer's lead, which would otherwise run out and be rebuilt).
   core::Result<void> send() {
     const auto now = clock_.now();
+    if (sending_.valid()) {
+      if (sending_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return {};
+      look_again_after(sending_.get(), now);
+    }
     if (next_send_look_ && now < *next_send_look_) return {};
-    if (!scheduler_) scheduler_ = std::make_unique<EditionScheduler>(config_, *store_, clock_);
-    auto next = scheduler_->run_due(&stop_);
+    if (!sending_store_) {
+      auto opened = store::open_store(config_.store.location());
+      if (!opened) {
+        look_again_after(tl::unexpected(opened.error()), now);
+        return {};
+      }
+      sending_store_ = std::move(*opened);
+      scheduler_ = std::make_unique<EditionScheduler>(config_, *sending_store_, clock_);
+    }
+    sending_ = std::async(std::launch::async, [this] { return scheduler_->run_due(&stop_); });
+    return {};
+  }
+
+  // When to look at the editions again after a look that gave `next`.
+  void look_again_after(const core::Result<core::TimePoint>& next, core::TimePoint now) {
     if (!next) {
       spdlog::error("worker {}: editions: {}", holder_, next.error().message);
-      next_send_look_ = now + std::chrono::minutes(1);  // a failing build costs that look, not the worker
-      return {};
+      next_send_look_ = now + std::chrono::minutes(1);  // a failing look costs that look, not the worker
+      scheduler_.reset();
+      sending_store_.reset();  // opened anew: the failure may have been the connection's
+      return;
     }
     next_send_look_ = std::min(*next, now + std::chrono::minutes(10));
-    return {};
+  }
+
+  // Waits for a send under way (a stop cuts it short, resumably).
+  void finish_sending() {
+    if (sending_.valid()) look_again_after(sending_.get(), clock_.now());
   }
 
   // Sleeps until new work is announced, a feed falls due, an edition is to be
@@ -381,7 +407,10 @@ class Worker {
     if (options_.roles.count(Role::kPoll) != 0 && store_) {
       if (auto next = store_->feeds().next_due(); next && *next) until = std::min(until, std::max(**next, now));
     }
-    if (options_.roles.count(Role::kSend) != 0 && next_send_look_) until = std::min(until, *next_send_look_);
+    // (While a send runs, its end is seen at the next pass: no sooner look.)
+    if (options_.roles.count(Role::kSend) != 0 && next_send_look_ && !sending_.valid()) {
+      until = std::min(until, *next_send_look_);
+    }
     const auto wake = channels(options_.roles);
     while (!stop_ && clock_.now() < until && store_) {
       auto woken = store_->wait_for_work(wake, std::chrono::milliseconds(1000));
@@ -398,7 +427,6 @@ class Worker {
     storing_ = {};
     storing_store_.reset();
     last_beat_.reset();
-    scheduler_.reset();
     store_.reset();
     writer_.forget();
     last_lead_.reset();
@@ -424,7 +452,10 @@ class Worker {
   ArticleFetcher articles_;
   StoryWriter writer_;
   std::optional<core::TimePoint> last_lead_;
+  // The send under way, on a connection and a thread of its own (send()).
+  std::unique_ptr<store::Store> sending_store_;
   std::unique_ptr<EditionScheduler> scheduler_;
+  std::future<core::Result<core::TimePoint>> sending_;
   std::optional<core::TimePoint> next_send_look_;
   std::set<core::Id> polled_;  // with `once`: the feeds polled in this run
   const core::TimePoint started_;

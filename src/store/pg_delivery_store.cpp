@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/signed_link.hpp"
+#include "core/strings.hpp"
 #include "store/migrations.hpp"
 #include "store/pg_repositories.hpp"
 #include "store/search_terms.hpp"
@@ -242,6 +243,15 @@ core::DeliveryState delivery_state(const std::string& s) {
 }
 
 class PgDeliveries final : public DeliveryRepository {
+  // Whether the copy's reader may have it (confirmed, not paused): a
+  // subquery per copy, which the planner cannot turn into a join. Joined,
+  // subscribers and deliveries were merged in id order from the first
+  // subscriber on, so each page of copies read every subscriber before it
+  // again: a 100,000-copy send spent most of its database time there
+  // (76 ms a claim of 500 near the end, against 9 ms now).
+  static constexpr const char* kReaderMayHaveIt =
+      "(SELECT s.state = 'confirmed' AND NOT s.paused FROM subscribers s WHERE s.id = d.subscriber_id)";
+
  public:
   explicit PgDeliveries(PgConnection& db) : db_(db) {}
   Result<size_t> enqueue(Id edition_id, const std::vector<Id>& subscriber_ids, TimePoint now) override {
@@ -279,28 +289,65 @@ class PgDeliveries final : public DeliveryRepository {
     }
     return {};
   }
+  Result<void> set_states(Id edition_id, const std::vector<StateChange>& changes) override {
+    if (changes.empty()) return {};
+    // One UPDATE over a VALUES list (a statement is all or none on its own):
+    // the same moves as set_state's, row by row. A statement text per
+    // number of rows, each prepared once (a sender writes one or two).
+    std::string rows;
+    std::vector<PgParam> params{edition_id};
+    for (const StateChange& c : changes) {
+      const size_t n = params.size();
+      rows += fmt::format("{}(${}::bigint, ${}::text, ${}::text, ${}::bigint, ${}::bigint, ${}::text)", rows.empty() ? "" : ", ",
+                          n + 1, n + 2, n + 3, n + 4, n + 5, n + 6);
+      params.insert(params.end(), {c.subscriber_id, core::to_string(c.state), c.error, seconds(c.at), seconds(c.retry_at), c.relay});
+    }
+    // Every copy or none: rows are updated only when all are there (a
+    // statement is atomic on its own, but would keep the rows it found).
+    ND_PG_QUERY(q, db_, fmt::format(R"sql(WITH v(subscriber_id, state, error, at, retry_at, relay) AS (VALUES {})
+      UPDATE deliveries d SET state = v.state, last_error = v.error, updated_at = v.at,
+      attempts = d.attempts + CASE WHEN v.state = 'sending' THEN 1 ELSE 0 END,
+      first_attempt_at = CASE WHEN v.state = 'sending' THEN COALESCE(d.first_attempt_at, v.at) ELSE d.first_attempt_at END,
+      retry_at = v.retry_at, relay = CASE WHEN v.relay = '' THEN d.relay ELSE v.relay END,
+      lease_holder = CASE WHEN v.state = 'sending' THEN d.lease_holder ELSE '' END,
+      lease_until = CASE WHEN v.state = 'sending' THEN d.lease_until ELSE NULL END
+      FROM v WHERE d.edition_id = $1 AND d.subscriber_id = v.subscriber_id
+        AND (SELECT count(*) FROM deliveries e JOIN v w ON e.edition_id = $1 AND e.subscriber_id = w.subscriber_id) = {})sql",
+                                    rows, changes.size()),
+                params);
+    if (q.affected() != changes.size()) {
+      std::vector<std::string> who;
+      for (const StateChange& c : changes) who.push_back(std::to_string(c.subscriber_id));
+      return core::fail(ErrorCode::kNotFound, fmt::format("no delivery of edition {} to one of the subscribers {}: none moved",
+                                                          edition_id, core::join(who, ", ")));
+    }
+    return {};
+  }
   Result<std::vector<DueDelivery>> due(Id edition_id, Id after, size_t limit, TimePoint now) override {
-    ND_PG_QUERY(q, db_, R"sql(SELECT d.subscriber_id, s.email, d.state, d.attempts, d.first_attempt_at
-      FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-      WHERE d.edition_id = $1 AND d.subscriber_id > $2 AND s.state = 'confirmed' AND NOT s.paused
+    // The subscriber is looked up per copy (kReaderMayHaveIt), not joined.
+    ND_PG_QUERY(q, db_, fmt::format(R"sql(SELECT d.subscriber_id,
+        (SELECT s.email FROM subscribers s WHERE s.id = d.subscriber_id), d.state, d.attempts, d.first_attempt_at
+      FROM deliveries d
+      WHERE d.edition_id = $1 AND d.subscriber_id > $2 AND {}
         AND d.state IN ('queued', 'sending', 'deferred')  -- the deliveries_waiting index
         AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= $3))
-      ORDER BY d.subscriber_id LIMIT $4)sql", {edition_id, after, seconds(now), static_cast<std::int64_t>(limit)});
+      ORDER BY d.subscriber_id LIMIT $4)sql", kReaderMayHaveIt),
+                {edition_id, after, seconds(now), static_cast<std::int64_t>(limit)});
     return read_due(q);
   }
   Result<std::vector<DueDelivery>> claim_due(Id edition_id, const Claim& claim, size_t limit) override {
     // As PgEntries::claim_pending: copies another claimer is taking are
     // skipped, and the pick runs once. Only the deliveries are locked.
-    ND_PG_QUERY(q, db_, R"sql(WITH picked AS MATERIALIZED (
-        SELECT d.subscriber_id FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-        WHERE d.edition_id = $1 AND s.state = 'confirmed' AND NOT s.paused
+    ND_PG_QUERY(q, db_, fmt::format(R"sql(WITH picked AS MATERIALIZED (
+        SELECT d.subscriber_id FROM deliveries d
+        WHERE d.edition_id = $1 AND {}
           AND (d.lease_until IS NULL OR d.lease_until <= $4)
           AND d.state IN ('queued', 'sending', 'deferred')  -- the deliveries_waiting index
           AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= $4))
         ORDER BY d.subscriber_id LIMIT $5 FOR UPDATE OF d SKIP LOCKED)
       UPDATE deliveries d SET lease_holder = $2, lease_until = $3 FROM picked, subscribers s
       WHERE d.edition_id = $1 AND d.subscriber_id = picked.subscriber_id AND s.id = d.subscriber_id
-      RETURNING d.subscriber_id, s.email, d.state, d.attempts, d.first_attempt_at)sql",
+      RETURNING d.subscriber_id, s.email, d.state, d.attempts, d.first_attempt_at)sql", kReaderMayHaveIt),
                 {edition_id, claim.holder, seconds(claim.until), seconds(claim.now), static_cast<std::int64_t>(limit)});
     std::vector<DueDelivery> out = read_due(q);
     std::sort(out.begin(), out.end(), [](const DueDelivery& a, const DueDelivery& b) { return a.subscriber_id < b.subscriber_id; });

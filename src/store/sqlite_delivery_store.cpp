@@ -324,6 +324,20 @@ class SqliteDeliveries final : public DeliveryRepository {
     }
     return {};
   }
+  Result<void> set_states(Id edition_id, const std::vector<StateChange>& changes) override {
+    // All or none: a transaction of its own (IMMEDIATE, as Store::transaction
+    // takes the write lock, so that a busy desk waits instead of failing), or
+    // a savepoint within the caller's.
+    const bool own = sqlite3_get_autocommit(db_.handle()) != 0;
+    ND_TRY(db_.exec(own ? "BEGIN IMMEDIATE" : "SAVEPOINT set_states"));
+    for (const StateChange& c : changes) {
+      if (auto set = set_state(edition_id, c.subscriber_id, c.state, c.error, c.at, c.retry_at, c.relay); !set) {
+        (void)db_.exec(own ? "ROLLBACK" : "ROLLBACK TO set_states; RELEASE set_states");
+        return set;
+      }
+    }
+    return db_.exec(own ? "COMMIT" : "RELEASE set_states");
+  }
   Result<std::vector<DueDelivery>> due(Id edition_id, Id after, size_t limit, TimePoint now) override {
     ND_PREPARE(q, db_, R"sql(SELECT d.subscriber_id, s.email, d.state, d.attempts, d.first_attempt_at
       FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id

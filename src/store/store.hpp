@@ -280,6 +280,19 @@ class DeliveryRepository {
   virtual Result<void> set_state(Id edition_id, Id subscriber_id, core::DeliveryState state,
                                  const std::string& error, core::TimePoint now,
                                  std::optional<core::TimePoint> retry_at = std::nullopt, const std::string& relay = "") = 0;
+  // Several copies' moves at once, each as set_state() would make it, all or
+  // none: a sender writes a copy's verdict with the next copy's 'sending' in
+  // one statement (one round trip to PostgreSQL, where set_state() in a
+  // transaction is four). The subscribers are distinct.
+  struct StateChange {
+    Id subscriber_id = 0;
+    core::DeliveryState state = core::DeliveryState::kQueued;
+    std::string error;
+    core::TimePoint at{};
+    std::optional<core::TimePoint> retry_at;
+    std::string relay;
+  };
+  virtual Result<void> set_states(Id edition_id, const std::vector<StateChange>& changes) = 0;
   virtual Result<std::vector<core::Delivery>> in_state(Id edition_id, core::DeliveryState state) = 0;
   // Up to `limit` copies to send now, by subscriber id after `after`: those a
   // stopped run left 'sending', the 'queued', and the 'deferred' whose time

@@ -306,6 +306,42 @@ TEST_P(StoreTest, EditionsSubscribersAndDeliveries) {
   ASSERT_EQ(sent->size(), 1u);
   EXPECT_EQ((*sent)[0].attempts, 1);
   EXPECT_FALSE(store_->deliveries().set_state(*id, 999, core::DeliveryState::kSent, "", at("2026-11-29T08:02:00Z")));
+
+  // Two copies moved at once, as set_state moves each: one copy's verdict
+  // with the next one's 'sending'.
+  auto other = store_->subscribers().add("other@example.com", "", at("2026-11-29T06:00:00Z"));
+  ASSERT_TRUE(other);
+  ASSERT_EQ(*store_->deliveries().enqueue(*id, {*other}, at("2026-11-29T08:00:00Z")), 1u);
+  using Change = store::DeliveryRepository::StateChange;
+  auto moved = store_->deliveries().set_states(
+      *id, {Change{*sub, core::DeliveryState::kDeferred, "451 later", at("2026-11-29T08:03:00Z"), at("2026-11-29T09:00:00Z"), ""},
+            Change{*other, core::DeliveryState::kSending, "", at("2026-11-29T08:03:00Z"), std::nullopt, "relay-a"}});
+  ASSERT_TRUE(moved) << moved.error().message;
+  auto deferred = store_->deliveries().in_state(*id, core::DeliveryState::kDeferred);
+  ASSERT_EQ(deferred->size(), 1u);
+  EXPECT_EQ((*deferred)[0].subscriber_id, *sub);
+  EXPECT_EQ((*deferred)[0].last_error, "451 later");
+  EXPECT_EQ((*deferred)[0].attempts, 1) << "only 'sending' counts an attempt";
+  auto sending = store_->deliveries().in_state(*id, core::DeliveryState::kSending);
+  ASSERT_EQ(sending->size(), 1u);
+  EXPECT_EQ((*sending)[0].subscriber_id, *other);
+  EXPECT_EQ((*sending)[0].attempts, 1);
+
+  // All or none: with one copy unknown, the other is not moved either.
+  auto refused = store_->deliveries().set_states(
+      *id, {Change{*other, core::DeliveryState::kSent, "250 ok", at("2026-11-29T08:04:00Z"), std::nullopt, ""},
+            Change{999, core::DeliveryState::kSending, "", at("2026-11-29T08:04:00Z"), std::nullopt, ""}});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kNotFound);
+  EXPECT_EQ(store_->deliveries().in_state(*id, core::DeliveryState::kSending)->size(), 1u);
+  EXPECT_TRUE(store_->deliveries().in_state(*id, core::DeliveryState::kSent)->empty()) << "the first copy not moved";
+  // Inside a transaction too (a savepoint on SQLite).
+  auto in_transaction = store_->transaction([&]() -> core::Result<void> {
+    return store_->deliveries().set_states(
+        *id, {Change{*other, core::DeliveryState::kSent, "250 ok", at("2026-11-29T08:05:00Z"), std::nullopt, ""}});
+  });
+  ASSERT_TRUE(in_transaction) << in_transaction.error().message;
+  EXPECT_EQ(store_->deliveries().in_state(*id, core::DeliveryState::kSent)->size(), 1u);
 }
 
 TEST_P(StoreTest, SearchFindsEveryWordRanksTitlesFirstAndMarksTheMatches) {
