@@ -264,6 +264,11 @@ CREATE INDEX deliveries_waiting ON deliveries(edition_id, subscriber_id) WHERE s
       {16, "(PostgreSQL only: the articles' search vectors in a table of their own)", R"sql(
 SELECT 1;
 )sql"},
+      // PostgreSQL's version 17 has newsdesk make the search vectors; SQLite's
+      // FTS5 tokenizer always made its own.
+      {17, "(PostgreSQL only: the search vectors made by newsdesk, not by the server's parser)", R"sql(
+SELECT 1;
+)sql"},
   };
   return kMigrations;
 }

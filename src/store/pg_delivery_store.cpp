@@ -13,6 +13,7 @@
 #include "store/migrations.hpp"
 #include "store/pg_repositories.hpp"
 #include "store/search_terms.hpp"
+#include "store/search_vector.hpp"
 
 namespace newsdesk::store {
 namespace {
@@ -475,35 +476,23 @@ class PgBounces final : public BounceRepository {
   PgConnection& db_;
 };
 
-// The words as a tsquery for to_tsquery: each quoted (so that nothing a
-// reader types is read as an operator), all required, the last a prefix.
-std::string tsquery_text(const SearchTerms& terms) {
-  std::string out;
-  for (size_t i = 0; i < terms.words.size(); ++i) {
-    out += i ? " & '" : "'";
-    for (char c : terms.words[i]) out += c == '\'' ? std::string("''") : c == '\\' ? std::string("\\\\") : std::string(1, c);
-    out += "'";
-  }
-  if (terms.last_is_prefix) out += ":*";
-  return out;
-}
-
 class PgSearch final : public SearchRepository {
  public:
   explicit PgSearch(PgConnection& db) : db_(db) {}
   Result<SearchResults> search(const std::string& query, size_t limit, size_t offset) override {
     SearchResults out;
+    // The reader's words folded as the articles' were (search_vector.hpp).
     const SearchTerms terms = search_terms(query);
-    if (terms.words.empty()) return out;
-    const std::string match = tsquery_text(terms);
-    ND_PG_QUERY(count, db_, "SELECT count(*) FROM article_search WHERE search @@ to_tsquery('newsdesk_search', $1)", {match});
+    const std::string match = search_query(terms.words, terms.last_is_prefix);
+    if (match.empty()) return out;
+    ND_PG_QUERY(count, db_, "SELECT count(*) FROM article_search WHERE search @@ $1::tsquery", {match});
     out.total = static_cast<size_t>(count.front().integer(0));
     if (out.total == 0) return out;
     // The page is ranked first and only its rows are marked up (ts_headline
     // reads the whole text again). The title weighs four times the text, as
     // SQLite's bm25 weights say; ts_rank's normalisation 1 divides by the log
     // of the length, so a short article that matches is not buried.
-    ND_PG_QUERY(q, db_, R"sql(WITH q AS (SELECT to_tsquery('newsdesk_search', $1) AS query),
+    ND_PG_QUERY(q, db_, R"sql(WITH q AS (SELECT $1::tsquery AS query),
       page AS (SELECT f.article_id AS id, ts_rank('{0.25, 0.25, 0.25, 1.0}', f.search, q.query, 1) AS rank
                FROM article_search f, q WHERE f.search @@ q.query ORDER BY rank DESC, f.article_id LIMIT $2 OFFSET $3)
       SELECT a.id, a.story_id, ts_headline('newsdesk_search', a.title, q.query, $4),

@@ -8,6 +8,7 @@
 #include "core/strings.hpp"
 #include "store/desk_tables.hpp"
 #include "store/pg_repositories.hpp"
+#include "store/search_vector.hpp"
 
 namespace newsdesk::store {
 namespace {
@@ -97,6 +98,7 @@ class PgDeskTables final : public DeskTables {
       batch_.push_back(to_param(row[i], table.columns[i].kind));
       batch_bytes_ += static_cast<size_t>(batch_.back().length());
     }
+    if (table.name == "articles") add_search_vector(table, row);
     if (batch_.size() / table.columns.size() >= kBatchRows || batch_bytes_ >= kBatchBytes) return flush(table);
     return {};
   }
@@ -160,6 +162,37 @@ class PgDeskTables final : public DeskTables {
     batch_.clear();
     batch_bytes_ = 0;
     if (!written) return tl::unexpected(written.error());
+    return flush_search_vectors();
+  }
+
+  // An article's search vector, made as PgArticles::add makes it (no trigger
+  // does: search_vector.hpp), written after the articles of its batch.
+  void add_search_vector(const DeskTable& table, const DeskRow& row) {
+    auto column = [&](std::string_view name) -> const DeskValue* {
+      for (size_t i = 0; i < table.columns.size(); ++i) {
+        if (table.columns[i].name == name) return &row[i];
+      }
+      return nullptr;
+    };
+    auto text_of = [](const DeskValue* v) -> std::string_view {
+      const auto* s = v != nullptr ? std::get_if<std::string>(v) : nullptr;
+      return s != nullptr ? std::string_view(*s) : std::string_view();
+    };
+    const DeskValue* id = column("id");
+    if (id == nullptr || !std::holds_alternative<std::int64_t>(*id)) return;
+    search_batch_.emplace_back(std::get<std::int64_t>(*id));
+    search_batch_.emplace_back(search_vector(text_of(column("title")), text_of(column("text"))));
+  }
+
+  Result<void> flush_search_vectors() {
+    if (search_batch_.empty()) return {};
+    std::string sql = "INSERT INTO article_search(article_id, search) VALUES ";
+    for (size_t r = 0; r < search_batch_.size() / 2; ++r) {
+      sql += fmt::format("{}(${}, ${}::tsvector)", r == 0 ? "" : ",", 2 * r + 1, 2 * r + 2);
+    }
+    auto written = db_.query(sql, search_batch_);
+    search_batch_.clear();
+    if (!written) return tl::unexpected(written.error());
     return {};
   }
 
@@ -167,6 +200,7 @@ class PgDeskTables final : public DeskTables {
   std::string where_;
   bool in_transaction_ = false;
   std::vector<PgParam> batch_;  // the rows insert holds, column after column
+  std::vector<PgParam> search_batch_;  // the articles' ids and search vectors, pair after pair
   size_t batch_bytes_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include "core/url.hpp"
 #include "store/migrations.hpp"
 #include "store/pg_repositories.hpp"
+#include "store/search_vector.hpp"
 
 namespace newsdesk::store {
 namespace {
@@ -317,15 +318,18 @@ class PgArticles final : public ArticleRepository {
  public:
   explicit PgArticles(PgConnection& db) : db_(db) {}
   Result<Added> add(const core::Article& a) override {
-    ND_PG_QUERY(q, db_, R"sql(INSERT INTO articles(source_id, url, canonical_url, title, authors, published_at, modified_at,
-      fetched_at, language, site_name, description, image_url, image_caption, text, html, page_type, page_type_confidence,
-      published_offset)
+    // The article and its search vector (search_vector.hpp), in one statement.
+    ND_PG_QUERY(q, db_, R"sql(WITH added AS (INSERT INTO articles(source_id, url, canonical_url, title, authors,
+      published_at, modified_at, fetched_at, language, site_name, description, image_url, image_caption, text, html,
+      page_type, page_type_confidence, published_offset)
       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
-      ON CONFLICT (canonical_url) DO NOTHING RETURNING id)sql",
+      ON CONFLICT (canonical_url) DO NOTHING RETURNING id),
+      searched AS (INSERT INTO article_search(article_id, search) SELECT id, $19::tsvector FROM added)
+      SELECT id FROM added)sql",
                 {a.source_id, a.url, a.canonical_url, a.title, join_lines(a.authors), seconds(a.published),
                  seconds(a.modified), seconds(a.fetched), a.language, a.site_name, a.description, a.image_url,
                  a.image_caption, a.text, a.html, core::to_string(a.page_type), a.page_type_confidence,
-                 a.published_offset});
+                 a.published_offset, search_vector(a.title, a.text)});
     if (!q.empty()) return Added{q.front().integer(0), true};
     ND_PG_QUERY(found, db_, "SELECT id FROM articles WHERE canonical_url = $1", {a.canonical_url});
     if (found.empty()) return core::fail(ErrorCode::kDatabase, "the article " + a.canonical_url + " vanished while stored");
