@@ -290,12 +290,19 @@ class SendRun {
     }
     if (page_.empty() && !exhausted_) {
       std::lock_guard store_lock(store_mu_);
-      auto rows = store_.deliveries().claim_due(edition_.id, claim(), options_.page);
+      auto rows = store_.deliveries().claim_due(edition_.id, claim(), options_.page, claim_after_);
+      if (rows && rows->empty() && claim_after_ > 0) {
+        // Nothing after the last claim: from the start again, for copies
+        // deferred since or given back by a sender that stopped.
+        claim_after_ = 0;
+        rows = store_.deliveries().claim_due(edition_.id, claim(), options_.page, claim_after_);
+      }
       if (!rows) {
         fatal_ = rows.error();
         return std::nullopt;
       }
       if (rows->empty()) exhausted_ = true;
+      if (!rows->empty()) claim_after_ = rows->back().subscriber_id;  // claims come in subscriber order
       claimed_ += rows->size();
       for (auto& r : *rows) {
         if (r.state == core::DeliveryState::kSending) ++report_.resumed;
@@ -593,6 +600,7 @@ class SendRun {
   std::mutex work_mu_;  // what is left to send
   std::deque<store::DueDelivery> page_;  // claimed, not yet composed
   size_t claimed_ = 0;                   // this pass
+  core::Id claim_after_ = 0;             // the last copy claimed: the next claim goes on after it
   bool exhausted_ = false;
   bool interrupted_ = false;
   std::optional<core::Error> fatal_;

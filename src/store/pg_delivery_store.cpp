@@ -336,12 +336,12 @@ class PgDeliveries final : public DeliveryRepository {
                 {edition_id, after, seconds(now), static_cast<std::int64_t>(limit)});
     return read_due(q);
   }
-  Result<std::vector<DueDelivery>> claim_due(Id edition_id, const Claim& claim, size_t limit) override {
+  Result<std::vector<DueDelivery>> claim_due(Id edition_id, const Claim& claim, size_t limit, Id after) override {
     // As PgEntries::claim_pending: copies another claimer is taking are
     // skipped, and the pick runs once. Only the deliveries are locked.
     ND_PG_QUERY(q, db_, fmt::format(R"sql(WITH picked AS MATERIALIZED (
         SELECT d.subscriber_id FROM deliveries d
-        WHERE d.edition_id = $1 AND {}
+        WHERE d.edition_id = $1 AND d.subscriber_id > $6 AND {}
           AND (d.lease_until IS NULL OR d.lease_until <= $4)
           AND d.state IN ('queued', 'sending', 'deferred')  -- the deliveries_waiting index
           AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= $4))
@@ -349,7 +349,7 @@ class PgDeliveries final : public DeliveryRepository {
       UPDATE deliveries d SET lease_holder = $2, lease_until = $3 FROM picked, subscribers s
       WHERE d.edition_id = $1 AND d.subscriber_id = picked.subscriber_id AND s.id = d.subscriber_id
       RETURNING d.subscriber_id, s.email, d.state, d.attempts, d.first_attempt_at)sql", kReaderMayHaveIt),
-                {edition_id, claim.holder, seconds(claim.until), seconds(claim.now), static_cast<std::int64_t>(limit)});
+                {edition_id, claim.holder, seconds(claim.until), seconds(claim.now), static_cast<std::int64_t>(limit), after});
     std::vector<DueDelivery> out = read_due(q);
     std::sort(out.begin(), out.end(), [](const DueDelivery& a, const DueDelivery& b) { return a.subscriber_id < b.subscriber_id; });
     return out;

@@ -348,13 +348,13 @@ class SqliteDeliveries final : public DeliveryRepository {
     q.bind(1, edition_id).bind(2, after).bind(3, seconds(now)).bind(4, static_cast<std::int64_t>(limit));
     return read_due(q);
   }
-  Result<std::vector<DueDelivery>> claim_due(Id edition_id, const Claim& claim, size_t limit) override {
+  Result<std::vector<DueDelivery>> claim_due(Id edition_id, const Claim& claim, size_t limit, Id after) override {
     // One statement, so one write transaction: two claimers cannot both
     // find a copy free (see SqliteFeeds::claim_due).
     ND_PREPARE(q, db_, R"sql(UPDATE deliveries SET lease_holder = ?2, lease_until = ?3
       WHERE edition_id = ?1 AND subscriber_id IN (
         SELECT d.subscriber_id FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-        WHERE d.edition_id = ?1 AND s.state = 'confirmed' AND s.paused = 0
+        WHERE d.edition_id = ?1 AND d.subscriber_id > ?6 AND s.state = 'confirmed' AND s.paused = 0
           AND (d.lease_until IS NULL OR d.lease_until <= ?4)
           AND d.state IN ('queued', 'sending', 'deferred')  -- the deliveries_waiting index
           AND (d.state IN ('queued', 'sending') OR (d.state = 'deferred' AND COALESCE(d.retry_at, 0) <= ?4))
@@ -362,7 +362,7 @@ class SqliteDeliveries final : public DeliveryRepository {
       RETURNING subscriber_id, (SELECT email FROM subscribers WHERE id = deliveries.subscriber_id), state, attempts,
         first_attempt_at)sql");
     q.bind(1, edition_id).bind(2, claim.holder).bind(3, seconds(claim.until)).bind(4, seconds(claim.now))
-        .bind(5, static_cast<std::int64_t>(limit));
+        .bind(5, static_cast<std::int64_t>(limit)).bind(6, after);
     ND_TRY_ASSIGN(out, read_due(q));
     std::sort(out->begin(), out->end(), [](const DueDelivery& a, const DueDelivery& b) { return a.subscriber_id < b.subscriber_id; });
     return std::move(*out);

@@ -307,8 +307,12 @@ class DeliveryRepository {
   // holds under a live lease, so a copy a stopped run left 'sending' comes
   // back only when its lease has run out. set_state() to any state but
   // 'sending' ends the claim. PostgreSQL: FOR UPDATE SKIP LOCKED (claimers
-  // never wait on each other); SQLite: one UPDATE ... RETURNING.
-  virtual Result<std::vector<DueDelivery>> claim_due(Id edition_id, const Claim& claim, size_t limit) = 0;
+  // never wait on each other); SQLite: one UPDATE ... RETURNING. Only
+  // copies of subscribers after `after`: a sender goes on from its last
+  // claim instead of walking again past every copy sent since the start
+  // (whose old row versions PostgreSQL's index still holds until vacuumed),
+  // and starts again from 0 when nothing is left after it.
+  virtual Result<std::vector<DueDelivery>> claim_due(Id edition_id, const Claim& claim, size_t limit, Id after = 0) = 0;
   // Moves the lease of every copy of the edition `claim.holder` still holds
   // to `claim.until` (a sender renews well within its lease).
   virtual Result<void> renew(Id edition_id, const Claim& claim) = 0;

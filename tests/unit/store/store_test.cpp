@@ -344,6 +344,39 @@ TEST_P(StoreTest, EditionsSubscribersAndDeliveries) {
   EXPECT_EQ(store_->deliveries().in_state(*id, core::DeliveryState::kSent)->size(), 1u);
 }
 
+TEST_P(StoreTest, ClaimsGoOnAfterTheLastClaimedCopyAndFromTheStartWhenAsked) {
+  core::Edition e;
+  e.name = "Daily Headlines";
+  e.date = "2026-11-29";
+  e.built_at = at("2026-11-29T06:00:00Z");
+  auto edition = store_->editions().save(e, {"<html>", "text", "{}"});
+  ASSERT_TRUE(edition) << edition.error().message;
+  std::vector<core::Id> readers;
+  for (const char* email : {"a@example.com", "b@example.com", "c@example.com"}) {
+    auto id = store_->subscribers().add(email, "", at("2026-11-29T05:00:00Z"));
+    ASSERT_TRUE(id);
+    ASSERT_TRUE(store_->subscribers().set_state(*id, core::SubscriberState::kConfirmed, at("2026-11-29T05:01:00Z")));
+    readers.push_back(*id);
+  }
+  ASSERT_EQ(*store_->deliveries().enqueue(*edition, readers, at("2026-11-29T06:00:00Z")), 3u);
+  const auto now = at("2026-11-29T06:30:00Z");
+  const store::Claim c{"sender-1", now, now + std::chrono::seconds(60)};
+  auto ids = [](const core::Result<std::vector<store::DueDelivery>>& r) {
+    std::vector<core::Id> out;
+    if (r) {
+      for (const auto& d : *r) out.push_back(d.subscriber_id);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids(store_->deliveries().claim_due(*edition, c, 1, 0)), std::vector<core::Id>{readers[0]});
+  EXPECT_EQ(ids(store_->deliveries().claim_due(*edition, c, 10, readers[0])), (std::vector<core::Id>{readers[1], readers[2]}));
+  // The first copy deferred until now, its claim ended: not after the last
+  // claim, but from the start.
+  ASSERT_TRUE(store_->deliveries().set_state(*edition, readers[0], core::DeliveryState::kDeferred, "451 later", now, now));
+  EXPECT_TRUE(ids(store_->deliveries().claim_due(*edition, c, 10, readers[2])).empty());
+  EXPECT_EQ(ids(store_->deliveries().claim_due(*edition, c, 10, 0)), std::vector<core::Id>{readers[0]});
+}
+
 TEST_P(StoreTest, SearchFindsEveryWordRanksTitlesFirstAndMarksTheMatches) {
   core::Id s = add_source("http://a.example/feed");
   auto add = [&](const std::string& url, const std::string& title, const std::string& text) {
