@@ -32,6 +32,13 @@ TEST(Strings, DecodeHtmlEntitiesHandlesDoubleEscaping) {
   EXPECT_EQ(decode_html_entities("M&amp;A &#8211; Q&#x27;s &hellip;"), "M&A \xE2\x80\x93 Q's \xE2\x80\xA6");
   EXPECT_EQ(decode_html_entities("And finally&amp;#8230; done"), "And finally\xE2\x80\xA6 done");
   EXPECT_EQ(decode_html_entities("AT&T &unknown; & more"), "AT&T &unknown; & more");
+  // Every named reference of HTML, not only punctuation: escaped French and
+  // German headlines, and the names of two code points.
+  EXPECT_EQ(decode_html_entities("Caf&eacute; cr&egrave;me &agrave; 5&euro;, Stra&szlig;e&nbsp;&Acirc;"),
+            "Caf\xC3\xA9 cr\xC3\xA8me \xC3\xA0 5\xE2\x82\xAC, Stra\xC3\x9F" "e\xC2\xA0\xC3\x82");
+  EXPECT_EQ(decode_html_entities("&CounterClockwiseContourIntegral;&NotEqualTilde;"),
+            "\xE2\x88\xB3\xE2\x89\x82\xCC\xB8");
+  EXPECT_EQ(decode_html_entities("&eacute &Eacute; &EACUTE;"), "&eacute \xC3\x89 &EACUTE;") << "the semicolon, and the case, are part of the name";
 }
 
 TEST(Strings, RepairMojibakeRestoresUtf8ReadAsWindows1252) {

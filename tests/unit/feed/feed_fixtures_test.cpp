@@ -379,6 +379,17 @@ TEST(FeedText, EscapedAndDoubleEscapedMarkupInTitlesIsStripped) {
   EXPECT_EQ(entry(f, 2).title, "Exclusive Radar upgrade");
 }
 
+TEST(FeedText, EveryNamedReferenceOfHtmlInTitlesIsDecoded) {
+  auto f = parse("html_named_entities.xml", "https://courrier-arsenal.example/rss");
+  EXPECT_EQ(f.title, "Le Courrier de l’Arsenal");
+  ASSERT_EQ(f.entries.size(), 3u);
+  // (A title's spaces, the no-break ones too, are one plain space each.)
+  EXPECT_EQ(entry(f, 0).title, "Le ministère de la Défense à Toulon : frégates livrées");
+  EXPECT_EQ(entry(f, 1).title, "Straßenbau für die Kaserne: 5 Mio. € – Ärger im Landtag");
+  // Names of two code points; an unknown name, or one without its semicolon, stays as written.
+  EXPECT_EQ(entry(f, 2).title, "Budget § 12 ≠ ≂̸ &unknownname; &eacute without a semicolon");
+}
+
 TEST(FeedText, EntitiesInTitlesAreDecoded) {
   auto f = parse("html_titles.xml", "https://armoryledger.example/rss");
   EXPECT_EQ(entry(f, 3).title, "General’s memo — \"Iron Dome\" test");
