@@ -11,4 +11,10 @@ namespace newsdesk::feed {
 // whitespace collapsed. A "<" that opens no tag ("a < b") stays text.
 std::string plain_title(std::string_view raw);
 
+// The name in an author as RSS writes it: "Name (email)", "Name <email>",
+// "email (Name)" and "mailto:email (Name)" give "Name"; an author that is
+// only an address is that address; anything else is the whole text,
+// whitespace collapsed ("Jo Ruiz (Reuters)" stays whole: no address in it).
+std::string author_name(std::string_view written);
+
 }  // namespace newsdesk::feed

@@ -141,8 +141,8 @@ struct Reader {
         }
       } else if (c.plain("description")) e.summary = tree::markup(n);
       else if (c.is("encoded", kContentNs)) e.content = tree::markup(n);
-      else if (c.plain("author") || c.is("creator", kDcNs)) {
-        std::string who = core::collapse_whitespace(tree::text(n));
+      else if (c.plain("author") || c.is("creator", kDcNs) || c.is("author", kDcNs)) {
+        std::string who = author_name(tree::text(n));
         if (!who.empty()) e.authors.push_back(who);
       } else if (c.plain("pubDate") || c.is("date", kDcNs)) date(e.published, e.published_offset, tree::text(n), where, position);
       else if (c.is("updated", kAtomNs)) date(e.updated, e.updated_offset, tree::text(n), where, position);

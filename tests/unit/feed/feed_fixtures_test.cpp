@@ -379,6 +379,17 @@ TEST(FeedText, EscapedAndDoubleEscapedMarkupInTitlesIsStripped) {
   EXPECT_EQ(entry(f, 2).title, "Exclusive Radar upgrade");
 }
 
+TEST(FeedAuthors, AnRssAuthorWrittenWithAnAddressIsTheName) {
+  auto f = parse("rss_author_forms.xml", "https://quartermaster.example/rss");
+  ASSERT_EQ(f.entries.size(), 5u);
+  EXPECT_EQ(entry(f, 0).authors, Strings{"Mara Voss"});   // email (Name)
+  EXPECT_EQ(entry(f, 1).authors, Strings{"Ivo Stern"});   // Name (email)
+  EXPECT_EQ(entry(f, 2).authors, Strings{"Lena Park"});   // Name <email>
+  EXPECT_EQ(entry(f, 3).authors, Strings{"night.desk@quartermaster.example"}) << "only an address: the address";
+  // No address: the whole text; dc:author read as author is.
+  EXPECT_EQ(entry(f, 4).authors, (Strings{"Jo Ruiz (Reuters)", "Sam Lee"}));
+}
+
 TEST(FeedText, EveryNamedReferenceOfHtmlInTitlesIsDecoded) {
   auto f = parse("html_named_entities.xml", "https://courrier-arsenal.example/rss");
   EXPECT_EQ(f.title, "Le Courrier de l’Arsenal");
