@@ -64,6 +64,9 @@ struct Reader {
   std::string_view base_url;
   Feed& feed;
   std::unordered_set<size_t> seen_ids;  // hashes of the ids kept (a collision is ~1 in 10^19)
+  // The namespace of an Atom feed's elements: Atom's, or none for a <feed>
+  // written without it (its entries are read all the same).
+  std::string_view atom_ns = kAtomNs;
 
   void date(std::optional<core::TimePoint>& slot, std::optional<int>& offset, const std::string& text,
             std::string_view kind, size_t position) {
@@ -177,12 +180,12 @@ struct Reader {
     }
   }
 
-  static std::vector<std::string> atom_authors(pugi::xml_node n) {
+  std::vector<std::string> atom_authors(pugi::xml_node n) const {
     std::vector<std::string> out;
     for_each_element(n, [&](const El& c) {
-      if (!c.is("author", kAtomNs)) return;
+      if (!c.is("author", atom_ns)) return;
       for_each_element(c.node, [&](const El& a) {
-        if (!a.is("name", kAtomNs)) return;
+        if (!a.is("name", atom_ns)) return;
         std::string who = core::collapse_whitespace(tree::text(a.node));
         if (!who.empty()) out.push_back(who);
       });
@@ -207,16 +210,16 @@ struct Reader {
     std::string alternate;
     for_each_element(entry, [&](const El& c) {
       pugi::xml_node n = c.node;
-      if (c.is("title", kAtomNs)) e.title = plain_title(attr(n, "type") == "xhtml" ? tree::inner_xml(n) : tree::text(n));
-      else if (c.is("id", kAtomNs)) e.guid = tree::text(n);
-      else if (c.is("link", kAtomNs)) atom_link(n, alternate, &e);
-      else if (c.is("summary", kAtomNs)) e.summary = atom_content(n);
-      else if (c.is("content", kAtomNs)) {
+      if (c.is("title", atom_ns)) e.title = plain_title(attr(n, "type") == "xhtml" ? tree::inner_xml(n) : tree::text(n));
+      else if (c.is("id", atom_ns)) e.guid = tree::text(n);
+      else if (c.is("link", atom_ns)) atom_link(n, alternate, &e);
+      else if (c.is("summary", atom_ns)) e.summary = atom_content(n);
+      else if (c.is("content", atom_ns)) {
         e.content = atom_content(n);
         if (alternate.empty() && !attr(n, "src").empty()) alternate = tree::resolve(n, attr(n, "src"), base_url);
-      } else if (c.is("published", kAtomNs)) date(e.published, e.published_offset, tree::text(n), where, position);
-      else if (c.is("updated", kAtomNs)) date(e.updated, e.updated_offset, tree::text(n), where, position);
-      else if (c.is("category", kAtomNs)) {
+      } else if (c.is("published", atom_ns)) date(e.published, e.published_offset, tree::text(n), where, position);
+      else if (c.is("updated", atom_ns)) date(e.updated, e.updated_offset, tree::text(n), where, position);
+      else if (c.is("category", atom_ns)) {
         std::string term = attr(n, "term");
         if (term.empty()) term = attr(n, "label");
         if (!term.empty()) e.categories.push_back(term);
@@ -434,6 +437,7 @@ core::Result<Feed> parse_feed(std::string_view body, std::string_view base_url, 
   Reader reader{base_url, feed, {}};
   El r(root);
   if (r.is("feed", kAtomNs) || r.is("feed", "")) {
+    if (!r.is("feed", kAtomNs)) reader.atom_ns = "";
     reader.atom(root);
   } else if (r.is("rss")) {
     pugi::xml_node channel;

@@ -379,6 +379,25 @@ TEST(FeedText, EscapedAndDoubleEscapedMarkupInTitlesIsStripped) {
   EXPECT_EQ(entry(f, 2).title, "Exclusive Radar upgrade");
 }
 
+TEST(FeedFormat, AtomWithoutItsNamespaceIsReadAsAtom) {
+  auto f = parse("atom_no_namespace.xml", "https://signalhill.example/atom.xml");
+  EXPECT_EQ(f.format, feed::Format::kAtom);
+  EXPECT_EQ(f.title, "Signal Hill Dispatch");
+  ASSERT_EQ(f.entries.size(), 2u) << "the entries are read, not dropped";
+  const auto& first = entry(f, 0);
+  EXPECT_EQ(first.title, "Relay station reopens");
+  EXPECT_EQ(first.url, "https://signalhill.example/a/relay");
+  EXPECT_EQ(first.guid, "tag:signalhill.example,2026:relay");
+  EXPECT_EQ(first.summary, "The station on the ridge is back on the air.");
+  EXPECT_EQ(first.authors, Strings{"Noor Haddad"});
+  EXPECT_TRUE(first.updated.has_value());
+  const auto& second = entry(f, 1);
+  EXPECT_EQ(second.url, "https://signalhill.example/a/antenna");
+  EXPECT_EQ(second.authors, Strings{"Dispatch Desk"}) << "the feed's author";
+  EXPECT_EQ(second.categories, Strings{"engineering"});
+  EXPECT_TRUE(second.published.has_value());
+}
+
 TEST(FeedAuthors, AnRssAuthorWrittenWithAnAddressIsTheName) {
   auto f = parse("rss_author_forms.xml", "https://quartermaster.example/rss");
   ASSERT_EQ(f.entries.size(), 5u);
