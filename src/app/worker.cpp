@@ -150,7 +150,7 @@ class Worker {
       ND_TRY_ASSIGN(n, cluster());
       done += *n;
     }
-    if (roles.count(Role::kSend) != 0 && !stop_) ND_TRY(send());
+    if (roles.count(Role::kSend) != 0 && !stop_) send();
     return done;
   }
 
@@ -361,24 +361,24 @@ class Worker {
   // a connection of its own: a large edition takes minutes, during which the
   // worker's other roles go on (and it keeps saying it is alive and renewing
   // the story writer's lead, which would otherwise run out and be rebuilt).
-  core::Result<void> send() {
+  // Its failures cost a look (look_again_after), never the worker's pass.
+  void send() {
     const auto now = clock_.now();
     if (sending_.valid()) {
-      if (sending_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return {};
+      if (sending_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
       look_again_after(sending_.get(), now);
     }
-    if (next_send_look_ && now < *next_send_look_) return {};
+    if (next_send_look_ && now < *next_send_look_) return;
     if (!sending_store_) {
       auto opened = store::open_store(config_.store.location());
       if (!opened) {
         look_again_after(tl::unexpected(opened.error()), now);
-        return {};
+        return;
       }
       sending_store_ = std::move(*opened);
       scheduler_ = std::make_unique<EditionScheduler>(config_, *sending_store_, clock_);
     }
     sending_ = std::async(std::launch::async, [this] { return scheduler_->run_due(&stop_); });
-    return {};
   }
 
   // When to look at the editions again after a look that gave `next`.

@@ -1,6 +1,16 @@
 #include "store/migrations.hpp"
 
+#include <fmt/format.h>
+
 namespace newsdesk::store {
+
+std::string article_columns(bool page) {
+  return fmt::format(
+      "id, source_id, url, canonical_url, title, authors, published_at, modified_at, fetched_at, language, site_name, "
+      "description, image_url, image_caption, text, {}, page_type, page_type_confidence, story_id, copy_of, "
+      "published_offset",
+      page ? "html" : "'' AS html");
+}
 
 const std::vector<Migration>& sqlite_migrations() {
   static const std::vector<Migration> kMigrations = {

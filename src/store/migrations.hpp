@@ -4,6 +4,7 @@
 // lists.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +26,11 @@ inline constexpr int kWorkSharingMigration = 11;
 // (a source added), "fetch" (feed entries), "cluster" (articles), "send"
 // (deliveries); "" for another name.
 std::string_view notification_channel(std::string_view work);
+
+// The articles' columns as both backends read them, in this order; `page`
+// false reads an empty html instead of the page (the story writer's reads:
+// it never looks at the page, and the pages are most of an article's bytes).
+std::string article_columns(bool page);
 
 // SQLite: each pending migration in its own transaction.
 const std::vector<Migration>& sqlite_migrations();

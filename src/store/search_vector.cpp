@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <deque>
 #include <unordered_map>
 
 namespace newsdesk::store {
@@ -45,7 +46,9 @@ const char* folded_letter(UChar32 c) {
 }
 
 // Appends a letter or digit outside ASCII, case-folded and without its
-// diacritics (its canonical decomposition less the marks).
+// diacritics: its canonical decomposition less the marks, when it has marks
+// to lose. A decomposition without marks is kept composed (a Hangul
+// syllable is a letter of its own, not its jamo).
 void append_folded(std::string& out, UChar32 c) {
   c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
   if (const char* f = folded_letter(c)) {
@@ -55,7 +58,11 @@ void append_folded(std::string& out, UChar32 c) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
   icu::UnicodeString parts;
-  if (U_FAILURE(status) || !nfd->getDecomposition(c, parts)) {
+  bool has_marks = false;
+  if (U_SUCCESS(status) && nfd->getDecomposition(c, parts)) {
+    for (int32_t i = 0; i < parts.length(); i += U16_LENGTH(parts.char32At(i))) has_marks |= is_mark(parts.char32At(i));
+  }
+  if (!has_marks) {
     append_utf8(out, c);
     return;
   }
@@ -133,14 +140,13 @@ std::vector<std::string> search_words(std::string_view text) {
 std::string search_vector(std::string_view title, std::string_view text, size_t text_limit) {
   title = cut(title, text_limit);
   text = cut(text, text_limit);
-  // Every word folded into one buffer that never grows (a folded character
-  // takes at most twice its bytes), so that the views into it stay good;
-  // each distinct word numbered; an occurrence is (word, position, weight).
-  std::string folded;
-  folded.reserve(2 * (title.size() + text.size()) + 16);
+  // Each distinct word numbered, kept once in a deque (which never moves
+  // what it holds, so the views into it stay good); an occurrence is (word,
+  // position, weight).
+  std::deque<std::string> spellings;
   std::unordered_map<std::string_view, std::uint32_t> number;
   std::vector<std::string_view> lexemes;
-  std::vector<std::uint32_t> count;
+  std::vector<std::uint32_t> count, last_position;
   struct Occurrence {
     std::uint32_t lexeme, position;  // position << 1 | 1 for the title's
   };
@@ -148,29 +154,19 @@ std::string search_vector(std::string_view title, std::string_view text, size_t 
   std::uint32_t position = 0;
   auto add = [&](std::string_view word, bool in_title) {
     position = std::min(position + 1, kMaxPosition);
-    const size_t at = folded.size();
-    folded.append(word);
-    const std::string_view kept(folded.data() + at, word.size());
-    auto [it, fresh] = number.try_emplace(kept, static_cast<std::uint32_t>(lexemes.size()));
-    if (fresh) {
+    auto it = number.find(word);
+    if (it == number.end()) {
+      const std::string_view kept = spellings.emplace_back(word);
+      it = number.emplace(kept, static_cast<std::uint32_t>(lexemes.size())).first;
       lexemes.push_back(kept);
       count.push_back(0);
-    } else {
-      folded.resize(at);  // known: its first spelling is kept
+      last_position.push_back(0);
     }
     const std::uint32_t n = it->second;
-    if (count[n] >= kMaxPositions) return;
-    if (count[n] > 0) {
-      // Positions clamped at the limit are written once.
-      for (auto o = occurrences.rbegin(); o != occurrences.rend(); ++o) {
-        if (o->lexeme == n) {
-          if ((o->position >> 1) == position) return;
-          break;
-        }
-        if ((o->position >> 1) < position) break;  // only clamped ones share a position
-      }
-    }
+    // At most kMaxPositions a word; positions clamped at the limit written once.
+    if (count[n] >= kMaxPositions || last_position[n] == position) return;
     ++count[n];
+    last_position[n] = position;
     occurrences.push_back({n, position << 1 | (in_title ? 1u : 0u)});
   };
   for_each_word(title, [&](std::string_view w) { add(w, true); });
@@ -191,7 +187,7 @@ std::string search_vector(std::string_view title, std::string_view text, size_t 
   for (const Occurrence& o : occurrences) placed[start[o.lexeme]++] = o;
   occurrences.swap(placed);
   std::string out;
-  out.reserve(folded.size() + occurrences.size() * 6 + lexemes.size() * 4);
+  out.reserve(occurrences.size() * 6 + lexemes.size() * 12);
   char digits[16];
   for (size_t i = 0; i < occurrences.size(); ++i) {
     const Occurrence& o = occurrences[i];

@@ -310,17 +310,6 @@ class SqliteEntries final : public FeedEntryRepository {
   Database& db_;
 };
 
-// An article's columns; `page` false reads an empty html instead of the
-// page (the story writer's reads: it never looks at the page, and the pages
-// are most of an article's bytes).
-std::string article_columns(bool page) {
-  return fmt::format(
-      "id, source_id, url, canonical_url, title, authors, published_at, modified_at, fetched_at, language, site_name, "
-      "description, image_url, image_caption, text, {}, page_type, page_type_confidence, story_id, copy_of, "
-      "published_offset",
-      page ? "html" : "'' AS html");
-}
-
 class SqliteArticles final : public ArticleRepository {
  public:
   explicit SqliteArticles(Database& db) : db_(db) {}

@@ -310,8 +310,8 @@ class DeliveryRepository {
   // never wait on each other); SQLite: one UPDATE ... RETURNING. Only
   // copies of subscribers after `after`: a sender goes on from its last
   // claim instead of walking again past every copy sent since the start
-  // (whose old row versions PostgreSQL's index still holds until vacuumed),
-  // and starts again from 0 when nothing is left after it.
+  // (whose old row versions PostgreSQL's index still holds until vacuumed);
+  // it asks again from 0 when nothing is left after it.
   virtual Result<std::vector<DueDelivery>> claim_due(Id edition_id, const Claim& claim, size_t limit, Id after = 0) = 0;
   // Moves the lease of every copy of the edition `claim.holder` still holds
   // to `claim.until` (a sender renews well within its lease).

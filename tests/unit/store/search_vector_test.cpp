@@ -21,6 +21,9 @@ TEST(SearchWords, FoldCaseAndDiacriticsAndSplitAtEverythingButLettersAndDigits) 
   EXPECT_EQ(search_words("Cafe\xCC\x81 ole\xCC\x81"), (Words{"cafe", "ole"}));
   // Other scripts are words too, case-folded.
   EXPECT_EQ(search_words("МОСКВА и 東京"), (Words{"москва", "и", "東京"}));
+  // A letter whose decomposition has no marks stays composed: a Hangul
+  // syllable is not cut into its jamo.
+  EXPECT_EQ(search_words("한국어 뉴스"), (Words{"한국어", "뉴스"}));
   // Quotes, apostrophes and dashes of any kind split.
   EXPECT_EQ(search_words("l\xE2\x80\x99\xC3\xA9t\xC3\xA9 \xE2\x80\x94 it's"), (Words{"l", "ete", "it", "s"}));
 }
@@ -53,6 +56,22 @@ TEST(SearchVector, KeepsWithinPostgresqlsLimits) {
   EXPECT_NE(w.find("'c':16383"), std::string::npos);
   EXPECT_NE(w.find("'d':16383"), std::string::npos);
   EXPECT_EQ(w.find("16383,16383"), std::string::npos);
+}
+
+TEST(SearchVector, ManyDistinctWordsOfAnyScriptAreEachKeptOnce) {
+  // Thousands of distinct words, of a script whose letters take three bytes:
+  // every one of them written once, with its two positions.
+  std::string text;
+  for (char32_t c = 0xAC00; c < 0xAC00 + 3000; ++c) {
+    const std::string syllable{static_cast<char>(0xE0 | (c >> 12)), static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
+                               static_cast<char>(0x80 | (c & 0x3F))};
+    text += syllable + "x " + syllable + "x ";
+  }
+  const std::string v = search_vector("", text);
+  size_t lexemes = 0;
+  for (size_t at = v.find("x':"); at != std::string::npos; at = v.find("x':", at + 1)) ++lexemes;
+  EXPECT_EQ(lexemes, 3000u);
+  EXPECT_NE(v.find("'\xEA\xB0\x80x':1,2"), std::string::npos) << v.substr(0, 60);
 }
 
 TEST(SearchVector, ReadsOnlyTheFirstBytesOfTheTextAtAWholeCharacter) {
