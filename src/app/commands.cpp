@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <unistd.h>
 #include <map>
+#include <optional>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -23,6 +25,7 @@
 #include "core/clock.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
+#include "core/url.hpp"
 #include "edition/edition.hpp"
 #include "feed/feed.hpp"
 #include "rank/beat.hpp"
@@ -31,6 +34,57 @@
 
 namespace newsdesk::app {
 namespace {
+
+// A source's feed or site URL as stored (core::normalize_feed_url); a bad one
+// is the user's mistake: exit 2, naming what is wrong. `what`: "feed", "site".
+std::string need_source_url(const std::string& url, std::string_view what) {
+  auto normalized = core::normalize_feed_url(url);
+  if (!normalized) fail_with(kExitUsage, fmt::format("'{}' is not a {} URL: {}", url, what, normalized.error().message));
+  return std::move(*normalized);
+}
+
+// The source registered under `url`: its normalised form, else as typed (a
+// source registered before feed URLs were normalised).
+std::optional<core::Source> find_source_by_url(store::Store& store, const std::string& url) {
+  if (auto normalized = core::normalize_feed_url(url); normalized && *normalized != url) {
+    if (auto found = need(store.sources().find_by_feed_url(*normalized))) return found;
+  }
+  return need(store.sources().find_by_feed_url(url));
+}
+
+// Where an OPML outline stands, for messages: "FILE:LINE" ("FILE" when the
+// parser could not tell the line).
+std::string outline_place(const std::string& input, const feed::OpmlOutline& o) {
+  const std::string file = input == "-" ? "<stdin>" : input;
+  return o.line > 0 ? fmt::format("{}:{}", file, o.line) : file;
+}
+
+// The source an OPML outline registers, or nullopt when its xmlUrl breaks the
+// feed URL rule (said on stderr, with its line). A bad htmlUrl only loses the
+// site, said as well.
+std::optional<core::Source> source_of_outline(const std::string& input, const feed::OpmlOutline& o) {
+  auto feed_url = core::normalize_feed_url(o.feed_url);
+  if (!feed_url) {
+    std::fprintf(stderr, "newsdesk: %s: outline skipped: '%s' is not a feed URL: %s\n", outline_place(input, o).c_str(),
+                 o.feed_url.c_str(), feed_url.error().message.c_str());
+    return std::nullopt;
+  }
+  core::Source src;
+  src.name = o.title.empty() ? *feed_url : o.title;
+  src.feed_url = *feed_url;
+  src.language = o.language;
+  src.country = o.country;
+  if (!o.site_url.empty()) {
+    auto site_url = core::normalize_feed_url(o.site_url);
+    if (site_url) {
+      src.site_url = *site_url;
+    } else {
+      std::fprintf(stderr, "newsdesk: %s: htmlUrl ignored: '%s' is not a site URL: %s\n",
+                   outline_place(input, o).c_str(), o.site_url.c_str(), site_url.error().message.c_str());
+    }
+  }
+  return src;
+}
 
 void add_sources_commands(CLI::App& app, Globals& g) {
   auto* sources = app.add_subcommand("sources", "Manage the outlets newsdesk reads");
@@ -48,8 +102,10 @@ void add_sources_commands(CLI::App& app, Globals& g) {
   add->add_option("--excerpt", s.excerpt, "What editions show of its articles: summary (headline, summary, link) or headline")
       ->check(CLI::IsMember({"summary", "headline"}));
   add->callback([&g] {
+    if (s.name.empty()) s.name = core::trim(s.feed_url);  // as typed: an internationalised host stays readable
+    s.feed_url = need_source_url(s.feed_url, "feed");
+    if (!s.site_url.empty()) s.site_url = need_source_url(s.site_url, "site");
     auto store = open_store(load(g));
-    if (s.name.empty()) s.name = s.feed_url;
     core::Id id = need(store->sources().add(s));
     std::printf("added source %lld: %s\n", static_cast<long long>(id), s.feed_url.c_str());
   });
@@ -109,15 +165,22 @@ void add_sources_commands(CLI::App& app, Globals& g) {
     if (found.empty()) fail_with(kExitFailure, fmt::format("{}: no feed found", site));
     std::unique_ptr<store::Store> store;
     if (add_found) store = open_store(config);
+    const std::string site_url = core::normalize_feed_url(site).value_or("");
     for (const auto& f : found) {
       std::printf("%-9s  %5zu entries  %s  %s\n", f.format.c_str(), f.entries, f.url.c_str(), f.title.c_str());
-      if (store && !need(store->sources().find_by_feed_url(f.url))) {
-        core::Source src;
-        src.name = f.title.empty() ? f.url : f.title;
-        src.feed_url = f.url;
-        src.site_url = site;
-        need(store->sources().add(src));
+      if (!store) continue;
+      auto feed_url = core::normalize_feed_url(f.url);
+      if (!feed_url) {
+        std::fprintf(stderr, "newsdesk: not added: '%s' is not a feed URL: %s\n", f.url.c_str(),
+                     feed_url.error().message.c_str());
+        continue;
       }
+      if (need(store->sources().find_by_feed_url(*feed_url))) continue;
+      core::Source src;
+      src.name = f.title.empty() ? *feed_url : f.title;
+      src.feed_url = *feed_url;
+      src.site_url = site_url;
+      need(store->sources().add(src));
     }
   });
 
@@ -130,7 +193,7 @@ void add_sources_commands(CLI::App& app, Globals& g) {
     if (!which.empty() && which.find_first_not_of("0123456789") == std::string::npos) {
       id = std::stoll(which);
     } else {
-      auto found = need(store->sources().find_by_feed_url(which));
+      auto found = find_source_by_url(*store, which);
       if (!found) fail_with(kExitFailure, fmt::format("no source with the feed URL {}", which));
       id = found->id;
     }
@@ -145,22 +208,22 @@ void add_sources_commands(CLI::App& app, Globals& g) {
     auto config = load(g);
     auto store = open_store(config);
     auto outlines = need(feed::parse_opml(read_input(opml_in, config)));
-    int added = 0, skipped = 0;
+    // A bad outline is skipped and said, not the end of the import: the rest
+    // of the file is still worth registering.
+    int added = 0, skipped = 0, rejected = 0;
     for (const auto& o : outlines) {
-      core::Source src;
-      src.name = o.title.empty() ? o.feed_url : o.title;
-      src.feed_url = o.feed_url;
-      src.site_url = o.site_url;
-      src.language = o.language;
-      src.country = o.country;
-      if (need(store->sources().find_by_feed_url(o.feed_url))) {
+      auto src = source_of_outline(opml_in, o);
+      if (!src) {
+        ++rejected;
+      } else if (need(store->sources().find_by_feed_url(src->feed_url))) {
         ++skipped;
-        continue;
+      } else {
+        need(store->sources().add(*src));
+        ++added;
       }
-      need(store->sources().add(src));
-      ++added;
     }
-    std::printf("imported %d source(s), %d already registered\n", added, skipped);
+    std::printf("imported %d source(s), %d already registered, %d rejected (not a feed URL)\n", added, skipped,
+                rejected);
   });
 
   auto* export_cmd = sources->add_subcommand("export-opml", "Write the sources as OPML 2.0");

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/error.hpp"
+
 namespace newsdesk::core {
 
 // `reference` resolved against `base` (RFC 3986). Returns `reference`
@@ -22,6 +24,18 @@ struct UrlParts {
   std::string fragment;
 };
 std::optional<UrlParts> parse_http_url(std::string_view url);
+
+// The rule for the URLs a source is registered with (its feed, and its site
+// when given), so that every way in (sources add, discover --add, import-opml)
+// stores only what the fetcher can read and the same feed under one spelling:
+// an absolute http(s) URL, returned as stored: surrounding whitespace dropped,
+// scheme and host in lower case, an internationalised host in its IDNA ASCII
+// form ("http://bücher.example/feed" -> "http://xn--bcher-kva.example/feed"),
+// non-ASCII path and query bytes percent-encoded, "/" for an empty path.
+// Otherwise kInvalidInput whose message says what is wrong, without the URL
+// itself ("no scheme (an absolute http(s) URL is needed)", "scheme 'ftp' is
+// not http or https", "no host", ...), for the caller to put after it.
+Result<std::string> normalize_feed_url(std::string_view url);
 
 // "%2F2025-12-15%2B" -> "/2025-12-15+"; malformed escapes stay as they are.
 std::string percent_decode(std::string_view s);
