@@ -1,10 +1,10 @@
 #include "mail/bounce.hpp"
 
-#include <openssl/evp.h>
 
 #include <cctype>
 #include <vector>
 
+#include "core/base64.hpp"
 #include "core/strings.hpp"
 
 namespace newsdesk::mail {
@@ -78,19 +78,15 @@ std::string parameter(const std::string& content_type, std::string_view name) {
   return "";
 }
 
+// Bounce bodies get cut and re-wrapped by the relays they pass: whatever is
+// not of the alphabet is dropped and a trailing partial quantum ignored.
 std::string decode_base64(std::string_view in) {
   std::string clean;
   for (char c : in) {
     if (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=') clean += c;
   }
   clean.resize(clean.size() - clean.size() % 4);
-  std::string out(clean.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(clean.data()),
-                          static_cast<int>(clean.size()));
-  if (n < 0) return std::string(in);
-  size_t pad = clean.size() >= 2 ? (clean[clean.size() - 1] == '=') + (clean[clean.size() - 2] == '=') : 0;
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
+  return core::decode_base64(clean).value_or(std::string(in));
 }
 
 std::string decode_quoted_printable(std::string_view in) {
