@@ -66,6 +66,7 @@ struct OpmlOutline {
   std::string language;
   std::string country;   // newsdesk extension attribute
   std::string category;
+  size_t line = 0;       // where the outline stands in the document (1-based; 0 = unknown)
 };
 
 // Reads every outline with an xmlUrl, at any depth. kInvalidInput when the

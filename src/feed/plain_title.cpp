@@ -1,35 +1,136 @@
 #include "feed/plain_title.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "core/strings.hpp"
 
 namespace newsdesk::feed {
+
+namespace {
+
+// HTML's elements (and the obsolete ones feeds still write). A "<name>" with
+// another name is text: "std::vector<int>", "the <blink> tag".
+constexpr std::string_view kHtmlElements[] = {
+    "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "base", "bdi", "bdo", "big",
+    "blockquote", "body", "br", "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup", "data",
+    "datalist", "dd", "del", "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em", "embed", "fieldset",
+    "figcaption", "figure", "font", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head",
+    "header", "hgroup", "hr", "html", "i", "iframe", "img", "input", "ins", "kbd", "label", "legend", "li", "link",
+    "main", "map", "mark", "math", "menu", "meta", "meter", "nav", "nobr", "noscript", "object", "ol", "optgroup",
+    "option", "output", "p", "param", "picture", "pre", "progress", "q", "rp", "rt", "ruby", "s", "samp", "script",
+    "section", "select", "small", "source", "span", "strike", "strong", "style", "sub", "summary", "sup", "svg",
+    "table", "tbody", "td", "template", "textarea", "tfoot", "th", "thead", "time", "title", "tr", "track", "tt", "u",
+    "ul", "var", "video", "wbr"};
+
+// Elements that sit inside a line of text: removed without a space
+// ("<b>A</b>tom" is "Atom"); the others separate words.
+constexpr std::string_view kInlineElements[] = {"a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "data",
+                                                "del", "dfn", "em", "font", "i", "ins", "kbd", "mark", "nobr", "q", "s",
+                                                "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt",
+                                                "u", "var", "wbr"};
+
+bool one_of(std::string_view name, const std::string_view* begin, const std::string_view* end) {
+  return std::find(begin, end, name) != end;
+}
+
+// The end of a tag that starts at `lt` ("<" or "</"): the index of its
+// closing ">", quoted attribute values stepped over; npos when unclosed.
+size_t tag_end(std::string_view s, size_t lt) {
+  char quote = 0;
+  for (size_t i = lt + 1; i < s.size(); ++i) {
+    char c = s[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      // Only a value's quote (after "="), not an apostrophe in text.
+      size_t before = i;
+      while (before > lt && (s[before - 1] == ' ' || s[before - 1] == '\t')) --before;
+      if (before > lt && s[before - 1] == '=') quote = c;
+    } else if (c == '>') {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Removes markup: comments, declarations, processing instructions and tags
+// of HTML elements (script and style with their contents); what is not
+// markup is kept as it stands, references included.
+std::string strip_markup(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '<' || i + 1 >= s.size()) {
+      out += s[i];
+      continue;
+    }
+    if (s.compare(i, 4, "<!--") == 0) {
+      size_t close = s.find("-->", i + 4);
+      if (close == std::string_view::npos) break;  // an unclosed comment runs to the end
+      i = close + 2;
+      out += ' ';
+      continue;
+    }
+    if (s[i + 1] == '!' || s[i + 1] == '?') {
+      size_t close = s.find('>', i);
+      if (close == std::string_view::npos) break;
+      i = close;
+      continue;
+    }
+    bool closing = s[i + 1] == '/';
+    size_t name_at = i + (closing ? 2 : 1);
+    size_t name_end = name_at;
+    while (name_end < s.size() && (std::isalnum(static_cast<unsigned char>(s[name_end])) || s[name_end] == ':' ||
+                                   s[name_end] == '-' || s[name_end] == '_')) {
+      ++name_end;
+    }
+    std::string name = core::to_lower_ascii(s.substr(name_at, name_end - name_at));
+    bool named = !name.empty() && std::isalpha(static_cast<unsigned char>(name[0]));
+    bool ends_name = name_end >= s.size() || s[name_end] == '>' || s[name_end] == '/' || std::isspace(static_cast<unsigned char>(s[name_end]));
+    bool prefixed = name.find(':') != std::string::npos;  // xhtml:b, svg:svg: markup by its namespace
+    if (!named || !ends_name || (!prefixed && !one_of(name, std::begin(kHtmlElements), std::end(kHtmlElements)))) {
+      out += s[i];
+      continue;
+    }
+    size_t close = tag_end(s, i);
+    if (close == std::string_view::npos) {
+      out += s[i];
+      continue;
+    }
+    if (!closing && (name == "script" || name == "style")) {
+      // Their contents are code, not words.
+      std::string end_tag = "</" + name;
+      size_t end = close;
+      for (size_t at = s.find("</", close); at != std::string_view::npos; at = s.find("</", at + 2)) {
+        if (core::starts_with_icase(s.substr(at), end_tag)) {
+          end = tag_end(s, at);
+          break;
+        }
+      }
+      i = end == std::string_view::npos || end == close ? s.size() : end;
+      out += ' ';
+      continue;
+    }
+    if (!one_of(name, std::begin(kInlineElements), std::end(kInlineElements))) out += ' ';
+    i = close;
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string plain_title(std::string_view raw) {
   // The usual title has no markup (a plain loop: find_first_of calls memchr per byte).
   bool markup = false;
   for (char c : raw) markup |= c == '<' || c == '&';
   if (!markup) return core::collapse_whitespace(raw);
-  std::string s(raw);
-  for (int round = 0; round < 2 && (s.find('<') != std::string::npos || s.find('&') != std::string::npos); ++round) {
-    std::string stripped;
-    stripped.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '<' && i + 1 < s.size()) {
-        unsigned char next = static_cast<unsigned char>(s[i + 1]);
-        size_t close = s.find('>', i);
-        if (close != std::string::npos && (std::isalpha(next) || next == '/' || next == '!')) {
-          stripped += ' ';
-          i = close;
-          continue;
-        }
-      }
-      stripped += s[i];
-    }
-    s = core::decode_html_entities(stripped);
-  }
-  return core::collapse_whitespace(s);
+  // Tags first, then references: what was escaped ("&lt;int&gt;") is text;
+  // then HTML's tags once more, for markup escaped twice ("&amp;lt;b&amp;gt;").
+  std::string text = core::decode_html_entities(strip_markup(raw));
+  if (text.find('<') != std::string::npos) text = strip_markup(text);
+  return core::collapse_whitespace(text);
 }
 
 namespace {

@@ -7,8 +7,12 @@
 
 namespace newsdesk::feed {
 
-// Tags stripped, entities decoded (twice over, for double-escaped markup),
-// whitespace collapsed. A "<" that opens no tag ("a < b") stays text.
+// The plain text of a title written as HTML: comments and the tags of HTML
+// elements stripped (script and style with their contents), then character
+// references decoded (again while they decode: metadata is often escaped
+// twice, and HTML's tags stripped again from what they give), whitespace
+// collapsed. What opens no HTML element's tag stays text: "a < b",
+// "std::vector<int>", "the <blink> tag".
 std::string plain_title(std::string_view raw);
 
 // The name in an author as RSS writes it: "Name (email)", "Name <email>",

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/base64.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
 #include "core/url.hpp"
@@ -23,6 +24,8 @@ namespace {
 using tree::attr;
 
 constexpr std::string_view kAtomNs = "http://www.w3.org/2005/Atom";
+constexpr std::string_view kXhtmlNs = "http://www.w3.org/1999/xhtml";
+constexpr std::string_view kDcTermsNs = "http://purl.org/dc/terms/";
 constexpr std::string_view kContentNs = "http://purl.org/rss/1.0/modules/content/";
 constexpr std::string_view kDcNs = "http://purl.org/dc/elements/1.1/";
 constexpr std::string_view kMediaNs = "http://search.yahoo.com/mrss/";
@@ -68,9 +71,13 @@ struct Reader {
   // written without it (its entries are read all the same).
   std::string_view atom_ns = kAtomNs;
 
+  // Reads a date into `slot`. A repeated element overwrites what it wrote
+  // before (the last one stands, as in feedparser); a fallback (`Fill::kIfEmpty`:
+  // dc:date beside pubDate, Atom 0.3's created beside issued) never does.
+  enum class Fill { kOverwrite, kIfEmpty };
   void date(std::optional<core::TimePoint>& slot, std::optional<int>& offset, const std::string& text,
-            std::string_view kind, size_t position) {
-    if (text.empty() || slot) return;
+            std::string_view kind, size_t position, Fill fill = Fill::kIfEmpty) {
+    if (text.empty() || (slot && fill == Fill::kIfEmpty)) return;
     auto z = core::parse_zoned(text);
     if (!z) {
       feed.warnings.push_back(fmt::format("{} {}: unreadable date '{}'", kind, position, text));
@@ -129,27 +136,39 @@ struct Reader {
     feed.entries.push_back(std::move(e));
   }
 
+  // Summary or content HTML with its relative links made absolute.
+  std::string html(pugi::xml_node n, std::string markup) const { return tree::resolve_links(n, markup, base_url); }
+
   void rss_item(pugi::xml_node item, size_t position) {
     core::FeedEntry e;
     constexpr std::string_view where = "item";
     std::string link, guid_link;
+    // Dublin Core's title and description stand in for RSS's own when absent.
+    std::string dc_title, dc_description;
     for_each_element(item, [&](const El& c) {
       pugi::xml_node n = c.node;
       if (c.plain("title")) e.title = plain_title(tree::text(n));
+      else if (c.is("title", kDcNs)) dc_title = plain_title(tree::text(n));
       else if (c.plain("link")) link = tree::text(n);
       else if (c.plain("guid")) {
         e.guid = tree::text(n);
         if (attr(n, "isPermaLink") != "false" && (e.guid.rfind("http://", 0) == 0 || e.guid.rfind("https://", 0) == 0)) {
           guid_link = e.guid;
         }
-      } else if (c.plain("description")) e.summary = tree::markup(n);
-      else if (c.is("encoded", kContentNs)) e.content = tree::markup(n);
+      } else if (c.plain("description")) e.summary = html(n, tree::markup(n));
+      else if (c.is("description", kDcNs)) dc_description = html(n, tree::markup(n));
+      else if (c.is("encoded", kContentNs) || c.plain("fullitem")) e.content = html(n, tree::markup(n));
+      else if (c.is("body", kXhtmlNs) || c.plain("body")) e.content = html(n, tree::inner_xml(n));
       else if (c.plain("author") || c.is("creator", kDcNs) || c.is("author", kDcNs)) {
         std::string who = author_name(tree::text(n));
         if (!who.empty()) e.authors.push_back(who);
-      } else if (c.plain("pubDate") || c.is("date", kDcNs)) date(e.published, e.published_offset, tree::text(n), where, position);
-      else if (c.is("updated", kAtomNs)) date(e.updated, e.updated_offset, tree::text(n), where, position);
-      else if (c.plain("category") || c.is("subject", kDcNs)) {
+      } else if (c.plain("pubDate") || c.is("issued", kDcTermsNs)) {
+        date(e.published, e.published_offset, tree::text(n), where, position, Fill::kOverwrite);
+      } else if (c.is("date", kDcNs) || c.is("created", kDcTermsNs)) {
+        date(e.published, e.published_offset, tree::text(n), where, position);
+      } else if (c.is("updated", kAtomNs) || c.is("modified", kDcTermsNs)) {
+        date(e.updated, e.updated_offset, tree::text(n), where, position, Fill::kOverwrite);
+      } else if (c.plain("category") || c.is("subject", kDcNs)) {
         std::string cat = core::collapse_whitespace(tree::text(n));
         if (!cat.empty()) e.categories.push_back(cat);
       } else if (c.plain("enclosure")) enclosure(e, n, "url", "length");
@@ -157,6 +176,8 @@ struct Reader {
         link = attr(n, "href");
       } else media(e, c);
     });
+    if (e.title.empty()) e.title = std::move(dc_title);
+    if (e.summary.empty()) e.summary = std::move(dc_description);
     if (link.empty()) link = guid_link;
     if (link.empty()) link = attr(item, "about");  // RSS 1.0 rdf:about
     e.url = tree::resolve(item, link, base_url);
@@ -193,39 +214,103 @@ struct Reader {
     return out;
   }
 
-  static std::string atom_content(pugi::xml_node c) {
-    if (attr(c, "type") == "xhtml") {
+  // What an Atom text construct (title, summary, content) holds, read by
+  // its type: Atom 1.0's text, html and xhtml or a MIME type, and Atom 0.3's
+  // mode (xml, escaped or base64). `html` says the value is markup.
+  struct Construct {
+    std::string value;
+    bool html = false;
+  };
+
+  static Construct atom_construct(pugi::xml_node c) {
+    std::string type = core::to_lower_ascii(attr(c, "type"));
+    std::string mode = core::to_lower_ascii(attr(c, "mode"));
+    bool html_type = type == "html" || type == "text/html";
+    bool xhtml_type = type == "xhtml" || type == "application/xhtml+xml";
+    bool text_type = type.empty() || type == "text" || type.rfind("text/", 0) == 0;
+    bool xml_type = type.ends_with("+xml") || type.ends_with("/xml");
+    if (mode == "base64" || (!html_type && !xhtml_type && !text_type && !xml_type)) {
+      // Base64 of the bytes (RFC 4287 §4.1.3.3): text when they are UTF-8.
+      std::string written = tree::text(c);
+      auto bytes = core::decode_base64(written);
+      if (!bytes || !text::is_valid_utf8(*bytes, false)) return {};
+      return {std::move(*bytes), html_type || xhtml_type};
+    }
+    if (xhtml_type || (mode == "xml" && html_type)) {
       // The content is one xhtml:div; its inside is the markup.
       for (pugi::xml_node d = c.first_child(); d; d = d.next_sibling()) {
-        if (d.type() == pugi::node_element && tree::name_of(d).local == "div") return tree::inner_xml(d);
+        if (d.type() == pugi::node_element && tree::name_of(d).local == "div") return {tree::inner_xml(d), true};
       }
-      return tree::inner_xml(c);
+      return {tree::markup(c), true};
     }
-    return tree::markup(c);
+    if (html_type || mode == "escaped") return {tree::markup(c), true};
+    // Text (and XML types): element children written in it are markup all the same.
+    for (pugi::xml_node d = c.first_child(); d; d = d.next_sibling()) {
+      if (d.type() == pugi::node_element) return {tree::inner_xml(c), true};
+    }
+    return {tree::text(c), false};
   }
 
+  // A title is plain text: markup stripped from HTML, text kept as written.
+  static std::string atom_title(pugi::xml_node c) {
+    Construct t = atom_construct(c);
+    return t.html ? plain_title(t.value) : core::collapse_whitespace(t.value);
+  }
+
+  std::string atom_html(pugi::xml_node c) const {
+    Construct t = atom_construct(c);
+    return t.html ? html(c, std::move(t.value)) : std::move(t.value);
+  }
+
+  // Atom 1.0 entries, and Atom 0.3's (issued, modified, created), in the
+  // namespace the feed's root has.
   void atom_entry(pugi::xml_node entry, size_t position, const std::vector<std::string>& feed_authors) {
     core::FeedEntry e;
     constexpr std::string_view where = "entry";
     std::string alternate;
+    bool content_is_text = false;
     for_each_element(entry, [&](const El& c) {
       pugi::xml_node n = c.node;
-      if (c.is("title", atom_ns)) e.title = plain_title(attr(n, "type") == "xhtml" ? tree::inner_xml(n) : tree::text(n));
-      else if (c.is("id", atom_ns)) e.guid = tree::text(n);
-      else if (c.is("link", atom_ns)) atom_link(n, alternate, &e);
-      else if (c.is("summary", atom_ns)) e.summary = atom_content(n);
-      else if (c.is("content", atom_ns)) {
-        e.content = atom_content(n);
+      bool own = c.name.ns == atom_ns;
+      if (own && c.is("title")) e.title = atom_title(n);
+      else if (own && c.is("id")) {
+        e.guid = tree::text(n);
+        // An id written as a path ("/2026/12/story") is a relative reference:
+        // made absolute, it stays one outlet's and as stable as its base.
+        if (e.guid.size() > 1 && e.guid[0] == '/' && e.guid[1] != '/') e.guid = tree::resolve(n, e.guid, base_url);
+      }
+      else if (own && c.is("link")) atom_link(n, alternate, &e);
+      else if (own && c.is("summary")) e.summary = atom_html(n);
+      else if (own && c.is("content")) {
+        // Atom 0.3 may offer several: the first HTML one wins over text.
+        bool text_kind = !atom_construct(n).html;
+        if (e.content.empty() || (content_is_text && !text_kind)) {
+          e.content = atom_html(n);
+          content_is_text = text_kind;
+        }
         if (alternate.empty() && !attr(n, "src").empty()) alternate = tree::resolve(n, attr(n, "src"), base_url);
-      } else if (c.is("published", atom_ns)) date(e.published, e.published_offset, tree::text(n), where, position);
-      else if (c.is("updated", atom_ns)) date(e.updated, e.updated_offset, tree::text(n), where, position);
-      else if (c.is("category", atom_ns)) {
+      } else if (own && (c.is("published") || c.is("issued"))) {
+        date(e.published, e.published_offset, tree::text(n), where, position, Fill::kOverwrite);
+      } else if (own && c.is("created")) {
+        date(e.published, e.published_offset, tree::text(n), where, position);
+      } else if (own && (c.is("updated") || c.is("modified"))) {
+        date(e.updated, e.updated_offset, tree::text(n), where, position, Fill::kOverwrite);
+      } else if (own && c.is("category")) {
         std::string term = attr(n, "term");
         if (term.empty()) term = attr(n, "label");
         if (!term.empty()) e.categories.push_back(term);
+      } else if (c.is("subject", kDcNs)) {
+        std::string cat = core::collapse_whitespace(tree::text(n));
+        if (!cat.empty()) e.categories.push_back(cat);
+      } else if (c.is("date", kDcNs)) {
+        date(e.published, e.published_offset, tree::text(n), where, position);
+      } else if (c.is("creator", kDcNs)) {
+        std::string who = author_name(tree::text(n));
+        if (!who.empty()) e.authors.push_back(who);
       } else media(e, c);
     });
-    e.authors = atom_authors(entry);
+    std::vector<std::string> authors = atom_authors(entry);
+    if (!authors.empty()) e.authors = std::move(authors);
     if (e.authors.empty()) e.authors = feed_authors;
     e.url = alternate;
     keep(std::move(e), position);
@@ -234,11 +319,13 @@ struct Reader {
   void atom(pugi::xml_node root) {
     feed.format = Format::kAtom;
     feed.language = attr(root, "lang");
+    std::replace(feed.language.begin(), feed.language.end(), '_', '-');  // "en_US" is written too
     std::vector<std::string> authors = atom_authors(root);
     std::string alternate;
     size_t n = 0;
     for_each_element(root, [&](const El& c) {
-      if (c.is("title")) feed.title = plain_title(tree::text(c.node));
+      if (c.name.ns != atom_ns) return;
+      if (c.is("title")) feed.title = atom_title(c.node);
       else if (c.is("link")) atom_link(c.node, alternate, nullptr);
       else if (c.is("entry")) atom_entry(c.node, ++n, authors);
     });
@@ -248,6 +335,7 @@ struct Reader {
   void channel_field(const El& c) {
     pugi::xml_node n = c.node;
     if (c.plain("title")) feed.title = plain_title(tree::text(n));
+    else if (c.is("title", kDcNs) && feed.title.empty()) feed.title = plain_title(tree::text(n));
     else if (c.plain("link")) feed.link = tree::resolve(n, tree::text(n), base_url);
     else if (c.plain("language") || c.is("language", kDcNs)) feed.language = tree::text(n);
     else if (c.plain("ttl")) {
@@ -350,6 +438,8 @@ struct Document {
 constexpr unsigned kPugiOptions = pugi::parse_default & ~pugi::parse_wconv_attribute;
 
 void load(Document& d, std::string_view body, std::string_view http_charset) {
+  std::string expanded;
+  if (xml::expand_internal_entities(body, expanded, d.warnings) > 0) body = expanded;
   std::string repaired;
   size_t bare = xml::escape_bare_ampersands(body, repaired);
   if (bare > 0) {
@@ -436,16 +526,18 @@ core::Result<Feed> parse_feed(std::string_view body, std::string_view base_url, 
   Feed feed;
   Reader reader{base_url, feed, {}};
   El r(root);
-  if (r.is("feed", kAtomNs) || r.is("feed", "")) {
-    if (!r.is("feed", kAtomNs)) reader.atom_ns = "";
+  if (r.is("feed")) {
+    // Atom 1.0; Atom 0.3 (http://purl.org/atom/ns#) and its drafts' namespaces;
+    // or none: the elements are read in the namespace the root is in.
+    reader.atom_ns = r.name.ns;
     reader.atom(root);
   } else if (r.is("rss")) {
     pugi::xml_node channel;
     for_each_element(root, [&](const El& c) {
       if (!channel && c.is("channel")) channel = c.node;
     });
-    if (!channel) return core::fail(core::ErrorCode::kInvalidInput, "RSS without a <channel>");
-    reader.rss(channel, /*rdf=*/false);
+    // Without a <channel>, items and channel fields are read from the root.
+    reader.rss(channel ? channel : root, /*rdf=*/false);
   } else if (r.is("RDF")) {
     reader.rss(root, /*rdf=*/true);
   } else if (r.is("urlset")) {
@@ -468,6 +560,14 @@ core::Result<std::vector<OpmlOutline>> parse_opml(std::string_view body) {
   if (!root || El(root).name.local != "opml") {
     return core::fail(core::ErrorCode::kInvalidInput, "not an OPML document (no <opml> root element)");
   }
+  // The line of a node in the buffer pugixml parsed (the document's own bytes
+  // on the fast path; libxml2's rewrite after a recovery, close to them).
+  std::string_view parsed = d.recovered.empty() ? body : std::string_view(d.recovered);
+  auto line_at = [&](pugi::xml_node node) -> size_t {
+    ptrdiff_t offset = node.offset_debug();
+    if (offset < 0 || static_cast<size_t>(offset) > parsed.size()) return 0;
+    return 1 + static_cast<size_t>(std::count(parsed.begin(), parsed.begin() + offset, '\n'));
+  };
   std::vector<OpmlOutline> out;
   // Pre-order walk in document order; a folder outline's title is the category below it.
   std::vector<std::pair<pugi::xml_node, std::string>> stack{{root, ""}};
@@ -479,7 +579,8 @@ core::Result<std::vector<OpmlOutline>> parse_opml(std::string_view body) {
       std::string xml_url = attr(node, "xmlUrl");
       std::string title = attr(node, "title").empty() ? attr(node, "text") : attr(node, "title");
       if (!xml_url.empty()) {
-        out.push_back({title, xml_url, attr(node, "htmlUrl"), attr(node, "language"), attr(node, "country"), category});
+        out.push_back({title, xml_url, attr(node, "htmlUrl"), attr(node, "language"), attr(node, "country"), category,
+                       line_at(node)});
       } else {
         below = title;
       }

@@ -2,7 +2,8 @@
 // did: the encoding decided before parsing, bare ampersands read as text,
 // and, for documents the fast parser refuses (broken XML, other encodings),
 // libxml2's recover mode with its errors kept as warnings. Never touches the
-// network, never loads a DTD, never expands entities (no XXE, no bombs).
+// network, never loads a DTD; expands only the internal entities a document
+// declares, within bounds (no XXE, no bombs).
 // Internal to the feed module.
 #pragma once
 
@@ -22,6 +23,16 @@ std::string encoding_for(std::string_view body, std::string_view http_charset);
 // CDATA and comments) written as "&amp;"; returns how many. `out` is left
 // empty when there are none.
 size_t escape_bare_ampersands(std::string_view body, std::string& out);
+
+// Copies `body` into `out` with the references to the general entities its
+// internal DTD subset declares (<!DOCTYPE rss [<!ENTITY id "tag:x,">]>)
+// replaced by their text, outside CDATA and comments; returns how many.
+// External entities (SYSTEM, PUBLIC) are never read: their references stay as
+// written, with a warning. Expansion is bounded (nesting depth 8, output at
+// most 1 MiB past the input); a document past the bounds (a "billion laughs")
+// has none of its entities expanded, with a warning.
+// `out` is left empty when nothing was replaced.
+size_t expand_internal_entities(std::string_view body, std::string& out, std::vector<std::string>& warnings);
 
 struct Recovered {
   std::string xml;                   // well-formed UTF-8 XML; "" when nothing could be read

@@ -1,5 +1,7 @@
 #include "feed/xml_tree.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <optional>
 #include <vector>
@@ -172,6 +174,84 @@ std::string resolve(pugi::xml_node n, std::string_view link, std::string_view ba
   }
   if (auto quick = resolve_simple(last_base, link)) return *quick;
   return core::resolve_url(last_base, link);
+}
+
+namespace {
+
+// The attributes of HTML that hold a URL to follow or load.
+bool url_attribute(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"href", "src", "cite", "poster", "longdesc", "background", "action"};
+  for (auto known : kNames) {
+    if (name.size() == known.size() && core::starts_with_icase(name, known)) return true;
+  }
+  return false;
+}
+
+// A reference that needs no base: with a scheme ("https:", "mailto:",
+// "data:"), only a fragment, or empty.
+bool needs_no_base(std::string_view ref) {
+  if (ref.empty() || ref.front() == '#') return true;
+  if (!std::isalpha(static_cast<unsigned char>(ref.front()))) return false;
+  for (char c : ref) {
+    if (c == ':') return true;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
+  }
+  return false;
+}
+
+bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+}  // namespace
+
+std::string resolve_links(pugi::xml_node n, std::string_view html, std::string_view base_url) {
+  std::string out;
+  size_t copied = 0;
+  for (size_t lt = html.find('<'); lt != std::string_view::npos; lt = html.find('<', lt + 1)) {
+    if (lt + 1 >= html.size() || !std::isalpha(static_cast<unsigned char>(html[lt + 1]))) continue;
+    size_t i = lt + 1;
+    while (i < html.size() && !space(html[i]) && html[i] != '>' && html[i] != '/') ++i;
+    // Attributes: name, and maybe = value (quoted or not).
+    while (i < html.size() && html[i] != '>') {
+      while (i < html.size() && (space(html[i]) || html[i] == '/')) ++i;
+      size_t name_at = i;
+      while (i < html.size() && !space(html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/') ++i;
+      std::string_view name = html.substr(name_at, i - name_at);
+      while (i < html.size() && space(html[i])) ++i;
+      if (i >= html.size() || html[i] != '=') {
+        if (name.empty() && i < html.size() && html[i] != '>') ++i;  // a stray character
+        continue;
+      }
+      ++i;
+      while (i < html.size() && space(html[i])) ++i;
+      char quote = i < html.size() && (html[i] == '"' || html[i] == '\'') ? html[i] : 0;
+      size_t value_at = quote != 0 ? i + 1 : i;
+      size_t value_end = value_at;
+      if (quote != 0) {
+        value_end = html.find(quote, value_at);
+        if (value_end == std::string_view::npos) return out.empty() ? std::string(html) : out.append(html.substr(copied));
+      } else {
+        while (value_end < html.size() && !space(html[value_end]) && html[value_end] != '>') ++value_end;
+      }
+      i = quote != 0 ? value_end + 1 : value_end;
+      if (!url_attribute(name)) continue;
+      std::string_view value = core::trim(html.substr(value_at, value_end - value_at));
+      if (needs_no_base(value)) continue;
+      std::string resolved = resolve(n, value, base_url);
+      if (resolved.empty() || resolved == value || needs_no_base(resolved) == false) continue;
+      if (out.empty()) out.reserve(html.size() + 64);
+      out.append(html.substr(copied, value_at - copied));
+      for (char c : resolved) {
+        if (c == '"' && quote != '\'') out += "&quot;";
+        else if (c == '\'' && quote == '\'') out += "&#39;";
+        else out += c;
+      }
+      copied = value_end;
+    }
+    lt = std::min(i, html.size() - 1);
+  }
+  if (copied == 0) return std::string(html);
+  out.append(html.substr(copied));
+  return out;
 }
 
 }  // namespace newsdesk::feed::tree

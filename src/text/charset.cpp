@@ -38,6 +38,10 @@ std::string guess(std::string_view bytes) {
   uchardet_data_end(ud.get());
   std::string found = uchardet_get_charset(ud.get());
   if (found.empty() || found == "ASCII") return "windows-1252";
+  // On a short sample uchardet may answer a Mac or DOS code page; the web
+  // does not use them, and Windows-1252 is what such bytes nearly always are.
+  std::string name = core::to_lower_ascii(found);
+  if (name.rfind("mac", 0) == 0 || name.rfind("ibm", 0) == 0 || name.rfind("cp8", 0) == 0) return "windows-1252";
   return normalise(found);
 }
 
@@ -138,6 +142,7 @@ std::string detect_charset(std::string_view html, std::string_view http_charset)
 std::optional<std::string> to_utf8(std::string_view bytes, const std::string& encoding) {
   iconv_t cd = iconv_open("UTF-8", encoding.c_str());
   if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  bool windows_1252 = core::to_lower_ascii(encoding) == "windows-1252";
   std::string out(bytes.size() * 2 + 16, '\0');
   char* in = const_cast<char*>(bytes.data());  // iconv's signature; it does not write there
   size_t in_left = bytes.size();
@@ -151,6 +156,16 @@ std::optional<std::string> to_utf8(std::string_view bytes, const std::string& en
     if (r != static_cast<size_t>(-1)) break;
     if (errno == E2BIG) {
       out.resize(out.size() * 2);
+      continue;
+    }
+    unsigned char hole = in_left > 0 ? static_cast<unsigned char>(*in) : 0;
+    if (errno == EILSEQ && windows_1252 && (hole == 0x81 || hole == 0x8D || hole == 0x8F || hole == 0x90 || hole == 0x9D)) {
+      // Bytes Windows-1252 leaves undefined are their C1 code points (WHATWG).
+      if (out.size() - done < 2) out.resize(out.size() * 2);
+      out[done++] = static_cast<char>(0xC2);
+      out[done++] = static_cast<char>(hole);
+      ++in;
+      --in_left;
       continue;
     }
     ok = false;  // EILSEQ / EINVAL: not valid in that encoding

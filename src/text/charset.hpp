@@ -24,7 +24,8 @@ std::string declared_charset(std::string_view html);
 bool is_valid_utf8(std::string_view bytes, bool require_multibyte);
 
 // `bytes` in `encoding` (a name iconv knows) as UTF-8; nullopt when the
-// encoding is unknown or the bytes are not valid in it.
+// encoding is unknown or the bytes are not valid in it. The five bytes
+// Windows-1252 leaves undefined are read as their C1 code points, as browsers do.
 std::optional<std::string> to_utf8(std::string_view bytes, const std::string& encoding);
 
 }  // namespace newsdesk::text

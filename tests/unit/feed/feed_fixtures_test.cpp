@@ -398,6 +398,135 @@ TEST(FeedFormat, AtomWithoutItsNamespaceIsReadAsAtom) {
   EXPECT_TRUE(second.published.has_value());
 }
 
+TEST(FeedFormat, Atom03IsReadWithItsDatesModesAndLanguage) {
+  auto f = parse("atom03.xml", "https://oldbarracks.example/atom.xml");
+  EXPECT_EQ(f.format, feed::Format::kAtom);
+  EXPECT_EQ(f.title, "Old Barracks <Weblog>") << "escaped HTML whose <Weblog> is no tag";
+  EXPECT_EQ(f.link, "https://oldbarracks.example/");
+  EXPECT_EQ(f.language, "en-GB") << "xml:lang written with an underscore";
+  ASSERT_EQ(f.entries.size(), 2u);
+  const auto& roof = entry(f, 0);
+  EXPECT_EQ(roof.title, "Drill hall roof repaired");
+  EXPECT_EQ(roof.url, "https://oldbarracks.example/2026/03/roof");
+  EXPECT_EQ(roof.guid, "tag:oldbarracks.example,2026:roof");
+  EXPECT_EQ(iso(roof.published), "2026-03-01T17:30:00Z") << "issued, not created";
+  EXPECT_EQ(roof.published_offset, std::optional<int>(60));
+  EXPECT_EQ(iso(roof.updated), "2026-03-02T08:15:00Z") << "modified";
+  EXPECT_EQ(roof.authors, Strings{"Hal Brenner"});
+  EXPECT_EQ(roof.categories, Strings{"buildings"}) << "dc:subject";
+  EXPECT_EQ(roof.summary, "The slate roof of the drill hall is whole again.");
+  EXPECT_EQ(roof.content, "<p>The <b>slate</b> roof is whole again.</p>") << "mode=\"escaped\"";
+  const auto& armoury = entry(f, 1);
+  EXPECT_EQ(armoury.title, "Armoury reopens") << "a base64 title, plain text of its HTML";
+  EXPECT_EQ(iso(armoury.published), "2026-03-03T07:00:00Z") << "created stands in for issued";
+  EXPECT_EQ(armoury.authors, Strings{"Curator's Desk"}) << "the feed's author";
+  EXPECT_EQ(armoury.summary, "<p>The armoury reopens on Saturday.</p>") << "base64 across lines";
+  EXPECT_EQ(armoury.content, "<p>The armoury <em>reopens</em> on Saturday.</p>") << "the markup content over the text one";
+}
+
+TEST(FeedText, AtomTextConstructsAreReadByTheirType) {
+  auto f = parse("atom_text_constructs.xml", "https://sonarwatch.example/atom.xml");
+  // xhtml: its markup stripped, what it escaped kept as text.
+  EXPECT_EQ(f.title, "The <towed-array> review: sonar desk");
+  ASSERT_EQ(f.entries.size(), 3u);
+  const auto& vector = entry(f, 0);
+  EXPECT_EQ(vector.title, "Why std::vector<int> beats a <list> here") << "type=\"text\" is text, angle brackets and all";
+  EXPECT_EQ(vector.summary, "Plain text: 5 < 7 & so on");
+  EXPECT_EQ(iso(vector.updated), "2026-04-10T08:00:00Z") << "a repeated <updated>: the last one stands";
+  const auto& trials = entry(f, 1);
+  EXPECT_EQ(trials.title, "Trials of the <towed> array") << "type=\"html\": tags stripped, escaped text kept";
+  EXPECT_EQ(trials.summary, "<p>Sonar trials <i>begin</i></p>") << "a binary MIME type is base64";
+  EXPECT_EQ(trials.content, "") << "base64 that does not decode is dropped, not shown";
+  EXPECT_EQ(entry(f, 2).title, "Type left empty");
+}
+
+TEST(FeedText, TitleMarkupLeavesTheRightPlainText) {
+  auto f = parse("title_markup_kinds.xml", "https://compilerkeel.example/rss");
+  ASSERT_EQ(f.entries.size(), 6u);
+  EXPECT_EQ(entry(f, 0).title, "Porting std::vector<int> code to the fire-control computer");
+  EXPECT_EQ(entry(f, 1).title, "Mascot retires") << "a quoted '>' in an attribute ends no tag";
+  EXPECT_EQ(entry(f, 2).title, "Range test passes") << "script and style contents are not words";
+  EXPECT_EQ(entry(f, 3).title, "Budget approved") << "comments, closed or not";
+  EXPECT_EQ(entry(f, 4).title, "Range 5 < 7 km & <3 the crew");
+  EXPECT_EQ(entry(f, 5).title, "Twice escaped but <unknown> kept");
+}
+
+TEST(FeedElements, DublinCoreXhtmlBodyAndFullitemAreRead) {
+  auto f = parse("rss_dc_and_body.xml", "https://lighthouses.example/rss");
+  EXPECT_EQ(f.title, "Lighthouse Service Bulletin") << "the channel's dc:title";
+  ASSERT_EQ(f.entries.size(), 3u);
+  const auto& beacon = entry(f, 0);
+  EXPECT_EQ(beacon.title, "Beacon at Skerry Point relit");
+  EXPECT_EQ(beacon.summary, "The beacon burns again after the storm.");
+  EXPECT_EQ(beacon.content, "<p>The beacon <b>burns</b> again.</p>") << "xhtml:body";
+  EXPECT_EQ(iso(beacon.published), "2026-05-01T06:00:00Z") << "dcterms:issued";
+  EXPECT_EQ(iso(beacon.updated), "2026-05-02T07:30:00Z") << "dcterms:modified";
+  const auto& cottage = entry(f, 1);
+  EXPECT_EQ(cottage.title, "Keeper's cottage let") << "RSS's title over dc:title";
+  EXPECT_EQ(cottage.summary, "RSS's own description wins.");
+  EXPECT_EQ(cottage.content, "<p>The cottage is let to the <em>sailing club</em>.</p>") << "<body>";
+  const auto& fog = entry(f, 2);
+  EXPECT_EQ(fog.content, "<p>The fog signal sounded for an hour.</p>") << "<fullitem>";
+  EXPECT_EQ(iso(fog.published), "2026-05-03T10:00:00Z") << "dcterms:created";
+}
+
+TEST(FeedFormat, RssWithoutAChannelHasItsItemsRead) {
+  auto f = parse("rss_no_channel.xml", "https://quay.example/rss");
+  EXPECT_EQ(f.format, feed::Format::kRss);
+  EXPECT_EQ(f.title, "Quay Notices");
+  ASSERT_EQ(f.entries.size(), 1u);
+  EXPECT_EQ(entry(f, 0).url, "https://quay.example/n/berth4");
+  EXPECT_EQ(entry(f, 0).summary, "Until Friday.");
+}
+
+TEST(FeedLinks, RelativeLinksInSummaryAndContentAreResolved) {
+  auto f = parse("relative_links.xml", "https://harbourworks.example/feeds/gazette.xml");
+  ASSERT_EQ(f.entries.size(), 2u);
+  const auto& crane = entry(f, 0);
+  EXPECT_EQ(crane.summary,
+            "<p>See <a href=\"https://harbourworks.example/news/crane#photos\">the photos</a> and "
+            "<img src='https://harbourworks.example/feeds/img/crane.jpg' alt=\"crane\">; "
+            "<a href=https://harbourworks.example/about>about us</a>.</p>")
+      << "double, single and no quotes; against the document's URL";
+  const std::string& c = crane.content;
+  EXPECT_NE(c.find("href=\"https://elsewhere.example/x\""), std::string::npos) << c;
+  EXPECT_NE(c.find("href=\"#top\""), std::string::npos) << "a fragment stays in the page: " << c;
+  EXPECT_NE(c.find("href=\"mailto:desk@harbourworks.example\""), std::string::npos) << c;
+  EXPECT_NE(c.find("src=\"data:image/gif;base64,R0lGOD\""), std::string::npos) << c;
+  EXPECT_NE(c.find("cite=\"https://harbourworks.example/sources/port-authority\""), std::string::npos) << c;
+  EXPECT_NE(c.find("poster=\"https://harbourworks.example/v/crane.jpg\" src=\"https://harbourworks.example/v/crane.mp4\""),
+            std::string::npos) << c;
+  EXPECT_NE(c.find("title=\"href=/not/a/link\" href=\"https://harbourworks.example/real\""), std::string::npos)
+      << "an attribute value that reads like one is not one: " << c;
+  EXPECT_EQ(entry(f, 1).summary,
+            "<a href=\"https://cdn.harbourworks.example/archive/2026/dredging.html\">Read</a> "
+            "<img src=\"https://cdn.harbourworks.example/pics/dredger.jpg\">")
+      << "against the item's xml:base";
+}
+
+TEST(FeedSafety, InternalDtdEntitiesAreExpandedExternalOnesNever) {
+  auto f = parse("dtd_internal_entities.xml", "https://fortnotes.example/rss");
+  EXPECT_EQ(f.link, "https://fortnotes.example/");
+  ASSERT_EQ(f.entries.size(), 2u);
+  const auto& parade = entry(f, 0);
+  EXPECT_EQ(parade.title, "Parade of the 3rd & 4th Signal Companies of the North Fort garrison")
+      << "nested, and declared after their user";
+  EXPECT_EQ(parade.guid, "tag:fortnotes.example,2026:parade");
+  EXPECT_EQ(parade.url, "https://fortnotes.example/n/parade");
+  EXPECT_EQ(parade.summary, "CDATA keeps &site; as written");
+  EXPECT_EQ(entry(f, 1).title, "Leaks nothing: [&secret;]") << "an external entity is never read";
+  EXPECT_EQ(count_warnings(f, "'secret' is external"), 1) << all_warnings(f);
+}
+
+TEST(FeedEncoding, Cp1252BytesInADocumentDeclaredLatin1AreWindows1252) {
+  auto f = parse("latin1_declared_cp1252_bytes.xml", "https://gazette-regiment.example/rss");
+  EXPECT_EQ(f.title, "Gazette du Régiment");
+  ASSERT_EQ(f.entries.size(), 1u);
+  EXPECT_EQ(entry(f, 0).title, "“Don’t retreat” – the colonel… for 100€");
+  // The bytes Windows-1252 leaves undefined are their C1 code points, as in browsers.
+  EXPECT_EQ(entry(f, 0).summary, "Bytes Windows-1252 leaves undefined: [\u0081][\u008d]");
+}
+
 TEST(FeedAuthors, AnRssAuthorWrittenWithAnAddressIsTheName) {
   auto f = parse("rss_author_forms.xml", "https://quartermaster.example/rss");
   ASSERT_EQ(f.entries.size(), 5u);
@@ -685,6 +814,7 @@ TEST(FeedSafety, EntityExpansionBombReturnsQuicklyAndSmall) {
   if (!r) return;  // refusing the document is fine
   EXPECT_LT(r->title.size(), 10000u);
   for (const auto& e : r->entries) EXPECT_LT(e.title.size(), 10000u);
+  EXPECT_EQ(count_warnings(*r, "none is expanded"), 1) << "a bomb is told apart from a feed's shorthand: " << all_warnings(*r);
 }
 
 TEST(FeedDiscovery, RelativeHrefsResolveAgainstThePageUrl) {
