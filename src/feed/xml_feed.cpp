@@ -137,7 +137,7 @@ struct Reader {
   }
 
   // Summary or content HTML with its relative links made absolute.
-  std::string html(pugi::xml_node n, std::string markup) const { return tree::resolve_links(n, markup, base_url); }
+  std::string html(pugi::xml_node n, std::string markup) const { return tree::resolve_links(n, std::move(markup), base_url); }
 
   void rss_item(pugi::xml_node item, size_t position) {
     core::FeedEntry e;
@@ -257,8 +257,8 @@ struct Reader {
     return t.html ? plain_title(t.value) : core::collapse_whitespace(t.value);
   }
 
-  std::string atom_html(pugi::xml_node c) const {
-    Construct t = atom_construct(c);
+  std::string atom_html(pugi::xml_node c) const { return atom_html(c, atom_construct(c)); }
+  std::string atom_html(pugi::xml_node c, Construct t) const {
     return t.html ? html(c, std::move(t.value)) : std::move(t.value);
   }
 
@@ -283,9 +283,10 @@ struct Reader {
       else if (own && c.is("summary")) e.summary = atom_html(n);
       else if (own && c.is("content")) {
         // Atom 0.3 may offer several: the first HTML one wins over text.
-        bool text_kind = !atom_construct(n).html;
+        Construct content = atom_construct(n);
+        bool text_kind = !content.html;
         if (e.content.empty() || (content_is_text && !text_kind)) {
-          e.content = atom_html(n);
+          e.content = atom_html(n, std::move(content));
           content_is_text = text_kind;
         }
         if (alternate.empty() && !attr(n, "src").empty()) alternate = tree::resolve(n, attr(n, "src"), base_url);

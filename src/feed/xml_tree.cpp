@@ -119,21 +119,40 @@ bool plain_absolute(std::string_view link) {
 
 // RFC 3986 resolution for the everyday case, without a URL parser: a plain
 // absolute base without query, and a path ("/a/b.html" or "b.html") with no
-// dot segments, query or fragment. nullopt for anything else.
+// dot segments, maybe with a plain query and fragment ("b.html?id=4#top").
+// nullopt for anything else.
 std::optional<std::string> resolve_simple(std::string_view base, std::string_view link) {
   if (!plain_absolute(base) || base.find('?') != std::string_view::npos || link.empty()) return std::nullopt;
   size_t authority = base.find("://") + 3;
   size_t path = base.find('/', authority);
   if (path == std::string_view::npos) return std::nullopt;
-  if (link.substr(0, 2) == "//" || link == "." || link == ".." || link.substr(0, 2) == "./" || link.substr(0, 3) == "../") {
+  size_t suffix_at = link.find_first_of("?#");
+  std::string_view own_path = link.substr(0, suffix_at);
+  std::string_view suffix = suffix_at == std::string_view::npos ? std::string_view() : link.substr(suffix_at);
+  if (own_path.empty() || own_path.substr(0, 2) == "//" || own_path == "." || own_path == ".." ||
+      own_path.substr(0, 2) == "./" || own_path.substr(0, 3) == "../") {
     return std::nullopt;
   }
-  for (char c : link) {
+  for (char c : own_path) {
     unsigned char u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7F || c == ':' || c == '?' || c == '#' || c == '%' || c == '\\') return std::nullopt;
+    if (u <= 0x20 || u >= 0x7F || c == ':' || c == '%' || c == '\\') return std::nullopt;
   }
-  if (link.find("/./") != std::string_view::npos || link.find("/../") != std::string_view::npos ||
-      link.ends_with("/.") || link.ends_with("/..")) {
+  // What a URL parser would encode, drop (an empty query or fragment) or
+  // reject in a query or fragment.
+  if (!suffix.empty() && (suffix.back() == '?' || suffix.back() == '#' || suffix.find("?#") != std::string_view::npos)) {
+    return std::nullopt;
+  }
+  bool fragment = false;
+  for (char c : suffix) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7F || c == '%' || c == '\\' || c == '"' || c == '<' || c == '>' || c == '{' || c == '}' ||
+        c == '|' || c == '^' || c == '`' || (c == '#' && fragment)) {
+      return std::nullopt;
+    }
+    fragment |= c == '#';
+  }
+  if (own_path.find("/./") != std::string_view::npos || own_path.find("/../") != std::string_view::npos ||
+      own_path.ends_with("/.") || own_path.ends_with("/..")) {
     return std::nullopt;
   }
   std::string out;
@@ -187,14 +206,16 @@ bool url_attribute(std::string_view name) {
   return false;
 }
 
+bool ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 // A reference that needs no base: with a scheme ("https:", "mailto:",
 // "data:"), only a fragment, or empty.
 bool needs_no_base(std::string_view ref) {
   if (ref.empty() || ref.front() == '#') return true;
-  if (!std::isalpha(static_cast<unsigned char>(ref.front()))) return false;
+  if (!ascii_letter(ref.front())) return false;
   for (char c : ref) {
     if (c == ':') return true;
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
+    if (!ascii_letter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') return false;
   }
   return false;
 }
@@ -203,11 +224,12 @@ bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c
 
 }  // namespace
 
-std::string resolve_links(pugi::xml_node n, std::string_view html, std::string_view base_url) {
+std::string resolve_links(pugi::xml_node n, std::string markup, std::string_view base_url) {
+  std::string_view html = markup;
   std::string out;
   size_t copied = 0;
   for (size_t lt = html.find('<'); lt != std::string_view::npos; lt = html.find('<', lt + 1)) {
-    if (lt + 1 >= html.size() || !std::isalpha(static_cast<unsigned char>(html[lt + 1]))) continue;
+    if (lt + 1 >= html.size() || !ascii_letter(html[lt + 1])) continue;
     size_t i = lt + 1;
     while (i < html.size() && !space(html[i]) && html[i] != '>' && html[i] != '/') ++i;
     // Attributes: name, and maybe = value (quoted or not).
@@ -228,7 +250,7 @@ std::string resolve_links(pugi::xml_node n, std::string_view html, std::string_v
       size_t value_end = value_at;
       if (quote != 0) {
         value_end = html.find(quote, value_at);
-        if (value_end == std::string_view::npos) return out.empty() ? std::string(html) : out.append(html.substr(copied));
+        if (value_end == std::string_view::npos) return out.empty() ? std::move(markup) : out.append(html.substr(copied));
       } else {
         while (value_end < html.size() && !space(html[value_end]) && html[value_end] != '>') ++value_end;
       }
@@ -249,7 +271,7 @@ std::string resolve_links(pugi::xml_node n, std::string_view html, std::string_v
     }
     lt = std::min(i, html.size() - 1);
   }
-  if (copied == 0) return std::string(html);
+  if (copied == 0) return markup;  // nothing relative: no copy
   out.append(html.substr(copied));
   return out;
 }

@@ -33,10 +33,10 @@ std::string markup(pugi::xml_node n);
 // Resolves `link` against the xml:base in force at `n`, then `base_url`.
 std::string resolve(pugi::xml_node n, std::string_view link, std::string_view base_url);
 
-// `html` (a summary or content) with each relative URL of its links, images
+// `markup` (a summary or content) with each relative URL of its links, images
 // and citations (href, src, cite, poster, longdesc, background, action)
 // resolved as `resolve` would at `n`; the rest byte for byte. Relative links
 // break once the text leaves the feed (in an edition, on the site).
-std::string resolve_links(pugi::xml_node n, std::string_view html, std::string_view base_url);
+std::string resolve_links(pugi::xml_node n, std::string markup, std::string_view base_url);
 
 }  // namespace newsdesk::feed::tree

@@ -146,7 +146,8 @@ TEST(FeedLinks, TheQuickResolverAgreesWithTheUrlParser) {
                          "https://news.example/a/b/"};
   const char* links[] = {"/2026/11/29/story.html", "story.html", "sub/dir/page", "/", "x", "https://other.example/p",
                          "../up.html", "./here.html", "/a/../b", "?q=1", "#top", "//cdn.example/i.png", "a b.html",
-                         "/caf%C3%A9", "mailto:desk@news.example"};
+                         "/caf%C3%A9", "mailto:desk@news.example", "/a?b=1&c=2", "page.html#frag", "/p?q=1#f",
+                         "/p?q=a:b/c", "p#", "/p?", "p?a=\"x\"", "p#a#b", "/p?q=%20", "/a/../b?x", "p?q=a b", "p?#f"};
   for (const char* base : bases) {
     std::string feed = std::string("<rss version=\"2.0\"><channel><title>t</title><item><title>i</title><guid>g</guid><link>");
     for (const char* link : links) {
