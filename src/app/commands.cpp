@@ -429,6 +429,8 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
     auto built = need(build_edition(*store, config, now, edition_date));
     need(write_edition_files(built, out_dir));
     std::printf("%s\n\n%s", built.edition.subject.c_str(), format_story_table(built).c_str());
+    std::string held = edition::hold_reason(built.edition, config.edition);
+    if (!held.empty()) std::fprintf(stderr, "newsdesk: %s\n", held.c_str());
   });
 
   auto* show = edition->add_subcommand("show", "Print a stored edition (the latest, or --date)");
@@ -464,6 +466,8 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
   send->add_flag("--dry-run", dry_run, "Compose every copy and greet every relay; send nothing, record nothing");
   static bool status_only = false;
   send->add_flag("--status", status_only, "Print where the edition's copies stand (the ledger's counts); send nothing");
+  static bool force = false;
+  send->add_flag("--force", force, "Send an edition the checks hold back (fewer stories than [edition] min_stories)");
   send->callback([load_edition, stored_edition] {
     auto config = load_edition();
     auto store = open_store(config);
@@ -477,7 +481,9 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
     }
     SendOptions options;
     options.dry_run = dry_run;
+    options.force = force;
     auto report = need(send_edition(*store, config, found, core::SystemClock(), options));
+    if (!report.held.empty()) fail_with(kExitFailure, report.held);
     print_send_report(found, report, dry_run);
     if (report.stopped) fail_with(kExitFailure, "no relay could take the rest of the edition; they stay queued for the next run");
   });

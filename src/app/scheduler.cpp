@@ -84,6 +84,15 @@ core::Result<core::TimePoint> EditionScheduler::run_due(const std::atomic<bool>*
     SendOptions options;
     options.stop = stop;
     ND_TRY_ASSIGN(report, send_edition(store_, *config, **stored, clock_, options));
+    core::Metrics::global().set("newsdesk_edition_held",
+                                "1 when the edition of the day was held back (fewer stories than min_stories), else 0.",
+                                {{"edition", name}}, report->held.empty() ? 0.0 : 1.0);
+    if (!report->held.empty()) {
+      // Held for the day: the edition stays as built; `send --force` can still send it.
+      spdlog::warn("edition {}: {}", name, report->held);
+      finished_[id] = true;
+      continue;
+    }
     spdlog::info("edition {} of {}: {} sent, {} deferred, {} failed", name, slot->date, report->sent, report->deferred,
                  report->failed);
     auto& metrics = core::Metrics::global();

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
@@ -136,6 +137,19 @@ class SendRun {
   core::Result<SendReport> run() {
     if (relays_.empty() && !options_.dry_run) {
       return core::fail(core::ErrorCode::kConfig, "no relay to send through: add a [mail.relays.NAME] table (host, port, tls)");
+    }
+    if (!options_.force) {
+      std::string held = edition::hold_reason(edition_, config_.edition);
+      if (!held.empty()) {
+        // Only before its first copy: a send already under way (forced) goes on.
+        ND_TRY_ASSIGN(counts, store_.deliveries().counts(edition_.id));
+        const size_t copies = counts->queued + counts->sending + counts->sent + counts->deferred + counts->failed + counts->bounced;
+        if (copies == 0) {
+          SendReport report;
+          report.held = std::move(held);
+          return report;
+        }
+      }
     }
     ND_TRY_ASSIGN(signer, dkim_signer(config_.mail));
     signer_ = std::move(*signer);

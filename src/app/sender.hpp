@@ -43,6 +43,7 @@ namespace newsdesk::app {
 
 struct SendOptions {
   bool dry_run = false;  // compose every due copy and greet every relay; send and record nothing
+  bool force = false;    // send an edition that would be held (fewer stories than [edition] min_stories)
   size_t page = 500;     // due copies claimed from the store at a time (for [workers] lease_seconds, renewed as they go)
   int max_passes = 3;    // passes over the due copies in one run (a lost connection's copies go again)
   const std::atomic<bool>* stop = nullptr;  // when set: no new copy is started; those in flight finish
@@ -72,6 +73,7 @@ struct SendReport {
   std::map<std::string, size_t> sent_by_relay;
   std::vector<RelayCheck> relays;        // a dry run's check of each relay
   std::vector<std::string> relay_errors;  // relays that could not be used, and why
+  std::string held;                       // why the edition was not sent at all ("" when it went); nothing queued
   bool stopped = false;                   // no relay could take the rest: they stay queued
   bool interrupted = false;               // SendOptions::stop was set: the rest stay queued, resumable
   // Other senders that still held copies of the edition when this one gave

@@ -115,6 +115,7 @@ const std::map<std::string, Setter>& setters() {
       {"edition.name", text(&Config::edition, &EditionConfig::name, false)},
       {"edition.stories", integer(&Config::edition, &EditionConfig::stories, 1, 100)},
       {"edition.max_per_outlet", integer(&Config::edition, &EditionConfig::max_per_outlet, 1, 100)},
+      {"edition.min_stories", integer(&Config::edition, &EditionConfig::min_stories, 0, 100)},
       {"edition.templates", text(&Config::edition, &EditionConfig::templates, false)},
       {"edition.beat", text(&Config::edition, &EditionConfig::beat, false)},
       {"edition.top_stories", integer(&Config::edition, &EditionConfig::top_stories, 0, 100)},

@@ -91,6 +91,7 @@ struct RankConfig {
 struct EditionConfig {
   std::string name = "Daily Headlines";
   int stories = 10;
+  int min_stories = 3;       // an edition with fewer is built but not sent (a day the outlets were down), unless forced
   int max_per_outlet = 3;    // at most this many stories led by one outlet (another outlet's article leads, or the story waits)
   int max_per_country = 0;   // at most this many stories led by one country's outlets; 0: no cap
   std::string beat;                // the beat it is ranked for; "" = rank.beat

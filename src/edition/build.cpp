@@ -2,6 +2,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "core/strings.hpp"
 #include "edition/edition.hpp"
 #include "text/tokens.hpp"
@@ -43,11 +45,20 @@ std::string summarise(const std::string& text, size_t max_chars) {
 }
 
 std::string subject_line(const std::string& name, const std::vector<core::EditionItem>& items) {
+  if (items.empty()) return core::collapse_whitespace(name + ": no stories today");  // never a dangling "Name:"
   std::string out = name + ":";
   for (size_t i = 0; i < std::min<size_t>(3, items.size()); ++i) {
     out += (i == 0 ? " " : "; ") + items[i].headline;
   }
   return core::collapse_whitespace(out);
+}
+
+std::string hold_reason(const core::Edition& edition, const core::EditionConfig& config) {
+  const size_t stories = edition.items.size();
+  if (stories >= static_cast<size_t>(std::max(config.min_stories, 0))) return "";
+  return fmt::format("the edition of {} has {} {}, fewer than [edition] min_stories = {}: not sent "
+                     "(send --force sends it; min_stories = 0 always sends)",
+                     edition.date, stories, stories == 1 ? "story" : "stories", config.min_stories);
 }
 
 core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const std::vector<rank::StoryScore>& ranked,

@@ -39,6 +39,12 @@ std::string summarise(const std::string& text, size_t max_chars = 320);
 // "Daily Headlines: A; B; C" from the top three stories.
 std::string subject_line(const std::string& name, const std::vector<core::EditionItem>& items);
 
+// Why `edition` must not go out as built, or "" when it may: fewer stories
+// than [edition] min_stories (an empty edition from a day the outlets were
+// down is not mailed to every reader). send_edition applies it unless
+// forced, and only before the edition's first copy is queued.
+std::string hold_reason(const core::Edition& edition, const core::EditionConfig& config);
+
 struct Links {
   std::string unsubscribe_url;  // shown in the footer of every copy
   std::string preferences_url;

@@ -8,6 +8,7 @@
 #include "core/signed_link.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
+#include "edition/edition.hpp"
 #include "web/rate_limit.hpp"
 
 namespace newsdesk::web {
@@ -173,9 +174,16 @@ Response Admin::dashboard() {
   for (const auto& e : *editions) {
     auto c = store_.deliveries().counts(e.id);
     store::DeliveryCounts n = c ? *c : store::DeliveryCounts{};
-    html += fmt::format("<tr><td><a href=\"/edition/{0}\">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td>"
+    // An edition nobody was sent may be held back: say so, and why.
+    std::string held;
+    if (n.queued + n.sending + n.sent + n.deferred + n.failed + n.bounced == 0) {
+      auto full = store_.editions().by_date(e.name, e.date);
+      if (full && *full) held = edition::hold_reason(**full, config_.edition);
+    }
+    html += fmt::format("<tr><td><a href=\"/edition/{0}\">{0}</a></td><td>{1}{8}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td>"
                         "<td>{6}</td><td>{7}</td></tr>",
-                        html_escape(e.date), html_escape(e.subject), n.queued, n.sending, n.sent, n.deferred, n.failed, n.bounced);
+                        html_escape(e.date), html_escape(e.subject), n.queued, n.sending, n.sent, n.deferred, n.failed, n.bounced,
+                        held.empty() ? "" : "<br><strong>Held: " + html_escape(held) + "</strong>");
   }
   html += "</tbody></table>";
   auto counts = store_.counts();

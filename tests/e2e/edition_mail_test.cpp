@@ -92,6 +92,7 @@ TEST_P(EditionMail, EachCopyParsesVerifiesAndUnsubscribesInOneClick) {
   config.web.port = 0;
   config.edition.from = "Daily Headlines <headlines@news.example>";
   config.edition.postal_address = "Daily Headlines, 1 Example Street, Example City";
+  config.edition.min_stories = 1;  // a one-story edition: the mail itself is under test
   auto key = mail::generate_dkim_key(mail::DkimAlgorithm::kRsaSha256);
   ASSERT_TRUE(key);
   config.mail.dkim_key_pem = key->private_pem;

@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "app/scheduler.hpp"
+#include "core/metrics.hpp"
 #include "app/sender.hpp"
 #include "core/clock.hpp"
 #include "core/time.hpp"
@@ -262,6 +263,9 @@ class SenderFaults : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(id) << id.error().message;
     edition_.id = *id;
     config_.mail.retry_base_minutes = 5;
+    // The fixture's edition carries no story (the relays are under test
+    // here); the hold of a thin edition has its own test below.
+    config_.edition.min_stories = 0;
   }
   void TearDown() override {
     store_.reset();
@@ -300,6 +304,32 @@ TEST_P(SenderFaults, AnUnreachableRelayFailsOverToTheNext) {
   EXPECT_EQ(report->sent_by_relay["backup"], 3u);
   ASSERT_FALSE(report->relay_errors.empty());
   EXPECT_NE(report->relay_errors[0].find("down"), std::string::npos);
+  EXPECT_EQ(server.stored(), 3u);
+}
+
+TEST_P(SenderFaults, AnEditionWithFewerStoriesThanMinStoriesIsHeldUnlessForced) {
+  auto server = fault_server("held", "");
+  ASSERT_GT(server.port, 0);
+  readers({"a@reader.example", "b@reader.example"});
+  add_relay("local", server.port);
+  config_.edition.min_stories = 3;
+  auto held = app::send_edition(*store_, config_, edition_, core::FixedClock(now_));
+  ASSERT_TRUE(held) << held.error().message;
+  EXPECT_NE(held->held.find("has 0 stories, fewer than [edition] min_stories = 3"), std::string::npos) << held->held;
+  EXPECT_EQ(held->sent, 0u);
+  EXPECT_EQ(counts().queued, 0u) << "a held edition queues no copy";
+  EXPECT_EQ(server.stored(), 0u);
+  app::SendOptions force;
+  force.force = true;
+  auto forced = app::send_edition(*store_, config_, edition_, core::FixedClock(now_), force);
+  ASSERT_TRUE(forced) << forced.error().message;
+  EXPECT_TRUE(forced->held.empty());
+  EXPECT_EQ(forced->sent, 2u);
+  // Once copies are out, a run without --force finishes the send instead of holding it.
+  readers({"c@reader.example"});
+  auto resumed = app::send_edition(*store_, config_, edition_, core::FixedClock(now_));
+  ASSERT_TRUE(resumed) << resumed.error().message;
+  EXPECT_TRUE(resumed->held.empty()) << resumed->held;
   EXPECT_EQ(server.stored(), 3u);
 }
 
@@ -507,6 +537,31 @@ TEST_P(SenderFaults, TwoSendersAtOnceSendEveryCopyExactlyOnce) {
 
 // Editions on schedule: nothing before the send time; at it, the edition is
 // built and sent; looked at again, nothing more goes.
+TEST_P(SenderFaults, TheSchedulerHoldsAThinEditionAndSaysWhy) {
+  auto server = fault_server("thin", "");
+  ASSERT_GT(server.port, 0);
+  readers({"a@reader.example", "b@reader.example"});
+  add_relay("local", server.port);
+  config_.store.set_location(desk_->location());
+  config_.edition.name = "Outage Brief";  // built by the scheduler from a store with no story: a day the outlets were down
+  config_.edition.min_stories = 3;
+  config_.edition.send_time = "06:00";
+  core::FixedClock at_send_time(*core::parse_rfc3339("2026-11-29T06:00:10Z"));
+  app::EditionScheduler scheduler(config_, *store_, at_send_time);
+  auto next = scheduler.run_due();
+  ASSERT_TRUE(next) << next.error().message;
+  auto built = store_->editions().by_date("Outage Brief", "2026-11-29");
+  ASSERT_TRUE(built && built->has_value()) << "built and kept, for the site and for send --force";
+  EXPECT_TRUE((*built)->items.empty());
+  EXPECT_EQ((*built)->subject, "Outage Brief: no stories today");
+  auto ledger = *store_->deliveries().counts((*built)->id);
+  EXPECT_EQ(ledger.queued + ledger.sending + ledger.sent + ledger.deferred + ledger.failed, 0u) << "no copy queued";
+  EXPECT_NE(core::Metrics::global().render().find("newsdesk_edition_held{edition=\"Outage Brief\"} 1"), std::string::npos)
+      << core::Metrics::global().render();
+  ASSERT_TRUE(scheduler.run_due());
+  EXPECT_EQ(server.stored(), 0u) << "held for the day, not tried again and again";
+}
+
 TEST_P(SenderFaults, TheSchedulerBuildsAndSendsAtTheLocalSendTime) {
   auto server = fault_server("schedule", "");
   ASSERT_GT(server.port, 0);
