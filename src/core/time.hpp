@@ -17,15 +17,37 @@ namespace newsdesk::core {
 std::optional<TimePoint> parse_rfc3339(std::string_view text);
 
 // RFC 822 / 1123 as RSS uses it, with the variants real feeds publish:
-// optional weekday, 2- or 4-digit year, full month names, missing seconds,
-// zone as +hhmm, GMT/UT/UTC/Z or a US zone name. nullopt when not a date.
+// optional weekday, 2- or 4-digit year (00-49 are 2000s), full month names,
+// missing seconds or comma, zone as +hhmm or +hh:mm or a name (below); month
+// before day ("Tue, Dec 23 2003 10:00:00 GMT"); RFC 850's "06-Nov-94"; and
+// asctime, "Sun Nov  6 08:49:37 [PST] 1994", as HTTP dates allow. nullopt
+// when not a date.
 std::optional<TimePoint> parse_rfc822(std::string_view text);
 
-// Either of the above, whichever fits.
+// Either of the above, whichever fits, and the other ways feeds write dates
+// (what Python's feedparser reads, and more):
+//   "2004-07-08 23:56:58.0", "2004-07-08T23:56" (no zone: UTC);
+//   ISO 8601 basic "20040105T152600Z", "20040105"; "2004-01" and "2004" (the
+//     first day of the month or year); ordinal "2004-005" (5 January);
+//   "2004/07/08 23:56:58 EDT" and "Fri, 2006/09/15 08:19:53 EDT" (Perforce);
+//   US numeric "03/02/2026 10:30 AM EST", "3/2/2026 10:30:15 pm", "03/02/2026":
+//     month/day/year (four digits), day first when the first number is over
+//     12 ("21/02/2026"); a 12-hour clock takes hours 1 to 12 only;
+//   "Tue Mar 03 2026 10:30:00 GMT-0500 (Eastern Standard Time)" (JavaScript);
+//   Greek "Κυρ, 11 Ιούλ 2004 12:00:00 EST", Hungarian "2004-július-13T9:15-05:00",
+//     Korean "2004년 05월 28일 01:31:15" and "2004-05-25 오후 11:23:17" (KST).
+// Zones: "Z", "+hh:mm", "+hhmm", "+hh", "GMT+hh:mm", GMT/UT/UTC/Etc/GMT,
+// EST/EDT, CST/CDT, MST/MDT, PST/PDT, AST/ADT, MET (+1), MEST (+2); ET, CT,
+// MT and PT as US time falls on that date (EST or EDT...); a military letter
+// other than Z gives no offset. Any clock here may carry AM/PM. After a zone,
+// a blank and anything may follow; otherwise only a "(comment)". Unknown zone
+// names, impossible dates and anything else are nullopt.
 std::optional<TimePoint> parse_date(std::string_view text);
 
-// A time with the UTC offset its text gave (nullopt when the text named no
-// zone, or named UTC by a zone name we only know as an offset of 0).
+// A time with the UTC offset its text gave: set when the text wrote an offset
+// or a zone name we know ("GMT" and "Z" are 0); nullopt when it named no zone,
+// wrote "-0000" or "-00:00" (RFC 5322 and RFC 3339: the offset is unknown),
+// or a military letter other than Z (RFC 1123). The time is then read as UTC.
 struct ZonedTime {
   TimePoint utc{};
   std::optional<int> offset_minutes;
