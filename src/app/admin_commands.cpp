@@ -13,6 +13,7 @@
 #include "app/bounces.hpp"
 #include "app/cli_support.hpp"
 #include "app/progress.hpp"
+#include "app/retention.hpp"
 #include "core/clock.hpp"
 #include "core/signed_link.hpp"
 #include "core/strings.hpp"
@@ -151,9 +152,21 @@ void add_dkim_command(CLI::App& app) {
   });
 }
 
-void add_store_command(CLI::App& app) {
-  auto* store = app.add_subcommand("store", "The store itself: moving a desk between SQLite and PostgreSQL");
+void add_store_command(CLI::App& app, Globals& g) {
+  auto* store = app.add_subcommand("store", "The store itself: moving a desk between SQLite and PostgreSQL, retention");
   store->require_subcommand(1);
+  auto* prune = store->add_subcommand("prune", "Drop the text and page of articles past [store] keep_article_text_days");
+  prune->callback([&g] {
+    auto config = load(g);
+    auto desk = open_store(config);
+    if (config.store.keep_article_text_days <= 0) {
+      std::printf("keep_article_text_days is 0: every article keeps its text\n");
+      return;
+    }
+    auto report = need(prune_article_text(*desk, config.store, core::SystemClock().now()));
+    std::printf("%zu articles fetched more than %d days ago lost their text and page; their metadata, stories and links stay\n",
+                report.articles, config.store.keep_article_text_days);
+  });
   auto* copy = store->add_subcommand("copy", "Copy a whole desk, ids and the link secret kept, into a fresh store");
   static std::string from, to;
   copy->add_option("--from", from, "The desk to copy: an SQLite file or a postgresql:// URL")->required();

@@ -62,6 +62,6 @@ void add_dkim_command(CLI::App& app);
 void add_api_command(CLI::App& app);
 void add_admin_command(CLI::App& app);
 // `store copy`: a whole desk into a fresh store (SQLite or PostgreSQL).
-void add_store_command(CLI::App& app);
+void add_store_command(CLI::App& app, Globals& g);
 
 }  // namespace newsdesk::app

@@ -1,6 +1,7 @@
 #include "app/serve.hpp"
 
 #include <atomic>
+#include <optional>
 #include <chrono>
 #include <csignal>
 #include <map>
@@ -10,6 +11,7 @@
 
 #include "app/pipeline.hpp"
 #include "app/poller.hpp"
+#include "app/retention.hpp"
 #include "app/scheduler.hpp"
 #include "app/transactional.hpp"
 #include "core/clock.hpp"
@@ -81,7 +83,14 @@ core::Result<void> run_serve(const core::Config& config, const ServeOptions& opt
   if (options.send) {
     ND_TRY_ASSIGN(store, store::open_store(config.store.location()));
     EditionScheduler scheduler(config, **store, clock);
+    std::optional<core::TimePoint> pruned_at;  // the last retention pass: one a day
     while (!g_stop) {
+      if (!pruned_at || clock.now() - *pruned_at >= std::chrono::hours(24)) {
+        auto pruned = prune_article_text(**store, config.store, clock.now(), &g_stop);
+        if (!pruned) spdlog::error("serve: retention: {}", pruned.error().message);
+        else if (pruned->articles > 0) spdlog::info("serve: retention: {} articles lost their text and page", pruned->articles);
+        pruned_at = clock.now();
+      }
       // Sign-ups never confirmed are forgotten after subscribers.pending_days.
       auto forgotten = (*store)->subscribers().expire_pending(clock.now() - std::chrono::hours(24) * config.subscribers.pending_days);
       if (forgotten && *forgotten > 0) spdlog::info("serve: {} unconfirmed sign-ups forgotten", *forgotten);

@@ -80,6 +80,7 @@ const std::map<std::string, Setter>& setters() {
   static const std::map<std::string, Setter> kSetters = {
       {"store.path", text(&Config::store, &StoreConfig::path, false)},
       {"store.url", store_url()},
+      {"store.keep_article_text_days", integer(&Config::store, &StoreConfig::keep_article_text_days, 0, 36500)},
       {"fetch.user_agent", text(&Config::fetch, &FetchConfig::user_agent, false)},
       {"fetch.timeout_seconds", integer(&Config::fetch, &FetchConfig::timeout_seconds, 1, 600)},
       {"fetch.connect_timeout_seconds",

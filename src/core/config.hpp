@@ -19,6 +19,9 @@ struct StoreConfig {
   // "postgresql://user@host:port/db" (or "sqlite:PATH"): when set, the store
   // is there instead of `path`.
   std::string url;
+  // Past this many days after it was fetched, an article's text and page are
+  // dropped (metadata, story and links kept); 0 keeps them forever.
+  int keep_article_text_days = 90;
   // What store::open_store opens: the URL when one is set, else the file.
   const std::string& location() const { return url.empty() ? path : url; }
   // Where `--db VALUE` puts VALUE: a URL (postgresql://, postgres://,

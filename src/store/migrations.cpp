@@ -279,6 +279,9 @@ SELECT 1;
       {17, "(PostgreSQL only: the search vectors made by newsdesk, not by the server's parser)", R"sql(
 SELECT 1;
 )sql"},
+      {18, "retention: the articles that still hold their text, by when they were fetched", R"sql(
+CREATE INDEX articles_text_kept ON articles(fetched_at) WHERE text <> '' OR html <> '';
+)sql"},
   };
   return kMigrations;
 }

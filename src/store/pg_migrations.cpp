@@ -341,6 +341,9 @@ BEGIN
 END
 $$;
 )sql"},
+      {18, "retention: the articles that still hold their text, by when they were fetched", R"sql(
+CREATE INDEX articles_text_kept ON articles(fetched_at) WHERE text <> '' OR html <> '';
+)sql"},
   };
   return kMigrations;
 }

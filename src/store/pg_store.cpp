@@ -379,6 +379,26 @@ class PgArticles final : public ArticleRepository {
       ON CONFLICT (article_id, beat) DO UPDATE SET relevance = excluded.relevance)sql", {article_id, beat, relevance}));
     return {};
   }
+  Result<size_t> drop_text(TimePoint before, size_t limit) override {
+    ND_PG_QUERY(due, db_, R"sql(SELECT id, title FROM articles WHERE fetched_at < $1 AND (text <> '' OR html <> '')
+      ORDER BY fetched_at LIMIT $2)sql", {seconds(before), limit});
+    if (due.empty()) return size_t{0};
+    // The text out and the title's vector in (made here, as at insert), in
+    // one statement: the index never holds words the article no longer has.
+    std::vector<PgParam> params;
+    std::string values;
+    for (PgRow row : due) {
+      const size_t n = params.size();
+      values += fmt::format("{}(${}::bigint, ${}::tsvector)", values.empty() ? "" : ",", n + 1, n + 2);
+      params.emplace_back(row.integer(0));
+      params.emplace_back(search_vector(row.text(1), ""));
+    }
+    ND_PG_QUERY(done, db_, fmt::format(R"sql(WITH v(id, search) AS (VALUES {}),
+      cleared AS (UPDATE articles a SET text = '', html = '' FROM v WHERE a.id = v.id RETURNING a.id),
+      searched AS (UPDATE article_search s SET search = v.search FROM v WHERE s.article_id = v.id RETURNING 1)
+      SELECT count(*) FROM cleared)sql", values), params);
+    return static_cast<size_t>(done.front().integer(0));
+  }
 
  private:
   static constexpr bool kWithPage = true, kWithoutPage = false;

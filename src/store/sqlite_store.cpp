@@ -391,6 +391,16 @@ class SqliteArticles final : public ArticleRepository {
     q.bind(1, article_id).bind(2, beat).bind(3, relevance);
     return q.run();
   }
+  Result<size_t> drop_text(TimePoint before, size_t limit) override {
+    // One statement: the FTS trigger takes the old text out of the index
+    // and puts the title back alone.
+    ND_PREPARE(q, db_, R"sql(UPDATE articles SET text = '', html = '' WHERE id IN (
+      SELECT id FROM articles
+      WHERE fetched_at < ? AND (text <> '' OR html <> '') ORDER BY fetched_at LIMIT ?))sql");
+    q.bind(1, seconds(before)).bind(2, static_cast<std::int64_t>(limit));
+    ND_TRY(q.run());
+    return static_cast<size_t>(db_.changes());
+  }
 
  private:
   static constexpr bool kWithPage = true, kWithoutPage = false;

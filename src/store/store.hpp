@@ -155,6 +155,11 @@ class ArticleRepository {
   virtual Result<std::vector<RankRow>> rank_rows(core::TimePoint since, const std::string& beat) = 0;
   // An article's relevance to a beat, kept so it is computed once.
   virtual Result<void> set_relevance(Id article_id, const std::string& beat, double relevance) = 0;
+  // Retention: drops the text and page of at most `limit` articles fetched
+  // before `before`, keeping their metadata, story and links. Their text
+  // leaves the search index; their title stays findable (the story page
+  // and the outlet's link remain). Returns how many; 0 when none is left.
+  virtual Result<size_t> drop_text(core::TimePoint before, size_t limit) = 0;
 };
 
 class StoryRepository {

@@ -417,6 +417,59 @@ TEST_P(StoreTest, SearchFindsEveryWordRanksTitlesFirstAndMarksTheMatches) {
   EXPECT_EQ(store::search_words("--"), "");
 }
 
+TEST_P(StoreTest, RetentionDropsOldTextsKeepsTheirArticlesAndLetsTheirWordsGo) {
+  core::Id s = add_source("http://a.example/feed");
+  const std::optional<core::Id> story = 7;
+  ASSERT_TRUE(store_->stories().save({7, "Harbour story", at("2026-01-01T00:00:00Z"), at("2026-01-01T00:00:00Z"), {}}));
+  auto add = [&](const std::string& url, const std::string& title, const std::string& text, const char* fetched) {
+    core::Article a;
+    a.source_id = s;
+    a.url = a.canonical_url = url;
+    a.title = title;
+    a.text = text;
+    a.html = "<html><body><p>" + text + "</p></body></html>";
+    a.description = "What it was about";
+    a.fetched = at(fetched);
+    auto id = store_->articles().add(a);
+    EXPECT_TRUE(id) << id.error().message;
+    EXPECT_TRUE(store_->articles().assign(id->id, *story, std::nullopt));
+    return id->id;
+  };
+  core::Id old1 = add("http://a.example/1", "Lighthouse keeper retires", "Marmalade and semaphore for forty years.", "2026-01-02T00:00:00Z");
+  core::Id old2 = add("http://a.example/2", "Fog horn silenced", "Marmalade again, and a brass band.", "2026-01-03T00:00:00Z");
+  core::Id fresh = add("http://a.example/3", "New beacon lit", "Marmalade sandwiches at the opening.", "2026-03-01T00:00:00Z");
+  ASSERT_EQ(store_->search().search("marmalade", 10, 0)->total, 3u);
+
+  const auto cutoff = at("2026-02-01T00:00:00Z");
+  auto first = store_->articles().drop_text(cutoff, 1);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(*first, 1u) << "at most the batch asked for";
+  auto rest = store_->articles().drop_text(cutoff, 100);
+  ASSERT_TRUE(rest) << rest.error().message;
+  EXPECT_EQ(*rest, 1u);
+  EXPECT_EQ(*store_->articles().drop_text(cutoff, 100), 0u) << "nothing left: a pass ends";
+
+  for (core::Id id : {old1, old2}) {
+    auto a = store_->articles().get(id);
+    ASSERT_TRUE(a && a->has_value());
+    EXPECT_EQ((*a)->text, "");
+    EXPECT_EQ((*a)->html, "");
+    EXPECT_EQ((*a)->description, "What it was about") << "metadata kept";
+    EXPECT_EQ((*a)->story_id, story) << "its story kept";
+    EXPECT_FALSE((*a)->url.empty());
+  }
+  auto kept = store_->articles().get(fresh);
+  ASSERT_TRUE(kept && kept->has_value());
+  EXPECT_EQ((*kept)->text, "Marmalade sandwiches at the opening.");
+  auto words = store_->search().search("marmalade", 10, 0);
+  ASSERT_TRUE(words) << words.error().message;
+  ASSERT_EQ(words->total, 1u) << "the dropped texts left the index";
+  EXPECT_EQ(words->hits[0].article_id, fresh);
+  EXPECT_EQ(store_->search().search("semaphore", 10, 0)->total, 0u);
+  EXPECT_EQ(store_->search().search("lighthouse keeper", 10, 0)->total, 1u) << "the headline stays findable";
+  EXPECT_EQ(store_->articles().by_story(*story)->size(), 3u);
+}
+
 TEST_P(StoreTest, VideosTheFeedAttachedReachTheStory) {
   core::Id s = add_source("http://a.example/feed");
   core::FeedEntry e;

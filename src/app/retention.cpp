@@ -1,0 +1,23 @@
+#include "app/retention.hpp"
+
+namespace newsdesk::app {
+
+core::Result<PruneReport> prune_article_text(store::Store& store, const core::StoreConfig& config, core::TimePoint now,
+                                             const std::atomic<bool>* stop) {
+  PruneReport report;
+  if (config.keep_article_text_days <= 0) return report;
+  const core::TimePoint before = now - std::chrono::hours(24) * config.keep_article_text_days;
+  constexpr size_t kBatch = 500;
+  for (;;) {
+    if (stop != nullptr && *stop) {
+      report.stopped = true;
+      break;
+    }
+    ND_TRY_ASSIGN(dropped, store.articles().drop_text(before, kBatch));
+    report.articles += *dropped;
+    if (*dropped == 0) break;
+  }
+  return report;
+}
+
+}  // namespace newsdesk::app
