@@ -37,6 +37,7 @@ struct El {
   pugi::xml_node node;
   tree::Name name;
   explicit El(pugi::xml_node n) : node(n), name(tree::name_of(n)) {}
+  El(pugi::xml_node n, const tree::NsScope& scope) : node(n), name(scope.name_of(n)) {}
   bool is(std::string_view local, std::string_view ns) const { return name.local == local && name.ns == ns; }
   bool is(std::string_view local) const { return name.local == local; }
   // No namespace, or one of the RSS namespaces (and the sitemap one).
@@ -51,8 +52,9 @@ struct El {
 // Calls fn(El) for each child element of n.
 template <class Fn>
 void for_each_element(pugi::xml_node n, Fn&& fn) {
+  const tree::NsScope scope(n);
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
-    if (c.type() == pugi::node_element) fn(El(c));
+    if (c.type() == pugi::node_element) fn(El(c, scope));
   }
 }
 

@@ -69,6 +69,41 @@ Name name_of(pugi::xml_node n) {
   return out;
 }
 
+NsScope::NsScope(pugi::xml_node parent) {
+  for (pugi::xml_node p = parent; p && p.type() == pugi::node_element; p = p.parent()) {
+    for (pugi::xml_attribute a = p.first_attribute(); a; a = a.next_attribute()) {
+      const char* raw = a.name();
+      if (raw[0] != 'x' || std::strncmp(raw, "xmlns", 5) != 0) continue;
+      if (raw[5] == '\0') declared_.emplace_back(std::string_view(), a.value());
+      else if (raw[5] == ':') declared_.emplace_back(std::string_view(raw + 6), a.value());
+    }
+  }
+}
+
+Name NsScope::name_of(pugi::xml_node child) const {
+  std::string_view qualified = child.name();
+  size_t colon = qualified.find(':');
+  std::string_view prefix = colon == std::string_view::npos ? std::string_view() : qualified.substr(0, colon);
+  Name out{colon == std::string_view::npos ? qualified : qualified.substr(colon + 1), {}};
+  // The child's own declarations first, then the parent's scope.
+  for (pugi::xml_attribute a = child.first_attribute(); a; a = a.next_attribute()) {
+    const char* raw = a.name();
+    if (raw[0] != 'x' || std::strncmp(raw, "xmlns", 5) != 0) continue;
+    bool match = prefix.empty() ? raw[5] == '\0' : (raw[5] == ':' && std::string_view(raw + 6) == prefix);
+    if (match) {
+      out.ns = a.value();
+      return out;
+    }
+  }
+  for (const auto& [p, uri] : declared_) {
+    if (p == prefix) {
+      out.ns = uri;
+      return out;
+    }
+  }
+  return out;
+}
+
 std::string attr(pugi::xml_node n, std::string_view local) {
   for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
     if (local_part(a.name()) == local) return std::string(core::trim(a.value()));

@@ -7,6 +7,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace newsdesk::feed::tree {
 
@@ -16,6 +18,21 @@ struct Name {
   std::string_view ns;
 };
 Name name_of(pugi::xml_node n);
+
+// The namespace declarations in scope at an element, gathered once so that
+// each of its children's names is resolved against them (and the child's own
+// declarations) without walking up the tree again: a feed's reader names
+// every element it looks at.
+class NsScope {
+ public:
+  explicit NsScope(pugi::xml_node parent);
+  // name_of(child), for a child element of the parent.
+  Name name_of(pugi::xml_node child) const;
+
+ private:
+  // prefix ("" for the default namespace) and URI, innermost first.
+  std::vector<std::pair<std::string_view, std::string_view>> declared_;
+};
 
 // The value of the attribute whose local name is `local` (any prefix:
 // "rdf:about" and "about" alike), trimmed; "" when absent.
