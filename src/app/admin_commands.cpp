@@ -18,6 +18,7 @@
 #include "core/signed_link.hpp"
 #include "core/strings.hpp"
 #include "mail/dkim.hpp"
+#include "store/backup.hpp"
 #include "store/desk_copy.hpp"
 
 namespace newsdesk::app {
@@ -198,6 +199,27 @@ void add_store_command(CLI::App& app, Globals& g) {
     }
     std::printf("copied %lld rows in %zu tables (schema version %d); the counts agree on both sides\n",
                 static_cast<long long>(rows), report.tables.size(), report.schema_version);
+  });
+}
+
+void add_backup_commands(CLI::App& app, Globals& g) {
+  auto* backup = app.add_subcommand("backup", "Write a consistent copy of the desk to FILE, while serve runs (SQLite)");
+  static std::string backup_file;
+  backup->add_option("file", backup_file, "Where the copy goes; it must not exist")->required();
+  backup->callback([&g] {
+    auto config = load(g);
+    auto report = need(store::backup_desk(config.store.location(), backup_file));
+    std::printf("backed up the desk to %s: %lld bytes, schema version %d\n", backup_file.c_str(),
+                static_cast<long long>(report.bytes), report.schema_version);
+  });
+  auto* restore = app.add_subcommand("restore", "Replace the desk with a backup (SQLite); refused while the desk is in use");
+  static std::string restore_file;
+  restore->add_option("file", restore_file, "A copy newsdesk backup wrote")->required();
+  restore->callback([&g] {
+    auto config = load(g);
+    auto report = need(store::restore_desk(restore_file, config.store.location()));
+    std::printf("restored the desk from %s: %lld bytes, schema version %d (newsdesk brings it up to date when it opens it)\n",
+                restore_file.c_str(), static_cast<long long>(report.bytes), report.schema_version);
   });
 }
 

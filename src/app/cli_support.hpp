@@ -63,5 +63,6 @@ void add_api_command(CLI::App& app);
 void add_admin_command(CLI::App& app);
 // `store copy`: a whole desk into a fresh store (SQLite or PostgreSQL).
 void add_store_command(CLI::App& app, Globals& g);
+void add_backup_commands(CLI::App& app, Globals& g);
 
 }  // namespace newsdesk::app

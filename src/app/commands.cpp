@@ -753,6 +753,7 @@ int run_cli(int argc, char** argv) {
   add_api_command(app);
   add_admin_command(app);
   add_store_command(app, g);
+  add_backup_commands(app, g);
   add_serve_command(app, g);
   add_subscribers_command(app, g);
   add_pipeline_commands(app, g);
