@@ -15,6 +15,7 @@
 
 #include "app/cli_support.hpp"
 #include "app/demo.hpp"
+#include "app/doctor.hpp"
 #include "app/extract_output.hpp"
 #include "app/pipeline.hpp"
 #include "app/poller.hpp"
@@ -467,7 +468,9 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
   static bool status_only = false;
   send->add_flag("--status", status_only, "Print where the edition's copies stand (the ledger's counts); send nothing");
   static bool force = false;
-  send->add_flag("--force", force, "Send an edition the checks hold back (fewer stories than [edition] min_stories)");
+  send->add_flag("--force", force,
+                 "Send an edition the checks hold back (fewer stories than [edition] min_stories, or a mail setup that "
+                 "fails the pre-send check: newsdesk doctor)");
   send->callback([load_edition, stored_edition] {
     auto config = load_edition();
     auto store = open_store(config);
@@ -479,6 +482,8 @@ void add_pipeline_commands(CLI::App& app, Globals& g) {
       if (c.next_retry) std::printf("  deferred copies are due again from %s\n", core::format_rfc3339(*c.next_retry).c_str());
       return;
     }
+    // The mail setup, checked once per edition, before its first copy.
+    check_before_sending(*store, config, found, force, dry_run);
     SendOptions options;
     options.dry_run = dry_run;
     options.force = force;
@@ -750,6 +755,7 @@ int run_cli(int argc, char** argv) {
   add_rank_command(app, g);
   add_dkim_command(app);
   add_bounces_command(app, g);
+  add_doctor_command(app, g);
   add_api_command(app);
   add_admin_command(app);
   add_store_command(app, g);

@@ -32,7 +32,23 @@ std::string domain_of(const std::string& address) {
   return d.empty() ? "newsdesk.invalid" : d;
 }
 
+// A reader's one-click unsubscribe and preferences links, signed with the desk's `secret`.
+edition::Recipient reader_links(const core::Config& config, const std::string& secret, core::Id subscriber, core::Id edition) {
+  const std::string& site = config.edition.site_url;
+  return {"", site + "/unsubscribe?t=" + core::sign_link(secret, {"unsubscribe", subscriber, edition}),
+          site + "/preferences?t=" + core::sign_link(secret, {"preferences", subscriber, 0})};
+}
+
 }  // namespace
+
+core::Result<std::string> reader_copy(const core::Config& config, const core::Edition& edition, const std::string& secret,
+                                      core::Id subscriber, const std::string& email, core::TimePoint now,
+                                      const mail::DkimSigner* signer) {
+  const edition::PersonalEdition personal(edition, config.edition, config.edition.site_url + "/edition/" + edition.date);
+  const edition::Recipient r = reader_links(config, secret, subscriber, edition.id);
+  return edition_email(config, edition, email, std::to_string(subscriber), r.unsubscribe_url, personal.text(r), personal.html(r),
+                       now, signer);
+}
 
 core::Result<std::optional<mail::DkimSigner>> dkim_signer(const core::MailConfig& mail) {
   if (mail.dkim_key_pem.empty()) return std::optional<mail::DkimSigner>();
@@ -385,9 +401,7 @@ class SendRun {
   }
 
   core::Result<std::string> compose(const store::DueDelivery& job, core::TimePoint now) {
-    const std::string& site = config_.edition.site_url;
-    edition::Recipient r{"", site + "/unsubscribe?t=" + core::sign_link(link_secret_, {"unsubscribe", job.subscriber_id, edition_.id}),
-                         site + "/preferences?t=" + core::sign_link(link_secret_, {"preferences", job.subscriber_id, 0})};
+    const edition::Recipient r = reader_links(config_, link_secret_, job.subscriber_id, edition_.id);
     return edition_email(config_, edition_, job.email, std::to_string(job.subscriber_id), r.unsubscribe_url,
                          personal_.text(r), personal_.html(r), now, signer_ ? &*signer_ : nullptr, /*bodies_encoded=*/true);
   }

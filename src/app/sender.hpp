@@ -104,4 +104,11 @@ core::Result<std::string> edition_email(const core::Config& config, const core::
                                         std::string text, std::string html, core::TimePoint now,
                                         const mail::DkimSigner* signer, bool bodies_encoded = false);
 
+// One reader's copy of `edition` exactly as the sender composes it (headers,
+// links signed with the desk's `secret`, the signature when `signer` is
+// given), for the pre-send check to read (app/doctor).
+core::Result<std::string> reader_copy(const core::Config& config, const core::Edition& edition, const std::string& secret,
+                                      core::Id subscriber, const std::string& email, core::TimePoint now,
+                                      const mail::DkimSigner* signer);
+
 }  // namespace newsdesk::app

@@ -16,6 +16,7 @@
 
 #include <cctype>
 
+#include "core/base64.hpp"
 #include "core/strings.hpp"
 
 namespace newsdesk::mail {
@@ -252,6 +253,60 @@ core::Result<std::string> DkimSigner::sign(std::string_view message, core::TimeP
   return signed_message;
 }
 
+namespace {
+
+// The public half of `key` as DKIM publishes it.
+core::Result<DkimPublicKey> public_half(EVP_PKEY* key) {
+  DkimPublicKey out;
+  const int type = EVP_PKEY_get_base_id(key);
+  if (type == EVP_PKEY_RSA) {
+    // p= is the DER SubjectPublicKeyInfo.
+    unsigned char* der = nullptr;
+    int n = i2d_PUBKEY(key, &der);
+    if (n <= 0) return core::fail(core::ErrorCode::kInvalidInput, "DKIM: cannot encode the public key");
+    out.p = base64(der, static_cast<size_t>(n));
+    OPENSSL_free(der);
+    out.key_type = "rsa";
+  } else if (type == EVP_PKEY_ED25519) {
+    // p= is the raw 32-byte public key (RFC 8463).
+    unsigned char raw[32];
+    size_t raw_size = sizeof raw;
+    if (EVP_PKEY_get_raw_public_key(key, raw, &raw_size) != 1) {
+      return core::fail(core::ErrorCode::kInvalidInput, "DKIM: cannot read the public key");
+    }
+    out.p = base64(raw, raw_size);
+    out.key_type = "ed25519";
+  } else {
+    return core::fail(core::ErrorCode::kInvalidInput, "the DKIM key is neither RSA nor Ed25519");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string DkimPublicKey::dns_txt() const { return fmt::format("v=DKIM1; k={}; p={}", key_type, p); }
+
+core::Result<DkimPublicKey> dkim_public_key(std::string_view pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+  Pkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  if (!key) return core::fail(core::ErrorCode::kInvalidInput, "the DKIM key is not a PEM private key");
+  return public_half(key.get());
+}
+
+bool same_dkim_key(const DkimPublicKey& key, std::string_view p) {
+  const auto theirs = core::decode_base64(p);
+  const auto ours = core::decode_base64(key.p);
+  if (!theirs || !ours || theirs->empty()) return false;
+  if (*theirs == *ours) return true;
+  if (key.key_type != "rsa") return false;
+  // A bare RSAPublicKey (PKCS#1) of the same modulus and exponent.
+  const auto* at = reinterpret_cast<const unsigned char*>(theirs->data());
+  Pkey record(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &at, static_cast<long>(theirs->size())));
+  const auto* mine_at = reinterpret_cast<const unsigned char*>(ours->data());
+  Pkey mine(d2i_PUBKEY(nullptr, &mine_at, static_cast<long>(ours->size())));
+  return record && mine && EVP_PKEY_eq(record.get(), mine.get()) == 1;
+}
+
 core::Result<DkimKey> generate_dkim_key(DkimAlgorithm algorithm) {
   const bool rsa = algorithm == DkimAlgorithm::kRsaSha256;
   Pkey key(rsa ? EVP_RSA_gen(2048) : EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
@@ -262,24 +317,8 @@ core::Result<DkimKey> generate_dkim_key(DkimAlgorithm algorithm) {
   long pem_size = BIO_get_mem_data(bio.get(), &pem);
   DkimKey out;
   out.private_pem.assign(pem, static_cast<size_t>(pem_size));
-  std::string public_b64;
-  if (rsa) {
-    // p= is the DER SubjectPublicKeyInfo.
-    unsigned char* der = nullptr;
-    int n = i2d_PUBKEY(key.get(), &der);
-    if (n <= 0) return core::fail(core::ErrorCode::kInvalidInput, "DKIM: cannot encode the public key");
-    public_b64 = base64(der, static_cast<size_t>(n));
-    OPENSSL_free(der);
-  } else {
-    // p= is the raw 32-byte public key (RFC 8463).
-    unsigned char raw[32];
-    size_t raw_size = sizeof raw;
-    if (EVP_PKEY_get_raw_public_key(key.get(), raw, &raw_size) != 1) {
-      return core::fail(core::ErrorCode::kInvalidInput, "DKIM: cannot read the public key");
-    }
-    public_b64 = base64(raw, raw_size);
-  }
-  out.dns_txt = fmt::format("v=DKIM1; k={}; p={}", rsa ? "rsa" : "ed25519", public_b64);
+  ND_TRY_ASSIGN(public_key, public_half(key.get()));
+  out.dns_txt = public_key->dns_txt();
   return out;
 }
 

@@ -49,6 +49,20 @@ struct DkimKey {
 };
 core::Result<DkimKey> generate_dkim_key(DkimAlgorithm algorithm);
 
+// The public half of a key as a DKIM record publishes it (RFC 6376 §3.6.1,
+// RFC 8463): k= and p=.
+struct DkimPublicKey {
+  std::string key_type;  // "rsa" or "ed25519"
+  std::string p;         // base64: RSA's DER SubjectPublicKeyInfo, Ed25519's raw 32 octets
+  std::string dns_txt() const;  // "v=DKIM1; k=rsa; p=..."
+};
+// From a PEM private key (RSA or Ed25519); kInvalidInput when it is neither.
+core::Result<DkimPublicKey> dkim_public_key(std::string_view pem);
+// Whether a record's p= (base64, white space allowed) is `key`: the same
+// octets, or for RSA the same key written as a bare RSAPublicKey (PKCS#1),
+// which some publish. False for anything that does not decode.
+bool same_dkim_key(const DkimPublicKey& key, std::string_view p);
+
 // The canonical forms (RFC 6376 §3.4.2 and §3.4.4), exposed for tests.
 std::string relaxed_header(std::string_view name, std::string_view value);
 std::string relaxed_body(std::string_view body);

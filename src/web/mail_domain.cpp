@@ -16,14 +16,16 @@ namespace {
 
 enum class Answer { kRecords, kNoData, kNoDomain, kTrouble };
 
-// One query of `type` for `name`; the records' RDATA in `out`, as (preference, exchange) for MX.
+// One query of `type` for `name`; the records' RDATA in `out`: (preference,
+// exchange) for MX, the address as text for A and AAAA, the joined strings
+// for TXT.
 struct Record {
   int preference = 0;
-  std::string exchange;
+  std::string exchange;  // MX; the record's text for the other types
 };
 
 Answer query(res_state state, const std::string& name, int type, std::vector<Record>& out) {
-  std::vector<unsigned char> answer(4096);
+  std::vector<unsigned char> answer(65536);  // TXT answers may come over TCP, larger than 512 octets
   const int n = res_nquery(state, name.c_str(), ns_c_in, type, answer.data(), static_cast<int>(answer.size()));
   if (n < 0) {
     switch (state->res_h_errno) {
@@ -33,18 +35,34 @@ Answer query(res_state state, const std::string& name, int type, std::vector<Rec
     }
   }
   ns_msg msg;
-  if (ns_initparse(answer.data(), n, &msg) < 0) return Answer::kTrouble;
+  if (ns_initparse(answer.data(), std::min(n, static_cast<int>(answer.size())), &msg) < 0) return Answer::kTrouble;
   for (int i = 0; i < ns_msg_count(msg, ns_s_an); ++i) {
     ns_rr rr;
     if (ns_parserr(&msg, ns_s_an, i, &rr) < 0) return Answer::kTrouble;
     if (ns_rr_type(rr) != type) continue;  // a CNAME on the way
     Record record;
+    const unsigned char* rdata = ns_rr_rdata(rr);
+    const size_t rdlen = ns_rr_rdlen(rr);
     if (type == ns_t_mx) {
-      if (ns_rr_rdlen(rr) < 3) return Answer::kTrouble;
-      record.preference = ns_get16(ns_rr_rdata(rr));
+      if (rdlen < 3) return Answer::kTrouble;
+      record.preference = ns_get16(rdata);
       char host[NS_MAXDNAME];
-      if (dn_expand(ns_msg_base(msg), ns_msg_end(msg), ns_rr_rdata(rr) + 2, host, sizeof host) < 0) return Answer::kTrouble;
+      if (dn_expand(ns_msg_base(msg), ns_msg_end(msg), rdata + 2, host, sizeof host) < 0) return Answer::kTrouble;
       record.exchange = host;
+    } else if (type == ns_t_a || type == ns_t_aaaa) {
+      const size_t size = type == ns_t_a ? 4 : 16;
+      char text[INET6_ADDRSTRLEN];
+      if (rdlen != size || inet_ntop(type == ns_t_a ? AF_INET : AF_INET6, rdata, text, sizeof text) == nullptr) {
+        return Answer::kTrouble;
+      }
+      record.exchange = text;
+    } else if (type == ns_t_txt) {
+      for (size_t at = 0; at < rdlen;) {  // <length><octets>, repeated
+        const size_t length = rdata[at];
+        if (at + 1 + length > rdlen) return Answer::kTrouble;
+        record.exchange.append(reinterpret_cast<const char*>(rdata) + at + 1, length);
+        at += 1 + length;
+      }
     }
     out.push_back(std::move(record));
   }
@@ -105,6 +123,39 @@ MailDomain mail_domain(std::string_view domain_view, const DnsOptions& options) 
   }
   res_nclose(&state);
   return verdict;
+}
+
+DnsRecords dns_lookup(std::string_view name_view, DnsType type, const DnsOptions& options) {
+  DnsRecords out;
+  std::string name(name_view);
+  if (name.empty() || name.size() > 253) {
+    out.status = DnsRecords::Status::kNoDomain;
+    return out;
+  }
+  if (name.back() != '.') name += '.';  // absolute: never the search list
+  struct __res_state state;
+  std::memset(&state, 0, sizeof state);
+  if (res_ninit(&state) != 0) return out;
+  if (point_at(&state, options)) {
+    state.retrans = static_cast<int>(std::max<std::chrono::seconds::rep>(1, options.timeout.count()));
+    state.retry = 1;
+    const int wire = type == DnsType::kA ? ns_t_a : type == DnsType::kAaaa ? ns_t_aaaa : type == DnsType::kMx ? ns_t_mx : ns_t_txt;
+    std::vector<Record> records;
+    switch (query(&state, name, wire, records)) {
+      case Answer::kRecords: out.status = DnsRecords::Status::kRecords; break;
+      case Answer::kNoData: out.status = DnsRecords::Status::kNoData; break;
+      case Answer::kNoDomain: out.status = DnsRecords::Status::kNoDomain; break;
+      case Answer::kTrouble: out.status = DnsRecords::Status::kTrouble; break;
+    }
+    if (out.status == DnsRecords::Status::kTrouble) records.clear();
+    std::stable_sort(records.begin(), records.end(), [](const Record& a, const Record& b) { return a.preference < b.preference; });
+    for (auto& r : records) {
+      // An exchange of the root comes back as "": RFC 7505's null MX, said as ".".
+      out.records.push_back(type == DnsType::kMx && r.exchange.empty() ? std::string(".") : std::move(r.exchange));
+    }
+  }
+  res_nclose(&state);
+  return out;
 }
 
 MailDomain MailDomainCheck::operator()(std::string_view domain) {

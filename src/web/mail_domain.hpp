@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace newsdesk::web {
 
@@ -24,6 +25,21 @@ struct DnsOptions {
 };
 
 MailDomain mail_domain(std::string_view domain, const DnsOptions& options);
+
+// One query of any of the types the pre-send check of the mail setup asks
+// (`newsdesk doctor`: SPF, DKIM and DMARC records, the relays' addresses),
+// through the same resolver. NXDOMAIN and "no records of this type" are told
+// apart from trouble (a timeout, SERVFAIL, REFUSED, an unreadable answer).
+enum class DnsType { kA, kAaaa, kMx, kTxt };
+struct DnsRecords {
+  enum class Status { kRecords, kNoData, kNoDomain, kTrouble };
+  Status status = Status::kTrouble;
+  // A/AAAA: each address as text ("192.0.2.1", "2001:db8::1"); MX: each
+  // exchange, best preference first ("." for RFC 7505's null MX); TXT: each
+  // record with its character-strings joined (RFC 7208 §3.3, RFC 6376 §3.6.2.2).
+  std::vector<std::string> records;
+};
+DnsRecords dns_lookup(std::string_view name, DnsType type, const DnsOptions& options);
 
 // mail_domain with answers kept 10 minutes (at most 10,000 domains), so a
 // burst of sign-ups from one provider asks once.

@@ -35,6 +35,8 @@ port = $web_port
 [edition]
 from = "Daily Headlines <desk@news.example>"
 site_url = "http://127.0.0.1:$web_port"
+[subscribers]
+dns_server = "127.0.0.1:1"
 [mail.relays.local]
 host = "127.0.0.1"
 port = $(cat port)
@@ -42,7 +44,9 @@ tls = "none"
 TOML
 nd() { "$bin" -c newsdesk.toml --db "$1" "${@:2}"; }
 printf 'ada@reader.example\ngrace@reader.example\n' | nd "$sqlite" subscribers import - --confirmed > /dev/null
-nd "$sqlite" send > send.out 2> send.err || { cat send.err; exit 1; }
+# --force: the invented news.example has no DKIM, SPF or DMARC records for the
+# pre-send check (which asks nobody: [subscribers] dns_server).
+nd "$sqlite" send --force > send.out 2> send.err || { cat send.err; exit 1; }
 [[ $(ls mail/*.eml | wc -l) -eq 2 ]] || { cat send.err; ls mail; echo "the edition did not go to both readers"; exit 1; }
 
 # SQLite -> PostgreSQL.

@@ -2,6 +2,7 @@
 // on 127.0.0.1 (tests/support/dns_stub.py, invented domains), and the form
 // refusing an address whose domain takes no mail.
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include <gtest/gtest.h>
@@ -18,10 +19,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-smtp_servers::Server dns_stub() {
-  return smtp_servers::Server("dns", [](const fs::path&, const fs::path& port_file, const fs::path& pid_file) {
-    return fmt::format("(/usr/bin/python3 '{}/support/dns_stub.py' '{}' & echo $! > '{}') >/dev/null 2>&1", NEWSDESK_TESTS_DIR,
-                       port_file.string(), pid_file.string());
+// The stub, with the records of `zone_file` (dns_stub.py's format) when given.
+smtp_servers::Server dns_stub(const fs::path& zone_file = {}) {
+  return smtp_servers::Server("dns", [zone_file](const fs::path&, const fs::path& port_file, const fs::path& pid_file) {
+    return fmt::format("(/usr/bin/python3 '{}/support/dns_stub.py' '{}' {} & echo $! > '{}') >/dev/null 2>&1", NEWSDESK_TESTS_DIR,
+                       port_file.string(), zone_file.empty() ? "" : "'" + zone_file.string() + "'", pid_file.string());
   });
 }
 
@@ -46,6 +48,47 @@ TEST(MailDomain, MxThenAddressNullMxNoDomainAndTroubleAreToldApart) {
   const web::DnsOptions impatient{options.server, std::chrono::seconds(1)};  // the stub never answers this one
   EXPECT_EQ(web::mail_domain("silent.example", impatient), web::MailDomain::kUnknown) << "a timeout is not a no";
   EXPECT_EQ(web::mail_domain("", options), web::MailDomain::kNoMail);
+}
+
+// The lookups of the pre-send check (`newsdesk doctor`): TXT, A, AAAA and
+// MX through the same resolver, against records the test writes.
+TEST(MailDomain, TxtAddressAndMxLookupsForThePreSendCheck) {
+  const fs::path zone = fs::temp_directory_path() / fmt::format("newsdesk-zone-{}.txt", ::getpid());
+  const std::string long_value = "v=DKIM1; k=rsa; p=" + std::string(400, 'A');  // more than one 255-octet string
+  {
+    std::ofstream out(zone);
+    out << "# records of the lookup test\n"
+        << "txt.example TXT \"v=spf1 ip4:192.0.2.10 -all\"\n"
+        << "txt.example TXT \"two \" \"strings\"\n"
+        << "sel._domainkey.txt.example TXT \"" << long_value << "\"\n"
+        << "host.txt.example A 192.0.2.10\n"
+        << "host.txt.example AAAA 2001:db8::10\n"
+        << "txt.example MX 20 mx2.txt.example\n"
+        << "txt.example MX 10 mx1.txt.example\n";
+  }
+  auto dns = dns_stub(zone);
+  ASSERT_GT(dns.port, 0);
+  const web::DnsOptions options{fmt::format("127.0.0.1:{}", dns.port), std::chrono::seconds(20)};
+  using Status = web::DnsRecords::Status;
+  auto txt = web::dns_lookup("txt.example", web::DnsType::kTxt, options);
+  EXPECT_EQ(txt.status, Status::kRecords);
+  EXPECT_EQ(txt.records, (std::vector<std::string>{"v=spf1 ip4:192.0.2.10 -all", "two strings"})) << "a record's strings joined";
+  auto dkim = web::dns_lookup("sel._domainkey.txt.example", web::DnsType::kTxt, options);
+  ASSERT_EQ(dkim.records.size(), 1u);
+  EXPECT_EQ(dkim.records[0], long_value);
+  EXPECT_EQ(web::dns_lookup("host.txt.example", web::DnsType::kA, options).records, std::vector<std::string>{"192.0.2.10"});
+  EXPECT_EQ(web::dns_lookup("host.txt.example", web::DnsType::kAaaa, options).records, std::vector<std::string>{"2001:db8::10"});
+  EXPECT_EQ(web::dns_lookup("txt.example", web::DnsType::kMx, options).records,
+            (std::vector<std::string>{"mx1.txt.example", "mx2.txt.example"}))
+      << "best preference first";
+  EXPECT_EQ(web::dns_lookup("nullmx.example", web::DnsType::kMx, options).records, std::vector<std::string>{"."});
+  EXPECT_EQ(web::dns_lookup("host.txt.example", web::DnsType::kTxt, options).status, Status::kNoData);
+  EXPECT_EQ(web::dns_lookup("_domainkey.txt.example", web::DnsType::kTxt, options).status, Status::kNoData)
+      << "a name above a record exists";
+  EXPECT_EQ(web::dns_lookup("other.example", web::DnsType::kTxt, options).status, Status::kNoDomain);
+  EXPECT_EQ(web::dns_lookup("servfail.example", web::DnsType::kTxt, options).status, Status::kTrouble);
+  EXPECT_EQ(web::mail_domain("mail.example", options), web::MailDomain::kReceives) << "the stub's own domains as before";
+  fs::remove(zone);
 }
 
 TEST_P(MailDomain, TheSignUpFormRefusesADomainThatTakesNoMailAndGoesOnForOthers) {
