@@ -17,6 +17,9 @@ core::Result<PruneReport> prune_article_text(store::Store& store, const core::St
     report.articles += *dropped;
     if (*dropped == 0) break;
   }
+  // Emptied rows keep their pages until the store gives them back: without
+  // this an SQLite desk grows as if nothing had been dropped.
+  if (report.articles > 0) ND_TRY(store.compact());
   return report;
 }
 

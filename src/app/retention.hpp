@@ -21,7 +21,9 @@ struct PruneReport {
 
 // Drops the text of every article fetched more than keep_article_text_days
 // before `now`, in batches (each its own short write, so readers and the
-// poller go on). Nothing when keep_article_text_days is 0 (keep forever).
+// poller go on), then, when it dropped any, compacts the store (SQLite:
+// VACUUM, writers waiting meanwhile; the daily pass runs it once a day).
+// Nothing when keep_article_text_days is 0 (keep forever).
 core::Result<PruneReport> prune_article_text(store::Store& store, const core::StoreConfig& config, core::TimePoint now,
                                              const std::atomic<bool>* stop = nullptr);
 

@@ -53,6 +53,10 @@ std::string subject_line(const std::string& name, const std::vector<core::Editio
   return core::collapse_whitespace(out);
 }
 
+namespace {
+constexpr size_t kMaxCoverage = 30;
+}  // namespace
+
 std::string hold_reason(const core::Edition& edition, const core::EditionConfig& config) {
   const size_t stories = edition.items.size();
   if (stories >= static_cast<size_t>(std::max(config.min_stories, 0))) return "";
@@ -125,8 +129,14 @@ core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const
     item.outlets = score != nullptr ? score->independent_outlets : 0;
     bool developing = score != nullptr && score->developing;
     item.section = lead->source.own ? "From our newsroom" : developing ? "Developing" : "Top stories";
+    // Coverage around the web: one article per other outlet, at most
+    // kMaxCoverage (a story running for weeks gathers hundreds of articles;
+    // the edition and its stored copy name the outlets, the story page lists
+    // every article).
+    std::set<core::Id> outlets_named{lead->source.id};
     for (const auto& ca : story.articles) {
-      if (&ca == lead) continue;
+      if (item.coverage.size() >= kMaxCoverage) break;
+      if (&ca == lead || !outlets_named.insert(ca.source.id).second) continue;
       item.coverage.push_back({ca.source.name, ca.article.title, ca.article.url, ca.article.published,
                                ca.article.copy_of.has_value()});
     }

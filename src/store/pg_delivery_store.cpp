@@ -623,6 +623,7 @@ class PgStore final : public Store {
     return {};
   }
 
+  Result<void> compact() override { return {}; }
   int schema_version() override {
     auto q = db_.query("SELECT coalesce(max(version), 0) FROM schema_migrations");
     if (!q || q->empty()) return 0;

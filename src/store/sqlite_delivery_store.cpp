@@ -648,6 +648,10 @@ class SqliteStore final : public Store {
     return db_.exec("COMMIT");
   }
 
+  Result<void> compact() override {
+    ND_TRY(db_.exec("VACUUM"));
+    return db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
   int schema_version() override {
     auto q = db_.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
     if (!q || !q->step()) return 0;

@@ -461,6 +461,12 @@ class Store {
   // when it returns an error.
   virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;
   virtual int schema_version() = 0;
+  // Gives the space rows no longer use back to the disk, after retention
+  // has emptied many of them. SQLite: VACUUM (its B-tree never merges the
+  // pages that rows shrank in, so the file would keep growing) and a
+  // truncating checkpoint; writers wait while it runs, WAL readers do not.
+  // PostgreSQL: nothing (autovacuum marks the space and new rows reuse it).
+  virtual Result<void> compact() = 0;
   // A secret of the desk by name (e.g. "links": the key that signs readers'
   // links), made from the system's random source the first time it is asked
   // for and kept, so that every process of the desk agrees on it.

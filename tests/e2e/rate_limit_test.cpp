@@ -63,6 +63,7 @@ class StoreFailingToCount final : public store::Store {
   store::RateLimitRepository& rate_limits() override { return failing_; }
   core::Result<void> transaction(const std::function<core::Result<void>()>& work) override { return s_->transaction(work); }
   int schema_version() override { return s_->schema_version(); }
+  core::Result<void> compact() override { return s_->compact(); }
   core::Result<std::string> secret(const std::string& name) override { return s_->secret(name); }
   core::Result<store::DeskCounts> counts() override { return s_->counts(); }
   core::Result<bool> lead(const std::string& role, const store::Claim& claim) override { return s_->lead(role, claim); }
