@@ -128,7 +128,7 @@ core::Result<std::vector<mail::Finding>> check_mail_setup(store::Store& store, c
 void check_before_sending(store::Store& store, const core::Config& config, const core::Edition& edition, bool force,
                           bool dry_run) {
   const auto c = need(store.deliveries().counts(edition.id));
-  if (c.sending + c.sent + c.deferred + c.failed + c.bounced > 0) {
+  if (c.total() > c.queued) {  // copies have gone out
     spdlog::info("the pre-send check of the mail setup ran before this edition's first copy; not again");
     return;
   }

@@ -159,8 +159,7 @@ class SendRun {
       if (!held.empty()) {
         // Only before its first copy: a send already under way (forced) goes on.
         ND_TRY_ASSIGN(counts, store_.deliveries().counts(edition_.id));
-        const size_t copies = counts->queued + counts->sending + counts->sent + counts->deferred + counts->failed + counts->bounced;
-        if (copies == 0) {
+        if (counts->total() == 0) {
           SendReport report;
           report.held = std::move(held);
           return report;

@@ -91,6 +91,10 @@ struct RankConfig {
   double min_relevance = 0.25;    // a story below this is off-beat
 };
 
+// The example configuration's postal address: a default that is no address
+// (the pre-send check refuses to mail with it).
+inline constexpr std::string_view kExamplePostalAddress = "newsdesk, 1 Example Street, Example City";
+
 struct EditionConfig {
   std::string name = "Daily Headlines";
   int stories = 10;
@@ -107,7 +111,7 @@ struct EditionConfig {
   std::string send_time = "06:00"; // HH:MM local: the deadline for the editor's changes
   std::string from = "Daily Headlines <headlines@newsdesk.example>";
   std::string site_url = "http://127.0.0.1:8080";
-  std::string postal_address = "newsdesk, 1 Example Street, Example City";
+  std::string postal_address = std::string(kExamplePostalAddress);
   std::string support_url = "";
 };
 

@@ -48,26 +48,7 @@ struct StringWriter final : pugi::xml_writer {
 
 }  // namespace
 
-Name name_of(pugi::xml_node n) {
-  std::string_view qualified = n.name();
-  size_t colon = qualified.find(':');
-  std::string_view prefix = colon == std::string_view::npos ? std::string_view() : qualified.substr(0, colon);
-  Name out{colon == std::string_view::npos ? qualified : qualified.substr(colon + 1), {}};
-  // The nearest declaration of the prefix (or of the default namespace).
-  for (pugi::xml_node p = n; p && p.type() == pugi::node_element; p = p.parent()) {
-    for (pugi::xml_attribute a = p.first_attribute(); a; a = a.next_attribute()) {
-      const char* raw = a.name();
-      if (raw[0] != 'x' || std::strncmp(raw, "xmlns", 5) != 0) continue;  // no strlen for the other attributes
-      std::string_view an = raw;
-      bool match = prefix.empty() ? an.size() == 5 : (an.size() == 6 + prefix.size() && an[5] == ':' && an.substr(6) == prefix);
-      if (match) {
-        out.ns = a.value();
-        return out;
-      }
-    }
-  }
-  return out;
-}
+Name name_of(pugi::xml_node n) { return NsScope(n.parent()).name_of(n); }
 
 NsScope::NsScope(pugi::xml_node parent) {
   for (pugi::xml_node p = parent; p && p.type() == pugi::node_element; p = p.parent()) {

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "core/config.hpp"
 #include "core/strings.hpp"
 #include "core/url.hpp"
 
@@ -1262,7 +1263,7 @@ std::vector<Finding> check_copy(std::string_view message, const std::string& pos
     p.verdict = Verdict::kFail;
     p.reason = "[edition] postal_address is empty: every copy must show the sender's postal address (CAN-SPAM)";
     p.fixes.emplace_back("[edition] postal_address = \"NEWSROOM, STREET, CITY, COUNTRY\"");
-  } else if (address == kPlaceholderPostalAddress) {
+  } else if (address == core::kExamplePostalAddress) {
     p.verdict = Verdict::kFail;
     p.reason = fmt::format("[edition] postal_address is still the example's \"{}\": every copy must show the sender's real postal "
                            "address (CAN-SPAM)",

@@ -163,8 +163,6 @@ std::vector<Finding> check_mail_dns(const MailSetup& setup, const DnsLookup& dns
 // One copy as the sender composes it (RFC 5322, CRLF): "unsubscribe" and
 // "postal address", in that order.
 std::vector<Finding> check_copy(std::string_view message, const std::string& postal_address);
-// The example configuration's postal address, which is no address.
-constexpr std::string_view kPlaceholderPostalAddress = "newsdesk, 1 Example Street, Example City";
 
 struct ComplaintCounts {
   size_t editions = 0;    // the editions counted

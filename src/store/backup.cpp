@@ -3,13 +3,13 @@
 #include <sqlite3.h>
 
 #include <filesystem>
-#include <memory>
 #include <optional>
 #include <system_error>
 
 #include <fmt/format.h>
 
 #include "store/migrations.hpp"
+#include "store/sqlite_db.hpp"
 #include "store/store_location.hpp"
 
 namespace newsdesk::store {
@@ -17,42 +17,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Closer {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-using Db = std::unique_ptr<sqlite3, Closer>;
-
 core::Error failure(core::ErrorCode code, std::string message) { return {code, std::move(message)}; }
 
-core::Result<Db> open(const std::string& path, int flags) {
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
-  Db db(raw);
-  if (rc != SQLITE_OK) {
-    return tl::unexpected(failure(core::ErrorCode::kDatabase,
-                                  fmt::format("{}: cannot open: {}", path, raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc))));
-  }
-  sqlite3_extended_result_codes(raw, 1);
-  return db;
-}
-
-core::Result<void> exec(sqlite3* db, const std::string& path, const char* sql) {
-  char* error = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-    std::string message = error != nullptr ? error : sqlite3_errmsg(db);
-    sqlite3_free(error);
-    return tl::unexpected(failure(core::ErrorCode::kDatabase, fmt::format("{}: {}", path, message)));
-  }
-  return {};
-}
-
 // One integer a query returns; nullopt when it returns no row or fails.
-std::optional<std::int64_t> integer(sqlite3* db, const char* sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) return std::nullopt;
-  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> q(raw, sqlite3_finalize);
-  if (sqlite3_step(raw) != SQLITE_ROW) return std::nullopt;
-  return sqlite3_column_int64(raw, 0);
+std::optional<std::int64_t> integer(Database& db, std::string_view sql) {
+  auto q = db.prepare(sql);
+  if (!q) return std::nullopt;
+  auto row = q->step();
+  if (!row || !*row) return std::nullopt;
+  return q->integer(0);
 }
 
 // Copies every page of `from` into `to` in one step: one read snapshot of
@@ -96,21 +69,20 @@ core::Result<BackupReport> backup_desk(const std::string& location, const std::s
     return tl::unexpected(failure(core::ErrorCode::kInvalidInput, fmt::format("{}: exists already; a backup never overwrites", file)));
   }
   if (!fs::exists(*path, ec)) return tl::unexpected(failure(core::ErrorCode::kNotFound, fmt::format("{}: no such desk", *path)));
-  ND_TRY_ASSIGN(source, open(*path, SQLITE_OPEN_READONLY));
-  sqlite3_busy_timeout(source->get(), 10000);
-  if (!integer(source->get(), "SELECT count(*) FROM schema_migrations")) {
+  ND_TRY_ASSIGN(source, Database::open(*path));
+  if (!integer(*source, "SELECT count(*) FROM schema_migrations")) {
     return tl::unexpected(failure(core::ErrorCode::kInvalidInput, fmt::format("{}: not a newsdesk store", *path)));
   }
   const std::string partial = file + ".partial";
   fs::remove(partial, ec);
   BackupReport report;
   {
-    ND_TRY_ASSIGN(copy, open(partial, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
-    ND_TRY_ASSIGN(pages, copy_pages(source->get(), copy->get(), partial));
+    ND_TRY_ASSIGN(copy, Database::open(partial));
+    ND_TRY_ASSIGN(pages, copy_pages(source->handle(), copy->handle(), partial));
     report.pages = *pages;
     // One self-contained file: no -wal beside it.
-    ND_TRY(exec(copy->get(), partial, "PRAGMA journal_mode=DELETE"));
-    report.schema_version = static_cast<int>(integer(copy->get(), "SELECT max(version) FROM schema_migrations").value_or(0));
+    ND_TRY(copy->exec("PRAGMA journal_mode=DELETE"));
+    report.schema_version = static_cast<int>(integer(*copy, "SELECT max(version) FROM schema_migrations").value_or(0));
   }
   fs::rename(partial, file, ec);
   if (ec) {
@@ -125,32 +97,34 @@ core::Result<BackupReport> restore_desk(const std::string& file, const std::stri
   ND_TRY_ASSIGN(path, sqlite_path(location, "is restored"));
   std::error_code ec;
   if (!fs::exists(file, ec)) return tl::unexpected(failure(core::ErrorCode::kNotFound, fmt::format("{}: no such backup", file)));
-  ND_TRY_ASSIGN(backup, open(file, SQLITE_OPEN_READONLY));
-  auto intact = integer(backup->get(), "SELECT count(*) FROM pragma_quick_check WHERE quick_check <> 'ok'");
+  ND_TRY_ASSIGN(backup, Database::open(file));
+  auto intact = integer(*backup, "SELECT count(*) FROM pragma_quick_check WHERE quick_check <> 'ok'");
   if (!intact) return tl::unexpected(failure(core::ErrorCode::kInvalidInput, fmt::format("{}: not an SQLite database", file)));
   if (*intact != 0) return tl::unexpected(failure(core::ErrorCode::kInvalidInput, fmt::format("{}: damaged (quick_check)", file)));
-  auto version = integer(backup->get(), "SELECT max(version) FROM schema_migrations");
+  auto version = integer(*backup, "SELECT max(version) FROM schema_migrations");
   if (!version) return tl::unexpected(failure(core::ErrorCode::kInvalidInput, fmt::format("{}: not a newsdesk store", file)));
   const int known = sqlite_migrations().back().version;
   if (*version > known) {
     return tl::unexpected(failure(core::ErrorCode::kInvalidInput,
                                   fmt::format("{}: schema version {} is newer than this newsdesk's {}", file, *version, known)));
   }
-  // The desk's lock for this process alone: refused while serve, a worker
-  // or any other connection has the desk open (in WAL mode each holds a
-  // shared lock as long as it is open). Kept until the copy is written.
-  ND_TRY_ASSIGN(desk, open(*path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
-  ND_TRY(exec(desk->get(), *path, "PRAGMA locking_mode=EXCLUSIVE"));
-  if (sqlite3_exec(desk->get(), "BEGIN EXCLUSIVE; COMMIT;", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return tl::unexpected(failure(core::ErrorCode::kRefused,
-                                  fmt::format("{}: in use (serve, a worker or another newsdesk has it open): stop it, then restore", *path)));
-  }
   BackupReport report;
-  ND_TRY_ASSIGN(pages, copy_pages(backup->get(), desk->get(), *path));
-  report.pages = *pages;
   report.schema_version = static_cast<int>(*version);
-  ND_TRY(exec(desk->get(), *path, "PRAGMA journal_mode=WAL"));  // as newsdesk runs its desks
-  desk->reset();
+  {
+    // The desk's lock for this process alone: refused while serve, a worker
+    // or any other connection has the desk open (in WAL mode each holds a
+    // shared lock as long as it is open). Kept until the copy is written.
+    ND_TRY_ASSIGN(desk, Database::open(*path));
+    sqlite3_busy_timeout(desk->handle(), 0);  // in use is in use: no waiting for it
+    ND_TRY(desk->exec("PRAGMA locking_mode=EXCLUSIVE"));
+    if (!desk->exec("BEGIN EXCLUSIVE; COMMIT;")) {
+      return tl::unexpected(failure(core::ErrorCode::kRefused,
+                                    fmt::format("{}: in use (serve, a worker or another newsdesk has it open): stop it, then restore", *path)));
+    }
+    ND_TRY_ASSIGN(pages, copy_pages(backup->handle(), desk->handle(), *path));
+    report.pages = *pages;
+    ND_TRY(desk->exec("PRAGMA journal_mode=WAL"));  // as newsdesk runs its desks
+  }  // closed: the lock goes with it
   report.bytes = static_cast<std::int64_t>(fs::file_size(*path, ec));
   return report;
 }

@@ -246,6 +246,8 @@ struct DueDelivery {
 struct DeliveryCounts {
   size_t queued = 0, sending = 0, sent = 0, deferred = 0, failed = 0, bounced = 0;
   std::optional<core::TimePoint> next_retry;  // the earliest deferred copy's time
+  // Every copy of the edition in the ledger; 0 before its send began.
+  size_t total() const { return queued + sending + sent + deferred + failed + bounced; }
 };
 
 // A bounce message as received and what was made of it.

@@ -176,7 +176,7 @@ Response Admin::dashboard() {
     store::DeliveryCounts n = c ? *c : store::DeliveryCounts{};
     // An edition nobody was sent may be held back: say so, and why.
     std::string held;
-    if (n.queued + n.sending + n.sent + n.deferred + n.failed + n.bounced == 0) {
+    if (n.total() == 0) {
       auto full = store_.editions().by_date(e.name, e.date);
       if (full && *full) held = edition::hold_reason(**full, config_.edition);
     }

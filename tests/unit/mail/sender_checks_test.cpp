@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/base64.hpp"
+#include "core/config.hpp"
 #include "core/time.hpp"
 #include "mail/dkim.hpp"
 #include "mail/mime.hpp"
@@ -659,8 +660,8 @@ TEST(CopyCheck, ThePostalAddressMustBeRealAndInBothParts) {
 
   EXPECT_EQ(mail::check_copy(signed_copy(edition_copy()), "")[1].verdict, Verdict::kFail);
   auto placeholder = edition_copy();
-  placeholder.text = placeholder.html = std::string(mail::kPlaceholderPostalAddress);
-  f = mail::check_copy(signed_copy(placeholder), std::string(mail::kPlaceholderPostalAddress))[1];
+  placeholder.text = placeholder.html = std::string(core::kExamplePostalAddress);
+  f = mail::check_copy(signed_copy(placeholder), std::string(core::kExamplePostalAddress))[1];
   EXPECT_EQ(f.verdict, Verdict::kFail);
   EXPECT_NE(f.reason.find("still the example's"), std::string::npos) << f.reason;
 }
