@@ -67,8 +67,12 @@ std::string collapse_whitespace(std::string_view s) {
     if ((c < 0x20) || c == 0x7F || c >= 0xC2 || (c == ' ' && s[i + 1] == ' ')) clean = false;
   }
   if (clean) return std::string(s);
-  std::string out;
-  out.reserve(s.size());
+  // Written through a pointer: the output is never longer than the input, and
+  // this runs over every text node of every page (appending byte by byte cost
+  // a check per byte).
+  std::string out(s.size(), '\0');
+  char* w = out.data();
+  char* const begin = w;
   bool pending_space = false;
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -83,13 +87,14 @@ std::string collapse_whitespace(std::string_view s) {
       i += 2;
     }
     if (space) {
-      pending_space = !out.empty();
+      pending_space = w != begin;
       continue;
     }
-    if (pending_space) out += ' ';
+    if (pending_space) *w++ = ' ';
     pending_space = false;
-    out += static_cast<char>(c);
+    *w++ = static_cast<char>(c);
   }
+  out.resize(static_cast<size_t>(w - begin));
   return out;
 }
 

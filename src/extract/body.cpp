@@ -67,15 +67,18 @@ struct BoxNames {
   std::string buffer;                   // the attribute values, lower-cased, '\0'-separated
   std::vector<std::string_view> tokens;  // "story-body__inner" -> "story", "body", "inner"
   std::vector<std::string_view> whole;   // whole class / id / role values
+  std::vector<std::pair<size_t, bool>> starts;  // where each attribute begins, whether its names are whole
   bool empty() const { return tokens.empty(); }
 };
 
-BoxNames box_names(const xmlNode* n) {
-  BoxNames out;
-  // On the heap from the start: the views must survive the return's move (a
-  // short string would live inside the object and move with it).
-  out.buffer.reserve(64);
-  std::vector<std::pair<size_t, bool>> starts;  // where each attribute begins, whether its names are whole
+// Fills `out` (cleared first; its storage is reused, as this runs per element).
+// The views point into out.buffer: `out` must not be moved or copied after.
+void read_box_names(const xmlNode* n, BoxNames& out) {
+  out.buffer.clear();
+  out.tokens.clear();
+  out.whole.clear();
+  out.starts.clear();
+  auto& starts = out.starts;
   for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
     if (a->name == nullptr) continue;
     std::string_view name(reinterpret_cast<const char*>(a->name));
@@ -110,7 +113,6 @@ BoxNames box_names(const xmlNode* n) {
       }
     }
   }
-  return out;
 }
 
 // Text below every element, computed once for the page in one post-order
@@ -209,10 +211,12 @@ bool is_skipped(xmlNode* n, const NodeIndex& index, size_t page_text) {
     if (compact.find("display:none") != std::string::npos) return true;
   }
   if (name == "body" || name == "html" || name == "article" || name == "main") return false;
-  BoxNames names = box_names(n);
+  thread_local BoxNames names;
+  read_box_names(n, names);
   if (names.empty()) return false;
   const auto& tokens = names.tokens;
-  std::string joined;
+  thread_local std::string joined;
+  joined.clear();
   for (const auto& t : tokens) {
     joined += t;
     joined += ' ';
@@ -579,7 +583,9 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     if (t.score <= 0 || t.score * 1.15 < top_score) continue;
     xmlNode* node = index.node(id);
     double score = t.score;
-    for (const auto& token : box_names(node).tokens) {
+    thread_local BoxNames names;
+    read_box_names(node, names);
+    for (const auto& token : names.tokens) {
       if (kPositiveTokens.count(token) > 0) {
         score *= 1.15;
         break;

@@ -120,17 +120,20 @@ std::string lower_name(const xmlNode* n) {
 
 namespace {
 
+bool is_script_or_style(const xmlNode* n) { return is_element(n, "script") || is_element(n, "style"); }
+
 std::string gather_text(const xmlNode* n, bool spaced, size_t max_chars) {
   std::string out;
+  // Script and style elements are never entered below, so a text node met on
+  // the way is script or style text only when `n` itself is one.
+  if (is_script_or_style(n)) return out;
   // Iterative walk: pages can nest deeper than the stack allows.
   const xmlNode* cur = n->children;
   while (cur != nullptr && cur != n) {
     bool descend = false;
     if (out.size() > max_chars) break;
     if (cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) {
-      if (cur->parent == nullptr || (!is_element(cur->parent, "script") && !is_element(cur->parent, "style"))) {
-        out += reinterpret_cast<const char*>(cur->content);
-      }
+      if (cur->content != nullptr) out += reinterpret_cast<const char*>(cur->content);
     } else if (cur->type == XML_ELEMENT_NODE && !is_element(cur, "script") && !is_element(cur, "style")) {
       if (is_element(cur, "br")) out += spaced ? " | " : " ";
       else if (spaced) out += ' ';

@@ -301,6 +301,58 @@ bool inside_paragraph(const xmlNode* n) {
   return false;
 }
 
+// The first non-blank text below `n`, trimmed.
+std::string first_text_line(const xmlNode* n) {
+  const xmlNode* cur = n->children;
+  while (cur != nullptr && cur != n) {
+    if (cur->type == XML_TEXT_NODE && cur->content != nullptr) {
+      std::string_view t = core::trim(reinterpret_cast<const char*>(cur->content));
+      if (!t.empty()) return clean(std::string(t));
+    }
+    if (cur->type == XML_ELEMENT_NODE && cur->children != nullptr && !is_element(cur, "script") &&
+        !is_element(cur, "style")) {
+      cur = cur->children;
+      continue;
+    }
+    while (cur != n && cur->next == nullptr) cur = cur->parent;
+    if (cur == n) break;
+    cur = cur->next;
+  }
+  return {};
+}
+
+// A link that opens a short paragraph of its own ("<p><a>Jane Doe</a>,
+// Professor of ...</p>", the credit line of a republished article) names its
+// author, where a link inside running text cites someone.
+bool opens_short_paragraph(const xmlNode* link) {
+  const xmlNode* p = link->parent;
+  if (!is_element(p, "p")) return false;
+  for (const xmlNode* c = p->children; c != nullptr && c != link; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) return false;
+    if (c->type == XML_TEXT_NODE && c->content != nullptr &&
+        !core::trim(reinterpret_cast<const char*>(c->content)).empty()) {
+      return false;
+    }
+  }
+  return spaced_text(p, 200).size() < 200;
+}
+
+// A heading that links to the site's front page is its masthead
+// (<h1><a href="/">The Gazette</a></h1>), not an article's headline.
+bool links_home(xmlNode* heading) {
+  for (xmlNode* a : find_all(heading, "a")) {
+    std::string_view href = core::trim(attribute_view(a, "href"));
+    if (href == "/" || href == "./") return true;
+    for (std::string_view scheme : {"https://", "http://", "//"}) {
+      if (href.substr(0, scheme.size()) != scheme) continue;
+      std::string_view rest = href.substr(scheme.size());
+      size_t slash = rest.find('/');
+      if (slash == std::string_view::npos || slash + 1 == rest.size()) return true;
+    }
+  }
+  return false;
+}
+
 struct Visible {
   MetaMap meta;
   std::vector<std::string> json_ld;  // bodies of <script type="application/ld+json">
@@ -370,12 +422,12 @@ Visible read_visible(xmlNode* root) {
     // Most boxes name nothing about authors or dates: look before tokenising.
     std::vector<std::string> tokens;
     if (n->properties != nullptr && might_name_author_or_date(n, scratch)) tokens = tokens_of(n);
-    if (name == "h1") {
+    if (name == "h1" && !links_home(n)) {
       std::string t = clean(text_content(n));
       if (!t.empty() && t.size() < 400) v.h1s.push_back(t);
     }
-    bool author_box = has_token(tokens, {"author", "byline", "writer", "authorname", "author_name", "contributor",
-                                         "byl", "creator", "reporter"}) ||
+    bool author_box = has_token(tokens, {"author", "authors", "byline", "writer", "authorname", "author_name",
+                                         "contributor", "byl", "creator", "reporter"}) ||
                       attribute_view(n, "rel") == "author";
     if (author_box && v.bylines.size() < 4) {
       xmlNode* named = nullptr;
@@ -385,14 +437,22 @@ Visible read_visible(xmlNode* root) {
       std::string raw = spaced_text(named != nullptr ? named : n, 400);
       // A box that holds only "By" leaves the name to its neighbour.
       if (core::to_lower_ascii(core::trim(raw)) == "by" && n->parent != nullptr) raw = spaced_text(n->parent, 400);
-      std::string t = byline_text(raw);
+      std::string t;
+      // A box with the name and then a bio ("Jane Doe" / "Jane Doe is a
+      // growth-focused ..."): the name is its first line.
+      if (named == nullptr) {
+        std::string first = first_text_line(n);
+        if (looks_like_person(first) && raw.size() > first.size() + 20) t = byline_text(first);
+      }
+      if (t.empty()) t = byline_text(raw);
       if (!t.empty()) v.bylines.push_back(t);
       if (!v.byline_date && raw.size() < 300) v.byline_date = core::find_date_in_text(raw);
     }
-    if (name == "a" && v.author_links.size() < 2 && !inside_paragraph(n)) {
+    if (name == "a" && v.author_links.size() < 2 && (!inside_paragraph(n) || opens_short_paragraph(n))) {
       std::string href = core::to_lower_ascii(attribute_view(n, "href"));
-      for (const char* path : {"/author/", "/authors/", "/by/", "/profile/", "/people/", "/staff/", "/writer/",
-                               "/writers/", "/contributor/", "/contributors/", "/journalist/", "/reporter/"}) {
+      for (const char* path : {"/author/", "/authors/", "/by/", "/profile/", "/profiles/", "/people/", "/staff/",
+                               "/writer/", "/writers/", "/contributor/", "/contributors/", "/journalist/",
+                               "/reporter/"}) {
         if (href.find(path) != std::string::npos) {
           std::string t = byline_text(spaced_text(n, 120));
           if (!t.empty()) v.author_links.push_back(t);
@@ -400,7 +460,10 @@ Visible read_visible(xmlNode* root) {
         }
       }
     }
-    if ((name == "p" || name == "span" || name == "div" || name == "li") && n->children != nullptr &&
+    // Also the inline wrappers a date line is often set in: <i>Updated: 10/31/2024</i>.
+    const bool line_element = name == "p" || name == "span" || name == "div" || name == "li" || name == "i" ||
+                              name == "em" || name == "small" || name == "b" || name == "strong";
+    if (line_element && n->children != nullptr &&
         (v.by_lines.size() < 2 || !v.said_date || !v.updated_date)) {
       const xmlNode* first = n->children;
       if (first->type == XML_TEXT_NODE && first->content != nullptr) {
@@ -460,9 +523,7 @@ Visible read_visible(xmlNode* root) {
         if (t.size() < 200) v.date = core::find_date_in_text(t);
       }
     }
-    std::vector<xmlNode*> children;
-    for (xmlNode* c = n->children; c != nullptr; c = c->next) children.push_back(c);
-    for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back(*it);
+    for (xmlNode* c = n->last; c != nullptr; c = c->prev) stack.push_back(c);  // first child on top
   }
   return v;
 }
@@ -473,22 +534,91 @@ std::vector<std::string> title_words(const std::string& s) {
   return out;
 }
 
-// The headline as the page shows it: the <h1> that agrees with the metadata
-// title (or the metadata title when no <h1> does); without metadata, the first
-// plausible <h1>.
-std::string choose_title(const std::string& meta_title, const std::vector<std::string>& h1s, const std::string& site) {
-  auto meta_words = title_words(meta_title);
-  std::unordered_set<std::string> meta_set(meta_words.begin(), meta_words.end());
-  std::string lower_site = core::to_lower_ascii(site);
-  for (const auto& h : h1s) {
-    auto hw = title_words(h);
-    if (hw.size() < 2 || core::to_lower_ascii(h) == lower_site) continue;
-    if (meta_set.empty()) return h;
-    size_t shared = 0;
-    for (const auto& w : hw) shared += meta_set.count(w);
-    if (shared * 2 >= hw.size() && shared * 3 >= meta_set.size()) return h;
+// Whether a headline and a metadata title name the same article: most of the
+// headline's words are in the title, or nearly all of a shorter title's words
+// are in a longer headline ("4 Emerging Technologies to Fight Climate Change"
+// against "4 Emerging Technologies That Are Helping Us in the Fight Against
+// Climate Change").
+// The second test counts content words only (four letters or more, or a
+// number): "to", "in" and "of" agree between any two titles.
+bool titles_agree(const std::vector<std::string>& headline, const std::unordered_set<std::string>& title) {
+  if (title.empty()) return false;
+  auto content = [](const std::string& w) {
+    return w.size() >= 4 || std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  size_t shared = 0, headline_content = 0, shared_content = 0;
+  for (const auto& w : headline) {
+    size_t in_title = title.count(w);
+    shared += in_title;
+    if (!content(w)) continue;
+    ++headline_content;
+    shared_content += in_title;
   }
-  return meta_title;
+  if (shared_content > 0 && shared * 2 >= headline.size() && shared * 3 >= title.size()) return true;
+  size_t title_content = static_cast<size_t>(std::count_if(title.begin(), title.end(), content));
+  return title_content >= 3 && shared_content * 5 >= title_content * 4 && shared_content * 3 >= headline_content;
+}
+
+// A headline whose characters were lost to '?' on the way (a page saved in
+// the wrong encoding: "Beginner? Guide") against a title that kept them
+// ("Beginner's Guide"): equal but where the headline has '?', which stands
+// for one to three characters of the title.
+bool lost_characters_of(std::string_view headline, std::string_view title) {
+  if (headline.find('?') == std::string_view::npos || headline.size() > 400 || title.size() > 400) return false;
+  // reach[j]: the headline's prefix read so far can match title[0, j).
+  std::vector<char> reach(title.size() + 1, 0), next(title.size() + 1, 0);
+  reach[0] = 1;
+  for (char h : headline) {
+    std::fill(next.begin(), next.end(), 0);
+    for (size_t j = 0; j <= title.size(); ++j) {
+      if (reach[j] == 0) continue;
+      if (h == '?') {
+        for (size_t k = 1; k <= 3 * 4 && j + k <= title.size(); ++k) {  // up to three characters of UTF-8
+          // Stop at the end of the third code point.
+          size_t points = 0;
+          for (size_t b = j; b < j + k; ++b) points += (static_cast<unsigned char>(title[b]) & 0xC0) != 0x80;
+          if (points > 3) break;
+          if (j + k == title.size() || (static_cast<unsigned char>(title[j + k]) & 0xC0) != 0x80) next[j + k] = 1;
+        }
+        if (j < title.size() && title[j] == '?') next[j + 1] = 1;
+      } else if (j < title.size() &&
+                 std::tolower(static_cast<unsigned char>(h)) == std::tolower(static_cast<unsigned char>(title[j]))) {
+        next[j + 1] = 1;
+      }
+    }
+    reach.swap(next);
+  }
+  return reach[title.size()] != 0;
+}
+
+// The headline as the page shows it: the <h1> that agrees with one of the
+// metadata titles (JSON-LD headline, og:title, the document's <title>...),
+// as the page's own <h1> and <title> agreeing outweigh an og:title written for
+// sharing ("Buying a laptop? These are the 9 best..."); the metadata title
+// when no <h1> agrees; without metadata, the first plausible <h1>. An <h1>
+// that lost characters to a bad encoding gives way to the title that kept them.
+std::string choose_title(const std::vector<std::string>& meta_titles, const std::vector<std::string>& h1s,
+                         const std::string& site) {
+  std::vector<std::unordered_set<std::string>> sets;
+  for (const auto& t : meta_titles) {
+    auto words = title_words(t);
+    sets.emplace_back(words.begin(), words.end());
+  }
+  const bool no_metadata = meta_titles.empty();
+  std::string lower_site = core::to_lower_ascii(site);
+  for (size_t k = 0; k < std::max<size_t>(sets.size(), 1); ++k) {
+    for (const auto& h : h1s) {
+      auto hw = title_words(h);
+      if (hw.size() < 2 || core::to_lower_ascii(h) == lower_site) continue;
+      if (no_metadata) return h;
+      if (!titles_agree(hw, sets[k])) continue;
+      for (const auto& t : meta_titles) {
+        if (lost_characters_of(h, t)) return t;
+      }
+      return h;
+    }
+  }
+  return no_metadata ? std::string() : meta_titles.front();
 }
 
 }  // namespace
@@ -498,7 +628,10 @@ std::vector<std::string> split_byline(const std::string& byline) {
   if (core::starts_with_icase(s, "by ")) s = s.substr(3);
   for (const char* cut : {" | ", " - ", " — ", ", staff", " for ", ". Updated", " Published", " Updated"}) {
     auto pos = s.find(cut);
-    if (pos != std::string::npos) s = s.substr(0, pos);
+    if (pos == std::string::npos) continue;
+    // "Jane Doe for The Gazette", but "Center for Drug Evaluation and Research" is one name.
+    if (std::string_view(cut) == " for " && !looks_like_person(s.substr(0, pos))) continue;
+    s = s.substr(0, pos);
   }
   std::vector<std::string> out;
   std::string current;
@@ -533,6 +666,12 @@ std::vector<std::string> split_byline(const std::string& byline) {
     }
   }
   flush();
+  // "Center for Harbour Safety and Navigation", "Morgan & Morgan": when no
+  // part is a person, the byline names one organisation, whole.
+  if (out.size() > 1 && std::none_of(out.begin(), out.end(), looks_like_person)) {
+    std::string whole(core::trim(s));
+    if (!whole.empty() && whole.size() < 80) return {whole};
+  }
   return out;
 }
 
@@ -575,17 +714,31 @@ Metadata read_metadata(xmlNode* root, const std::string& page_url) {
   apply_json_ld(ld, m, page_url);
 
   if (m.site_name.empty()) m.site_name = first_of(meta, {"og:site_name", "application-name", "twitter:site"});
-  std::string meta_title = m.title;
-  if (meta_title.empty()) meta_title = first_of(meta, {"og:title", "twitter:title", "headline", "dc.title", "title"});
-  if (meta_title.empty()) meta_title = visible.title;
-  m.title = strip_site_name(choose_title(strip_site_name(meta_title, m.site_name), visible.h1s, m.site_name), m.site_name);
+  // The metadata's titles, most trusted first; the first is the title when no
+  // <h1> agrees with any.
+  std::vector<std::string> meta_titles;
+  auto add_title = [&](const std::string& t) {
+    std::string stripped = strip_site_name(t, m.site_name);
+    if (!stripped.empty() && std::find(meta_titles.begin(), meta_titles.end(), stripped) == meta_titles.end()) {
+      meta_titles.push_back(std::move(stripped));
+    }
+  };
+  add_title(m.title);
+  add_title(first_of(meta, {"og:title", "twitter:title", "headline", "dc.title", "title"}));
+  add_title(visible.title);
+  m.title = strip_site_name(choose_title(meta_titles, visible.h1s, m.site_name), m.site_name);
   // A "title" of a paragraph's length is a paragraph: take the document's own.
   if (m.title.size() > 250 && !visible.title.empty()) m.title = strip_site_name(visible.title, m.site_name);
 
   if (m.authors.empty()) {
-    std::string author = first_of(meta, {"author", "article:author", "dc.creator", "byl", "parsely-author",
-                                         "sailthru.author", "twitter:creator"});
-    if (!author.empty() && !looks_like_url(author) && author.front() != '@') m.authors = split_byline(author);
+    // The first that names someone: "author" is often a profile URL or a @handle.
+    for (const char* key : {"author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author",
+                            "cxenseparse:author", "twitter:creator"}) {
+      std::string author = first_of(meta, {key});
+      if (author.empty() || looks_like_url(author) || author.front() == '@') continue;
+      m.authors = split_byline(author);
+      if (!m.authors.empty()) break;
+    }
   }
   // The page's own byline, when metadata named an organisation rather than a person.
   bool metadata_named_a_person = !m.authors.empty() && looks_like_person(m.authors.front());
