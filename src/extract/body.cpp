@@ -303,7 +303,27 @@ size_t words_in(const std::string& text) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), ' ')) + (text.empty() ? 0 : 1);
 }
 
+// A line that says the rest of the article is for subscribers. `lower` is
+// the line lower-cased.
+bool is_paywall_notice(const std::string& lower) {
+  auto has = [&](std::string_view w) { return lower.find(w) != std::string::npos; };
+  return has("already have an account") || has("already a subscriber") || has("unlock this article") ||
+         has("subscribe to continue") || has("to continue reading") || has("to read the rest of") ||
+         has("subscribe to read") || (has("exclusive to") && has("subscribers"));
+}
+
+// An appeal for support, longer than a line: "If you're enjoying this
+// article, consider supporting our award-winning journalism by subscribing."
+bool is_appeal_for_support(const std::string& text) {
+  if (text.size() >= 400) return false;
+  std::string lower = core::to_lower_ascii(text);
+  auto has = [&](std::string_view w) { return lower.find(w) != std::string::npos; };
+  return (has("support") || has("donat")) && (has("journalism") || has("patreon") || has("by subscribing") ||
+                                              has("donate via") || has("consider supporting"));
+}
+
 bool is_furniture(const std::string& text) {
+  if (is_appeal_for_support(text)) return true;
   if (text.size() > 220) return false;
   static constexpr std::array<std::string_view, 30> kPrefixes = {
       "share", "sign up", "subscribe", "support ", "advertisement", "read more", "related:", "photo:",
@@ -330,10 +350,7 @@ bool is_furniture(const std::string& text) {
   // Calls to sign up, log in, pay or give, in a line of their own.
   auto has = [&](std::string_view w) { return lower.find(w) != std::string::npos; };
   if ((has("newsletter") || has("inbox")) && (has("sign up") || has("subscribe") || has("delivered"))) return true;
-  if (has("already have an account") || has("already a subscriber") || has("unlock this article") ||
-      has("subscribe to continue") || has("to continue reading") || (has("exclusive to") && has("subscribers"))) {
-    return true;
-  }
+  if (is_paywall_notice(lower)) return true;
   // Affiliate disclosures and "last updated" notes.
   if (has("affiliate") && (has("commission") || has("links"))) return true;
   if (has("buy through") && has("commission")) return true;
@@ -658,6 +675,9 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     }
   }
   std::unordered_set<std::string> seen;
+  // After a paywall notice come the offer's short lines ("Monthly", "$39",
+  // "Save 15%"), up to the next real paragraph.
+  bool in_offer = false;
   for (size_t i = 0; i < raw.size(); ++i) {
     auto& rb = raw[i];
     const std::string& text = rb.block.text;
@@ -667,6 +687,12 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     }
     if (i >= cutoff) {
       note("after the article", text);
+      continue;
+    }
+    if (text.size() < 400 && is_paywall_notice(core::to_lower_ascii(text))) in_offer = true;
+    else if (text.size() >= 150) in_offer = false;
+    if (in_offer && text.size() < 150) {
+      note("paywall offer", text);
       continue;
     }
     if (rb.link_density > 0.5 && text.size() < 400) {

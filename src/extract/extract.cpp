@@ -76,7 +76,7 @@ void drop_author_bio(std::vector<Block>& blocks, const std::vector<std::string>&
       if (!named) continue;
       std::string lower = core::to_lower_ascii(t);
       for (const char* bio : {" is a ", " is an ", " covers ", " writes ", " has been ", " joined ", " reports on ",
-                              " is the ", " specializes ", " specialises "}) {
+                              " is the ", " specializes ", " specialises ", " started ", " founded "}) {
         if (lower.find(bio) != std::string::npos && lower.find(bio) < 80) {
           blocks.erase(blocks.begin() + static_cast<long>(i));
           return;
