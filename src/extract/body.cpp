@@ -335,6 +335,14 @@ bool is_furniture(const std::string& text) {
   for (auto p : kPrefixes) {
     if (lower.rfind(p, 0) == 0) return true;
   }
+  // Credit lines of pictures, and the banner every US government site carries
+  // (the U.S. Web Design System's "An official website of ..." box).
+  static constexpr std::array<std::string_view, 11> kCreditsAndBanners = {
+      "featured image", "image from ", "image via ", "photo by ", "photo via ", "image credit", "photo credit",
+      "image courtesy", "photo courtesy", "official websites use .gov", "secure .gov websites use https"};
+  for (auto p : kCreditsAndBanners) {
+    if (lower.rfind(p, 0) == 0 && (text.size() < 120 || p.find(".gov") != std::string_view::npos)) return true;
+  }
   if (lower.rfind("by ", 0) == 0 && text.size() < 90) return true;  // a repeated byline
   // The words of page controls, whole.
   static const std::unordered_set<std::string_view> kControls = {

@@ -79,3 +79,25 @@ TEST(BodyKinds, TheAuthorsBioThatSaysWhatTheyStartedIsDropped) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(BodyKinds, APictureCreditLineIsNotArticleText) {
+  std::string text = text_of(kLead + "<p>Image from the harbour board's autumn report.</p>" + kTail +
+                             "<p>Featured image from Mira Ferries</p>");
+  EXPECT_NE(text.find("first winter timetable"), std::string::npos);
+  EXPECT_EQ(text.find("Image from"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Featured image"), std::string::npos) << text;
+}
+
+TEST(BodyKinds, TheUsGovernmentSiteBannerIsNotArticleText) {
+  std::string text = text_of(
+      "<section class=\"usa-banner\"><p>Official websites use .gov A .gov website belongs to an official "
+      "government organization in the United States.</p><p>Secure .gov websites use HTTPS A lock or https:// means "
+      "you have safely connected to the .gov website.</p></section>" +
+      kLead + kTail);
+  EXPECT_NE(text.find("ridership grew by a third"), std::string::npos);
+  EXPECT_EQ(text.find(".gov"), std::string::npos) << text;
+}
+
+}  // namespace
