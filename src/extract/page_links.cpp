@@ -31,9 +31,9 @@ std::vector<std::string> words_of(std::string_view value) {
 
 // What a box that pages through a document calls itself.
 bool names_pagination(std::string_view value) {
-  static constexpr std::array<std::string_view, 9> kWords = {"pager",   "paging",      "pagenav",  "pagelinks",
-                                                             "pagelist", "pagenumbers", "multipage", "pages",
-                                                             "pageswitcher"};
+  // Not "pages": it names too much else (Shopify's /pages/, "pages" in running text) to be worth a walk.
+  static constexpr std::array<std::string_view, 8> kWords = {"pager",      "paging",    "pagenav",     "pagelinks",
+                                                             "pagelist",   "pagenumbers", "multipage", "pageswitcher"};
   static constexpr std::array<std::string_view, 5> kAfterPage = {"links", "numbers", "nav", "navigation", "list"};
   auto words = words_of(value);
   for (size_t i = 0; i < words.size(); ++i) {
@@ -116,12 +116,17 @@ bool may_link_other_pages(std::string_view html) {
   if (text.find("amphtml") != std::string_view::npos) return true;
   // A rel that names next: <link rel="next">, <a rel="nofollow next">.
   for (size_t at = text.find("rel="); at != std::string_view::npos; at = text.find("rel=", at + 4)) {
-    std::string_view value = text.substr(at + 4, 32);
-    if (value.substr(0, value.find('>')).find("next") != std::string_view::npos) return true;
+    std::string_view value = text.substr(at + 4, 64);
+    if (!value.empty() && (value.front() == '"' || value.front() == '\'')) {
+      value = value.substr(1, value.find(value.front(), 1) - 1);
+    } else {
+      value = value.substr(0, value.find_first_of(" \t\n>"));
+    }
+    if (value.find("next") != std::string_view::npos) return true;
   }
   // A pagination box: the words names_pagination() reads, as they are spelled in attributes.
-  static constexpr std::array<std::string_view, 17> kAfterPag = {
-      "ina", "er", "ing", "es", "enav", "e-nav", "e_nav", "e nav", "elink", "e-link", "e_link", "enumber",
+  static constexpr std::array<std::string_view, 16> kAfterPag = {
+      "ina", "er", "ing", "enav", "e-nav", "e_nav", "e nav", "elink", "e-link", "e_link", "enumber",
       "e-number", "e_number", "elist", "e-list", "e_list"};
   for (size_t at = text.find("pag"); at != std::string_view::npos; at = text.find("pag", at + 3)) {
     std::string_view rest = text.substr(at + 3);

@@ -168,6 +168,9 @@ TEST(Pagination, AnIndexPagesPaginationIsNotFollowed) {
 
 TEST(Pagination, ACheapLookRulesOutPagesWithoutPageLinks) {
   EXPECT_FALSE(extract::may_link_other_pages(story_page(1, "<link rel=\"canonical\" href=\"/x\">", "")));
+  // "pages" in the text, and a rel beside a class that says next: still nothing to look for.
+  EXPECT_FALSE(extract::may_link_other_pages(story_page(
+      1, "", "<p>The report runs to 40 pages.</p><a rel=\"noopener\" class=\"next-post\" href=\"/y\">On</a>")));
   EXPECT_TRUE(extract::may_link_other_pages(story_page(1, "<LINK REL=\"Next\" href=\"/x?page=2\">", "")));
   EXPECT_TRUE(extract::may_link_other_pages(story_page(1, "<link rel=\"amphtml\" href=\"/amp/x\">", "")));
   EXPECT_TRUE(extract::may_link_other_pages(story_page(1, "", "<div class=\"Page-Numbers\"></div>")));
