@@ -13,6 +13,7 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 
+#include "app/article_pages.hpp"
 #include "app/cli_support.hpp"
 #include "app/demo.hpp"
 #include "app/doctor.hpp"
@@ -251,7 +252,7 @@ void add_extract_command(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand("extract", "Extract the article from one page, or from every page of a folder");
   static std::string input, format = "txt", url, jsonl_dir;
   static bool with_metadata = false, explain = false;
-  static int jobs = 1;
+  static int jobs = 1, follow_pages = 0;
   cmd->add_option("input", input, "HTML file, URL or - for standard input");
   cmd->add_option("--format", format, "txt, json, markdown or html")
       ->check(CLI::IsMember({"txt", "json", "markdown", "html"}));
@@ -260,6 +261,9 @@ void add_extract_command(CLI::App& app, Globals& g) {
   cmd->add_option("--jsonl", jsonl_dir, "Extract every *.html / *.html.gz under DIR: one JSON line per file");
   cmd->add_option("-j,--jobs", jobs, "Threads for --jsonl")->check(CLI::Range(1, 256));
   cmd->add_flag("--explain", explain, "Say which container was chosen and why each block was kept or dropped");
+  cmd->add_option("--follow-pages", follow_pages,
+                  "For a URL: fetch up to N further pages of an article split across pages and join them")
+      ->check(CLI::Range(0, 50));
   cmd->callback([&g] {
     auto config = load(g);
     extract::Options options{config.extract.max_html_bytes, config.extract.max_depth};
@@ -269,6 +273,21 @@ void add_extract_command(CLI::App& app, Globals& g) {
       return;
     }
     if (input.empty()) fail_with(kExitUsage, "extract needs a page (FILE, URL or -) or --jsonl DIR");
+    if (follow_pages > 0) {
+      // The further parts are addresses on the web: only a page read from the web has them to fetch.
+      if (!core::is_http_url(input)) {
+        fail_with(kExitUsage, "--follow-pages needs the page's URL: the further pages of a file cannot be fetched");
+      }
+      if (explain) fail_with(kExitUsage, "--explain reads one page: give it without --follow-pages");
+      auto fetcher = fetch::make_curl_fetcher(config.fetch);
+      auto first = fetcher->fetch({input, "", ""});
+      if (!url.empty()) first.final_url = url;
+      auto articles = read_articles(*fetcher, {input}, {first}, options, FollowOptions{follow_pages, false});
+      auto a = articles.front();
+      if (!a) fail_with(kExitFailure, fmt::format("{}: {}", input, a.error().message));
+      std::printf("%s\n", format_article(*a, format, with_metadata).c_str());
+      return;
+    }
     std::string final_url, content_type;
     std::string html = read_input(input, config, &final_url, &content_type);
     if (input.size() > 3 && input.substr(input.size() - 3) == ".gz") html = need(gunzip(html));

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "app/article_pages.hpp"
 #include "app/progress.hpp"
 #include "app/sender.hpp"
 #include "app/story_writer.hpp"
@@ -209,22 +210,22 @@ PagesRead ArticleFetcher::read(fetch::HttpFetcher& fetcher, std::vector<store::S
                                Progress* progress) const {
   extract::Options options{config_.extract.max_html_bytes, config_.extract.max_depth};
   std::vector<fetch::Request> requests;
-  for (const auto& p : entries) requests.push_back({p.entry.url, "", ""});
+  std::vector<std::string> urls;
+  for (const auto& p : entries) {
+    requests.push_back({p.entry.url, "", ""});
+    urls.push_back(p.entry.url);
+  }
   auto responses = fetcher.fetch_all(requests);
+  // Each page with its further parts and, for a page that gave no article, its AMP version.
+  auto articles = read_articles(fetcher, urls, responses, options,
+                                FollowOptions{config_.extract.follow_pages, /*amp_fallback=*/true});
   PagesRead read;
   read.outcomes.resize(responses.size());
   for (size_t i = 0; i < responses.size(); ++i) {
     const auto& entry = entries[i];
-    const auto& r = responses[i];
     PageOutcome& out = read.outcomes[i];
     if (progress != nullptr) progress->advance();
-    if (r.outcome != fetch::Outcome::kFetched) {
-      out.error = fmt::format("{}: {}", fetch::to_string(r.outcome), r.error);
-      spdlog::warn("{}: {}", entry.entry.url, out.error);
-      continue;
-    }
-    auto article = extract::extract(r.body, r.final_url.empty() ? entry.entry.url : r.final_url, options,
-                                    fetch::charset_of(r.content_type));
+    auto& article = articles[i];
     if (!article) {
       out.error = article.error().message;
       spdlog::warn("{}: {}", entry.entry.url, out.error);

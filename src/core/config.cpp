@@ -104,6 +104,7 @@ const std::map<std::string, Setter>& setters() {
       {"extract.max_html_bytes",
        integer(&Config::extract, &ExtractConfig::max_html_bytes, 1024, std::int64_t{1} << 32)},
       {"extract.max_depth", integer(&Config::extract, &ExtractConfig::max_depth, 16, 100000)},
+      {"extract.follow_pages", integer(&Config::extract, &ExtractConfig::follow_pages, 0, 50)},
       {"cluster.window_days", integer(&Config::cluster, &ClusterConfig::window_days, 1, 365)},
       {"cluster.threshold", real(&Config::cluster, &ClusterConfig::threshold, 0.0, 1.0)},
       {"cluster.copy_containment", real(&Config::cluster, &ClusterConfig::copy_containment, 0.3, 1.0)},

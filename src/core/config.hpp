@@ -62,6 +62,9 @@ struct WorkerConfig {
 struct ExtractConfig {
   std::int64_t max_html_bytes = 20 * 1024 * 1024;  // larger pages are refused
   int max_depth = 1000;                              // deeper DOM is flattened
+  // Further pages of an article split across pages that ingest fetches and
+  // joins to its first (rel="next", numbered pagination); 0 = none.
+  int follow_pages = 5;
 };
 
 struct ClusterConfig {

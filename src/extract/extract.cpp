@@ -12,6 +12,7 @@
 #include "text/charset.hpp"
 #include "extract/html_document.hpp"
 #include "extract/metadata.hpp"
+#include "extract/page_links.hpp"
 
 namespace newsdesk::extract {
 namespace {
@@ -120,10 +121,11 @@ core::Result<void> check_input(std::string_view html, const Options& options) {
 struct Reading {
   Metadata metadata;
   Body body;
+  PageLinks links;  // with `with_links` only
 };
 
 core::Result<Reading> read_page(std::string_view html, const std::string& page_url, const Options& options,
-                                std::string_view http_charset, bool explain) {
+                                std::string_view http_charset, bool explain, bool with_links) {
   if (auto ok = check_input(html, options); !ok) return tl::unexpected(ok.error());
   const std::string charset = text::detect_charset(html, http_charset);
   const std::string lean = without_script_bodies(html);
@@ -134,6 +136,7 @@ core::Result<Reading> read_page(std::string_view html, const std::string& page_u
   r.metadata = read_metadata(root, page_url);
   r.body = find_body(root, r.metadata.title, r.metadata.image_caption, options.max_depth, page_url, explain);
   drop_author_bio(r.body.blocks, r.metadata.authors);
+  if (with_links && may_link_other_pages(lean)) r.links = read_page_links(root, page_url);
   return r;
 }
 
@@ -141,20 +144,21 @@ core::Result<Reading> read_page(std::string_view html, const std::string& page_u
 
 core::Result<std::string> explain(std::string_view html, std::string_view url, const Options& options,
                                   std::string_view http_charset) {
-  ND_TRY_ASSIGN(r, read_page(html, std::string(url), options, http_charset, /*explain=*/true));
+  ND_TRY_ASSIGN(r, read_page(html, std::string(url), options, http_charset, /*explain=*/true, /*with_links=*/true));
   const Metadata& m = r->metadata;
   std::string out = fmt::format("title: {}\nschema type: {}\nog:type: {}\ntext blocks: {}, link blocks: {}\n",
                                 m.title, m.schema_type, m.og_type, r->body.text_blocks, r->body.link_blocks);
   for (const auto& line : r->body.trace) out += line + "\n";
+  out += fmt::format("next part: {}\namphtml: {}\n", r->links.next_part.empty() ? "(none)" : r->links.next_part,
+                     r->links.amphtml.empty() ? "(none)" : r->links.amphtml);
   return out;
 }
 
-core::Result<core::Article> extract(std::string_view html, std::string_view url, const Options& options,
-                                    std::string_view http_charset) {
-  std::string page_url(url);
-  ND_TRY_ASSIGN(reading, read_page(html, page_url, options, http_charset, /*explain=*/false));
-  const Metadata& m = reading->metadata;
-  Body& body = reading->body;
+namespace {
+
+core::Article article_of(Reading& reading, const std::string& page_url) {
+  const Metadata& m = reading.metadata;
+  Body& body = reading.body;
 
   core::Article a;
   a.url = page_url;
@@ -192,6 +196,23 @@ core::Result<core::Article> extract(std::string_view html, std::string_view url,
   a.page_type = type;
   a.page_type_confidence = confidence;
   return a;
+}
+
+}  // namespace
+
+core::Result<core::Article> extract(std::string_view html, std::string_view url, const Options& options,
+                                    std::string_view http_charset) {
+  std::string page_url(url);
+  ND_TRY_ASSIGN(reading, read_page(html, page_url, options, http_charset, /*explain=*/false, /*with_links=*/false));
+  return article_of(*reading, page_url);
+}
+
+core::Result<ExtractedPage> extract_page(std::string_view html, std::string_view url, const Options& options,
+                                         std::string_view http_charset) {
+  std::string page_url(url);
+  ND_TRY_ASSIGN(reading, read_page(html, page_url, options, http_charset, /*explain=*/false, /*with_links=*/true));
+  ExtractedPage page{article_of(*reading, page_url), std::move(reading->links)};
+  return page;
 }
 
 }  // namespace newsdesk::extract

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/types.hpp"
+#include "extract/pagination.hpp"
 
 namespace newsdesk::extract {
 
@@ -23,6 +24,13 @@ struct Options {
 // A page without an article body still returns an Article (page_type tells).
 core::Result<core::Article> extract(std::string_view html, std::string_view url, const Options& options,
                                     std::string_view http_charset = {});
+
+// extract(), and in the same pass the page's links to the rest of its article
+// (the next part, the AMP version; pagination.hpp says which links count).
+// A cheap look at the text first spares most single pages the search.
+// Same inputs and errors as extract().
+core::Result<ExtractedPage> extract_page(std::string_view html, std::string_view url, const Options& options,
+                                         std::string_view http_charset = {});
 
 // A report for people: the metadata found, the container chosen, and each
 // text block with why it was kept or dropped. Same inputs as extract().

@@ -149,3 +149,18 @@ TEST(Config, TheStoreIsAFileOrAUrlAndDbSaysWhichByItsForm) {
   store.set_location("sqlite:third.db");
   EXPECT_EQ(store.location(), "sqlite:third.db");
 }
+
+TEST(Config, FollowPagesIsOnByDefaultAndRefusesWhatIsNotACountOfPages) {
+  auto defaults = parse_config("", "desk.toml");
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->extract.follow_pages, 5);
+  auto off = parse_config("[extract]\nfollow_pages = 0\n", "desk.toml");
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(off->extract.follow_pages, 0);
+  for (const char* bad : {"follow_pages = -1\n", "follow_pages = 51\n", "follow_pages = \"5\"\n", "follow_pages = true\n"}) {
+    auto c = parse_config(std::string("[extract]\n") + bad, "desk.toml");
+    ASSERT_FALSE(c) << bad;
+    EXPECT_NE(c.error().message.find("desk.toml:2:"), std::string::npos) << c.error().message;
+    EXPECT_NE(c.error().message.find("extract.follow_pages"), std::string::npos) << c.error().message;
+  }
+}
