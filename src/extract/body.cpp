@@ -428,7 +428,11 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
                const std::string& base_url, bool explain) {
   Body body;
   auto note = [&](const std::string& verdict, const std::string& text) {
-    if (explain) body.trace.push_back(verdict + ": " + text.substr(0, 100));
+    if (!explain) return;
+    // About 100 bytes, cut at a character's start so the trace stays UTF-8.
+    size_t cut = std::min<size_t>(text.size(), 100);
+    while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    body.trace.push_back(verdict + ": " + text.substr(0, cut));
   };
   if (root == nullptr) return body;
   const NodeIndex index(root);
