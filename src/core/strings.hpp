@@ -32,6 +32,8 @@ std::string repair_mojibake(std::string_view s);
 
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(std::string_view s);
+// The same, appended to `out` (no string of its own: for callers that build one).
+void html_escape_append(std::string& out, std::string_view s);
 // A syntax check of an email address (RFC 5321's shape, without quoted local
 // parts or IP literals): local@domain.tld, at most 254 octets.
 bool plausible_email(std::string_view address);

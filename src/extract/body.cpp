@@ -314,16 +314,16 @@ bool is_paywall_notice(const std::string& lower) {
 
 // An appeal for support, longer than a line: "If you're enjoying this
 // article, consider supporting our award-winning journalism by subscribing."
-bool is_appeal_for_support(const std::string& text) {
-  if (text.size() >= 400) return false;
-  std::string lower = core::to_lower_ascii(text);
+bool is_appeal_for_support(const std::string& lower) {
+  if (lower.size() >= 400) return false;
   auto has = [&](std::string_view w) { return lower.find(w) != std::string::npos; };
   return (has("support") || has("donat")) && (has("journalism") || has("patreon") || has("by subscribing") ||
                                               has("donate via") || has("consider supporting"));
 }
 
-bool is_furniture(const std::string& text) {
-  if (is_appeal_for_support(text)) return true;
+// `lower` is `text` lower-cased (the caller has it already).
+bool is_furniture(const std::string& text, const std::string& lower) {
+  if (is_appeal_for_support(lower)) return true;
   if (text.size() > 220) return false;
   static constexpr std::array<std::string_view, 30> kPrefixes = {
       "share", "sign up", "subscribe", "support ", "advertisement", "read more", "related:", "photo:",
@@ -331,7 +331,6 @@ bool is_furniture(const std::string& text) {
       "follow us", "join the conversation", "comments", "read next", "more from", "you may also like",
       "recommended", "sponsored", "listen to this", "click here", "tap here", "getty images", "filed under",
       "tags:"};
-  std::string lower = core::to_lower_ascii(text);
   for (auto p : kPrefixes) {
     if (lower.rfind(p, 0) == 0) return true;
   }
@@ -701,7 +700,8 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
       note("after the article", text);
       continue;
     }
-    if (text.size() < 400 && is_paywall_notice(core::to_lower_ascii(text))) in_offer = true;
+    const std::string lower = core::to_lower_ascii(text);
+    if (text.size() < 400 && is_paywall_notice(lower)) in_offer = true;
     else if (text.size() >= 150) in_offer = false;
     if (in_offer && text.size() < 150) {
       note("paywall offer", text);
@@ -711,11 +711,10 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
       note("links", text);
       continue;
     }
-    if (is_furniture(text)) {
+    if (is_furniture(text, lower)) {
       note("furniture", text);
       continue;
     }
-    std::string lower = core::to_lower_ascii(text);
     if (!caption.empty() && (normalise_caption(text) == caption ||
                              (text.size() < caption.size() + 40 && lower.find(caption) != std::string::npos))) {
       note("caption", text);

@@ -374,13 +374,24 @@ struct Visible {
 // tokens_of and has_token would then confirm. `scratch` is reused.
 bool might_name_author_or_date(const xmlNode* n, std::string& scratch) {
   scratch.clear();
-  for (const char* attr : {"class", "id", "itemprop", "rel", "data-testid"}) {
-    for (char ch : attribute_view(n, attr)) scratch += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
+  // One pass over the attributes (not a lookup per name), values appended whole.
+  for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+    if (a->name == nullptr) continue;
+    std::string_view name(reinterpret_cast<const char*>(a->name));
+    if (name != "class" && name != "id" && name != "itemprop" && name != "rel" && name != "data-testid") continue;
+    std::string_view value = attribute_view(n, name);
+    size_t at = scratch.size();
+    scratch.append(value);
+    for (size_t i = at; i < scratch.size(); ++i) {
+      if (scratch[i] >= 'A' && scratch[i] <= 'Z') scratch[i] = static_cast<char>(scratch[i] + 32);
+    }
     scratch += ' ';
   }
-  for (const char* hint : {"auth", "byl", "writ", "contrib", "creat", "report", "date", "time", "publ", "post",
-                           "entry", "meta"}) {
-    if (scratch.find(hint) != std::string::npos) return true;
+  if (scratch.size() < 4) return false;
+  std::string_view all(scratch);
+  for (std::string_view hint : {"auth", "byl", "writ", "contrib", "creat", "report", "date", "time", "publ", "post",
+                                "entry", "meta"}) {
+    if (all.find(hint) != std::string_view::npos) return true;
   }
   return false;
 }

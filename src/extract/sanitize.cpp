@@ -35,12 +35,11 @@ std::string inline_html(const xmlNode* first, const xmlNode* last, std::string_v
     const char* close;  // non-null: emit this closing tag
   };
   std::vector<Item> stack;
-  std::vector<const xmlNode*> roots;
-  for (const xmlNode* c = first; c != nullptr; c = c->next) {
-    roots.push_back(c);
-    if (c == last) break;
+  // [first, last] onto the stack, first on top.
+  for (const xmlNode* c = last; c != nullptr; c = c->prev) {
+    stack.push_back({c, nullptr});
+    if (c == first) break;
   }
-  for (auto it = roots.rbegin(); it != roots.rend(); ++it) stack.push_back({*it, nullptr});
   while (!stack.empty()) {
     Item item = stack.back();
     stack.pop_back();
@@ -50,7 +49,7 @@ std::string inline_html(const xmlNode* first, const xmlNode* last, std::string_v
     }
     const xmlNode* n = item.node;
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-      if (n->content != nullptr) out += core::html_escape(reinterpret_cast<const char*>(n->content));
+      if (n->content != nullptr) core::html_escape_append(out, reinterpret_cast<const char*>(n->content));
       continue;
     }
     if (n->type != XML_ELEMENT_NODE || is_element(n, "script") || is_element(n, "style")) continue;
@@ -68,9 +67,7 @@ std::string inline_html(const xmlNode* first, const xmlNode* last, std::string_v
       case Wrap::kNone: break;
     }
     if (close != nullptr) stack.push_back({nullptr, close});
-    std::vector<const xmlNode*> children;
-    for (const xmlNode* c = n->children; c != nullptr; c = c->next) children.push_back(c);
-    for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back({*it, nullptr});
+    for (const xmlNode* c = n->last; c != nullptr; c = c->prev) stack.push_back({c, nullptr});  // first on top
   }
   return core::collapse_whitespace(out);
 }
