@@ -74,13 +74,27 @@ bool names_discussion(const xmlNode* n) {
 
 std::string without_fragment(const std::string& url) { return url.substr(0, url.find('#')); }
 
-// A heading that links to another page is an index's teaser; a live blog's
+bool points_elsewhere(const xmlNode* a, const std::string& base_url) {
+  std::string href = core::collapse_whitespace(attribute(a, "href"));
+  if (href.empty() || href[0] == '#') return false;
+  return without_fragment(core::resolve_url(base_url, href)) != without_fragment(base_url);
+}
+
+// An index's teaser, not an entry: its heading links to another page (from
+// inside or around it), or it ends in a "Read more" link. A live blog's
 // headings are plain, or link to the entry itself.
-bool links_elsewhere(xmlNode* heading, const std::string& base_url) {
+bool is_teaser(xmlNode* entry, xmlNode* heading, const std::string& base_url) {
   for (xmlNode* a : find_all(heading, "a")) {
-    std::string href = core::collapse_whitespace(attribute(a, "href"));
-    if (href.empty() || href[0] == '#') continue;
-    if (without_fragment(core::resolve_url(base_url, href)) != without_fragment(base_url)) return true;
+    if (points_elsewhere(a, base_url)) return true;
+  }
+  for (const xmlNode* up = heading->parent; up != nullptr && up != entry; up = up->parent) {
+    if (is_element(up, "a") && points_elsewhere(up, base_url)) return true;
+  }
+  for (xmlNode* a : find_all(entry, "a")) {
+    std::string label = core::to_lower_ascii(text_content(a));
+    for (std::string_view more : {"read more", "continue reading", "full story", "read the full"}) {
+      if (label.rfind(more, 0) == 0 && points_elsewhere(a, base_url)) return true;
+    }
   }
   return false;
 }
@@ -210,7 +224,7 @@ std::optional<LiveBlog> entries_in_dom(xmlNode* root, const std::string& base_ur
   for (const Entry& e : entries) {
     if (e.box->parent != container || names_discussion(e.box)) continue;
     xmlNode* heading = first_below(e.box, is_heading);
-    if (heading == nullptr || links_elsewhere(heading, base_url)) continue;
+    if (heading == nullptr || is_teaser(e.box, heading, base_url)) continue;
     std::vector<Block> body = entry_blocks(e.box, heading, base_url);
     if (text_size(body) < kMinEntryText) continue;
     blog.blocks.push_back(entry_heading(e.when, text_content(heading), inline_html(heading->children, heading->last, base_url)));

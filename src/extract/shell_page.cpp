@@ -294,12 +294,13 @@ std::optional<ShellArticle> find_shell_article(const std::vector<Block>& dom, co
     if (could_hold(raw)) offer(read_fragment(raw, charset, context), "<noscript>");
   }
   for (std::string_view blob : off_dom.state_blobs) {
-    if (!could_hold(blob)) continue;
-    // Parsing is the cost: a DOM text of a teaser's length, or a JSON string
-    // around its opening words long enough to be the whole article.
-    if (dom_has_text && dom_size > kTeaserDom &&
-        string_literal_length(blob, find_phrase(blob, opening())) < 2 * dom_size) {
-      continue;
+    if (blob.size() < kMinArticle || blob.size() < 2 * dom_size) continue;
+    if (dom_has_text) {
+      // Parsing is the cost: only for a DOM text of a teaser's length, or
+      // when the JSON string around its opening words could be the article.
+      size_t at = find_phrase(blob, opening());
+      if (at == std::string_view::npos) continue;
+      if (dom_size > kTeaserDom && string_literal_length(blob, at) < 2 * dom_size) continue;
     }
     std::string markup = article_in_state(blob, dom_has_text ? &opening() : nullptr);
     if (!markup.empty()) offer(read_fragment(markup, "UTF-8", context), "embedded application state");

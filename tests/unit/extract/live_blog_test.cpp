@@ -83,6 +83,18 @@ TEST(LiveBlog, TeasersLinkingToOtherPagesAreAnIndexNotALiveBlog) {
   EXPECT_FALSE(has(a.text, "UTC —")) << a.text;
 }
 
+TEST(LiveBlog, PlainHeadedTeasersWithReadMoreLinksAreNoLiveBlog) {
+  std::string page = std::string(kHead) + "</head><body><main><h1>Latest from the coast</h1><div class=\"posts\">";
+  for (int i = 0; i < 4; ++i) {
+    page += "<article class=\"post\"><h2>Harbour notes, week " + std::to_string(i) + "</h2><time datetime=\"2026-03-0" +
+            std::to_string(i + 1) + "T09:00:00Z\">March</time><p>What the harbour board decided this week, and what "
+            "it means for the ferries.</p><a href=\"/notes/week-" + std::to_string(i) + "\">Read more</a></article>";
+  }
+  auto a = read(page + "</div></main></body></html>");
+  EXPECT_NE(a.page_type, core::PageType::kLiveblog);
+  EXPECT_FALSE(has(a.text, "UTC —")) << a.text;
+}
+
 TEST(LiveBlog, DatedCommentsWithHeadingsAreNoLiveBlog) {
   std::string page = std::string(kHead) + "</head><body><article><h1>Live: storm Edda reaches the coast</h1>"
                      "<p>The storm reached the coast on Monday morning with winds of ninety kilometres an hour, and "
