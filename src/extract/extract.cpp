@@ -11,8 +11,10 @@
 #include "extract/body.hpp"
 #include "text/charset.hpp"
 #include "extract/html_document.hpp"
+#include "extract/live_blog.hpp"
 #include "extract/metadata.hpp"
 #include "extract/page_links.hpp"
+#include "extract/shell_page.hpp"
 
 namespace newsdesk::extract {
 namespace {
@@ -121,6 +123,7 @@ core::Result<void> check_input(std::string_view html, const Options& options) {
 struct Reading {
   Metadata metadata;
   Body body;
+  bool live_blog = false;  // the body is a live blog's entries
   PageLinks links;  // with `with_links` only
 };
 
@@ -128,14 +131,25 @@ core::Result<Reading> read_page(std::string_view html, const std::string& page_u
                                 std::string_view http_charset, bool explain, bool with_links) {
   if (auto ok = check_input(html, options); !ok) return tl::unexpected(ok.error());
   const std::string charset = text::detect_charset(html, http_charset);
-  const std::string lean = without_script_bodies(html);
+  OffDomSources off_dom;  // views into `html`, which outlives this call
+  const std::string lean = without_script_bodies(html, &off_dom);
   HtmlDocument doc(lean, charset);
   xmlNode* root = doc.root();
   if (root == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "no HTML could be read from the page");
   Reading r;
   r.metadata = read_metadata(root, page_url);
   r.body = find_body(root, r.metadata.title, r.metadata.image_caption, options.max_depth, page_url, explain);
+  const FragmentContext context{r.metadata.title, r.metadata.image_caption, options.max_depth, page_url};
+  if (auto shell = find_shell_article(r.body.blocks, r.metadata, off_dom, charset, context)) {
+    if (explain) r.body.trace.push_back("shell page: the article from " + shell->source);
+    r.body.blocks = std::move(shell->blocks);
+  }
   drop_author_bio(r.body.blocks, r.metadata.authors);
+  if (auto live = find_live_blog(root, r.metadata, text_size(r.body.blocks), context)) {
+    if (explain) r.body.trace.push_back(fmt::format("live blog: {} entries from {}", live->entries, live->source));
+    r.body.blocks = std::move(live->blocks);
+    r.live_blog = true;
+  }
   if (with_links && may_link_other_pages(lean)) r.links = read_page_links(root, page_url);
   return r;
 }
@@ -192,7 +206,8 @@ core::Article article_of(Reading& reading, const std::string& page_url) {
   // What the text is written in, with the page's declaration as the fallback.
   a.language = text::detect_language(a.title, a.text, m.language);
   a.html = core::repair_mojibake(core::sanitize_utf8(sanitised_html(body, a.image_url, a.image_caption)));
-  auto [type, confidence] = classify(m, body, a.text.size());
+  auto [type, confidence] =
+      reading.live_blog ? std::pair{core::PageType::kLiveblog, 0.9} : classify(m, body, a.text.size());
   a.page_type = type;
   a.page_type_confidence = confidence;
   return a;

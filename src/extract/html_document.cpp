@@ -28,15 +28,70 @@ size_t find_nocase(std::string_view s, size_t from, std::string_view word) {
   return std::string_view::npos;
 }
 
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+bool is_identifier(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
+
+// Where the JSON object of a state assignment starts in `script` ("window.__X__ = {"
+// or "__NEXT_DATA__ = {" near its start), npos for none. Only the script's
+// first bytes are looked at: frameworks write the assignment first, and
+// reading whole scripts would cost a pass over half the page.
+size_t state_object_start(std::string_view script) {
+  size_t begin = 0;
+  while (begin < script.size() && is_space(script[begin])) ++begin;
+  std::string_view head = script.substr(begin, 256);
+  for (size_t at = head.find("__"); at != std::string_view::npos; at = head.find("__", at + 2)) {
+    if (at > 0 && is_identifier(head[at - 1])) continue;  // inside a name: "my__x"
+    size_t end = at;
+    while (end < head.size() && is_identifier(head[end])) ++end;
+    std::string_view name = head.substr(at, end - at);
+    bool on_window = (at >= 7 && head.substr(at - 7, 7) == "window.") || (at >= 5 && head.substr(at - 5, 5) == "self.");
+    bool framework = name.size() > 4 && name.substr(name.size() - 2) == "__";  // __INITIAL_STATE__
+    if (!on_window && !framework) continue;
+    while (end < head.size() && is_space(head[end])) ++end;
+    if (end >= head.size() || head[end] != '=') continue;
+    ++end;
+    while (end < head.size() && is_space(head[end])) ++end;
+    if (end < head.size() && head[end] == '{') return begin + end;
+  }
+  return std::string_view::npos;
+}
+
+// Notes a script body that holds application state.
+void note_state_blob(std::string_view open_tag, std::string_view script, OffDomSources& off_dom) {
+  if (script.size() < 512) return;
+  size_t start = std::string_view::npos;
+  if (open_tag.find("__NEXT_DATA__") != std::string_view::npos) {
+    start = script.find_first_not_of(" \t\r\n");
+    if (start != std::string_view::npos && script[start] != '{') start = std::string_view::npos;
+  } else {
+    start = state_object_start(script);
+  }
+  if (start != std::string_view::npos) off_dom.state_blobs.push_back(script.substr(start));
+}
+
 }  // namespace
 
-std::string without_script_bodies(std::string_view html) {
+std::string without_script_bodies(std::string_view html, OffDomSources* off_dom) {
   std::string out;
   out.reserve(html.size());
   size_t pos = 0;
+  bool noscripts_close = off_dom != nullptr;  // false once one was left unclosed: no more searching
   while (pos < html.size()) {
     size_t lt = html.find('<', pos);
     if (lt == std::string_view::npos) break;
+    if (noscripts_close && starts_with_nocase(html, lt, "<noscript") && lt + 9 < html.size() &&
+        (html[lt + 9] == '>' || is_space(html[lt + 9]))) {
+      size_t open_end = html.find('>', lt + 9);
+      size_t close = open_end == std::string_view::npos ? open_end : find_nocase(html, open_end + 1, "</noscript");
+      if (close == std::string_view::npos) {
+        noscripts_close = false;
+      } else if (close - open_end - 1 >= 256) {
+        off_dom->noscripts.push_back(html.substr(open_end + 1, close - open_end - 1));
+      }
+    }
     bool script = starts_with_nocase(html, lt, "<script");
     bool style = !script && starts_with_nocase(html, lt, "<style");
     size_t name_end = lt + (script ? 7 : 6);
@@ -56,6 +111,7 @@ std::string without_script_bodies(std::string_view html) {
                            open_tag.find("LD+JSON") != std::string_view::npos);
     out.append(html.substr(pos, open_end + 1 - pos));
     if (keep) out.append(html.substr(open_end + 1, close - open_end - 1));
+    if (script && !keep && off_dom != nullptr) note_state_blob(open_tag, html.substr(open_end + 1, close - open_end - 1), *off_dom);
     pos = close;
   }
   out.append(html.substr(std::min(pos, html.size())));

@@ -17,10 +17,26 @@ struct XmlDocDeleter {
   void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
 };
 
+// Where a page may keep its article outside the DOM the parser builds from
+// the lean page: views into the raw page, noted while its scripts are emptied
+// (so that finding them costs no extra pass over the bytes).
+struct OffDomSources {
+  // Embedded application state: a <script id="__NEXT_DATA__"> body, or a
+  // script that opens with `window.__NAME__ = {` (__INITIAL_STATE__,
+  // __PRELOADED_STATE__, __APOLLO_STATE__ and the like). Each view starts at
+  // the JSON's '{' and runs to the end of the script, statements after the
+  // object included. Only scripts of 512 bytes or more.
+  std::vector<std::string_view> state_blobs;
+  // What sits between <noscript> and </noscript>, raw; only the ones of
+  // 256 bytes or more (the small ones hold tracking pixels).
+  std::vector<std::string_view> noscripts;
+};
+
 // The page with the bodies of <script> (but JSON-LD) and <style> elements
 // emptied, tags kept: nearly half of a news page's bytes, and never text.
-// Script data ends at the first "</script", as in browsers.
-std::string without_script_bodies(std::string_view html);
+// Script data ends at the first "</script", as in browsers. With `off_dom`,
+// also notes the state blobs and noscript contents (views into `html`).
+std::string without_script_bodies(std::string_view html, OffDomSources* off_dom = nullptr);
 
 class HtmlDocument {
  public:

@@ -97,6 +97,40 @@ std::string url_of(const json& j) {
   return {};
 }
 
+std::string string_at(const json& node, const char* key) {
+  auto it = node.find(key);
+  return it != node.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void read_article_body(const JsonLd& ld, Metadata& m) {
+  for (const json* a : ld.articles) {
+    m.article_body = string_at(*a, "articleBody");
+    if (!m.article_body.empty()) return;
+  }
+}
+
+void read_live_updates(const JsonLd& ld, Metadata& m) {
+  auto blog = std::find_if(ld.articles.begin(), ld.articles.end(),
+                           [](const json* a) { return type_in(*a, {"LiveBlogPosting"}); });
+  if (blog == ld.articles.end()) return;
+  auto updates = (*blog)->find("liveBlogUpdate");
+  if (updates == (*blog)->end()) return;
+  auto add = [&](const json& u) {
+    if (!u.is_object()) return;
+    Metadata::LiveUpdate entry;
+    if (auto h = u.find("headline"); h != u.end()) entry.headline = name_of(*h, ld);
+    entry.published = core::parse_zoned(string_at(u, "datePublished"));
+    entry.body = string_at(u, "articleBody");
+    if (entry.body.empty()) entry.body = string_at(u, "text");
+    if (!entry.headline.empty() || !entry.body.empty()) m.live_updates.push_back(std::move(entry));
+  };
+  if (updates->is_array()) {
+    for (const auto& u : *updates) add(u);
+  } else {
+    add(*updates);
+  }
+}
+
 void apply_json_ld(const JsonLd& ld, Metadata& m, const std::string& page_url) {
   if (ld.articles.empty()) return;
   const json& a = *ld.articles.front();
@@ -132,6 +166,8 @@ void apply_json_ld(const JsonLd& ld, Metadata& m, const std::string& page_url) {
     }
   }
   m.language = text("inLanguage");
+  read_article_body(ld, m);
+  read_live_updates(ld, m);
 }
 
 // ---- meta tags ----------------------------------------------------------
@@ -368,6 +404,7 @@ struct Visible {
   std::optional<core::ZonedTime> lone_date;     // the first element that holds nothing but a date
   std::optional<core::ZonedTime> time_attr;  // the first <time datetime>
   std::vector<std::string> h1s;
+  int dated_times = 0;  // <time> elements with a datetime attribute
 };
 
 // A cheap first look at class/id/itemprop/rel/data-testid for words that
@@ -516,6 +553,7 @@ Visible read_visible(xmlNode* root) {
         }
       }
     }
+    if (name == "time" && has_attribute(n, "datetime")) ++v.dated_times;
     if (name == "time" && !v.time_attr) {
       v.time_attr = core::parse_zoned(attribute_view(n, "datetime"));
       if (!v.time_attr) v.time_attr = core::find_date_in_text(spaced_text(n, 400));
@@ -814,6 +852,7 @@ Metadata read_metadata(xmlNode* root, const std::string& page_url) {
   m.description = clean(m.description);
   m.image_caption = clean(m.image_caption);
   m.site_name = clean(m.site_name);
+  m.dated_times = visible.dated_times;
   return m;
 }
 

@@ -26,6 +26,18 @@ struct Metadata {
   std::string image_caption;
   std::string og_type;          // "article", "website", ...
   std::string schema_type;      // "NewsArticle", "LiveBlogPosting", ...
+  // What JSON-LD says the article's text is (articleBody of the main
+  // article-like node, else of the first that has one), as given: plain text
+  // or HTML. Shell pages carry their article only here (shell_page.hpp).
+  std::string article_body;
+  // A LiveBlogPosting's liveBlogUpdate entries, in the page's order.
+  struct LiveUpdate {
+    std::string headline;
+    std::optional<core::ZonedTime> published;
+    std::string body;  // articleBody, plain text or HTML
+  };
+  std::vector<LiveUpdate> live_updates;
+  int dated_times = 0;  // <time datetime="..."> elements on the page: live blogs have many
 };
 
 Metadata read_metadata(xmlNode* root, const std::string& page_url);
