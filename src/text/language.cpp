@@ -42,7 +42,9 @@ std::string normalise_hint(std::string_view hint) {
 std::string detect_language(std::string_view title, std::string_view body, std::string_view hint) {
   std::string sample(title);
   sample += '\n';
-  sample += body.substr(0, 4000);
+  // 2,000 bytes (300 words or so) is ample for CLD2 and halves its share of
+  // extraction time against 4,000.
+  sample += body.substr(0, 2000);
   // Cut back to a whole code point so that CLD2 sees valid UTF-8.
   while (!sample.empty() && !valid_utf8(sample)) sample.pop_back();
   // CheckUTF8 also refuses what is valid UTF-8 but not "interchange valid"
