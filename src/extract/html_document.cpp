@@ -94,8 +94,9 @@ std::string without_script_bodies(std::string_view html, OffDomSources* off_dom)
     }
     bool script = starts_with_nocase(html, lt, "<script");
     bool style = !script && starts_with_nocase(html, lt, "<style");
-    size_t name_end = lt + (script ? 7 : 6);
-    if ((!script && !style) || name_end >= html.size() ||
+    bool svg = !script && !style && starts_with_nocase(html, lt, "<svg");
+    size_t name_end = lt + (script ? 7 : svg ? 4 : 6);
+    if ((!script && !style && !svg) || name_end >= html.size() ||
         !(html[name_end] == '>' || html[name_end] == ' ' || html[name_end] == '\t' || html[name_end] == '\n' ||
           html[name_end] == '\r' || html[name_end] == '/')) {
       out.append(html.substr(pos, lt + 1 - pos));
@@ -105,7 +106,12 @@ std::string without_script_bodies(std::string_view html, OffDomSources* off_dom)
     size_t open_end = html.find('>', name_end);
     if (open_end == std::string_view::npos) break;
     std::string_view open_tag = html.substr(lt, open_end + 1 - lt);
-    size_t close = find_nocase(html, open_end + 1, script ? "</script" : "</style");
+    if (svg && open_tag.size() >= 2 && open_tag[open_tag.size() - 2] == '/') {  // <svg ... />: nothing inside
+      out.append(html.substr(pos, open_end + 1 - pos));
+      pos = open_end + 1;
+      continue;
+    }
+    size_t close = find_nocase(html, open_end + 1, script ? "</script" : svg ? "</svg" : "</style");
     if (close == std::string_view::npos) break;  // unterminated: let the parser see the rest as it is
     bool keep = script && (open_tag.find("ld+json") != std::string_view::npos ||
                            open_tag.find("LD+JSON") != std::string_view::npos);

@@ -326,6 +326,17 @@ TEST(ScriptBodies, AreEmptiedButJsonLdAndTheRestStay) {
   EXPECT_EQ(extract::without_script_bodies("<script>never closed"), "<script>never closed");
 }
 
+TEST(ScriptBodies, InlineSvgIsEmptiedAndASelfClosedOneSwallowsNothing) {
+  std::string page = "<body><p>Before <svg viewBox=\"0 0 9 9\"><path d=\"M0 0L9 9\"/><text>icon</text></svg> after.</p>"
+                     "<svg class=\"x\"/><p>Text stays.</p><svgfoo>y</svgfoo></body>";
+  std::string lean = extract::without_script_bodies(page);
+  EXPECT_EQ(lean.find("M0 0L9 9"), std::string::npos) << lean;
+  EXPECT_EQ(lean.find("icon"), std::string::npos) << lean;
+  EXPECT_NE(lean.find(" after.</p>"), std::string::npos) << lean;
+  EXPECT_NE(lean.find("<p>Text stays.</p>"), std::string::npos) << lean;
+  EXPECT_NE(lean.find("<svgfoo>y</svgfoo>"), std::string::npos) << "only whole tag names";
+}
+
 // Found by the fuzzer: CLD2's DetectLanguage read out of bounds on text that is
 // valid UTF-8 but not "interchange valid" (here from a mis-declared page).
 TEST(Extract, TextCld2CannotReadGetsNoLanguageInsteadOfACrash) {
