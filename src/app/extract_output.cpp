@@ -40,6 +40,8 @@ nlohmann::json to_json(const core::Article& a) {
           {"site", a.site_name},
           {"image", a.image_url},
           {"image_caption", a.image_caption},
+          {"image_credit", a.image_credit},
+          {"access", core::to_string(a.access)},
           {"description", a.description},
           {"canonical_url", a.canonical_url},
           {"articleBody", a.text},

@@ -30,6 +30,22 @@ const char* to_string(PageType type) {
   return "other";
 }
 
+const char* to_string(Access access) {
+  switch (access) {
+    case Access::kFree: return "free";
+    case Access::kTeaser: return "teaser";
+    case Access::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+Access access_from_string(const std::string& text) {
+  for (auto access : {Access::kFree, Access::kTeaser}) {
+    if (text == to_string(access)) return access;
+  }
+  return Access::kUnknown;
+}
+
 const char* to_string(EditionEdit::Action action) {
   switch (action) {
     case EditionEdit::Action::kPin: return "pin";

@@ -75,6 +75,13 @@ enum class PageType { kArticle, kLiveblog, kGallery, kVideo, kIndex, kOther };
 const char* to_string(PageType type);
 PageType page_type_from_string(const std::string& text);
 
+// Whether the page gave us the article or only its opening: kTeaser is a
+// paywalled or consent-walled page whose text is a teaser, never to be shown
+// as the article; kUnknown when the page does not say and its shape cannot tell.
+enum class Access { kFree, kTeaser, kUnknown };
+const char* to_string(Access access);                    // "free", "teaser", "unknown"
+Access access_from_string(const std::string& text);      // anything else: kUnknown
+
 // What extraction reads off one page.
 struct Article {
   Id id = 0;
@@ -90,11 +97,13 @@ struct Article {
   std::string site_name;
   std::string description;
   std::string image_url;
-  std::string image_caption;
+  std::string image_caption;  // the lead image's caption, without its credit
+  std::string image_credit;   // who made the lead image ("Jane Doe / Agency")
   std::string text;  // paragraphs separated by "\n"
   std::string html;  // sanitised body HTML
   PageType page_type = PageType::kArticle;
   double page_type_confidence = 0.0;
+  Access access = Access::kUnknown;
   std::optional<TimePoint> fetched;
   std::optional<Id> story_id;
   std::optional<Id> copy_of;  // the article this one is a near-verbatim copy of

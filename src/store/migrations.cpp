@@ -8,7 +8,7 @@ std::string article_columns(bool page) {
   return fmt::format(
       "id, source_id, url, canonical_url, title, authors, published_at, modified_at, fetched_at, language, site_name, "
       "description, image_url, image_caption, text, {}, page_type, page_type_confidence, story_id, copy_of, "
-      "published_offset",
+      "published_offset, access, image_credit",
       page ? "html" : "'' AS html");
 }
 
@@ -281,6 +281,10 @@ SELECT 1;
 )sql"},
       {18, "retention: the articles that still hold their text, by when they were fetched", R"sql(
 CREATE INDEX articles_text_kept ON articles(fetched_at) WHERE text <> '' OR html <> '';
+)sql"},
+      {19, "paywalls and lead images: articles.access (free, teaser, unknown) and articles.image_credit", R"sql(
+ALTER TABLE articles ADD COLUMN access TEXT NOT NULL DEFAULT 'unknown';
+ALTER TABLE articles ADD COLUMN image_credit TEXT NOT NULL DEFAULT '';
 )sql"},
   };
   return kMigrations;

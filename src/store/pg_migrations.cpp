@@ -344,6 +344,10 @@ $$;
       {18, "retention: the articles that still hold their text, by when they were fetched", R"sql(
 CREATE INDEX articles_text_kept ON articles(fetched_at) WHERE text <> '' OR html <> '';
 )sql"},
+      {19, "paywalls and lead images: articles.access (free, teaser, unknown) and articles.image_credit", R"sql(
+ALTER TABLE articles ADD COLUMN access TEXT NOT NULL DEFAULT 'unknown';
+ALTER TABLE articles ADD COLUMN image_credit TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return kMigrations;
 }

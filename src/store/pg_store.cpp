@@ -310,15 +310,15 @@ class PgArticles final : public ArticleRepository {
     // The article and its search vector (search_vector.hpp), in one statement.
     ND_PG_QUERY(q, db_, R"sql(WITH added AS (INSERT INTO articles(source_id, url, canonical_url, title, authors,
       published_at, modified_at, fetched_at, language, site_name, description, image_url, image_caption, text, html,
-      page_type, page_type_confidence, published_offset)
-      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
+      page_type, page_type_confidence, published_offset, access, image_credit)
+      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$20,$21)
       ON CONFLICT (canonical_url) DO NOTHING RETURNING id),
       searched AS (INSERT INTO article_search(article_id, search) SELECT id, $19::tsvector FROM added)
       SELECT id FROM added)sql",
                 {a.source_id, a.url, a.canonical_url, a.title, join_lines(a.authors), seconds(a.published),
                  seconds(a.modified), seconds(a.fetched), a.language, a.site_name, a.description, a.image_url,
                  a.image_caption, a.text, a.html, core::to_string(a.page_type), a.page_type_confidence,
-                 a.published_offset, search_vector(a.title, a.text)});
+                 a.published_offset, search_vector(a.title, a.text), core::to_string(a.access), a.image_credit});
     if (!q.empty()) return Added{q.front().integer(0), true};
     ND_PG_QUERY(found, db_, "SELECT id FROM articles WHERE canonical_url = $1", {a.canonical_url});
     if (found.empty()) return core::fail(ErrorCode::kDatabase, "the article " + a.canonical_url + " vanished while stored");
@@ -431,6 +431,8 @@ class PgArticles final : public ArticleRepository {
       a.story_id = row.optional_integer(18);
       a.copy_of = row.optional_integer(19);
       if (auto offset = row.optional_integer(20)) a.published_offset = static_cast<int>(*offset);
+      a.access = core::access_from_string(row.text(21));
+      a.image_credit = row.text(22);
       out.push_back(std::move(a));
     }
     return out;

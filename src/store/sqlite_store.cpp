@@ -316,13 +316,13 @@ class SqliteArticles final : public ArticleRepository {
   Result<Added> add(const core::Article& a) override {
     ND_PREPARE(q, db_, R"sql(INSERT INTO articles(source_id, url, canonical_url, title, authors, published_at, modified_at,
       fetched_at, language, site_name, description, image_url, image_caption, text, html, page_type, page_type_confidence,
-      published_offset)
-      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(canonical_url) DO NOTHING)sql");
+      published_offset, access, image_credit)
+      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(canonical_url) DO NOTHING)sql");
     q.bind(1, a.source_id).bind(2, a.url).bind(3, a.canonical_url).bind(4, a.title).bind(5, join_lines(a.authors))
         .bind(6, seconds(a.published)).bind(7, seconds(a.modified)).bind(8, seconds(a.fetched)).bind(9, a.language)
         .bind(10, a.site_name).bind(11, a.description).bind(12, a.image_url).bind(13, a.image_caption).bind(14, a.text)
         .bind(15, a.html).bind(16, core::to_string(a.page_type)).bind(17, a.page_type_confidence)
-        .bind(18, a.published_offset);
+        .bind(18, a.published_offset).bind(19, core::to_string(a.access)).bind(20, a.image_credit);
     ND_TRY(q.run());
     if (db_.changes() > 0) return Added{db_.last_insert_id(), true};
     ND_PREPARE(find, db_, "SELECT id FROM articles WHERE canonical_url = ?");
@@ -434,6 +434,8 @@ class SqliteArticles final : public ArticleRepository {
       a.story_id = q.optional_integer(18);
       a.copy_of = q.optional_integer(19);
       if (auto offset = q.optional_integer(20)) a.published_offset = static_cast<int>(*offset);
+      a.access = core::access_from_string(q.text(21));
+      a.image_credit = q.text(22);
       out.push_back(std::move(a));
     }
     return out;

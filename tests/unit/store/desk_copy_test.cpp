@@ -109,6 +109,8 @@ void fill(store::Store& s, Filled& f) {
     a.description = "About " + title;
     a.image_url = "http://outlet.example/" + slug + ".jpg";
     a.image_caption = "A caption";
+    a.image_credit = "Jane Doe / Outlet";
+    a.access = core::Access::kTeaser;
     a.text = text;
     a.html = "<p>" + text + "</p>";
     a.page_type = core::PageType::kLiveblog;
@@ -263,8 +265,9 @@ std::string describe(store::Store& s, const Filled& f) {
                      a.title, fmt::join(a.authors, "|"), when(a.published), maybe(a.published_offset),
                      when(a.modified), when(a.fetched), a.language, a.site_name, a.description, a.image_url,
                      a.image_caption));
-    line(fmt::format("  {} | {} | {} {} | story {} copy of {}", a.text, a.html, core::to_string(a.page_type),
-                     a.page_type_confidence, maybe(a.story_id), maybe(a.copy_of)));
+    line(fmt::format("  {} | {} | {} {} | story {} copy of {} | {} | {}", a.text, a.html, core::to_string(a.page_type),
+                     a.page_type_confidence, maybe(a.story_id), maybe(a.copy_of), core::to_string(a.access),
+                     a.image_credit));
   }
   line(fmt::format("articles {}, unclustered {}", got(s.articles().count()), s.articles().unclustered()->size()));
   for (const char* beat : {"military", "economy"}) {

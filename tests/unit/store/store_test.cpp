@@ -204,6 +204,35 @@ TEST_P(StoreTest, SameCanonicalUrlIsOneArticle) {
   EXPECT_EQ((*store_->articles().get(id1->id))->title, "First");
 }
 
+TEST_P(StoreTest, AccessAndTheLeadImagesCreditRoundTrip) {
+  core::Id s = add_source("http://a.example/feed");
+  core::Article a;
+  a.source_id = s;
+  a.url = a.canonical_url = "http://a.example/locked";
+  a.title = "A story behind a paywall";
+  a.image_url = "http://a.example/harbour.jpg";
+  a.image_caption = "The harbour at dawn.";
+  a.image_credit = "Jane Doe / Test Agency";
+  a.access = core::Access::kTeaser;
+  auto teaser = store_->articles().add(a);
+  a.url = a.canonical_url = "http://a.example/open";
+  a.access = core::Access::kFree;
+  auto free = store_->articles().add(a);
+  a.url = a.canonical_url = "http://a.example/unsaid";
+  a.access = core::Access::kUnknown;
+  a.image_credit.clear();
+  auto unknown = store_->articles().add(a);
+  ASSERT_TRUE(teaser && free && unknown);
+  auto got = store_->articles().get(teaser->id);
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->access, core::Access::kTeaser);
+  EXPECT_EQ((*got)->image_credit, "Jane Doe / Test Agency");
+  EXPECT_EQ((*got)->image_caption, "The harbour at dawn.");
+  EXPECT_EQ((*store_->articles().get(free->id))->access, core::Access::kFree);
+  EXPECT_EQ((*store_->articles().get(unknown->id))->access, core::Access::kUnknown);
+  EXPECT_EQ((*store_->articles().get(unknown->id))->image_credit, "");
+}
+
 TEST_P(StoreTest, StoriesAndAssignments) {
   core::Id s = add_source("http://a.example/feed");
   core::Article a;
