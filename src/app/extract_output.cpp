@@ -62,6 +62,21 @@ std::string dump(const nlohmann::json& j) {
   return out;
 }
 
+// "Caption <small class="credit">Jane Doe</small>" (extract.cpp's lead
+// figure, already unescaped) -> "*Caption* (Jane Doe)".
+std::string figcaption_markdown(const std::string& inner) {
+  static constexpr std::string_view kOpen = "<small class=\"credit\">", kClose = "</small>";
+  std::string caption = inner, credit;
+  if (size_t at = inner.find(kOpen); at != std::string::npos) {
+    size_t end = inner.find(kClose, at);
+    credit = inner.substr(at + kOpen.size(), end == std::string::npos ? std::string::npos : end - at - kOpen.size());
+    caption = std::string(core::trim(inner.substr(0, at)));
+  }
+  std::string out = caption.empty() ? "" : "*" + caption + "*";
+  if (!credit.empty()) out += (out.empty() ? "(" : " (") + credit + ")";
+  return out + "\n\n";
+}
+
 // Paragraph text to Markdown: headings kept from the sanitised HTML.
 std::string markdown(const core::Article& a) {
   std::string out = "# " + a.title + "\n\n";
@@ -93,7 +108,7 @@ std::string markdown(const core::Article& a) {
     else if (name == "h4") out += "#### " + inner + "\n\n";
     else if (name == "li") out += "- " + inner + "\n";
     else if (name == "pre") out += "```\n" + inner + "\n```\n\n";
-    else if (name == "figcaption") out += "*" + inner + "*\n\n";
+    else if (name == "figcaption") out += figcaption_markdown(inner);
     else out += inner + "\n\n";
     pos = end + end_tag.size();
   }

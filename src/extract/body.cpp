@@ -437,8 +437,6 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
   const NodeIndex index(root);
   const size_t page_text = index.stats(root) != nullptr ? index.stats(root)->text : 0;
   std::vector<RawBlock> raw;
-  std::vector<std::string> captions;
-  std::vector<std::string> images;
   // Iterative walk with an explicit stack. An item is an element to visit, or
   // an inline run: the text and inline elements between a container's block
   // children ("text<br>more<div>..</div>tail"), read as a paragraph of its own.
@@ -501,12 +499,6 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
                                                  attribute(n, "src").find("vimeo") != std::string::npos ||
                                                  attribute(n, "src").find("player") != std::string::npos))) {
       ++body.videos;
-    }
-    if (name == "figure" || name == "figcaption") {
-      for (xmlNode* fc : name == "figcaption" ? std::vector<xmlNode*>{n} : find_all(n, "figcaption")) {
-        captions.push_back(text_content(fc));
-      }
-      for (xmlNode* img : find_all(n, "img")) images.push_back(attribute(img, "src"));
     }
     if (depth > 0 && is_skipped(n, index, page_text)) {
       if (explain && kSkippedElements.count(name) == 0) note("skip " + describe(n), text_content(n));
@@ -666,9 +658,9 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
     return false;
   };
 
-  std::string caption = normalise_caption(caption_hint.empty() && !captions.empty() ? captions.front() : caption_hint);
-  body.lead_caption = caption_hint.empty() && !captions.empty() ? captions.front() : caption_hint;
-  if (!images.empty()) body.lead_image = images.front();
+  // The lead image's own caption is dropped after (lead_image.hpp); this is the metadata's.
+  std::string caption = normalise_caption(caption_hint);
+  body.container = top;
   std::string lower_title = core::to_lower_ascii(title);
   // Where the article ends: a "Related" / "More from" line late in the region
   // opens teasers, not text.

@@ -22,8 +22,7 @@ struct Block {
 
 struct Body {
   std::vector<Block> blocks;
-  std::string lead_caption;  // the caption of the lead figure, if any
-  std::string lead_image;    // its src, unresolved
+  xmlNode* container = nullptr;  // the element the blocks came from (lead_image.hpp, access.hpp look around it)
   double score = 0;          // of the chosen container: low means "no article here"
   int link_blocks = 0;       // link-dominated blocks on the page (index pages have many)
   int text_blocks = 0;       // paragraph-like blocks with real text on the page

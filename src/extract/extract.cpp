@@ -8,7 +8,9 @@
 #include "core/strings.hpp"
 #include "core/url.hpp"
 #include "text/language.hpp"
+#include "extract/access.hpp"
 #include "extract/body.hpp"
+#include "extract/lead_image.hpp"
 #include "text/charset.hpp"
 #include "extract/html_document.hpp"
 #include "extract/live_blog.hpp"
@@ -29,11 +31,17 @@ bool looks_binary(std::string_view s) {
   return sample > 0 && control * 10 > sample;
 }
 
-std::string sanitised_html(const Body& body, const std::string& image_url, const std::string& caption) {
+// The lead figure first, its credit apart inside the caption; then the body.
+std::string sanitised_html(const Body& body, const std::string& image_url, const std::string& caption,
+                           const std::string& credit) {
   std::string out;
   if (core::is_http_url(image_url)) {
     out += fmt::format("<figure><img src=\"{}\" alt=\"{}\">", core::html_escape(image_url), core::html_escape(caption));
-    if (!caption.empty()) out += "<figcaption>" + core::html_escape(caption) + "</figcaption>";
+    if (!caption.empty() || !credit.empty()) {
+      out += "<figcaption>" + core::html_escape(caption);
+      if (!credit.empty()) out += std::string(caption.empty() ? "" : " ") + "<small class=\"credit\">" + core::html_escape(credit) + "</small>";
+      out += "</figcaption>";
+    }
     out += "</figure>\n";
   }
   const void* open_list = nullptr;
@@ -119,12 +127,22 @@ core::Result<void> check_input(std::string_view html, const Options& options) {
   return {};
 }
 
+// The caption the body should not repeat, when it is a sentence: a short one
+// ("digital marketing", ".") is found inside real text and headings.
+std::string caption_hint(const std::string& caption) {
+  size_t words = static_cast<size_t>(std::count(caption.begin(), caption.end(), ' ')) + 1;
+  return words >= 6 ? caption : std::string();
+}
+
 // The steps extract() and explain() share: decode, parse, read metadata, find the body.
 struct Reading {
   Metadata metadata;
   Body body;
   bool live_blog = false;  // the body is a live blog's entries
   PageLinks links;  // with `with_links` only
+  LeadImage lead_image;
+  core::Access access = core::Access::kUnknown;
+  std::string access_reason;
 };
 
 core::Result<Reading> read_page(std::string_view html, const std::string& page_url, const Options& options,
@@ -138,8 +156,9 @@ core::Result<Reading> read_page(std::string_view html, const std::string& page_u
   if (root == nullptr) return core::fail(core::ErrorCode::kInvalidInput, "no HTML could be read from the page");
   Reading r;
   r.metadata = read_metadata(root, page_url);
-  r.body = find_body(root, r.metadata.title, r.metadata.image_caption, options.max_depth, page_url, explain);
-  const FragmentContext context{r.metadata.title, r.metadata.image_caption, options.max_depth, page_url};
+  const std::string caption = caption_hint(r.metadata.image_caption);
+  r.body = find_body(root, r.metadata.title, caption, options.max_depth, page_url, explain);
+  const FragmentContext context{r.metadata.title, caption, options.max_depth, page_url};
   if (auto shell = find_shell_article(r.body.blocks, r.metadata, off_dom, charset, context)) {
     if (explain) r.body.trace.push_back("shell page: the article from " + shell->source);
     r.body.blocks = std::move(shell->blocks);
@@ -150,6 +169,10 @@ core::Result<Reading> read_page(std::string_view html, const std::string& page_u
     r.body.blocks = std::move(live->blocks);
     r.live_blog = true;
   }
+  r.lead_image = find_lead_image(r.body.container, r.metadata, page_url);
+  drop_caption_repeats(r.body.blocks, r.lead_image);
+  r.access = read_access(root, r.body.container, r.metadata, r.body.blocks, explain ? &r.access_reason : nullptr);
+  r.body.container = nullptr;  // the page goes with `doc`
   if (with_links && may_link_other_pages(lean)) r.links = read_page_links(root, page_url);
   return r;
 }
@@ -162,6 +185,8 @@ core::Result<std::string> explain(std::string_view html, std::string_view url, c
   const Metadata& m = r->metadata;
   std::string out = fmt::format("title: {}\nschema type: {}\nog:type: {}\ntext blocks: {}, link blocks: {}\n",
                                 m.title, m.schema_type, m.og_type, r->body.text_blocks, r->body.link_blocks);
+  out += fmt::format("lead image: {}\n  caption: {}\n  credit: {}\naccess: {} ({})\n", r->lead_image.url,
+                     r->lead_image.caption, r->lead_image.credit, core::to_string(r->access), r->access_reason);
   for (const auto& line : r->body.trace) out += line + "\n";
   out += fmt::format("next part: {}\namphtml: {}\n", r->links.next_part.empty() ? "(none)" : r->links.next_part,
                      r->links.amphtml.empty() ? "(none)" : r->links.amphtml);
@@ -186,9 +211,10 @@ core::Article article_of(Reading& reading, const std::string& page_url) {
   a.modified = m.modified;
   a.site_name = core::sanitize_utf8(m.site_name);
   a.description = core::sanitize_utf8(m.description);
-  a.image_url = m.image_url.empty() ? core::resolve_url(page_url, body.lead_image) : m.image_url;
-  if (!core::is_http_url(a.image_url)) a.image_url.clear();
-  a.image_caption = core::sanitize_utf8(m.image_caption.empty() ? body.lead_caption : m.image_caption);
+  a.image_url = reading.lead_image.url;
+  a.image_caption = core::repair_mojibake(core::sanitize_utf8(reading.lead_image.caption));
+  a.image_credit = core::repair_mojibake(core::sanitize_utf8(reading.lead_image.credit));
+  a.access = reading.access;
   std::string text;
   for (const auto& b : body.blocks) {
     if (!text.empty()) text += '\n';
@@ -205,7 +231,7 @@ core::Article article_of(Reading& reading, const std::string& page_url) {
   a.text = std::move(repaired);
   // What the text is written in, with the page's declaration as the fallback.
   a.language = text::detect_language(a.title, a.text, m.language);
-  a.html = core::repair_mojibake(core::sanitize_utf8(sanitised_html(body, a.image_url, a.image_caption)));
+  a.html = core::repair_mojibake(core::sanitize_utf8(sanitised_html(body, a.image_url, a.image_caption, a.image_credit)));
   auto [type, confidence] =
       reading.live_blog ? std::pair{core::PageType::kLiveblog, 0.9} : classify(m, body, a.text.size());
   a.page_type = type;

@@ -86,6 +86,25 @@ std::string name_of(const json& j, const JsonLd& ld, int depth = 0) {
   return {};
 }
 
+// The node an {"@id": ...} stub stands for (Yoast's "image": {"@id": "#primaryimage"}).
+const json& resolved(const json& j, const JsonLd& ld) {
+  if (!j.is_object() || j.size() != 1) return j;
+  auto id = j.find("@id");
+  if (id == j.end() || !id->is_string()) return j;
+  auto it = ld.by_id.find(id->get<std::string>());
+  return it != ld.by_id.end() ? *it->second : j;
+}
+
+// JSON-LD booleans arrive as true/false or as "True"/"False" strings.
+std::optional<bool> truth_of(const json& j) {
+  if (j.is_boolean()) return j.get<bool>();
+  if (!j.is_string()) return std::nullopt;
+  std::string s = core::to_lower_ascii(core::trim(j.get<std::string>()));
+  if (s == "true") return true;
+  if (s == "false") return false;
+  return std::nullopt;
+}
+
 std::string url_of(const json& j) {
   if (j.is_string()) return j.get<std::string>();
   if (j.is_array()) return j.empty() ? std::string() : url_of(j.front());
@@ -159,15 +178,49 @@ void apply_json_ld(const JsonLd& ld, Metadata& m, const std::string& page_url) {
   m.description = text("description");
   if (auto p = a.find("publisher"); p != a.end()) m.site_name = name_of(*p, ld);
   if (auto img = a.find("image"); img != a.end()) {
-    m.image_url = core::resolve_url(page_url, url_of(*img));
-    const json& first = img->is_array() && !img->empty() ? img->front() : *img;
-    if (first.is_object()) {
-      if (auto c = first.find("caption"); c != first.end()) m.image_caption = name_of(*c, ld);
+    auto add = [&](const json& x) {
+      const json& image = resolved(x, ld);
+      DeclaredImage d{core::resolve_url(page_url, url_of(image)), {}, {}};
+      if (image.is_object()) {
+        if (auto c = image.find("caption"); c != image.end()) d.caption = clean(name_of(*c, ld));
+        for (const char* key : {"creditText", "copyrightHolder", "author", "creator"}) {
+          if (auto c = image.find(key); c != image.end()) d.credit = clean(name_of(*c, ld));
+          if (!d.credit.empty()) break;
+        }
+      }
+      if (!d.url.empty() && m.images.size() < 8) m.images.push_back(std::move(d));
+    };
+    if (img->is_array()) {
+      for (const auto& x : *img) add(x);
+    } else {
+      add(*img);
+    }
+    if (!m.images.empty()) {
+      m.image_url = m.images.front().url;
+      m.image_caption = m.images.front().caption;
     }
   }
   m.language = text("inLanguage");
   read_article_body(ld, m);
   read_live_updates(ld, m);
+  if (auto free = a.find("isAccessibleForFree"); free != a.end()) m.accessible_for_free = truth_of(*free);
+  if (auto parts = a.find("hasPart"); parts != a.end()) {
+    auto add = [&](const json& part) {
+      if (!part.is_object()) return;
+      auto free = part.find("isAccessibleForFree");
+      auto selector = part.find("cssSelector");
+      if (free == part.end() || truth_of(*free) != false || selector == part.end() || !selector->is_string()) return;
+      for (const auto& one : core::split(selector->get<std::string>(), ',')) {
+        std::string s(core::trim(one));
+        if (!s.empty() && m.paywalled_selectors.size() < 8) m.paywalled_selectors.push_back(std::move(s));
+      }
+    };
+    if (parts->is_array()) {
+      for (const auto& x : *parts) add(x);
+    } else {
+      add(*parts);
+    }
+  }
 }
 
 // ---- meta tags ----------------------------------------------------------
@@ -824,9 +877,13 @@ Metadata read_metadata(xmlNode* root, const std::string& page_url) {
   }
 
   if (m.description.empty()) m.description = first_of(meta, {"og:description", "description", "twitter:description"});
-  if (m.image_url.empty()) {
-    m.image_url = core::resolve_url(page_url, first_of(meta, {"og:image", "og:image:url", "twitter:image", "twitter:image:src"}));
+  for (const char* key : {"og:image", "og:image:url", "twitter:image", "twitter:image:src"}) {
+    std::string url = core::resolve_url(page_url, first_of(meta, {key}));
+    bool known = std::any_of(m.images.begin(), m.images.end(), [&](const DeclaredImage& d) { return d.url == url; });
+    if (!url.empty() && !known) m.images.push_back(DeclaredImage{url, {}, {}});
   }
+  if (m.image_url.empty() && !m.images.empty()) m.image_url = m.images.front().url;
+  m.content_tier = core::to_lower_ascii(first_of(meta, {"article:content_tier"}));
   m.og_type = first_of(meta, {"og:type"});
   if (!visible.canonical.empty()) m.canonical_url = core::resolve_url(page_url, visible.canonical);
   if (m.canonical_url.empty()) m.canonical_url = core::resolve_url(page_url, first_of(meta, {"og:url"}));

@@ -13,6 +13,14 @@
 
 namespace newsdesk::extract {
 
+// An image the page declares for itself (JSON-LD `image`, og:image,
+// twitter:image), with what JSON-LD says of it.
+struct DeclaredImage {
+  std::string url;      // resolved against the page
+  std::string caption;  // JSON-LD ImageObject caption
+  std::string credit;   // JSON-LD creditText, else copyrightHolder, else author
+};
+
 struct Metadata {
   std::string title;
   std::string site_name;
@@ -38,6 +46,15 @@ struct Metadata {
   };
   std::vector<LiveUpdate> live_updates;
   int dated_times = 0;  // <time datetime="..."> elements on the page: live blogs have many
+  // Every declared image, JSON-LD's first, then og:image and twitter:image
+  // (image_url is the first of them), for the lead image to match in the page.
+  std::vector<DeclaredImage> images;
+  // The article's JSON-LD isAccessibleForFree (true/"True"/false/"False"), if given.
+  std::optional<bool> accessible_for_free;
+  // cssSelector of each hasPart element marked isAccessibleForFree false: the
+  // paywalled parts (".paywall", "#premium-body"; a selector list is split).
+  std::vector<std::string> paywalled_selectors;
+  std::string content_tier;  // <meta name|property="article:content_tier">: "locked", "metered", "free"
 };
 
 Metadata read_metadata(xmlNode* root, const std::string& page_url);

@@ -1,0 +1,177 @@
+#include "extract/access.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <optional>
+#include <string_view>
+
+#include "core/strings.hpp"
+
+namespace newsdesk::extract {
+namespace {
+
+// A body this long is an article, not the opening a paywall leaves.
+constexpr size_t kFullText = 1500;
+// Paywalled parts holding less than this are empty: the page left them out.
+constexpr size_t kPartText = 200;
+// A consent wall stands in front of next to nothing.
+constexpr size_t kConsentBody = 300;
+constexpr size_t kConsentPage = 5000;
+
+// Lines a paywall box says where the article stops.
+constexpr std::array<std::string_view, 34> kPaywallLines = {
+    "subscribe to continue", "subscribe to keep reading", "subscribe to read", "subscribe now to read",
+    "subscribe to unlock", "subscribe for full access", "to continue reading", "continue reading with",
+    "keep reading with", "this article is for subscribers", "this article is only available",
+    "this story is only available", "this content is only available", "available to subscribers",
+    "available only to subscribers", "for subscribers only", "subscribers only", "subscriber-only",
+    "subscriber exclusive", "exclusive to subscribers", "exclusive for subscribers", "already a subscriber",
+    "you have reached your", "you've reached your", "free articles", "to read the full", "to read this article",
+    "unlock this article", "unlock this story", "become a member to", "members only", "register to continue",
+    "sign in to continue", "log in to continue"};
+
+// One simple selector's parts: "div.paywall#rest" -> {div, [paywall], rest}.
+struct Selector {
+  std::string tag;
+  std::vector<std::string> classes;
+  std::string id;
+};
+
+// The last compound of a selector (".article .paywalled" -> ".paywalled");
+// nullopt for what this reader does not follow (attributes, pseudo-classes).
+std::optional<Selector> parse_selector(std::string_view text) {
+  text = core::trim(text);
+  size_t space = text.find_last_of(" >+~");
+  if (space != std::string_view::npos) text = text.substr(space + 1);
+  if (text.empty() || text.find_first_of("[:*") != std::string_view::npos) return std::nullopt;
+  Selector s;
+  char kind = 't';
+  std::string cur;
+  auto flush = [&] {
+    if (kind == 't') s.tag = core::to_lower_ascii(cur);
+    else if (kind == '.' && !cur.empty()) s.classes.push_back(cur);
+    else if (kind == '#') s.id = cur;
+    cur.clear();
+  };
+  for (char c : text) {
+    if (c == '.' || c == '#') {
+      flush();
+      kind = c;
+    } else {
+      cur += c;
+    }
+  }
+  flush();
+  if (s.tag.empty() && s.classes.empty() && s.id.empty()) return std::nullopt;
+  return s;
+}
+
+bool has_class(const xmlNode* n, std::string_view wanted) {
+  std::string_view classes = attribute_view(n, "class");
+  size_t i = 0;
+  while (i < classes.size()) {
+    while (i < classes.size() && std::isspace(static_cast<unsigned char>(classes[i]))) ++i;
+    size_t j = i;
+    while (j < classes.size() && !std::isspace(static_cast<unsigned char>(classes[j]))) ++j;
+    if (classes.substr(i, j - i) == wanted) return true;
+    i = j;
+  }
+  return false;
+}
+
+bool matches(const xmlNode* n, const Selector& s) {
+  if (!s.tag.empty() && element_name(n) != s.tag) return false;
+  if (!s.id.empty() && attribute_view(n, "id") != s.id) return false;
+  return std::all_of(s.classes.begin(), s.classes.end(), [&](const std::string& c) { return has_class(n, c); });
+}
+
+// How much text the paywalled parts hold (parts inside parts counted once);
+// nullopt when no selector could be read.
+std::optional<size_t> text_of_parts(xmlNode* root, const std::vector<std::string>& selectors) {
+  std::vector<Selector> parsed;
+  for (const auto& s : selectors) {
+    if (auto p = parse_selector(s)) parsed.push_back(std::move(*p));
+  }
+  if (parsed.empty() || root == nullptr) return std::nullopt;
+  size_t total = 0;
+  std::vector<xmlNode*> stack{root};
+  while (!stack.empty()) {
+    xmlNode* n = stack.back();
+    stack.pop_back();
+    if (n->type != XML_ELEMENT_NODE || is_element(n, "script") || is_element(n, "style")) continue;
+    if (n->properties != nullptr &&
+        std::any_of(parsed.begin(), parsed.end(), [&](const Selector& s) { return matches(n, s); })) {
+      total += text_content(n).size();
+      continue;
+    }
+    for (xmlNode* c = n->last; c != nullptr; c = c->prev) stack.push_back(c);
+  }
+  return total;
+}
+
+// The paywall line that follows the body's last block in `scope`'s text, "" if none.
+std::string paywall_line(const std::string& lower_text, const std::vector<Block>& blocks) {
+  size_t after = 0;
+  if (!blocks.empty()) {
+    std::string tail = core::to_lower_ascii(blocks.back().text.substr(0, 40));
+    size_t at = lower_text.find(tail);
+    if (at != std::string::npos) after = at;
+  }
+  for (std::string_view line : kPaywallLines) {
+    if (lower_text.find(line, after) != std::string::npos) return std::string(line);
+  }
+  return {};
+}
+
+bool consent_wall(const std::string& lower_text) {
+  if (lower_text.size() > kConsentPage) return false;
+  bool about = lower_text.find("cookie") != std::string::npos || lower_text.find("consent") != std::string::npos ||
+               lower_text.find("privacy") != std::string::npos;
+  bool asks = lower_text.find("accept") != std::string::npos || lower_text.find("agree") != std::string::npos ||
+              lower_text.find("reject") != std::string::npos;
+  return about && asks;
+}
+
+// The article's surroundings: the <article> or <main> around the container, else the page.
+xmlNode* scope_of(xmlNode* container, xmlNode* root) {
+  for (xmlNode* a = container; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
+    if (is_element(a, "article") || is_element(a, "main")) return a;
+  }
+  return root;
+}
+
+}  // namespace
+
+core::Access read_access(xmlNode* root, xmlNode* container, const Metadata& m, const std::vector<Block>& blocks,
+                         std::string* why) {
+  auto say = [&](core::Access access, std::string reason) {
+    if (why != nullptr) *why = std::move(reason);
+    return access;
+  };
+  size_t text = 0;
+  for (const auto& b : blocks) text += b.text.size();
+  if (m.accessible_for_free == true) return say(core::Access::kFree, "JSON-LD isAccessibleForFree true");
+  bool locked = m.accessible_for_free == false || m.content_tier == "locked";
+  if (!locked && m.content_tier == "free") return say(core::Access::kFree, "article:content_tier free");
+  if (locked) {
+    std::optional<size_t> parts = text_of_parts(root, m.paywalled_selectors);
+    if (parts && *parts < kPartText) {
+      return say(core::Access::kTeaser, "the paywalled part (" + m.paywalled_selectors.front() + ") is not in the page");
+    }
+    if (!parts && text < kFullText) return say(core::Access::kTeaser, "marked paywalled, and the body is short");
+    // The page carries the text it marks as paywalled: judged by its shape.
+  }
+  if (root == nullptr) return say(core::Access::kUnknown, "no page");
+  // A short body is looked at with the whole page around it (the paywall box
+  // may sit outside the article); a long one only with its article.
+  const bool short_body = text < kFullText;
+  std::string lower = core::to_lower_ascii(text_content(short_body ? root : scope_of(container, root)));
+  std::string line = paywall_line(lower, blocks);
+  if (short_body && !line.empty()) return say(core::Access::kTeaser, "a short body, then \"" + line + "\"");
+  if (text < kConsentBody && consent_wall(lower)) return say(core::Access::kTeaser, "a consent wall and no article");
+  if (!short_body && line.empty()) return say(core::Access::kFree, "a long body, no paywall line");
+  return say(core::Access::kUnknown, line.empty() ? "a short body" : "a long body, and \"" + line + "\"");
+}
+
+}  // namespace newsdesk::extract
