@@ -20,7 +20,7 @@ constexpr size_t kConsentBody = 300;
 constexpr size_t kConsentPage = 5000;
 
 // Lines a paywall box says where the article stops.
-constexpr std::array<std::string_view, 34> kPaywallLines = {
+constexpr std::array<std::string_view, 36> kPaywallLines = {
     "subscribe to continue", "subscribe to keep reading", "subscribe to read", "subscribe now to read",
     "subscribe to unlock", "subscribe for full access", "to continue reading", "continue reading with",
     "keep reading with", "this article is for subscribers", "this article is only available",
@@ -29,7 +29,7 @@ constexpr std::array<std::string_view, 34> kPaywallLines = {
     "subscriber exclusive", "exclusive to subscribers", "exclusive for subscribers", "already a subscriber",
     "you have reached your", "you've reached your", "free articles", "to read the full", "to read this article",
     "unlock this article", "unlock this story", "become a member to", "members only", "register to continue",
-    "sign in to continue", "log in to continue"};
+    "sign in to continue", "log in to continue", "to read the rest", "read the rest of this"};
 
 // One simple selector's parts: "div.paywall#rest" -> {div, [paywall], rest}.
 struct Selector {
@@ -154,20 +154,28 @@ core::Access read_access(xmlNode* root, xmlNode* container, const Metadata& m, c
   if (m.accessible_for_free == true) return say(core::Access::kFree, "JSON-LD isAccessibleForFree true");
   bool locked = m.accessible_for_free == false || m.content_tier == "locked";
   if (!locked && m.content_tier == "free") return say(core::Access::kFree, "article:content_tier free");
-  if (locked) {
-    std::optional<size_t> parts = text_of_parts(root, m.paywalled_selectors);
-    if (parts && *parts < kPartText) {
-      return say(core::Access::kTeaser, "the paywalled part (" + m.paywalled_selectors.front() + ") is not in the page");
-    }
-    if (!parts && text < kFullText) return say(core::Access::kTeaser, "marked paywalled, and the body is short");
-    // The page carries the text it marks as paywalled: judged by its shape.
-  }
   if (root == nullptr) return say(core::Access::kUnknown, "no page");
   // A short body is looked at with the whole page around it (the paywall box
   // may sit outside the article); a long one only with its article.
   const bool short_body = text < kFullText;
   std::string lower = core::to_lower_ascii(text_content(short_body ? root : scope_of(container, root)));
   std::string line = paywall_line(lower, blocks);
+  if (locked) {
+    std::optional<size_t> parts = text_of_parts(root, m.paywalled_selectors);
+    // The page may carry the text it marks as paywalled (the paywall is then
+    // the reader's browser's business): the marked parts hold text, or the
+    // body is long with no paywall line after it (sites rename their parts).
+    // Such a page is judged by its shape below.
+    bool carried = (parts && *parts >= kPartText) || (!short_body && line.empty());
+    if (!carried && parts) {
+      return say(core::Access::kTeaser, "the paywalled part (" + m.paywalled_selectors.front() + ") is not in the page, and " +
+                                            (line.empty() ? "the body is short" : "\"" + line + "\" follows the body"));
+    }
+    if (!carried) {
+      return say(core::Access::kTeaser, line.empty() ? "marked paywalled, and the body is short"
+                                                     : "marked paywalled, and \"" + line + "\" follows the body");
+    }
+  }
   if (short_body && !line.empty()) return say(core::Access::kTeaser, "a short body, then \"" + line + "\"");
   if (text < kConsentBody && consent_wall(lower)) return say(core::Access::kTeaser, "a consent wall and no article");
   if (!short_body && line.empty()) return say(core::Access::kFree, "a long body, no paywall line");

@@ -18,7 +18,8 @@ namespace newsdesk::extract {
 // 1. JSON-LD isAccessibleForFree true, else <meta article:content_tier> "free": kFree.
 // 2. isAccessibleForFree false (or content_tier "locked"): kTeaser unless the
 //    page carries the full text anyway: the hasPart elements it marks as
-//    paywalled (cssSelector) hold text, or, without hasPart, the body is long.
+//    paywalled (cssSelector) hold text, or the body is long and no paywall
+//    line follows it (sites rename the parts they mark).
 // 3. The page's shape: a short body followed by a paywall line ("Subscribe to
 //    continue reading", "This article is for subscribers") is kTeaser, as is
 //    a consent wall with next to no article; a long body without such a line

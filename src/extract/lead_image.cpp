@@ -129,7 +129,7 @@ bool is_vector_or_inline(std::string_view url) {
 
 bool url_says_not_a_photo(std::string_view url) {
   std::vector<std::string> words;
-  add_words(url.substr(0, url.find('?')), words);
+  add_words(core::percent_decode(url.substr(0, url.find('?'))), words);
   return any_word_in(words, kNotAPhoto);
 }
 
@@ -300,7 +300,7 @@ void caption_and_credit(xmlNode* n, std::string& caption, std::string& credit) {
 // "Photo: Jane Doe" -> "Jane Doe".
 std::string without_label(std::string credit) {
   credit = core::collapse_whitespace(credit);
-  for (std::string_view label : {"photographs by ", "photograph by ", "photos by ", "photo by ", "image by ",
+  for (std::string_view label : {"image credit: ", "photo credit: ", "picture credit: ", "photographs by ", "photograph by ", "photos by ", "photo by ", "image by ",
                                  "illustration by ", "picture by ", "photograph: ", "photographs: ", "photos: ",
                                  "photo: ", "image: ", "images: ", "picture: ", "illustration: ", "credit: ",
                                  "credits: ", "foto: ", "source: "}) {
