@@ -145,9 +145,13 @@ Candidate read_image(xmlNode* img, xmlNode* figure, const std::string& page_url)
     if (!p.url.empty() && !is_vector_or_inline(p.url) && (pick.url.empty() || p.width > pick.width)) pick = p;
   };
   for (const char* attr : {"srcset", "data-srcset", "data-lazy-srcset"}) consider_srcset(attribute_view(img, attr));
-  if (xmlNode* picture = img->parent; is_element(picture, "picture")) {
-    for (xmlNode* s = picture->children; s != nullptr; s = s->next) {
-      if (!is_element(s, "source") || attribute_view(s, "type").find("svg") != std::string_view::npos) continue;
+  // <picture><source srcset>: libxml2 does not know <source> is empty and
+  // nests what follows inside it, so the <picture> may be two levels up.
+  xmlNode* picture = img->parent;
+  while (is_element(picture, "source")) picture = picture->parent;
+  if (is_element(picture, "picture")) {
+    for (xmlNode* s : find_all(picture, "source")) {
+      if (attribute_view(s, "type").find("svg") != std::string_view::npos) continue;
       for (const char* attr : {"srcset", "data-srcset"}) consider_srcset(attribute_view(s, attr));
     }
   }
