@@ -12,13 +12,16 @@ namespace newsdesk::edition {
 namespace {
 
 // The lead article: the newsroom's own outlet if it covers the story, then
-// originals over copies, then authority, then the earliest. `allowed` says
-// which articles the diversity caps still let lead.
+// an article the page gave whole over a paywalled teaser, then originals over
+// copies, then authority, then the earliest. `allowed` says which articles
+// the diversity caps still let lead.
 template <class Allowed>
 const rank::CoveredArticle* choose_lead(const rank::StoryBundle& story, Allowed&& allowed) {
   const rank::CoveredArticle* lead = nullptr;
   auto better = [](const rank::CoveredArticle& a, const rank::CoveredArticle& b) {
     if (a.source.own != b.source.own) return a.source.own;
+    bool a_teaser = a.article.access == core::Access::kTeaser, b_teaser = b.article.access == core::Access::kTeaser;
+    if (a_teaser != b_teaser) return !a_teaser;
     if (a.article.copy_of.has_value() != b.article.copy_of.has_value()) return !a.article.copy_of.has_value();
     if (a.source.weight != b.source.weight) return a.source.weight > b.source.weight;
     auto ta = a.article.published.value_or(core::TimePoint::max());
@@ -118,8 +121,11 @@ core::Edition build_edition(const std::vector<rank::StoryBundle>& stories, const
     item.story_id = story.story.id;
     item.headline = lead->article.title.empty() ? story.story.headline : lead->article.title;
     // The source's excerpt policy: a short summary by default, the headline
-    // alone when it asks; never more (no third party's full text).
-    if (lead->source.excerpt != "headline") {
+    // alone when it asks; never more (no third party's full text). A teaser
+    // (a paywall or consent wall left only the opening) gives headline and
+    // link alone: its opening is not the article, nor is the outlet's
+    // description of it a summary of text we do not have.
+    if (lead->source.excerpt != "headline" && lead->article.access != core::Access::kTeaser) {
       item.summary = summarise(lead->article.text);
       if (item.summary.empty()) item.summary = summarise(lead->article.description);
     }

@@ -251,6 +251,52 @@ TEST(ExcerptPolicy, ASourceThatAsksForHeadlinesOnlyGetsNoSummary) {
   EXPECT_EQ(e.items[1].headline, "Story 2");
 }
 
+TEST(ExcerptPolicy, ATeaserGivesHeadlineAndLinkButNeverItsTextAsTheArticle) {
+  auto d = desk(2);
+  core::Article& teaser = d.stories[1].articles[0].article;
+  teaser.access = core::Access::kTeaser;
+  teaser.text = "The opening of a paywalled story. Subscribe to continue reading.";
+  teaser.description = "The outlet's own line about the story.";
+  auto e = edition::build_edition(d.stories, d.ranked, core::EditionConfig{}, *core::parse_rfc3339("2026-11-29T05:00:00Z"),
+                                  "2026-11-29");
+  ASSERT_EQ(e.items.size(), 2u);
+  EXPECT_EQ(e.items[0].summary, "What happened in story 1. More.");
+  EXPECT_EQ(e.items[1].headline, "Story 2");
+  EXPECT_EQ(e.items[1].url, "https://outlet.example/2");
+  EXPECT_EQ(e.items[1].summary, "");
+  auto html = edition::render_html(e, core::EditionConfig{}, edition::Links{});
+  auto text = edition::render_text(e, core::EditionConfig{}, edition::Links{});
+  for (const std::string& rendered : {html, text, edition::render_json(e)}) {
+    EXPECT_NE(rendered.find("Story 2"), std::string::npos);
+    EXPECT_NE(rendered.find("https://outlet.example/2"), std::string::npos);
+    EXPECT_EQ(rendered.find("paywalled story"), std::string::npos) << rendered;
+    EXPECT_EQ(rendered.find("own line"), std::string::npos) << rendered;
+  }
+}
+
+TEST(ExcerptPolicy, AnArticleGivenWholeLeadsTheStoryBeforeAHeavierOutletsTeaser) {
+  auto d = desk(1);
+  rank::StoryBundle& story = d.stories[0];
+  story.articles[0].article.access = core::Access::kTeaser;
+  story.articles[0].source.weight = 3.0;
+  rank::CoveredArticle whole = story.articles[0];
+  whole.article.id = 200;
+  whole.article.access = core::Access::kFree;
+  whole.article.url = "https://other.example/1";
+  whole.article.text = "The whole story, as another outlet told it. More.";
+  whole.source.id = 50;
+  whole.source.name = "Other outlet";
+  whole.source.weight = 1.0;
+  story.articles.push_back(whole);
+  auto e = edition::build_edition(d.stories, d.ranked, core::EditionConfig{}, *core::parse_rfc3339("2026-11-29T05:00:00Z"),
+                                  "2026-11-29");
+  ASSERT_EQ(e.items.size(), 1u);
+  EXPECT_EQ(e.items[0].url, "https://other.example/1");
+  EXPECT_EQ(e.items[0].summary, "The whole story, as another outlet told it. More.");
+  ASSERT_EQ(e.items[0].coverage.size(), 1u);  // the teaser's outlet is still named, with its link
+  EXPECT_EQ(e.items[0].coverage[0].url, "https://outlet.example/1");
+}
+
 TEST(Templates, AnOperatorsTemplatesReplaceTheBuiltInOnes) {
   auto e = sample_edition(2);
   core::EditionConfig config;
