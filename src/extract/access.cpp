@@ -110,16 +110,61 @@ std::optional<size_t> text_of_parts(xmlNode* root, const std::vector<std::string
   return total;
 }
 
-// The paywall line that follows the body's last block in `scope`'s text, "" if none.
-std::string paywall_line(const std::string& lower_text, const std::vector<Block>& blocks) {
+// The text below `n` lower-cased (ASCII), white space (ASCII and U+00A0)
+// collapsed to single spaces, script and style left out: text_content's
+// words in one cheap pass, for searching.
+std::string lower_text(const xmlNode* n) {
+  // The text nodes copied whole, then lower-cased and collapsed in place:
+  // a byte at a time only once.
+  std::string out;
+  const xmlNode* cur = n->children;
+  while (cur != nullptr && cur != n) {
+    bool descend = false;
+    if ((cur->type == XML_TEXT_NODE || cur->type == XML_CDATA_SECTION_NODE) && cur->content != nullptr) {
+      out += reinterpret_cast<const char*>(cur->content);
+    } else if (cur->type == XML_ELEMENT_NODE && !is_element(cur, "script") && !is_element(cur, "style")) {
+      descend = cur->children != nullptr;
+    }
+    if (descend) {
+      cur = cur->children;
+      continue;
+    }
+    while (cur != n && cur->next == nullptr) cur = cur->parent;
+    if (cur == n) break;
+    cur = cur->next;
+  }
+  size_t w = 0;
+  bool space = true;  // no space at the start
+  for (size_t r = 0; r < out.size(); ++r) {
+    unsigned char c = static_cast<unsigned char>(out[r]);
+    bool white = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+    if (c == 0xC2 && r + 1 < out.size() && static_cast<unsigned char>(out[r + 1]) == 0xA0) {
+      white = true;
+      ++r;
+    }
+    if (white) {
+      if (!space) out[w++] = ' ';
+      space = true;
+    } else {
+      out[w++] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      space = false;
+    }
+  }
+  out.resize(w);
+  return out;
+}
+
+// The paywall line that follows the start of the body's last block in
+// `lower` (lower_text of the article), "" if none.
+std::string paywall_line(const std::string& lower, const std::vector<Block>& blocks) {
   size_t after = 0;
   if (!blocks.empty()) {
-    std::string tail = core::to_lower_ascii(blocks.back().text.substr(0, 40));
-    size_t at = lower_text.find(tail);
+    std::string start = core::to_lower_ascii(std::string_view(blocks.back().text).substr(0, 40));
+    size_t at = lower.find(start);
     if (at != std::string::npos) after = at;
   }
   for (std::string_view line : kPaywallLines) {
-    if (lower_text.find(line, after) != std::string::npos) return std::string(line);
+    if (lower.find(line, after) != std::string::npos) return std::string(line);
   }
   return {};
 }
@@ -133,12 +178,18 @@ bool consent_wall(const std::string& lower_text) {
   return about && asks;
 }
 
-// The article's surroundings: the <article> or <main> around the container, else the page.
+// The article around the container: its <article> or <main>, else its
+// parent (unless that is the whole page), else the page.
 xmlNode* scope_of(xmlNode* container, xmlNode* root) {
+  if (container == nullptr) return root;
   for (xmlNode* a = container; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
+    if (is_element(a, "body") || is_element(a, "html")) break;
     if (is_element(a, "article") || is_element(a, "main")) return a;
   }
-  return root;
+  xmlNode* parent = container->parent;
+  bool page = parent == nullptr || parent->type != XML_ELEMENT_NODE || is_element(parent, "body") ||
+              is_element(parent, "html");
+  return page ? container : parent;
 }
 
 }  // namespace
@@ -155,10 +206,10 @@ core::Access read_access(xmlNode* root, xmlNode* container, const Metadata& m, c
   bool locked = m.accessible_for_free == false || m.content_tier == "locked";
   if (!locked && m.content_tier == "free") return say(core::Access::kFree, "article:content_tier free");
   if (root == nullptr) return say(core::Access::kUnknown, "no page");
-  // A short body is looked at with the whole page around it (the paywall box
-  // may sit outside the article); a long one only with its article.
+  // The article around the body is where a paywall box follows it; a page
+  // with next to no body is read whole (a consent wall stands in for it).
   const bool short_body = text < kFullText;
-  std::string lower = core::to_lower_ascii(text_content(short_body ? root : scope_of(container, root)));
+  const std::string lower = lower_text(text < kConsentBody ? root : scope_of(container, root));
   std::string line = paywall_line(lower, blocks);
   if (locked) {
     std::optional<size_t> parts = text_of_parts(root, m.paywalled_selectors);

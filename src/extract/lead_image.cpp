@@ -31,11 +31,23 @@ bool any_word_in(const std::vector<std::string>& words, const std::unordered_set
   return std::any_of(words.begin(), words.end(), [&](const std::string& w) { return set.count(w) > 0; });
 }
 
-std::vector<std::string> box_words(const xmlNode* n) {
-  std::vector<std::string> words;
-  if (n->properties == nullptr) return words;
-  for (const char* attr : {"class", "id", "itemprop", "data-component"}) add_words(attribute_view(n, attr), words);
-  return words;
+// Whether a word of the box's class, id, itemprop or data-component is in
+// `set`. Runs for every element of the article: no allocation but `scratch`'s.
+bool box_named(const xmlNode* n, const std::unordered_set<std::string_view>& set, std::string& scratch) {
+  if (n->properties == nullptr) return false;
+  for (const char* attr : {"class", "id", "itemprop", "data-component"}) {
+    std::string_view value = attribute_view(n, attr);
+    size_t i = 0;
+    while (i < value.size()) {
+      while (i < value.size() && !std::isalnum(static_cast<unsigned char>(value[i]))) ++i;
+      scratch.clear();
+      while (i < value.size() && std::isalnum(static_cast<unsigned char>(value[i]))) {
+        scratch += static_cast<char>(std::tolower(static_cast<unsigned char>(value[i++])));
+      }
+      if (!scratch.empty() && set.count(scratch) > 0) return true;
+    }
+  }
+  return false;
 }
 
 // Boxes whose pictures are not the article's: other stories, ads, people, brands.
@@ -115,6 +127,7 @@ struct Candidate {
   std::string url;  // absolute
   int width = 0;    // from attributes or the srcset, 0 unknown
   int height = 0;
+  xmlNode* img = nullptr;
   xmlNode* figure = nullptr;  // the <figure> around it, if any
   bool excluded = false;      // a logo, avatar, pixel, icon, ad, SVG or data: URL
   bool large = false;
@@ -137,6 +150,7 @@ bool url_says_not_a_photo(std::string_view url) {
 // names, lazy-loading attributes included, and whether it is a photograph.
 Candidate read_image(xmlNode* img, xmlNode* figure, const std::string& page_url) {
   Candidate c;
+  c.img = img;
   c.figure = figure;
   Pick pick;
   auto consider_srcset = [&](std::string_view srcset) {
@@ -196,8 +210,10 @@ xmlNode* article_scope(xmlNode* container) {
   return page ? container : parent;
 }
 
-// The images of the article in document order, furniture boxes left out.
-std::vector<Candidate> images_in(xmlNode* scope, const std::string& page_url) {
+// The images of the article in document order, furniture boxes left out,
+// up to the first one `enough` accepts.
+template <class Enough>
+std::vector<Candidate> images_in(xmlNode* scope, const std::string& page_url, Enough&& enough) {
   std::vector<Candidate> out;
   if (scope == nullptr) return out;
   struct Item {
@@ -205,22 +221,22 @@ std::vector<Candidate> images_in(xmlNode* scope, const std::string& page_url) {
     xmlNode* figure;
   };
   std::vector<Item> stack{{scope, nullptr}};
+  std::string scratch;
   while (!stack.empty() && out.size() < 64) {
     auto [n, figure] = stack.back();
     stack.pop_back();
     if (n->type != XML_ELEMENT_NODE) continue;
     std::string_view name = element_name(n);
-    if (n != scope && (kFurnitureElements.count(name) > 0 || any_word_in(box_words(n), kFurnitureBoxes))) continue;
+    if (n != scope && (kFurnitureElements.count(name) > 0 || box_named(n, kFurnitureBoxes, scratch))) continue;
     if (name == "img" || name == "amp-img") {
       out.push_back(read_image(n, figure, page_url));
+      if (enough(out.back())) break;
       continue;
     }
     if (name == "figure") figure = n;
-    std::vector<xmlNode*> children;
-    for (xmlNode* c = n->children; c != nullptr; c = c->next) {
-      if (c->type == XML_ELEMENT_NODE) children.push_back(c);
+    for (xmlNode* c = n->last; c != nullptr; c = c->prev) {
+      if (c->type == XML_ELEMENT_NODE) stack.push_back({c, figure});
     }
-    for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back({*it, figure});
   }
   return out;
 }
@@ -279,6 +295,7 @@ bool same_image(std::string_view a, std::string_view b) {
 
 // Text below `n`, with the text of credit boxes gathered apart.
 void caption_and_credit(xmlNode* n, std::string& caption, std::string& credit) {
+  std::string scratch;
   std::vector<xmlNode*> stack;
   for (xmlNode* c = n->last; c != nullptr; c = c->prev) stack.push_back(c);
   while (!stack.empty()) {
@@ -289,7 +306,7 @@ void caption_and_credit(xmlNode* n, std::string& caption, std::string& credit) {
       continue;
     }
     if (c->type != XML_ELEMENT_NODE || is_element(c, "script") || is_element(c, "style")) continue;
-    if (any_word_in(box_words(c), kCreditBoxes)) {
+    if (box_named(c, kCreditBoxes, scratch)) {
       if (credit.empty()) credit = text_content(c);
       caption += ' ';
       continue;
@@ -299,6 +316,39 @@ void caption_and_credit(xmlNode* n, std::string& caption, std::string& credit) {
   }
   caption = core::collapse_whitespace(caption);
   credit = core::collapse_whitespace(credit);
+}
+
+// What stands for the <figure> of an image that has none: the nearest of
+// its three closest ancestors that holds a <figcaption> or a caption or
+// credit box and no other image ("<div class=media><picture>..</picture>
+// <span class=caption>..</span></div>"); null when there is none.
+xmlNode* figure_like(xmlNode* img) {
+  static const std::unordered_set<std::string_view> kCaptionOrCredit = {
+      "caption", "figcaption", "credit", "credits", "copyright", "photographer", "photocredit", "imagecredit",
+      "attribution"};
+  std::string scratch;
+  xmlNode* a = img->parent;
+  for (int level = 0; level < 3 && a != nullptr && a->type == XML_ELEMENT_NODE; ++level, a = a->parent) {
+    if (is_element(a, "body") || is_element(a, "article") || is_element(a, "main")) break;
+    size_t images = 0;
+    bool captioned = false;
+    for (xmlNode* cur = a->children; cur != nullptr && cur != a;) {
+      if (cur->type == XML_ELEMENT_NODE) {
+        if (is_element(cur, "img")) ++images;
+        if (is_element(cur, "figcaption") || box_named(cur, kCaptionOrCredit, scratch)) captioned = true;
+        if (cur->children != nullptr && !is_element(cur, "img")) {
+          cur = cur->children;
+          continue;
+        }
+      }
+      while (cur != a && cur->next == nullptr) cur = cur->parent;
+      if (cur == a) break;
+      cur = cur->next;
+    }
+    if (images > 1) return nullptr;
+    if (captioned) return a;
+  }
+  return nullptr;
 }
 
 // "Photo: Jane Doe" -> "Jane Doe".
@@ -345,7 +395,16 @@ std::pair<std::string, std::string> split_credit(const std::string& text) {
       if (opens_word && (best == std::string::npos || p > best)) best = p;
     }
   }
-  if (best == std::string::npos) return {caption, ""};
+  if (best == std::string::npos) {
+    // A short line that names a picture agency is a credit, not a caption
+    // ("Jane Doe//Getty Images", "Courtesy of the museum").
+    static constexpr std::string_view kAgencies[] = {"getty images", "shutterstock", "istock", "alamy", "unsplash",
+                                                     "associated press", "reuters", "courtesy"};
+    bool agency = std::any_of(std::begin(kAgencies), std::end(kAgencies),
+                              [&](std::string_view a) { return lower.find(a) != std::string::npos; });
+    if (agency && caption.size() <= 60) return {"", without_label(caption)};
+    return {caption, ""};
+  }
   std::string credit = without_label(caption.substr(best));
   while (!credit.empty() && (credit.back() == ')' || credit.back() == '.')) credit.pop_back();
   credit = std::string(core::trim(credit));
@@ -365,20 +424,29 @@ std::pair<std::string, std::string> split_credit(const std::string& text) {
 }
 
 LeadImage find_lead_image(xmlNode* container, const Metadata& metadata, const std::string& page_url) {
-  std::vector<Candidate> in_article = images_in(article_scope(container), page_url);
   auto usable_declared = [](const DeclaredImage& d) {
     return core::is_http_url(d.url) && !is_vector_or_inline(d.url) && !url_says_not_a_photo(d.url);
   };
+  std::vector<const DeclaredImage*> usable;
+  for (const auto& d : metadata.images) {
+    if (usable_declared(d)) usable.push_back(&d);
+  }
+  auto declared_as = [&](const Candidate& c) -> const DeclaredImage* {
+    if (c.excluded) return nullptr;
+    auto it = std::find_if(usable.begin(), usable.end(), [&](const DeclaredImage* d) { return same_image(c.url, d->url); });
+    return it == usable.end() ? nullptr : *it;
+  };
+  // The walk stops at the first picture that settles it: one declared, or
+  // (when nothing is declared) the first large one.
+  std::vector<Candidate> in_article = images_in(article_scope(container), page_url, [&](const Candidate& c) {
+    return declared_as(c) != nullptr || (usable.empty() && !c.excluded && c.large);
+  });
   const Candidate* chosen = nullptr;
   const DeclaredImage* declared = nullptr;
-  // 1. A declared image the article shows.
-  for (const auto& d : metadata.images) {
-    if (!usable_declared(d)) continue;
-    auto it = std::find_if(in_article.begin(), in_article.end(),
-                           [&](const Candidate& c) { return !c.excluded && same_image(c.url, d.url); });
-    if (it != in_article.end()) {
-      chosen = &*it;
-      declared = &d;
+  // 1. The first picture of the article that the page declares.
+  for (const auto& c : in_article) {
+    if ((declared = declared_as(c)) != nullptr) {
+      chosen = &c;
       break;
     }
   }
@@ -396,30 +464,40 @@ LeadImage find_lead_image(xmlNode* container, const Metadata& metadata, const st
         if (declared != nullptr) break;
       }
     }
-    if (chosen->figure != nullptr) {
+    xmlNode* figure = chosen->figure != nullptr ? chosen->figure : figure_like(chosen->img);
+    if (figure != nullptr) {
       xmlNode* caption_box = nullptr;
-      for (xmlNode* f : find_all(chosen->figure, "figcaption")) {
+      for (xmlNode* f : find_all(figure, "figcaption")) {
         caption_box = f;
         break;
       }
       if (caption_box != nullptr) {
         caption_and_credit(caption_box, out.caption, out.credit);
       } else {
-        // A figure without <figcaption>: a caption box, or a credit box alone.
-        for (xmlNode* c = chosen->figure->children; c != nullptr; c = c->next) {
+        // A figure without <figcaption>: a caption box, or a credit box alone,
+        // wherever they sit in it.
+        static const std::unordered_set<std::string_view> kCaptionBoxes = {"caption", "figcaption"};
+        std::string scratch;
+        std::vector<xmlNode*> stack;
+        for (xmlNode* c = figure->last; c != nullptr; c = c->prev) stack.push_back(c);
+        while (!stack.empty()) {
+          xmlNode* c = stack.back();
+          stack.pop_back();
           if (c->type != XML_ELEMENT_NODE) continue;
-          auto words = box_words(c);
-          bool caption_like = std::find(words.begin(), words.end(), "caption") != words.end();
-          if (caption_like && out.caption.empty()) caption_and_credit(c, out.caption, out.credit);
-          else if (out.credit.empty() && any_word_in(words, kCreditBoxes)) out.credit = text_content(c);
+          if (out.caption.empty() && box_named(c, kCaptionBoxes, scratch)) {
+            caption_and_credit(c, out.caption, out.credit);
+          } else if (out.credit.empty() && box_named(c, kCreditBoxes, scratch)) {
+            out.credit = text_content(c);
+          } else {
+            for (xmlNode* k = c->last; k != nullptr; k = k->prev) stack.push_back(k);
+          }
         }
       }
     }
   } else {
     // 3. What the page declares, when the article shows nothing better.
-    auto it = std::find_if(metadata.images.begin(), metadata.images.end(), usable_declared);
-    if (it == metadata.images.end()) return out;
-    declared = &*it;
+    if (usable.empty()) return out;
+    declared = usable.front();
     out.url = declared->url;
   }
   if (out.caption.empty() && declared != nullptr) out.caption = declared->caption;

@@ -19,8 +19,8 @@ struct LeadImage {
   std::string credit;   // "Jane Doe / Agency", without a "Photo:" label
 };
 
-// In order: an image the page declares (JSON-LD, og:image, twitter:image)
-// that also appears in the article (URLs compared loosely: the same path or
+// In order: the first image of the article that the page also declares
+// (JSON-LD, og:image, twitter:image; URLs compared loosely: the same path or
 // file name once size suffixes and queries are set aside); else the first
 // large image of the article (width, height or srcset of ~300 px, or inside a
 // <figure>); else the first declared image. Never a logo, avatar, icon,

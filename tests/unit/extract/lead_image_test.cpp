@@ -116,6 +116,8 @@ TEST(LeadImage, FindsTheCreditLabelledInsideTheCaption) {
   EXPECT_EQ(extract::split_credit("The market square — Photograph: Dana Holt"),
             (std::pair<std::string, std::string>{"The market square", "Dana Holt"}));
   EXPECT_EQ(extract::split_credit("Photo by Dana Holt"), (std::pair<std::string, std::string>{"", "Dana Holt"}));
+  // A short line naming an agency is a credit alone.
+  EXPECT_EQ(extract::split_credit("Dana Holt//Getty Images"), (std::pair<std::string, std::string>{"", "Dana Holt//Getty Images"}));
   EXPECT_EQ(extract::split_credit("Volunteers at the mill, photographed from the bridge."),
             (std::pair<std::string, std::string>{"Volunteers at the mill, photographed from the bridge.", ""}));
 }
