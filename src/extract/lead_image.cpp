@@ -184,15 +184,18 @@ Candidate read_image(xmlNode* img, xmlNode* figure, const std::string& page_url)
     c.excluded = true;  // only a data: placeholder or an SVG
     return c;
   }
-  c.url = core::resolve_url(page_url, pick.url);
   std::vector<std::string> words;
   for (const char* attr : {"class", "id"}) add_words(attribute_view(img, attr), words);
   std::vector<std::string> alt;
   add_words(attribute_view(img, "alt"), alt);
   bool pixel = (c.width > 0 && c.width <= 2) || (c.height > 0 && c.height <= 2);
   bool small = (c.width > 0 && c.width < 150) || (c.height > 0 && c.height < 100);
-  c.excluded = !core::is_http_url(c.url) || pixel || small || any_word_in(words, kNotAPhoto) ||
-               any_word_in(alt, kNotAPhotoAlt) || url_says_not_a_photo(c.url);
+  if (pixel || small || any_word_in(words, kNotAPhoto) || any_word_in(alt, kNotAPhotoAlt)) {
+    c.excluded = true;  // never chosen: its address need not be resolved (libcurl's parser, per image)
+    return c;
+  }
+  c.url = core::resolve_url(page_url, pick.url);
+  c.excluded = !core::is_http_url(c.url) || url_says_not_a_photo(c.url);
   c.large = c.width >= 300 || figure != nullptr;
   return c;
 }
