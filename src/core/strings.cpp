@@ -60,18 +60,23 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 }
 
 std::string collapse_whitespace(std::string_view s) {
-  // Already collapsed (the usual case): one copy, no rebuilding.
+  std::string out(s);
+  collapse_whitespace_in_place(out);
+  return out;
+}
+
+void collapse_whitespace_in_place(std::string& s) {
+  // Already collapsed (the usual case): nothing to do.
   bool clean = !s.empty() && s.front() != ' ' && s.back() != ' ';
   for (size_t i = 0; clean && i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if ((c < 0x20) || c == 0x7F || c >= 0xC2 || (c == ' ' && s[i + 1] == ' ')) clean = false;
   }
-  if (clean) return std::string(s);
-  // Written through a pointer: the output is never longer than the input, and
-  // this runs over every text node of every page (appending byte by byte cost
-  // a check per byte).
-  std::string out(s.size(), '\0');
-  char* w = out.data();
+  if (clean) return;
+  // Rewritten through a pointer, in place: the output is never longer than
+  // what has been read (a space is written only once a later byte is read),
+  // and this runs over every text node of every page.
+  char* w = s.data();
   char* const begin = w;
   bool pending_space = false;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -94,8 +99,7 @@ std::string collapse_whitespace(std::string_view s) {
     pending_space = false;
     *w++ = static_cast<char>(c);
   }
-  out.resize(static_cast<size_t>(w - begin));
-  return out;
+  s.resize(static_cast<size_t>(w - begin));
 }
 
 std::string sanitize_utf8(std::string_view s) {

@@ -17,6 +17,8 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // Collapses every run of white space (ASCII, U+00A0, U+0085, U+2028, U+2029)
 // to one space and trims.
 std::string collapse_whitespace(std::string_view s);
+// The same, rewriting `s` itself (no second string).
+void collapse_whitespace_in_place(std::string& s);
 // Replaces invalid UTF-8 sequences with U+FFFD and drops NUL bytes.
 std::string sanitize_utf8(std::string_view s);
 // Decodes HTML character references (&amp; &#8211; &#x27; and the common

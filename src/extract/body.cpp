@@ -483,13 +483,15 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
           std::string inner = text_content(c);
           if (is_element(c, "a")) links += inner.size();
           else links += link_text_length(c);
-          text += " " + inner + " ";
+          text += ' ';
+          text += inner;
+          text += ' ';
         }
         if (c == item.run_last) break;
       }
-      std::string collapsed = core::collapse_whitespace(text);
-      add_block(n, collapsed, std::min(links, collapsed.size()), BlockKind::kParagraph, "", item.run_first,
-                item.run_last);
+      core::collapse_whitespace_in_place(text);
+      const size_t size = text.size();
+      add_block(n, std::move(text), std::min(links, size), BlockKind::kParagraph, "", item.run_first, item.run_last);
       continue;
     }
     if (n->type != XML_ELEMENT_NODE) continue;

@@ -212,7 +212,8 @@ std::string gather_text(const xmlNode* n, bool spaced, size_t max_chars) {
     if (cur == n) break;
     cur = cur->next;
   }
-  return core::collapse_whitespace(out);
+  core::collapse_whitespace_in_place(out);
+  return out;
 }
 
 }  // namespace

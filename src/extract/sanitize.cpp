@@ -69,7 +69,8 @@ std::string inline_html(const xmlNode* first, const xmlNode* last, std::string_v
     if (close != nullptr) stack.push_back({nullptr, close});
     for (const xmlNode* c = n->last; c != nullptr; c = c->prev) stack.push_back({c, nullptr});  // first on top
   }
-  return core::collapse_whitespace(out);
+  core::collapse_whitespace_in_place(out);
+  return out;
 }
 
 }  // namespace newsdesk::extract

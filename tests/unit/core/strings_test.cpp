@@ -8,6 +8,26 @@ TEST(Strings, CollapsesWhitespaceIncludingNoBreakSpace) {
   EXPECT_EQ(collapse_whitespace("  a\t\n b\xC2\xA0\xC2\xA0" "c  "), "a b c");
 }
 
+TEST(Strings, CollapsesWhitespaceInPlaceLikeACopy) {
+  for (std::string s : {std::string("  a\t\n b\xC2\xA0\xC2\xA0" "c  "), std::string("x\xE2\x80\xA8y \xE2\x80\xA9 z"),
+                        std::string("already clean"), std::string("   "), std::string(""), std::string("caf\xC3\xA9  au lait")}) {
+    std::string copy = collapse_whitespace(s);
+    collapse_whitespace_in_place(s);
+    EXPECT_EQ(s, copy);
+  }
+  std::string t = "x\xE2\x80\xA8y \xE2\x80\xA9 z";
+  collapse_whitespace_in_place(t);
+  EXPECT_EQ(t, "x y z");
+}
+
+TEST(Strings, EscapesHtmlSpecialCharactersAndAppends) {
+  EXPECT_EQ(html_escape("a<b>&\"c'd"), "a&lt;b&gt;&amp;&quot;c&#39;d");
+  std::string out = "x:";
+  html_escape_append(out, "plain");
+  html_escape_append(out, "<&>");
+  EXPECT_EQ(out, "x:plain&lt;&amp;&gt;");
+}
+
 TEST(Strings, SanitizeUtf8ReplacesInvalidBytesAndDropsNul) {
   EXPECT_EQ(sanitize_utf8("ok \xC3\xA9"), "ok \xC3\xA9");
   EXPECT_EQ(sanitize_utf8(std::string("a\0b", 3)), "ab");
