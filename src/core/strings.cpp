@@ -1,5 +1,8 @@
 #include "core/strings.hpp"
 
+#include <array>
+#include <cstring>
+
 #include <algorithm>
 #include <iterator>
 
@@ -18,7 +21,7 @@ std::string_view trim(std::string_view s) {
 namespace {
 // ASCII only, without the C locale's function call per character.
 inline char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
-inline bool space_ascii(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+constexpr bool space_ascii(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 }  // namespace
 
 std::string to_lower_ascii(std::string_view s) {
@@ -66,38 +69,51 @@ std::string collapse_whitespace(std::string_view s) {
 }
 
 void collapse_whitespace_in_place(std::string& s) {
-  // Already collapsed (the usual case): nothing to do.
-  bool clean = !s.empty() && s.front() != ' ' && s.back() != ' ';
-  for (size_t i = 0; clean && i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if ((c < 0x20) || c == 0x7F || c >= 0xC2 || (c == ' ' && s[i + 1] == ' ')) clean = false;
-  }
-  if (clean) return;
-  // Rewritten through a pointer, in place: the output is never longer than
-  // what has been read (a space is written only once a later byte is read),
-  // and this runs over every text node of every page.
-  char* w = s.data();
-  char* const begin = w;
+  // Rewritten in place: the output is never longer than what has been read
+  // (a space is written only once a later byte is read). Runs of ordinary
+  // bytes move whole; this runs over every text node of every page.
+  static constexpr auto kOrdinary = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) t[c] = !space_ascii(static_cast<unsigned char>(c)) && c != 0xC2 && c != 0xE2;
+    return t;
+  }();
+  auto ordinary = [](unsigned char c) { return kOrdinary[c]; };
+  char* const begin = s.data();
+  char* w = begin;
+  const size_t n = s.size();
   bool pending_space = false;
-  for (size_t i = 0; i < s.size(); ++i) {
+  size_t i = 0;
+  while (i < n) {
+    size_t j = i;
+    while (j < n && ordinary(static_cast<unsigned char>(s[j]))) ++j;
+    if (j > i) {
+      if (pending_space) *w++ = ' ';
+      pending_space = false;
+      if (w != begin + i) std::memmove(w, begin + i, j - i);
+      w += j - i;
+      i = j;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t width = 1;
     bool space = space_ascii(c);
-    if (!space && c == 0xC2 && i + 1 < s.size() &&
+    if (c == 0xC2 && i + 1 < n &&
         (static_cast<unsigned char>(s[i + 1]) == 0xA0 || static_cast<unsigned char>(s[i + 1]) == 0x85)) {
       space = true;  // no-break space, next line
-      ++i;
-    } else if (!space && c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+      width = 2;
+    } else if (c == 0xE2 && i + 2 < n && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
                (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
       space = true;  // line and paragraph separators
-      i += 2;
+      width = 3;
     }
     if (space) {
       pending_space = w != begin;
-      continue;
+    } else {
+      if (pending_space) *w++ = ' ';
+      pending_space = false;
+      *w++ = static_cast<char>(c);  // a 0xC2 or 0xE2 that starts another character
     }
-    if (pending_space) *w++ = ' ';
-    pending_space = false;
-    *w++ = static_cast<char>(c);
+    i += width;
   }
   s.resize(static_cast<size_t>(w - begin));
 }

@@ -277,9 +277,11 @@ std::vector<std::string> tokens_of(const xmlNode* n) {
   return out;
 }
 
-bool has_token(const std::vector<std::string>& tokens, std::initializer_list<const char*> wanted) {
+// `wanted` as string views: their lengths are known at compile time, so a
+// comparison is a length check before any byte is read.
+bool has_token(const std::vector<std::string>& tokens, std::initializer_list<std::string_view> wanted) {
   for (const auto& t : tokens) {
-    for (const char* w : wanted) {
+    for (std::string_view w : wanted) {
       if (t == w) return true;
     }
   }
@@ -478,10 +480,23 @@ bool might_name_author_or_date(const xmlNode* n, std::string& scratch) {
     scratch += ' ';
   }
   if (scratch.size() < 4) return false;
+  // One pass: at each letter that opens a hint, compare that hint only.
   std::string_view all(scratch);
-  for (std::string_view hint : {"auth", "byl", "writ", "contrib", "creat", "report", "date", "time", "publ", "post",
-                                "entry", "meta"}) {
-    if (all.find(hint) != std::string_view::npos) return true;
+  auto at = [&](size_t i, std::string_view hint) { return all.compare(i, hint.size(), hint) == 0; };
+  for (size_t i = 0; i + 3 <= all.size(); ++i) {
+    switch (all[i]) {
+      case 'a': if (at(i, "auth")) return true; break;
+      case 'b': if (at(i, "byl")) return true; break;
+      case 'w': if (at(i, "writ")) return true; break;
+      case 'c': if (at(i, "contrib") || at(i, "creat")) return true; break;
+      case 'r': if (at(i, "report")) return true; break;
+      case 'd': if (at(i, "date")) return true; break;
+      case 't': if (at(i, "time")) return true; break;
+      case 'p': if (at(i, "publ") || at(i, "post")) return true; break;
+      case 'e': if (at(i, "entry")) return true; break;
+      case 'm': if (at(i, "meta")) return true; break;
+      default: break;
+    }
   }
   return false;
 }
