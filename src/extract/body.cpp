@@ -395,11 +395,11 @@ bool opens_more_to_read(const std::string& text) {
   std::string lower = core::to_lower_ascii(core::collapse_whitespace(text));
   while (!lower.empty() && std::ispunct(static_cast<unsigned char>(lower.back()))) lower.pop_back();
   if (lower.rfind("more from ", 0) == 0 || lower.rfind("more in ", 0) == 0) return true;
+  std::string_view line(lower);
   for (auto o : kOpeners) {
-    if (lower == o || lower == std::string(o) + " articles" || lower == std::string(o) + " stories" ||
-        lower == std::string(o) + " posts" || lower == std::string(o) + " content") {
-      return true;
-    }
+    if (line.substr(0, o.size()) != o) continue;
+    std::string_view rest = line.substr(o.size());
+    if (rest.empty() || rest == " articles" || rest == " stories" || rest == " posts" || rest == " content") return true;
   }
   return false;
 }
