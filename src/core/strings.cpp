@@ -124,13 +124,16 @@ std::string sanitize_utf8(std::string_view s) {
   out.reserve(s.size());
   size_t i = 0;
   while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == 0) {
-      ++i;
+    // A run of ASCII (but NUL) goes in whole: most text is such runs.
+    size_t j = i;
+    while (j < s.size() && static_cast<unsigned char>(s[j] - 1) < 0x7F) ++j;
+    if (j > i) {
+      out.append(s.substr(i, j - i));
+      i = j;
       continue;
     }
-    if (c < 0x80) {
-      out += static_cast<char>(c);
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == 0) {
       ++i;
       continue;
     }

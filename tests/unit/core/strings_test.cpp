@@ -32,6 +32,11 @@ TEST(Strings, SanitizeUtf8ReplacesInvalidBytesAndDropsNul) {
   EXPECT_EQ(sanitize_utf8("ok \xC3\xA9"), "ok \xC3\xA9");
   EXPECT_EQ(sanitize_utf8(std::string("a\0b", 3)), "ab");
   EXPECT_EQ(sanitize_utf8("bad \xFF end"), "bad \xEF\xBF\xBD end");
+  // Runs of ASCII around every kind of byte: a NUL at a run's edge, a bad byte
+  // first and last, a character cut at the end.
+  EXPECT_EQ(sanitize_utf8(std::string("\0ab\0", 4)), "ab");
+  EXPECT_EQ(sanitize_utf8("\x80x\xC3"), "\xEF\xBF\xBDx\xEF\xBF\xBD");
+  EXPECT_EQ(sanitize_utf8("\x7F\x01 caf\xC3\xA9 \xE2\x80\x99 \xF0\x9F\x93\xB0"), "\x7F\x01 caf\xC3\xA9 \xE2\x80\x99 \xF0\x9F\x93\xB0");
   EXPECT_EQ(sanitize_utf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
 }
 
