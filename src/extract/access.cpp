@@ -178,20 +178,6 @@ bool consent_wall(const std::string& lower_text) {
   return about && asks;
 }
 
-// The article around the container: its <article> or <main>, else its
-// parent (unless that is the whole page), else the page.
-xmlNode* scope_of(xmlNode* container, xmlNode* root) {
-  if (container == nullptr) return root;
-  for (xmlNode* a = container; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
-    if (is_element(a, "body") || is_element(a, "html")) break;
-    if (is_element(a, "article") || is_element(a, "main")) return a;
-  }
-  xmlNode* parent = container->parent;
-  bool page = parent == nullptr || parent->type != XML_ELEMENT_NODE || is_element(parent, "body") ||
-              is_element(parent, "html");
-  return page ? container : parent;
-}
-
 }  // namespace
 
 core::Access read_access(xmlNode* root, xmlNode* container, const Metadata& m, const std::vector<Block>& blocks,
@@ -209,7 +195,7 @@ core::Access read_access(xmlNode* root, xmlNode* container, const Metadata& m, c
   // The article around the body is where a paywall box follows it; a page
   // with next to no body is read whole (a consent wall stands in for it).
   const bool short_body = text < kFullText;
-  const std::string lower = lower_text(text < kConsentBody ? root : scope_of(container, root));
+  const std::string lower = lower_text(text < kConsentBody || container == nullptr ? root : article_around(container));
   std::string line = paywall_line(lower, blocks);
   if (locked) {
     std::optional<size_t> parts = text_of_parts(root, m.paywalled_selectors);

@@ -240,16 +240,8 @@ bool is_skipped(xmlNode* n, const NodeIndex& index, size_t page_text) {
 
 // Iterative (pages nest deeper than the stack allows).
 bool has_block_descendant(const xmlNode* n) {
-  const xmlNode* cur = n->children;
-  while (cur != nullptr && cur != n) {
+  for (xmlNode* cur = n->children; cur != nullptr; cur = next_below(n, cur, cur->type == XML_ELEMENT_NODE)) {
     if (cur->type == XML_ELEMENT_NODE && kBlockElements.count(element_name(cur)) > 0) return true;
-    if (cur->type == XML_ELEMENT_NODE && cur->children != nullptr) {
-      cur = cur->children;
-      continue;
-    }
-    while (cur != n && cur->next == nullptr) cur = cur->parent;
-    if (cur == n) break;
-    cur = cur->next;
   }
   return false;
 }
@@ -357,7 +349,6 @@ bool is_furniture(const std::string& text, const std::string& lower) {
   // Calls to sign up, log in, pay or give, in a line of their own.
   auto has = [&](std::string_view w) { return lower.find(w) != std::string::npos; };
   if ((has("newsletter") || has("inbox")) && (has("sign up") || has("subscribe") || has("delivered"))) return true;
-  if (is_paywall_notice(lower)) return true;
   // Affiliate disclosures and "last updated" notes.
   if (has("affiliate") && (has("commission") || has("links"))) return true;
   if (has("buy through") && has("commission")) return true;
@@ -413,6 +404,18 @@ std::string normalise_caption(std::string s) {
 }
 
 }  // namespace
+
+xmlNode* article_around(xmlNode* container) {
+  if (container == nullptr) return nullptr;
+  for (xmlNode* a = container; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
+    if (is_element(a, "body") || is_element(a, "html")) break;
+    if (is_element(a, "article") || is_element(a, "main")) return a;
+  }
+  xmlNode* parent = container->parent;
+  bool page = parent == nullptr || parent->type != XML_ELEMENT_NODE || is_element(parent, "body") ||
+              is_element(parent, "html");
+  return page ? container : parent;
+}
 
 std::string describe(const xmlNode* n) {
   if (n == nullptr) return "(none)";
@@ -695,7 +698,8 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
       continue;
     }
     const std::string lower = core::to_lower_ascii(text);
-    if (text.size() < 400 && is_paywall_notice(lower)) in_offer = true;
+    const bool paywall_notice = text.size() < 400 && is_paywall_notice(lower);
+    if (paywall_notice) in_offer = true;
     else if (text.size() >= 150) in_offer = false;
     if (in_offer && text.size() < 150) {
       note("paywall offer", text);
@@ -705,7 +709,7 @@ Body find_body(xmlNode* root, const std::string& title, const std::string& capti
       note("links", text);
       continue;
     }
-    if (is_furniture(text, lower)) {
+    if ((paywall_notice && text.size() <= 220) || is_furniture(text, lower)) {
       note("furniture", text);
       continue;
     }

@@ -39,6 +39,12 @@ struct Body {
 Body find_body(xmlNode* root, const std::string& title, const std::string& caption_hint, int max_depth,
                const std::string& base_url, bool explain = false);
 
+// The article around a body's container (Body::container): its <article> or
+// <main>, else its parent unless that is the whole page, else the container;
+// nullptr for none. Where what belongs to the article but not its text (the
+// lead picture, a paywall box) is looked for.
+xmlNode* article_around(xmlNode* container);
+
 // "div.story-body#main" for a person reading a trace.
 std::string describe(const xmlNode* n);
 

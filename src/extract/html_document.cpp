@@ -1,5 +1,7 @@
 #include "extract/html_document.hpp"
 
+#include <cctype>
+
 #include <cstring>
 
 #include "core/strings.hpp"
@@ -221,6 +223,26 @@ std::string gather_text(const xmlNode* n, bool spaced, size_t max_chars) {
 std::string text_content(const xmlNode* n) { return gather_text(n, false, SIZE_MAX); }
 
 std::string spaced_text(const xmlNode* n, size_t max_chars) { return gather_text(n, true, max_chars); }
+
+void append_words(std::string_view value, std::vector<std::string>& out) {
+  std::string cur;
+  for (char ch : value) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c)) {
+      cur += static_cast<char>(std::tolower(c));
+    } else if (!cur.empty()) {
+      out.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+}
+
+xmlNode* next_below(const xmlNode* n, xmlNode* cur, bool enter) {
+  if (enter && cur->children != nullptr) return cur->children;
+  while (cur != n && cur->next == nullptr) cur = cur->parent;
+  return cur == n ? nullptr : cur->next;
+}
 
 std::vector<xmlNode*> find_all(xmlNode* n, const char* name) {
   std::vector<xmlNode*> out;

@@ -70,6 +70,15 @@ std::string text_content(const xmlNode* n);
 // Gathering stops soon after `max_chars` (the result is then longer than
 // max_chars, which is all a caller that limits needs to know).
 std::string spaced_text(const xmlNode* n, size_t max_chars = SIZE_MAX);
+// The lower-case ASCII letter-and-digit runs of `value`, appended to `out`:
+// "c-pagination__list" -> c, pagination, list. How class and id values are
+// read as words throughout extract/.
+void append_words(std::string_view value, std::vector<std::string>& out);
+// The node after `cur` in document order, below `n` (nullptr past its end):
+// into cur's children when `enter` and it has some, else on to the next
+// sibling of cur or of its nearest ancestor that has one. For iterative
+// walks (pages nest deeper than the stack allows).
+xmlNode* next_below(const xmlNode* n, xmlNode* cur, bool enter);
 // Elements named `name` below `n`, in document order.
 std::vector<xmlNode*> find_all(xmlNode* n, const char* name);
 

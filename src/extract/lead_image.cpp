@@ -13,20 +13,6 @@ namespace newsdesk::extract {
 namespace {
 
 // Lower-case alphanumeric words of `s` ("site-logo_2x.png" -> site, logo, 2x, png).
-void add_words(std::string_view s, std::vector<std::string>& out) {
-  std::string cur;
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c)) {
-      cur += static_cast<char>(std::tolower(c));
-    } else if (!cur.empty()) {
-      out.push_back(std::move(cur));
-      cur.clear();
-    }
-  }
-  if (!cur.empty()) out.push_back(std::move(cur));
-}
-
 bool any_word_in(const std::vector<std::string>& words, const std::unordered_set<std::string_view>& set) {
   return std::any_of(words.begin(), words.end(), [&](const std::string& w) { return set.count(w) > 0; });
 }
@@ -142,7 +128,7 @@ bool is_vector_or_inline(std::string_view url) {
 
 bool url_says_not_a_photo(std::string_view url) {
   std::vector<std::string> words;
-  add_words(core::percent_decode(url.substr(0, url.find('?'))), words);
+  append_words(core::percent_decode(url.substr(0, url.find('?'))), words);
   return any_word_in(words, kNotAPhoto);
 }
 
@@ -185,9 +171,9 @@ Candidate read_image(xmlNode* img, xmlNode* figure, const std::string& page_url)
     return c;
   }
   std::vector<std::string> words;
-  for (const char* attr : {"class", "id"}) add_words(attribute_view(img, attr), words);
+  for (const char* attr : {"class", "id"}) append_words(attribute_view(img, attr), words);
   std::vector<std::string> alt;
-  add_words(attribute_view(img, "alt"), alt);
+  append_words(attribute_view(img, "alt"), alt);
   bool pixel = (c.width > 0 && c.width <= 2) || (c.height > 0 && c.height <= 2);
   bool small = (c.width > 0 && c.width < 150) || (c.height > 0 && c.height < 100);
   if (pixel || small || any_word_in(words, kNotAPhoto) || any_word_in(alt, kNotAPhotoAlt)) {
@@ -198,19 +184,6 @@ Candidate read_image(xmlNode* img, xmlNode* figure, const std::string& page_url)
   c.excluded = !core::is_http_url(c.url) || url_says_not_a_photo(c.url);
   c.large = c.width >= 300 || figure != nullptr;
   return c;
-}
-
-// The article around the body's container: its <article> or <main>, else its parent.
-xmlNode* article_scope(xmlNode* container) {
-  if (container == nullptr) return nullptr;
-  for (xmlNode* a = container; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
-    if (is_element(a, "body") || is_element(a, "html")) break;
-    if (is_element(a, "article") || is_element(a, "main")) return a;
-  }
-  xmlNode* parent = container->parent;
-  bool page = parent == nullptr || parent->type != XML_ELEMENT_NODE || is_element(parent, "body") ||
-              is_element(parent, "html");
-  return page ? container : parent;
 }
 
 // The images of the article in document order, furniture boxes left out,
@@ -441,7 +414,7 @@ LeadImage find_lead_image(xmlNode* container, const Metadata& metadata, const st
   };
   // The walk stops at the first picture that settles it: one declared, or
   // (when nothing is declared) the first large one.
-  std::vector<Candidate> in_article = images_in(article_scope(container), page_url, [&](const Candidate& c) {
+  std::vector<Candidate> in_article = images_in(article_around(container), page_url, [&](const Candidate& c) {
     return declared_as(c) != nullptr || (usable.empty() && !c.excluded && c.large);
   });
   const Candidate* chosen = nullptr;

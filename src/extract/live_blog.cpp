@@ -21,18 +21,7 @@ constexpr int kDiscussionLevels = 4;     // how far above an entry a comments bo
 // Lower-case words of class and id: "live-post__body" -> live, post, body.
 std::vector<std::string> box_words(const xmlNode* n) {
   std::vector<std::string> words;
-  for (const char* attr : {"class", "id"}) {
-    std::string word;
-    for (char ch : attribute_view(n, attr)) {
-      if (std::isalnum(static_cast<unsigned char>(ch))) {
-        word += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      } else if (!word.empty()) {
-        words.push_back(std::move(word));
-        word.clear();
-      }
-    }
-    if (!word.empty()) words.push_back(std::move(word));
-  }
+  for (const char* attr : {"class", "id"}) append_words(attribute_view(n, attr), words);
   return words;
 }
 
@@ -50,16 +39,8 @@ bool is_heading(const xmlNode* n) {
 // The first element below `n` (in document order) that `want` accepts.
 template <class Want>
 xmlNode* first_below(xmlNode* n, Want want) {
-  xmlNode* cur = n->children;
-  while (cur != nullptr && cur != n) {
+  for (xmlNode* cur = n->children; cur != nullptr; cur = next_below(n, cur, cur->type == XML_ELEMENT_NODE)) {
     if (cur->type == XML_ELEMENT_NODE && want(cur)) return cur;
-    if (cur->type == XML_ELEMENT_NODE && cur->children != nullptr) {
-      cur = cur->children;
-      continue;
-    }
-    while (cur != n && cur->next == nullptr) cur = cur->parent;
-    if (cur == n) break;
-    cur = cur->next;
   }
   return nullptr;
 }

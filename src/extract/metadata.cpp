@@ -260,20 +260,7 @@ std::optional<core::ZonedTime> first_date(const MetaMap& meta, std::initializer_
 std::vector<std::string> tokens_of(const xmlNode* n) {
   std::vector<std::string> out;
   if (n->properties == nullptr) return out;
-  std::string cur;
-  for (const char* attr : {"class", "id", "itemprop", "rel", "data-testid"}) {
-    for (char ch : attribute_view(n, attr)) {
-      char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (std::isalnum(static_cast<unsigned char>(c))) {
-        cur += c;
-      } else if (!cur.empty()) {
-        out.push_back(std::move(cur));
-        cur.clear();
-      }
-    }
-    if (!cur.empty()) out.push_back(std::move(cur));
-    cur.clear();
-  }
+  for (const char* attr : {"class", "id", "itemprop", "rel", "data-testid"}) append_words(attribute_view(n, attr), out);
   return out;
 }
 
@@ -394,20 +381,14 @@ bool inside_paragraph(const xmlNode* n) {
 
 // The first non-blank text below `n`, trimmed.
 std::string first_text_line(const xmlNode* n) {
-  const xmlNode* cur = n->children;
-  while (cur != nullptr && cur != n) {
+  auto enter = [](const xmlNode* c) {
+    return c->type == XML_ELEMENT_NODE && !is_element(c, "script") && !is_element(c, "style");
+  };
+  for (xmlNode* cur = n->children; cur != nullptr; cur = next_below(n, cur, enter(cur))) {
     if (cur->type == XML_TEXT_NODE && cur->content != nullptr) {
       std::string_view t = core::trim(reinterpret_cast<const char*>(cur->content));
       if (!t.empty()) return clean(std::string(t));
     }
-    if (cur->type == XML_ELEMENT_NODE && cur->children != nullptr && !is_element(cur, "script") &&
-        !is_element(cur, "style")) {
-      cur = cur->children;
-      continue;
-    }
-    while (cur != n && cur->next == nullptr) cur = cur->parent;
-    if (cur == n) break;
-    cur = cur->next;
   }
   return {};
 }

@@ -16,16 +16,7 @@ namespace {
 // Lower-case words of an attribute value: "c-pagination__list" -> c, pagination, list.
 std::vector<std::string> words_of(std::string_view value) {
   std::vector<std::string> out;
-  std::string cur;
-  for (char ch : value) {
-    if (std::isalnum(static_cast<unsigned char>(ch))) {
-      cur += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    } else if (!cur.empty()) {
-      out.push_back(std::move(cur));
-      cur.clear();
-    }
-  }
-  if (!cur.empty()) out.push_back(std::move(cur));
+  append_words(value, out);
   return out;
 }
 
